@@ -1,0 +1,128 @@
+package io.mqttdispatcher.dispatcher;
+
+import io.mqttdispatcher.dispatcher.admin.AdminServer;
+import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
+import io.mqttdispatcher.dispatcher.listener.ConnectService;
+import io.mqttdispatcher.dispatcher.listener.RedirectServer;
+import io.mqttdispatcher.dispatcher.metrics.DispatcherMetrics;
+import io.mqttdispatcher.dispatcher.policy.BrokerPolicy;
+import io.mqttdispatcher.dispatcher.policy.LeastCpuPolicy;
+import io.mqttdispatcher.dispatcher.probe.ProbeServer;
+import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
+import io.mqttdispatcher.protocol.Transport;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running dispatcher: the device listener (Netty) and the control plane (Vert.x: probe server,
+ * admin API, staleness timer), which owns the broker registry on a single event loop.
+ */
+public final class Dispatcher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+  private static final long STALE_CHECK_MS = 250;
+
+  private final DispatcherOptions options;
+  private final BrokerRegistry registry;
+  private final DispatcherMetrics metrics;
+  private final Vertx vertx;
+  private final RedirectServer devices;
+  private final ControlPlane controlPlane;
+  private int devicePort;
+
+  private Dispatcher(DispatcherOptions options, BrokerPolicy policy) {
+    this.options = options;
+    this.registry = new BrokerRegistry(options.window(), options.staleAfter());
+    this.metrics = new DispatcherMetrics("0x" + Integer.toHexString(options.redirectCode().code().byteValue() & 0xFF));
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    this.controlPlane = new ControlPlane();
+    ConnectService service = new ConnectService(
+        Transport.MQTT, registry, policy, options.redirectCode(), metrics, options.connectTimeout());
+    this.devices = new RedirectServer(options.listen(), options.ioThreads(), service, options.maxConnectSize());
+  }
+
+  /** Starts a dispatcher with the default policy; returns once every listener is bound. */
+  public static Dispatcher start(DispatcherOptions options) throws Exception {
+    return start(options, new LeastCpuPolicy());
+  }
+
+  /** Starts a dispatcher with {@code policy}; returns once every listener is bound. */
+  public static Dispatcher start(DispatcherOptions options, BrokerPolicy policy) throws Exception {
+    Dispatcher d = new Dispatcher(options, policy);
+    try {
+      d.vertx.deployVerticle(d.controlPlane).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      d.devicePort = d.devices.start();
+    } catch (Exception e) {
+      d.close();
+      throw e;
+    }
+    if (options.allow().allowsAll()) {
+      LOG.warn("no --allow given: devices may be sent to any endpoint a probe with the secret advertises");
+    } else {
+      LOG.info("redirect targets allowed: {}", options.allow());
+    }
+    return d;
+  }
+
+  public int devicePort() {
+    return devicePort;
+  }
+
+  public int probePort() {
+    return controlPlane.probePort;
+  }
+
+  public int adminPort() {
+    return controlPlane.adminPort;
+  }
+
+  public BrokerRegistry registry() {
+    return registry;
+  }
+
+  public DispatcherMetrics metrics() {
+    return metrics;
+  }
+
+  @Override
+  public void close() {
+    devices.close();
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("control plane did not stop cleanly: {}", e.toString());
+    }
+  }
+
+  /** The single event loop that owns the registry: probe server, admin API, staleness timer. */
+  private final class ControlPlane extends AbstractVerticle {
+    private ProbeServer probes;
+    private AdminServer admin;
+    private volatile int probePort;
+    private volatile int adminPort;
+
+    @Override
+    public void start(Promise<Void> started) {
+      probes = new ProbeServer(vertx, options.probeListen(), registry, options.allow(), options.probeSecret());
+      admin = new AdminServer(vertx, options.adminListen(), registry, metrics, options.adminToken());
+      metrics.gauges(
+          () -> registry.snapshot().usable(Transport.MQTT, System.nanoTime()).size(),
+          probes::authenticatedConnections);
+      vertx.setPeriodic(STALE_CHECK_MS, t -> registry.checkStale(System.nanoTime()));
+      Future.all(probes.listen(), admin.listen())
+          .onSuccess(f -> {
+            probePort = f.resultAt(0);
+            adminPort = f.resultAt(1);
+            LOG.info("probe listener on {}:{}, admin HTTP on {}:{}",
+                options.probeListen().host(), probePort, options.adminListen().host(), adminPort);
+          })
+          .<Void>mapEmpty()
+          .onComplete(started);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package io.mqttdispatcher.dispatcher;
+
+import io.mqttdispatcher.cli.DurationConverter;
+import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.cli.SecretFile;
+import io.mqttdispatcher.dispatcher.config.AllowList;
+import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
+import io.mqttdispatcher.dispatcher.config.RedirectCode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Command line of the dispatcher: parses options, starts the {@link Dispatcher}, waits for SIGTERM. */
+@Command(
+    name = "dispatcher",
+    mixinStandardHelpOptions = true,
+    versionProvider = DispatcherMain.Version.class,
+    sortOptions = false,
+    description = "Redirects MQTT v5 devices to the least loaded broker (CONNACK 0x9C/0x9D with a Server Reference).")
+public final class DispatcherMain implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(DispatcherMain.class);
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = DispatcherOptions.DEFAULT_LISTEN,
+      converter = HostPort.Converter.class, description = "MQTT over TCP for devices (default: ${DEFAULT-VALUE}).")
+  HostPort listen;
+
+  @Option(names = "--probe-listen", paramLabel = "HOST:PORT", defaultValue = DispatcherOptions.DEFAULT_PROBE_LISTEN,
+      converter = HostPort.Converter.class, description = "Probe reports (default: ${DEFAULT-VALUE}).")
+  HostPort probeListen;
+
+  @Option(names = "--admin-listen", paramLabel = "HOST:PORT", defaultValue = DispatcherOptions.DEFAULT_ADMIN_LISTEN,
+      converter = HostPort.Converter.class, description = "Admin HTTP: /health, /ready, /brokers, /metrics (default: ${DEFAULT-VALUE}).")
+  HostPort adminListen;
+
+  @Option(names = "--probe-secret-file", paramLabel = "FILE", required = true,
+      description = "Shared secret probes authenticate with (file content, trailing newline stripped). Required.")
+  Path probeSecretFile;
+
+  @Option(names = "--allow", paramLabel = "HOST|CIDR",
+      description = "Broker endpoint allowed as a redirect target; repeatable. Without any, every endpoint is allowed (a warning is logged).")
+  List<String> allow = new ArrayList<>();
+
+  @Option(names = "--redirect-code", paramLabel = "CODE", defaultValue = DispatcherOptions.DEFAULT_REDIRECT_CODE,
+      description = "use-another-server (0x9C) or server-moved (0x9D) (default: ${DEFAULT-VALUE}).")
+  String redirectCode;
+
+  @Option(names = "--window", paramLabel = "DURATION", defaultValue = DispatcherOptions.DEFAULT_WINDOW,
+      converter = DurationConverter.class, description = "Load averaging window (default: ${DEFAULT-VALUE}).")
+  Duration window;
+
+  @Option(names = "--stale-after", paramLabel = "DURATION", defaultValue = DispatcherOptions.DEFAULT_STALE_AFTER,
+      converter = DurationConverter.class, description = "A broker without a report for this long is not used (default: ${DEFAULT-VALUE}).")
+  Duration staleAfter;
+
+  @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = DispatcherOptions.DEFAULT_CONNECT_TIMEOUT,
+      converter = DurationConverter.class, description = "Close a device that sends no CONNECT in time (default: ${DEFAULT-VALUE}).")
+  Duration connectTimeout;
+
+  @Option(names = "--max-connect-size", paramLabel = "BYTES", defaultValue = DispatcherOptions.DEFAULT_MAX_CONNECT_SIZE,
+      description = "Larger CONNECT packets are refused, v5 with CONNACK 0x95 (default: ${DEFAULT-VALUE}).")
+  int maxConnectSize;
+
+  @Option(names = "--io-threads", paramLabel = "N", defaultValue = DispatcherOptions.DEFAULT_IO_THREADS,
+      description = "Event loops for devices, each with its own SO_REUSEPORT socket; 0 = one per core (default: ${DEFAULT-VALUE}).")
+  int ioThreads;
+
+  @Option(names = "--admin-token-file", paramLabel = "FILE",
+      description = "Bearer token for POST /brokers/{id}/drain and /undrain. Without it those are disabled.")
+  @Nullable Path adminTokenFile;
+
+  @Override
+  public Integer call() throws Exception {
+    DispatcherOptions options = new DispatcherOptions(
+        listen,
+        probeListen,
+        adminListen,
+        SecretFile.read(probeSecretFile),
+        AllowList.of(allow),
+        RedirectCode.parse(redirectCode),
+        window,
+        staleAfter,
+        connectTimeout,
+        maxConnectSize,
+        ioThreads,
+        adminTokenFile == null ? null : SecretFile.read(adminTokenFile));
+    Dispatcher dispatcher = Dispatcher.start(options);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("stopping");
+      dispatcher.close();
+      stopped.countDown();
+    }, "shutdown"));
+    LOG.info("dispatcher ready: devices on port {}, probes on port {}, admin on port {}",
+        dispatcher.devicePort(), dispatcher.probePort(), dispatcher.adminPort());
+    stopped.await();
+    return 0;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with the project's error handling: one clear line and exit code 2 for bad options. */
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new DispatcherMain());
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof IllegalArgumentException) {
+        cmd.getErr().println("dispatcher: " + e.getMessage());
+        return 2;
+      }
+      if (e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException) {
+        cmd.getErr().println("dispatcher: cannot listen: " + e.getMessage());
+        return 1;
+      }
+      throw e;
+    });
+    return cl;
+  }
+
+  /** Version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = DispatcherMain.class.getPackage().getImplementationVersion();
+      return new String[] {"mqtt-dispatcher " + (v == null ? "dev" : v)};
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package io.mqttdispatcher.dispatcher.admin;
+
+import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.dispatcher.metrics.DispatcherMetrics;
+import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
+import io.mqttdispatcher.dispatcher.registry.BrokerView;
+import io.mqttdispatcher.protocol.Transport;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The admin HTTP API.
+ *
+ * <ul>
+ *   <li>{@code GET /health}: liveness, always 200 while the process serves.
+ *   <li>{@code GET /ready}: 200 when at least one broker is usable for MQTT devices, else 503.
+ *   <li>{@code GET /brokers}: every broker with its load and state, as JSON.
+ *   <li>{@code POST /brokers/{id}/drain} and {@code /undrain}: stop or resume sending devices there;
+ *       needs {@code Authorization: Bearer <token>} matching {@code --admin-token-file}.
+ *   <li>{@code GET /metrics}: Prometheus text format.
+ * </ul>
+ *
+ * Runs on the control-plane event loop, the same one that owns the registry.
+ */
+public final class AdminServer {
+  private static final Pattern DRAIN = Pattern.compile("/brokers/([^/]+)/(drain|undrain)");
+
+  private final Vertx vertx;
+  private final HostPort address;
+  private final BrokerRegistry registry;
+  private final DispatcherMetrics metrics;
+  private final byte @Nullable [] token;
+  private @Nullable HttpServer server;
+
+  public AdminServer(Vertx vertx, HostPort address, BrokerRegistry registry, DispatcherMetrics metrics, byte @Nullable [] token) {
+    this.vertx = vertx;
+    this.address = address;
+    this.registry = registry;
+    this.metrics = metrics;
+    this.token = token == null ? null : token.clone();
+  }
+
+  /** Starts listening; completes with the bound port. */
+  public Future<Integer> listen() {
+    server = vertx.createHttpServer().requestHandler(this::handle);
+    return server.listen(address.port(), address.host()).map(HttpServer::actualPort);
+  }
+
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void handle(HttpServerRequest req) {
+    String path = req.path();
+    if (req.method() == HttpMethod.GET) {
+      switch (path) {
+        case "/health" -> json(req, 200, new JsonObject().put("status", "up"));
+        case "/ready" -> {
+          int usable = registry.snapshot().usable(Transport.MQTT, System.nanoTime()).size();
+          json(req, usable > 0 ? 200 : 503, new JsonObject().put("ready", usable > 0).put("usableBrokers", usable));
+        }
+        case "/brokers" -> json(req, 200, brokers());
+        case "/metrics" -> req.response()
+            .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+            .end(metrics.scrape());
+        default -> error(req, 404, "no such resource: " + path);
+      }
+      return;
+    }
+    Matcher m = DRAIN.matcher(path);
+    if (req.method() == HttpMethod.POST && m.matches()) {
+      drain(req, m.group(1), m.group(2).equals("drain"));
+      return;
+    }
+    error(req, 405, "method " + req.method() + " not allowed on " + path);
+  }
+
+  private void drain(HttpServerRequest req, String id, boolean draining) {
+    if (token == null) {
+      error(req, 403, "admin changes are disabled: start the dispatcher with --admin-token-file");
+      return;
+    }
+    String auth = req.getHeader("Authorization");
+    byte[] given = auth != null && auth.startsWith("Bearer ")
+        ? auth.substring(7).getBytes(StandardCharsets.UTF_8)
+        : new byte[0];
+    if (!MessageDigest.isEqual(token, given)) {
+      error(req, 401, "missing or wrong bearer token");
+      return;
+    }
+    if (!registry.setDraining(id, draining)) {
+      error(req, 404, "no connected broker '" + id + "'");
+      return;
+    }
+    json(req, 200, new JsonObject().put("broker", id).put("draining", draining));
+  }
+
+  private JsonObject brokers() {
+    long now = System.nanoTime();
+    JsonArray list = new JsonArray();
+    for (BrokerView b : registry.snapshot().brokers()) {
+      JsonObject endpoints = new JsonObject();
+      b.endpoints().forEach((t, e) -> endpoints.put(t.wireName(), e));
+      JsonObject o = new JsonObject()
+          .put("id", b.id())
+          .put("endpoints", endpoints)
+          .put("cpu", b.cpu())
+          .put("meanCpu", b.meanCpu())
+          .put("mem", b.mem())
+          .put("capacity", b.capacity())
+          .put("healthy", b.healthy())
+          .put("draining", b.draining())
+          .put("reportAgeMs", (now - b.reportedAtNanos()) / 1_000_000)
+          .put("redirects", (long) metrics.redirectCount(b.id()));
+      b.connections().ifPresent(c -> o.put("connections", c));
+      b.msgRate().ifPresent(r -> o.put("msgRate", r));
+      list.add(o);
+    }
+    int usable = registry.snapshot().usable(Transport.MQTT, now).size();
+    return new JsonObject().put("brokers", list).put("usable", usable);
+  }
+
+  private static void json(HttpServerRequest req, int status, JsonObject body) {
+    req.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  private static void error(HttpServerRequest req, int status, String message) {
+    json(req, status, new JsonObject().put("error", message));
+  }
+}

@@ -1,0 +1,5 @@
+/** The admin HTTP API (Vert.x): health, readiness, broker list, drain, Prometheus metrics, status page. */
+@NullMarked
+package io.mqttdispatcher.dispatcher.admin;
+
+import org.jspecify.annotations.NullMarked;

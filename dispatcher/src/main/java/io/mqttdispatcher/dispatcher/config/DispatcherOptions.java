@@ -1,0 +1,88 @@
+package io.mqttdispatcher.dispatcher.config;
+
+import io.mqttdispatcher.cli.HostPort;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything the dispatcher is configured with. Defaults live here and only here; the command line
+ * refers to these constants.
+ *
+ * @param listen MQTT over TCP listener for devices
+ * @param probeListen listener for probe reports
+ * @param adminListen HTTP admin API
+ * @param probeSecret shared secret probes authenticate with (never logged)
+ * @param allow endpoints devices may be sent to
+ * @param redirectCode reason code of a redirect CONNACK
+ * @param window load averaging window
+ * @param staleAfter a broker without a report for this long is not used
+ * @param connectTimeout close a device that sends no CONNECT within this time
+ * @param maxConnectSize largest CONNECT accepted, in bytes of remaining length
+ * @param ioThreads event loops for device connections (one per core by default)
+ * @param adminToken bearer token for admin changes (drain); null disables them
+ */
+public record DispatcherOptions(
+    HostPort listen,
+    HostPort probeListen,
+    HostPort adminListen,
+    byte[] probeSecret,
+    AllowList allow,
+    RedirectCode redirectCode,
+    Duration window,
+    Duration staleAfter,
+    Duration connectTimeout,
+    int maxConnectSize,
+    int ioThreads,
+    byte @Nullable [] adminToken) {
+
+  public static final String DEFAULT_LISTEN = "0.0.0.0:1883";
+  public static final String DEFAULT_PROBE_LISTEN = "0.0.0.0:7883";
+  public static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:8080";
+  public static final String DEFAULT_REDIRECT_CODE = "use-another-server";
+  public static final String DEFAULT_WINDOW = "5s";
+  public static final String DEFAULT_STALE_AFTER = "3s";
+  public static final String DEFAULT_CONNECT_TIMEOUT = "5s";
+  public static final String DEFAULT_MAX_CONNECT_SIZE = "65536";
+  /** 0 means one event loop per available core. */
+  public static final String DEFAULT_IO_THREADS = "0";
+
+  public DispatcherOptions {
+    Objects.requireNonNull(listen, "listen");
+    Objects.requireNonNull(probeListen, "probeListen");
+    Objects.requireNonNull(adminListen, "adminListen");
+    Objects.requireNonNull(probeSecret, "probeSecret");
+    Objects.requireNonNull(allow, "allow");
+    Objects.requireNonNull(redirectCode, "redirectCode");
+    requirePositive(window, "--window");
+    requirePositive(staleAfter, "--stale-after");
+    requirePositive(connectTimeout, "--connect-timeout");
+    if (probeSecret.length == 0) {
+      throw new IllegalArgumentException("the probe secret must not be empty");
+    }
+    if (maxConnectSize < 16) {
+      throw new IllegalArgumentException("--max-connect-size must be at least 16 bytes, was " + maxConnectSize);
+    }
+    if (ioThreads < 0) {
+      throw new IllegalArgumentException("--io-threads must be 0 (one per core) or more, was " + ioThreads);
+    }
+    if (ioThreads == 0) {
+      ioThreads = Runtime.getRuntime().availableProcessors();
+    }
+  }
+
+  private static void requirePositive(Duration d, String option) {
+    Objects.requireNonNull(d, option);
+    if (d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException(option + " must be longer than 0");
+    }
+  }
+
+  @Override
+  public String toString() {
+    // Never print the secret.
+    return "DispatcherOptions[listen=" + listen + ", probeListen=" + probeListen + ", adminListen=" + adminListen
+        + ", allow=" + allow + ", redirectCode=" + redirectCode + ", window=" + window + ", staleAfter=" + staleAfter
+        + ", connectTimeout=" + connectTimeout + ", maxConnectSize=" + maxConnectSize + ", ioThreads=" + ioThreads + ", adminToken=" + (adminToken == null ? "none" : "set") + "]";
+  }
+}

@@ -1,0 +1,164 @@
+package io.mqttdispatcher.dispatcher.listener;
+
+import io.mqttdispatcher.dispatcher.metrics.RejectCause;
+import io.mqttdispatcher.dispatcher.policy.ConnectFacts;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the first packet of a device connection, then closes it. One instance per connection: it
+ * holds the connection's CONNECT timer.
+ *
+ * <ul>
+ *   <li>MQTT v5 CONNECT: CONNACK 0x9C/0x9D with a Server Reference, or 0x88 without a usable broker.
+ *   <li>MQTT 3.1/3.1.1 CONNECT: CONNACK return code 0x03 (no redirect exists in these versions).
+ *   <li>Malformed v5 CONNECT: CONNACK 0x81; over the size limit: 0x95. Other bad input: close.
+ *   <li>No CONNECT within the timeout: close.
+ * </ul>
+ */
+final class ConnectHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectHandler.class);
+
+  private final ConnectService service;
+  private @Nullable ScheduledFuture<?> timeout;
+  private boolean answered;
+
+  ConnectHandler(ConnectService service) {
+    this.service = service;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    timeout = ctx.executor().schedule(() -> timedOut(ctx), service.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    cancelTimeout();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    try {
+      if (answered) {
+        return; // anything after the first packet is discarded while the connection closes
+      }
+      answered = true;
+      cancelTimeout();
+      ctx.channel().config().setAutoRead(false);
+      if (msg instanceof MqttMessage m) {
+        handle(ctx, m);
+      } else {
+        ctx.close();
+      }
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void handle(ChannelHandlerContext ctx, MqttMessage msg) {
+    if (msg.decoderResult().isFailure()) {
+      rejectUndecodable(ctx, msg);
+      return;
+    }
+    if (msg.fixedHeader().messageType() != MqttMessageType.CONNECT) {
+      service.metrics().rejected(RejectCause.NOT_CONNECT);
+      LOG.debug("{}: first packet was {}, not CONNECT; closing", ctx.channel().remoteAddress(), msg.fixedHeader().messageType());
+      ctx.close();
+      return;
+    }
+    MqttConnectMessage connect = (MqttConnectMessage) msg;
+    MqttConnectVariableHeader header = connect.variableHeader();
+    if (header.version() != MqttVersion.MQTT_5.protocolLevel()) {
+      rejectMqtt3(ctx);
+      return;
+    }
+    ConnectFacts facts = new ConnectFacts(
+        connect.payload().clientIdentifier(),
+        service.transport(),
+        header.isCleanSession(),
+        sessionExpiry(header.properties()));
+    reply(ctx, service.answer(facts));
+  }
+
+  private void rejectUndecodable(ChannelHandlerContext ctx, MqttMessage msg) {
+    Throwable cause = msg.decoderResult().cause();
+    boolean tooLarge = cause instanceof TooLongFrameException;
+    service.metrics().rejected(tooLarge ? RejectCause.TOO_LARGE : RejectCause.MALFORMED);
+    LOG.debug("{}: {} first packet: {}", ctx.channel().remoteAddress(), tooLarge ? "oversized" : "malformed", cause.getMessage());
+    // A reason code can only be given to a device known to speak v5, that is once the decoder has
+    // read the CONNECT's variable header.
+    if (msg.variableHeader() instanceof MqttConnectVariableHeader header
+        && header.version() == MqttVersion.MQTT_5.protocolLevel()) {
+      reply(ctx, tooLarge
+          ? ConnectService.refusal(MqttConnectReturnCode.CONNECTION_REFUSED_PACKET_TOO_LARGE, "CONNECT too large")
+          : ConnectService.refusal(MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET, "malformed CONNECT"));
+    } else {
+      ctx.close();
+    }
+  }
+
+  private void rejectMqtt3(ChannelHandlerContext ctx) {
+    service.metrics().rejected(RejectCause.MQTT3);
+    SocketAddress remote = ctx.channel().remoteAddress();
+    if (remote instanceof InetSocketAddress inet
+        && service.mqtt3Log().shouldLog(inet.getAddress(), System.nanoTime())) {
+      LOG.info("{}: MQTT 3 CONNECT refused with 0x03: only MQTT v5 devices can be redirected"
+          + " (logged once per address per minute)", inet.getAddress().getHostAddress());
+    }
+    reply(ctx, ConnectService.connack(
+        MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, MqttProperties.NO_PROPERTIES));
+  }
+
+  private static void reply(ChannelHandlerContext ctx, MqttConnAckMessage connack) {
+    // MQTT 5 3.2.2.2: after a CONNACK with a reason code of 0x80 or more the server closes.
+    ctx.writeAndFlush(connack).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void timedOut(ChannelHandlerContext ctx) {
+    if (!answered && ctx.channel().isActive()) {
+      answered = true;
+      service.metrics().rejected(RejectCause.TIMEOUT);
+      LOG.debug("{}: no CONNECT within {}; closing", ctx.channel().remoteAddress(), service.connectTimeout());
+      ctx.close();
+    }
+  }
+
+  private void cancelTimeout() {
+    if (timeout != null) {
+      timeout.cancel(false);
+      timeout = null;
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("{}: connection error: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+
+  private static long sessionExpiry(MqttProperties props) {
+    MqttProperties.MqttProperty<?> p = props.getProperty(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value());
+    return p != null && p.value() instanceof Integer i ? Integer.toUnsignedLong(i) : 0;
+  }
+}

@@ -1,0 +1,97 @@
+package io.mqttdispatcher.dispatcher.listener;
+
+import io.mqttdispatcher.dispatcher.config.RedirectCode;
+import io.mqttdispatcher.dispatcher.metrics.DispatcherMetrics;
+import io.mqttdispatcher.dispatcher.metrics.RejectCause;
+import io.mqttdispatcher.dispatcher.policy.BrokerPolicy;
+import io.mqttdispatcher.dispatcher.policy.ConnectFacts;
+import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
+import io.mqttdispatcher.dispatcher.registry.BrokerView;
+import io.mqttdispatcher.protocol.Transport;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnAckVariableHeader;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything a device listener shares between its connections: where broker state comes from, how
+ * a broker is chosen, and how the answer is built. Thread-safe; holds no per-connection state.
+ */
+public final class ConnectService {
+  private final Transport transport;
+  private final BrokerRegistry registry;
+  private final BrokerPolicy policy;
+  private final RedirectCode redirectCode;
+  private final DispatcherMetrics metrics;
+  private final Duration connectTimeout;
+  private final Mqtt3Log mqtt3Log = new Mqtt3Log();
+
+  public ConnectService(
+      Transport transport,
+      BrokerRegistry registry,
+      BrokerPolicy policy,
+      RedirectCode redirectCode,
+      DispatcherMetrics metrics,
+      Duration connectTimeout) {
+    this.transport = transport;
+    this.registry = registry;
+    this.policy = policy;
+    this.redirectCode = redirectCode;
+    this.metrics = metrics;
+    this.connectTimeout = connectTimeout;
+  }
+
+  Transport transport() {
+    return transport;
+  }
+
+  Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  DispatcherMetrics metrics() {
+    return metrics;
+  }
+
+  Mqtt3Log mqtt3Log() {
+    return mqtt3Log;
+  }
+
+  /** The CONNACK for an MQTT v5 device: a redirect to the chosen broker, or 0x88 when there is none. */
+  MqttConnAckMessage answer(ConnectFacts facts) {
+    long start = System.nanoTime();
+    List<BrokerView> usable = registry.snapshot().usable(transport, start);
+    BrokerView broker = policy.choose(usable, facts);
+    metrics.decisionNanos(System.nanoTime() - start);
+    if (broker == null) {
+      metrics.rejected(RejectCause.NO_BROKER);
+      return refusal(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5, "no broker available");
+    }
+    metrics.redirected(broker.id());
+    MqttProperties props = new MqttProperties();
+    props.add(new MqttProperties.StringProperty(
+        MqttProperties.MqttPropertyType.SERVER_REFERENCE.value(), broker.endpoint(transport)));
+    props.add(new MqttProperties.StringProperty(
+        MqttProperties.MqttPropertyType.REASON_STRING.value(), "use broker " + broker.id()));
+    return connack(redirectCode.code(), props);
+  }
+
+  /** A refusing CONNACK with a Reason String (v5) or without properties (v3, where none exist). */
+  static MqttConnAckMessage refusal(MqttConnectReturnCode code, String reason) {
+    MqttProperties props = new MqttProperties();
+    props.add(new MqttProperties.StringProperty(MqttProperties.MqttPropertyType.REASON_STRING.value(), reason));
+    return connack(code, props);
+  }
+
+  static MqttConnAckMessage connack(MqttConnectReturnCode code, MqttProperties props) {
+    // Session Present is always 0: a refusing CONNACK must not set it.
+    return new MqttConnAckMessage(
+        new MqttFixedHeader(MqttMessageType.CONNACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+        new MqttConnAckVariableHeader(code, false, props));
+  }
+}

@@ -1,0 +1,89 @@
+package io.mqttdispatcher.dispatcher.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The dispatcher's metrics, exposed in Prometheus text format. Counters are looked up once and
+ * cached, so recording on the CONNECT path is a map lookup and an atomic add.
+ */
+public final class DispatcherMetrics {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<String, Counter> redirects = new ConcurrentHashMap<>();
+  private final Map<RejectCause, Counter> rejects = new EnumMap<>(RejectCause.class);
+  private final Timer decision;
+  private final String redirectCode;
+
+  /** @param redirectCode label of the reason code redirects carry, e.g. {@code 0x9c} */
+  public DispatcherMetrics(String redirectCode) {
+    this.redirectCode = redirectCode;
+    for (RejectCause c : RejectCause.values()) {
+      rejects.put(
+          c,
+          Counter.builder("dispatcher.rejects")
+              .description("Device connections refused or closed without a redirect, by cause")
+              .tag("cause", c.label())
+              .register(registry));
+    }
+    decision = Timer.builder("dispatcher.decision")
+        .description("Time to choose a broker for one CONNECT")
+        .register(registry);
+  }
+
+  /** Counts one device sent to {@code brokerId}. */
+  public void redirected(String brokerId) {
+    redirects
+        .computeIfAbsent(
+            brokerId,
+            id -> Counter.builder("dispatcher.redirects")
+                .description("Devices redirected, by broker and reason code")
+                .tag("broker", id)
+                .tag("code", redirectCode)
+                .register(registry))
+        .increment();
+  }
+
+  /** Counts one rejected connection. */
+  public void rejected(RejectCause cause) {
+    rejects.get(cause).increment();
+  }
+
+  /** Records how long one broker choice took. */
+  public void decisionNanos(long nanos) {
+    decision.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Devices redirected to {@code brokerId} so far. */
+  public double redirectCount(String brokerId) {
+    Counter c = redirects.get(brokerId);
+    return c == null ? 0 : c.count();
+  }
+
+  /** Connections rejected for {@code cause} so far. */
+  public double rejectCount(RejectCause cause) {
+    return rejects.get(cause).count();
+  }
+
+  /** Registers the gauges that read the registry's state. */
+  public void gauges(Supplier<Number> usableBrokers, Supplier<Number> probeConnections) {
+    Gauge.builder("dispatcher.brokers.usable", usableBrokers)
+        .description("Brokers devices can be sent to now (MQTT transport)")
+        .register(registry);
+    Gauge.builder("dispatcher.probe.connections", probeConnections)
+        .description("Authenticated probe connections")
+        .register(registry);
+  }
+
+  /** All metrics in Prometheus text exposition format. */
+  public String scrape() {
+    return registry.scrape();
+  }
+}

@@ -1,0 +1,24 @@
+package io.mqttdispatcher.dispatcher.metrics;
+
+import java.util.Locale;
+
+/** Why a device connection was refused or closed without a redirect. */
+public enum RejectCause {
+  /** MQTT 3.1 or 3.1.1 CONNECT: these protocols have no redirect. */
+  MQTT3,
+  /** No usable broker. */
+  NO_BROKER,
+  /** The first packet could not be decoded. */
+  MALFORMED,
+  /** The CONNECT was larger than the limit. */
+  TOO_LARGE,
+  /** The first packet was not a CONNECT. */
+  NOT_CONNECT,
+  /** No CONNECT arrived in time. */
+  TIMEOUT;
+
+  /** Label value in metrics. */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

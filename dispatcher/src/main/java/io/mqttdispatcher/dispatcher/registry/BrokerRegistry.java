@@ -1,0 +1,166 @@
+package io.mqttdispatcher.dispatcher.registry;
+
+import io.mqttdispatcher.protocol.ProbeMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the state of every broker whose probe is connected. Not thread-safe by design: every method
+ * is called on one thread (the dispatcher's control-plane event loop). Readers on other threads use
+ * {@link #snapshot()}, which is immutable and replaced after each change.
+ *
+ * <p>Logs one line per state change (joined, gone, unhealthy, healthy, stale, draining), never one
+ * per report.
+ */
+public final class BrokerRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(BrokerRegistry.class);
+
+  private final Duration window;
+  private final long staleAfterNanos;
+  private final Map<String, Entry> entries = new LinkedHashMap<>();
+  private volatile BrokerSnapshot snapshot;
+
+  public BrokerRegistry(Duration window, Duration staleAfter) {
+    this.window = window;
+    this.staleAfterNanos = staleAfter.toNanos();
+    this.snapshot = new BrokerSnapshot(List.of(), staleAfterNanos);
+  }
+
+  /** The latest published state; safe to call from any thread. */
+  public BrokerSnapshot snapshot() {
+    return snapshot;
+  }
+
+  /**
+   * Makes {@code owner} the connection that speaks for broker {@code id}. Returns the connection it
+   * replaces, which the caller should close, if there was one.
+   */
+  public Optional<Object> attach(String id, Object owner) {
+    Entry old = entries.get(id);
+    Entry e = new Entry(id, owner, new LoadWindow(window));
+    if (old != null) {
+      e.draining = old.draining; // an operator's drain survives a probe reconnect
+      LOG.info("broker {}: probe reconnected, replacing the previous connection", id);
+    } else {
+      LOG.info("broker {}: probe connected", id);
+    }
+    entries.put(id, e);
+    publish();
+    return old == null ? Optional.empty() : Optional.of(old.owner);
+  }
+
+  /** Applies a report from {@code owner}; ignored when {@code owner} no longer speaks for {@code id}. */
+  public void report(String id, Object owner, ProbeMessage.Report report, long nowNanos) {
+    Entry e = entries.get(id);
+    if (e == null || e.owner != owner) {
+      return;
+    }
+    e.window.add(nowNanos, report.cpu());
+    boolean first = e.last == null;
+    boolean wasHealthy = e.last != null && e.last.healthy();
+    boolean wasStale = e.stale;
+    e.last = report;
+    e.reportedAtNanos = nowNanos;
+    e.stale = false;
+    if (first) {
+      LOG.info("broker {}: joined with endpoints {} ({})", id, report.endpoints(), report.healthy() ? "healthy" : "unhealthy");
+    } else if (wasHealthy != report.healthy()) {
+      LOG.info("broker {}: {}", id, report.healthy() ? "healthy again" : "unhealthy: its probe says the broker does not answer");
+    } else if (wasStale) {
+      LOG.info("broker {}: reports resumed", id);
+    }
+    publish(nowNanos);
+  }
+
+  /** Forgets broker {@code id} at once if {@code owner} still speaks for it. */
+  public void detach(String id, Object owner) {
+    Entry e = entries.get(id);
+    if (e != null && e.owner == owner) {
+      entries.remove(id);
+      LOG.info("broker {}: gone (probe disconnected)", id);
+      publish();
+    }
+  }
+
+  /** Marks broker {@code id} draining or not; false when no such broker is connected. */
+  public boolean setDraining(String id, boolean draining) {
+    Entry e = entries.get(id);
+    if (e == null) {
+      return false;
+    }
+    if (e.draining != draining) {
+      e.draining = draining;
+      LOG.info("broker {}: {}", id, draining ? "draining (no new devices)" : "no longer draining");
+      publish();
+    }
+    return true;
+  }
+
+  /** Logs brokers whose reports stopped; call periodically. Usability itself is checked per CONNECT. */
+  public void checkStale(long nowNanos) {
+    for (Entry e : entries.values()) {
+      if (e.last != null && !e.stale && nowNanos - e.reportedAtNanos > staleAfterNanos) {
+        e.stale = true;
+        LOG.info("broker {}: stale, no report for over {} ms", e.id, staleAfterNanos / 1_000_000);
+      }
+    }
+  }
+
+  private void publish() {
+    publish(System.nanoTime());
+  }
+
+  private void publish(long nowNanos) {
+    List<BrokerView> views = new ArrayList<>(entries.size());
+    for (Entry e : entries.values()) {
+      BrokerView v = e.view(nowNanos);
+      if (v != null) {
+        views.add(v);
+      }
+    }
+    snapshot = new BrokerSnapshot(views, staleAfterNanos);
+  }
+
+  private static final class Entry {
+    final String id;
+    final Object owner;
+    final LoadWindow window;
+    ProbeMessage.@Nullable Report last;
+    long reportedAtNanos;
+    boolean draining;
+    boolean stale;
+
+    Entry(String id, Object owner, LoadWindow window) {
+      this.id = id;
+      this.owner = owner;
+      this.window = window;
+    }
+
+    @Nullable BrokerView view(long nowNanos) {
+      ProbeMessage.Report r = last;
+      if (r == null) {
+        return null; // connected but not yet reported: nothing to redirect to
+      }
+      double mean = window.mean(nowNanos);
+      return new BrokerView(
+          id,
+          r.endpoints(),
+          Double.isNaN(mean) ? r.cpu() : mean,
+          r.cpu(),
+          r.mem(),
+          r.connections(),
+          r.msgRate(),
+          r.capacity(),
+          r.healthy(),
+          draining,
+          reportedAtNanos);
+    }
+  }
+}

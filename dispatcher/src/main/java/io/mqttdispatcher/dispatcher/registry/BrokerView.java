@@ -1,0 +1,50 @@
+package io.mqttdispatcher.dispatcher.registry;
+
+import io.mqttdispatcher.protocol.Transport;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One broker as the registry last saw it. Immutable.
+ *
+ * @param id broker id from its probe's hello
+ * @param endpoints where devices reach it, per transport
+ * @param meanCpu CPU averaged over the load window, 0..1
+ * @param cpu CPU of the last report, 0..1
+ * @param mem memory of the last report, 0..1
+ * @param connections client count, when the probe knows it
+ * @param msgRate received messages per second, when the probe knows it
+ * @param capacity relative capacity (1 = reference machine)
+ * @param healthy whether the probe says the broker answers
+ * @param draining whether an operator stopped new devices from going there
+ * @param reportedAtNanos dispatcher clock ({@link System#nanoTime()}) of the last report
+ */
+public record BrokerView(
+    String id,
+    Map<Transport, String> endpoints,
+    double meanCpu,
+    double cpu,
+    double mem,
+    OptionalLong connections,
+    OptionalDouble msgRate,
+    double capacity,
+    boolean healthy,
+    boolean draining,
+    long reportedAtNanos) {
+
+  public BrokerView {
+    endpoints = Map.copyOf(endpoints);
+  }
+
+  /** The endpoint for {@code transport}, or null when the broker offers none. */
+  public @Nullable String endpoint(Transport transport) {
+    return endpoints.get(transport);
+  }
+
+  /** Whether the last report is at most {@code staleAfterNanos} old at {@code nowNanos}. */
+  public boolean freshAt(long nowNanos, long staleAfterNanos) {
+    return nowNanos - reportedAtNanos <= staleAfterNanos;
+  }
+}

@@ -1,0 +1,189 @@
+package io.mqttdispatcher.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * Encodes and decodes probe protocol v1 lines (one JSON object, no newline). Decoding validates
+ * every field it knows and ignores fields it does not, so newer probes can add fields.
+ */
+public final class ProbeCodec {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  static {
+    MAPPER
+        .getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder()
+                .maxNestingDepth(8)
+                .maxStringLength(ProbeMessage.MAX_LINE_BYTES)
+                .build());
+  }
+
+  private ProbeCodec() {}
+
+  /** The line for {@code message}, without the trailing newline. */
+  public static String encode(ProbeMessage message) {
+    ObjectNode node = MAPPER.createObjectNode();
+    if (message instanceof ProbeMessage.Challenge c) {
+      node.put("type", "challenge").put("v", ProbeMessage.VERSION).put("nonce", c.nonce());
+    } else if (message instanceof ProbeMessage.Hello h) {
+      node.put("type", "hello").put("v", ProbeMessage.VERSION).put("broker", h.broker()).put("mac", h.mac());
+    } else if (message instanceof ProbeMessage.Welcome) {
+      node.put("type", "welcome");
+    } else if (message instanceof ProbeMessage.Error e) {
+      node.put("type", "error").put("reason", e.reason());
+    } else if (message instanceof ProbeMessage.Report r) {
+      encodeReport(node, r);
+    }
+    return node.toString();
+  }
+
+  private static void encodeReport(ObjectNode node, ProbeMessage.Report r) {
+    node.put("type", "report").put("ts", r.ts()).put("cpu", r.cpu()).put("mem", r.mem());
+    r.connections().ifPresent(c -> node.put("connections", c));
+    r.msgRate().ifPresent(m -> node.put("msgRate", m));
+    node.put("healthy", r.healthy()).put("capacity", r.capacity());
+    ObjectNode endpoints = node.putObject("endpoints");
+    for (Transport t : Transport.values()) {
+      String address = r.endpoints().get(t);
+      if (address != null) {
+        endpoints.put(t.wireName(), address);
+      }
+    }
+  }
+
+  /** The message in {@code line}; throws with a specific reason when it is not a valid v1 message. */
+  public static ProbeMessage decode(String line) throws ProtocolException {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(line);
+    } catch (JsonProcessingException e) {
+      throw new ProtocolException("not valid JSON: " + e.getOriginalMessage());
+    }
+    if (node == null || !node.isObject()) {
+      throw new ProtocolException("a line must be one JSON object");
+    }
+    String type = text(node, "type");
+    return switch (type) {
+      case "challenge" -> {
+        checkVersion(node);
+        yield new ProbeMessage.Challenge(text(node, "nonce"));
+      }
+      case "hello" -> {
+        checkVersion(node);
+        String broker = text(node, "broker");
+        if (broker.isBlank() || broker.length() > 256) {
+          throw new ProtocolException("field 'broker' must be 1 to 256 characters");
+        }
+        yield new ProbeMessage.Hello(broker, text(node, "mac"));
+      }
+      case "welcome" -> new ProbeMessage.Welcome();
+      case "error" -> new ProbeMessage.Error(node.path("reason").asText(""));
+      case "report" -> decodeReport(node);
+      default -> throw new ProtocolException("unknown message type '" + type + "'");
+    };
+  }
+
+  private static ProbeMessage.Report decodeReport(JsonNode node) throws ProtocolException {
+    long ts = integer(node, "ts");
+    double cpu = fraction(node, "cpu");
+    double mem = fraction(node, "mem");
+    OptionalLong connections = OptionalLong.empty();
+    if (present(node, "connections")) {
+      long c = integer(node, "connections");
+      if (c < 0) {
+        throw new ProtocolException("field 'connections' must not be negative");
+      }
+      connections = OptionalLong.of(c);
+    }
+    OptionalDouble msgRate = OptionalDouble.empty();
+    if (present(node, "msgRate")) {
+      double m = number(node, "msgRate");
+      if (m < 0) {
+        throw new ProtocolException("field 'msgRate' must not be negative");
+      }
+      msgRate = OptionalDouble.of(m);
+    }
+    JsonNode healthy = node.get("healthy");
+    if (healthy == null || !healthy.isBoolean()) {
+      throw new ProtocolException("field 'healthy' must be true or false");
+    }
+    double capacity = 1.0;
+    if (present(node, "capacity")) {
+      capacity = number(node, "capacity");
+      if (!(capacity > 0)) {
+        throw new ProtocolException("field 'capacity' must be greater than 0");
+      }
+    }
+    JsonNode endpointsNode = node.get("endpoints");
+    if (endpointsNode == null || !endpointsNode.isObject()) {
+      throw new ProtocolException("field 'endpoints' must be an object");
+    }
+    Map<Transport, String> endpoints = new EnumMap<>(Transport.class);
+    for (Iterator<Map.Entry<String, JsonNode>> it = endpointsNode.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      Transport transport = Transport.fromWireName(e.getKey()).orElse(null);
+      if (transport == null) {
+        continue; // unknown transports are ignored like unknown fields
+      }
+      if (!e.getValue().isTextual() || e.getValue().asText().isBlank()) {
+        throw new ProtocolException("endpoint '" + e.getKey() + "' must be a non-empty string");
+      }
+      endpoints.put(transport, e.getValue().asText());
+    }
+    return new ProbeMessage.Report(ts, cpu, mem, connections, msgRate, healthy.booleanValue(), capacity, endpoints);
+  }
+
+  private static void checkVersion(JsonNode node) throws ProtocolException {
+    JsonNode v = node.get("v");
+    if (v == null || !v.canConvertToInt() || v.intValue() != ProbeMessage.VERSION) {
+      throw new ProtocolException("unsupported protocol version " + v + ", this side speaks v" + ProbeMessage.VERSION);
+    }
+  }
+
+  private static boolean present(JsonNode node, String field) {
+    JsonNode n = node.get(field);
+    return n != null && !n.isNull();
+  }
+
+  private static String text(JsonNode node, String field) throws ProtocolException {
+    JsonNode n = node.get(field);
+    if (n == null || !n.isTextual()) {
+      throw new ProtocolException("field '" + field + "' must be a string");
+    }
+    return n.asText();
+  }
+
+  private static long integer(JsonNode node, String field) throws ProtocolException {
+    JsonNode n = node.get(field);
+    if (n == null || !n.isIntegralNumber() || !n.canConvertToLong()) {
+      throw new ProtocolException("field '" + field + "' must be an integer");
+    }
+    return n.longValue();
+  }
+
+  private static double number(JsonNode node, String field) throws ProtocolException {
+    JsonNode n = node.get(field);
+    if (n == null || !n.isNumber() || !Double.isFinite(n.doubleValue())) {
+      throw new ProtocolException("field '" + field + "' must be a number");
+    }
+    return n.doubleValue();
+  }
+
+  private static double fraction(JsonNode node, String field) throws ProtocolException {
+    double d = number(node, field);
+    if (d < 0 || d > 1) {
+      throw new ProtocolException("field '" + field + "' must be between 0 and 1, was " + d);
+    }
+    return d;
+  }
+}
