@@ -14,6 +14,7 @@ import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -36,6 +37,13 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectHandler.class);
+
+  /**
+   * The attribute where {@link io.netty.handler.codec.mqtt.MqttDecoder} records the protocol version
+   * of the CONNECT it read (netty-codec-mqtt keeps its key package-private; attribute keys are
+   * interned by name). {@code ConnectHandlerTest} fails if the name ever changes.
+   */
+  private static final AttributeKey<MqttVersion> MQTT_VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
 
   private final ConnectService service;
   private @Nullable ScheduledFuture<?> timeout;
@@ -106,10 +114,9 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     boolean tooLarge = cause instanceof TooLongFrameException;
     service.metrics().rejected(tooLarge ? RejectCause.TOO_LARGE : RejectCause.MALFORMED);
     LOG.debug("{}: {} first packet: {}", ctx.channel().remoteAddress(), tooLarge ? "oversized" : "malformed", cause.getMessage());
-    // A reason code can only be given to a device known to speak v5, that is once the decoder has
-    // read the CONNECT's variable header.
-    if (msg.variableHeader() instanceof MqttConnectVariableHeader header
-        && header.version() == MqttVersion.MQTT_5.protocolLevel()) {
+    // A reason code can only be given to a device known to speak v5: once the decoder has read the
+    // CONNECT's protocol level, which is also what makes the encoder write a v5 CONNACK.
+    if (ctx.channel().attr(MQTT_VERSION).get() == MqttVersion.MQTT_5) {
       reply(ctx, tooLarge
           ? ConnectService.refusal(MqttConnectReturnCode.CONNECTION_REFUSED_PACKET_TOO_LARGE, "CONNECT too large")
           : ConnectService.refusal(MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET, "malformed CONNECT"));
