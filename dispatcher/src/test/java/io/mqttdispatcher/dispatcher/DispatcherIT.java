@@ -1,0 +1,123 @@
+package io.mqttdispatcher.dispatcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.testing.Mosquitto;
+import io.mqttdispatcher.testing.TestDevice;
+import io.mqttdispatcher.testing.TestDispatchers;
+import io.mqttdispatcher.testing.TestProbe;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The whole flow with real parts: HiveMQ client, dispatcher over TCP, real Mosquitto brokers. */
+class DispatcherIT {
+  private Dispatcher dispatcher;
+
+  @BeforeEach
+  void start() throws Exception {
+    dispatcher = Dispatcher.start(TestDispatchers.options());
+  }
+
+  @AfterEach
+  void stop() {
+    dispatcher.close();
+  }
+
+  @Test
+  void device_is_redirected_to_a_real_broker_and_its_publish_reaches_a_subscriber() throws Exception {
+    try (Mosquitto broker = Mosquitto.start();
+        TestProbe probe = TestProbe.authenticated(dispatcher.probePort(), "broker-a", TestDispatchers.SECRET)) {
+      probe.report(0.1, broker.endpoint());
+      await().atMost(Duration.ofSeconds(5)).until(() -> !dispatcher.registry().snapshot().brokers().isEmpty());
+
+      // given a subscriber on the broker
+      Mqtt5BlockingClient subscriber = MqttClient.builder().useMqttVersion5().identifier("sub")
+          .serverHost("127.0.0.1").serverPort(broker.port()).buildBlocking();
+      subscriber.connect();
+      Mqtt5BlockingClient.Mqtt5Publishes publishes = subscriber.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL);
+      subscriber.subscribeWith().topicFilter("x").qos(MqttQos.AT_LEAST_ONCE).send();
+
+      // when a device asks the dispatcher and follows the redirect
+      Mqtt5ConnAck ack = TestDevice.ask(dispatcher.devicePort());
+      assertThat(ack.getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.USE_ANOTHER_SERVER);
+      assertThat(ack.getServerReference().map(Object::toString)).contains(broker.endpoint());
+      assertThat(ack.getReasonString().map(Object::toString)).contains("use broker broker-a");
+      HostPort target = HostPort.parse(ack.getServerReference().orElseThrow().toString());
+      Mqtt5BlockingClient device = MqttClient.builder().useMqttVersion5().identifier("dev1")
+          .serverHost(target.host()).serverPort(target.port()).buildBlocking();
+      device.connect();
+      device.publishWith().topic("x").qos(MqttQos.AT_LEAST_ONCE).payload("hello".getBytes(StandardCharsets.UTF_8)).send();
+
+      // then the subscriber receives it
+      Optional<Mqtt5Publish> received = publishes.receive(5, TimeUnit.SECONDS);
+      assertThat(received).isPresent();
+      assertThat(new String(received.get().getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("hello");
+      device.disconnect();
+      publishes.close();
+      subscriber.disconnect();
+    }
+  }
+
+  @Test
+  void device_goes_to_the_broker_with_lower_cpu_and_follows_when_reports_flip() throws Exception {
+    try (TestProbe a = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET);
+        TestProbe b = TestProbe.authenticated(dispatcher.probePort(), "b", TestDispatchers.SECRET)) {
+      a.report(0.8, "127.0.0.1:11883");
+      b.report(0.1, "127.0.0.1:21883");
+      await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.registry().snapshot().brokers().size() == 2);
+
+      for (int i = 0; i < 5; i++) {
+        assertThat(TestDevice.serverReference(dispatcher.devicePort())).isEqualTo("127.0.0.1:21883");
+      }
+
+      // The window averages 5 s of reports: enough fresh samples move the mean past the other's.
+      for (int i = 0; i < 20; i++) {
+        a.report(0.0, "127.0.0.1:11883");
+        b.report(1.0, "127.0.0.1:21883");
+      }
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> dispatcher.registry().snapshot().brokers().stream()
+              .filter(v -> v.id().equals("a")).allMatch(v -> v.meanCpu() < 0.3));
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> "127.0.0.1:11883".equals(TestDevice.serverReference(dispatcher.devicePort())));
+      for (int i = 0; i < 5; i++) {
+        assertThat(TestDevice.serverReference(dispatcher.devicePort())).isEqualTo("127.0.0.1:11883");
+      }
+    }
+  }
+
+  @Test
+  void without_a_usable_broker_the_device_gets_server_unavailable() {
+    Mqtt5ConnAck ack = TestDevice.ask(dispatcher.devicePort());
+
+    assertThat(ack.getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE);
+    assertThat(ack.getServerReference()).isEmpty();
+  }
+
+  @Test
+  void unhealthy_broker_is_not_used() throws Exception {
+    try (TestProbe a = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
+      a.report(0.1, false, java.util.Map.of(io.mqttdispatcher.protocol.Transport.MQTT, "127.0.0.1:11883"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.registry().snapshot().brokers().size() == 1);
+
+      assertThat(TestDevice.ask(dispatcher.devicePort()).getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE);
+
+      a.report(0.1, "127.0.0.1:11883");
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> "127.0.0.1:11883".equals(TestDevice.serverReference(dispatcher.devicePort())));
+    }
+  }
+}
