@@ -1,0 +1,148 @@
+package io.mqttdispatcher.dispatcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mqttdispatcher.testing.FreePort;
+import io.mqttdispatcher.testing.TestDispatchers;
+import io.mqttdispatcher.testing.TestProbe;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged jar, as a user runs it. */
+class DispatcherCliIT {
+  private static final Path JAR = Path.of("target", "dispatcher.jar");
+
+  private static Process java(Path log, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  private static Result run(Path dir, String... args) throws Exception {
+    Path log = Files.createTempFile(dir, "out", ".txt");
+    Process p = java(log, args);
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("dispatcher " + String.join(" ", args) + " did not exit");
+    }
+    return new Result(p.exitValue(), Files.readString(log));
+  }
+
+  record Result(int exit, String output) {}
+
+  @Test
+  void help_lists_every_option(@TempDir Path dir) throws Exception {
+    Result r = run(dir, "--help");
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.output()).contains("--listen", "--probe-listen", "--admin-listen", "--probe-secret-file", "--allow",
+        "--redirect-code", "--window", "--stale-after", "--connect-timeout", "--max-connect-size", "--io-threads",
+        "--admin-token-file", "0.0.0.0:1883", "0.0.0.0:7883", "127.0.0.1:8080", "use-another-server", "65536");
+  }
+
+  @Test
+  void missing_or_empty_secret_file_refuses_to_start(@TempDir Path dir) throws Exception {
+    Result none = run(dir);
+    assertThat(none.exit()).isEqualTo(2);
+    assertThat(none.output()).contains("Missing required option: '--probe-secret-file=FILE'");
+
+    Result missing = run(dir, "--probe-secret-file", dir.resolve("nope").toString());
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.output()).contains("secret file", "does not exist").doesNotContain("Exception");
+
+    Path empty = Files.writeString(dir.resolve("empty"), "\n");
+    Result blank = run(dir, "--probe-secret-file", empty.toString());
+    assertThat(blank.exit()).isEqualTo(2);
+    assertThat(blank.output()).contains("is empty");
+  }
+
+  @Test
+  void bad_option_values_get_specific_messages(@TempDir Path dir) throws Exception {
+    Path secret = Files.writeString(dir.resolve("secret"), "s");
+    assertThat(run(dir, "--probe-secret-file", secret.toString(), "--window", "5").output()).contains("500ms");
+    assertThat(run(dir, "--probe-secret-file", secret.toString(), "--redirect-code", "moved").output())
+        .contains("use-another-server");
+    assertThat(run(dir, "--probe-secret-file", secret.toString(), "--allow", "10.0.0.0/40").output())
+        .contains("10.0.0.0/40");
+  }
+
+  @Test
+  void running_jar_redirects_mosquitto_sub_and_stops_on_sigterm(@TempDir Path dir) throws Exception {
+    Path secret = Files.write(dir.resolve("secret"), TestDispatchers.SECRET);
+    int devices = FreePort.find();
+    int probes = FreePort.find();
+    int admin = FreePort.find();
+    Path log = dir.resolve("dispatcher.log");
+    Process p = java(log, "--listen", "127.0.0.1:" + devices, "--probe-listen", "127.0.0.1:" + probes,
+        "--admin-listen", "127.0.0.1:" + admin, "--probe-secret-file", secret.toString(), "--allow", "127.0.0.1");
+    try {
+      awaitLog(log, "dispatcher ready");
+      HttpClient http = HttpClient.newHttpClient();
+      assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/health")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+      try (TestProbe probe = TestProbe.authenticated(probes, "broker-a", TestDispatchers.SECRET)) {
+        probe.report(0.1, "127.0.0.1:11883");
+        awaitReady(http, admin);
+
+        Process sub = new ProcessBuilder("mosquitto_sub", "-V", "mqttv5", "-h", "127.0.0.1", "-p", String.valueOf(devices),
+            "-t", "x", "-W", "5").redirectErrorStream(true).start();
+        assertThat(sub.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        String out = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(out).contains("Use another server");
+
+        String brokers = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/brokers")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(brokers).contains("\"id\":\"broker-a\"", "\"redirects\":1");
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("dispatcher_redirects_total{broker=\"broker-a\",code=\"0x9c\"} 1.0");
+      }
+    } finally {
+      p.destroy(); // SIGTERM
+      boolean exited = p.waitFor(15, TimeUnit.SECONDS);
+      if (!exited) {
+        p.destroyForcibly();
+      }
+      assertThat(exited).as("dispatcher exits on SIGTERM").isTrue();
+    }
+    assertThat(Files.readString(log)).doesNotContain(new String(TestDispatchers.SECRET, StandardCharsets.UTF_8));
+  }
+
+  private static void awaitReady(HttpClient http, int admin) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/ready")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 200) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("dispatcher never became ready");
+  }
+
+  private static void awaitLog(Path log, String text) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(log) && Files.readString(log).contains(text)) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no '" + text + "' in the dispatcher log:\n" + Files.readString(log));
+  }
+}

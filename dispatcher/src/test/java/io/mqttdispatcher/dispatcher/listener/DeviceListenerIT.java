@@ -1,0 +1,101 @@
+package io.mqttdispatcher.dispatcher.listener;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mqttdispatcher.dispatcher.Dispatcher;
+import io.mqttdispatcher.dispatcher.metrics.RejectCause;
+import io.mqttdispatcher.protocol.Transport;
+import io.mqttdispatcher.testing.TestDevice;
+import io.mqttdispatcher.testing.TestDispatchers;
+import io.mqttdispatcher.testing.TestProbe;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Bad device input over real TCP costs only its own connection. */
+class DeviceListenerIT {
+  private Dispatcher dispatcher;
+  private TestProbe probe;
+
+  @BeforeEach
+  void start() throws Exception {
+    dispatcher = Dispatcher.start(TestDispatchers.options(List.of(), Duration.ofSeconds(30), Duration.ofMillis(500), 1024));
+    probe = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET);
+    probe.report(0.1, "127.0.0.1:11883");
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> !dispatcher.registry().snapshot().usable(Transport.MQTT, System.nanoTime()).isEmpty());
+  }
+
+  @AfterEach
+  void stop() {
+    probe.close();
+    dispatcher.close();
+  }
+
+  private Socket open() throws IOException {
+    Socket s = new Socket();
+    s.connect(new InetSocketAddress("127.0.0.1", dispatcher.devicePort()), 2000);
+    s.setSoTimeout(5000);
+    return s;
+  }
+
+  /** Reads until the dispatcher closes; returns what it sent. */
+  private static byte[] readUntilClosed(Socket s) throws IOException {
+    InputStream in = s.getInputStream();
+    return in.readAllBytes();
+  }
+
+  @Test
+  void silent_connection_is_closed_after_the_connect_timeout() throws Exception {
+    try (Socket s = open()) {
+      long start = System.nanoTime();
+      byte[] answer = readUntilClosed(s);
+      long waitedMs = (System.nanoTime() - start) / 1_000_000;
+
+      assertThat(answer).isEmpty();
+      assertThat(waitedMs).isBetween(300L, 4000L);
+    }
+    await().atMost(Duration.ofSeconds(2)).until(() -> dispatcher.metrics().rejectCount(RejectCause.TIMEOUT) == 1);
+  }
+
+  @Test
+  void garbage_and_oversized_connects_do_not_disturb_other_devices() throws Exception {
+    List<Socket> idle = new ArrayList<>();
+    try {
+      for (int i = 0; i < 50; i++) {
+        idle.add(open()); // silent connections, pending
+      }
+      try (Socket garbage = open(); Socket oversized = open()) {
+        garbage.getOutputStream().write(HexFormat.of().parseHex("474554202f20485454502f312e310d0a0d0a")); // "GET / HTTP/1.1"
+        // v5 CONNECT announcing 1 MiB, over the 1024-byte limit
+        oversized.getOutputStream().write(HexFormat.of().parseHex("1080804000044d5154540502003c00"));
+
+        assertThat(readUntilClosed(garbage)).isEmpty();
+        byte[] refused = readUntilClosed(oversized);
+        assertThat(refused).hasSizeGreaterThan(3);
+        assertThat(refused[0]).isEqualTo((byte) 0x20);
+        assertThat(refused[3]).isEqualTo((byte) 0x95);
+      }
+
+      for (int i = 0; i < 20; i++) {
+        assertThat(TestDevice.serverReference(dispatcher.devicePort())).isEqualTo("127.0.0.1:11883");
+      }
+    } finally {
+      for (Socket s : idle) {
+        s.close();
+      }
+    }
+    assertThat(dispatcher.metrics().rejectCount(RejectCause.MALFORMED)).isEqualTo(1);
+    assertThat(dispatcher.metrics().rejectCount(RejectCause.TOO_LARGE)).isEqualTo(1);
+    assertThat(dispatcher.metrics().redirectCount("a")).isEqualTo(20);
+  }
+}
