@@ -1,11 +1,144 @@
 package io.mqttdispatcher.probe;
 
-/** Entry point of the probe. */
-public final class ProbeMain {
-  private ProbeMain() {}
+import io.mqttdispatcher.cli.DurationConverter;
+import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.cli.SecretFile;
+import io.mqttdispatcher.probe.config.Endpoints;
+import io.mqttdispatcher.probe.config.ProbeOptions;
+import io.mqttdispatcher.protocol.Transport;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Command line of the probe: parses options, starts the {@link Probe}, runs until SIGTERM. */
+@Command(
+    name = "probe",
+    mixinStandardHelpOptions = true,
+    versionProvider = ProbeMain.Version.class,
+    sortOptions = false,
+    description = "Runs beside one MQTT broker and reports its load and liveness to every dispatcher.")
+public final class ProbeMain implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ProbeMain.class);
+
+  @Option(names = "--broker-id", paramLabel = "ID",
+      description = "Id shown in the dispatcher (default: this machine's host name).")
+  @Nullable String brokerId;
+
+  @Option(names = "--endpoint", paramLabel = "KIND=ADDRESS", required = true,
+      description = "Advertised endpoint; repeatable: mqtt=host:port (required), mqtts=host:port, "
+          + "ws=ws://host:port/mqtt, wss=wss://host:port/mqtt.")
+  List<String> endpoints = new ArrayList<>();
+
+  @Option(names = "--dispatcher", paramLabel = "HOST:PORT", required = true, converter = HostPort.Converter.class,
+      description = "Dispatcher probe port to report to; repeatable. A name that resolves to several addresses "
+          + "gets one connection per address, and is resolved again every 30 s.")
+  List<HostPort> dispatchers = new ArrayList<>();
+
+  @Option(names = "--secret-file", paramLabel = "FILE", required = true,
+      description = "Shared secret (file content, trailing newline stripped). Required.")
+  Path secretFile;
+
+  @Option(names = "--interval", paramLabel = "DURATION", defaultValue = ProbeOptions.DEFAULT_INTERVAL,
+      converter = DurationConverter.class, description = "Sampling and report interval (default: ${DEFAULT-VALUE}).")
+  Duration interval;
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  @Nullable Target target;
+
+  @Option(names = "--broker-check", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+      description = "Where to check that the broker answers an MQTT v5 CONNECT (default: the mqtt endpoint).")
+  @Nullable HostPort brokerCheck;
+
+  @Option(names = "--sys-topics", negatable = true, defaultValue = ProbeOptions.DEFAULT_SYS_TOPICS, fallbackValue = "true",
+      description = "Read connection count and message rate from the broker's $SYS tree when it publishes one "
+          + "(default: on; --no-sys-topics turns it off).")
+  boolean sysTopics;
+
+  @Option(names = "--capacity", paramLabel = "N", defaultValue = ProbeOptions.DEFAULT_CAPACITY,
+      description = "Relative capacity of this broker (default: ${DEFAULT-VALUE}).")
+  double capacity;
+
+  @Option(names = "--min-change", paramLabel = "FRACTION", defaultValue = ProbeOptions.DEFAULT_MIN_CHANGE,
+      description = "Skip a report when the load changed less than this since the last one sent; a report still "
+          + "goes out at least every 3 intervals (default: ${DEFAULT-VALUE}, every report is sent).")
+  double minChange;
+
+  /** Whose CPU and memory to report: one process instead of the whole host. */
+  static final class Target {
+    @Option(names = "--pid", paramLabel = "N", required = true,
+        description = "Report the CPU and memory of this process instead of the whole host.")
+    @Nullable Long pid;
+
+    @Option(names = "--process", paramLabel = "NAME", required = true,
+        description = "Report the CPU and memory of the oldest process with this name (followed across restarts).")
+    @Nullable String processName;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ProbeOptions options = options();
+    Probe probe = Probe.start(options);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("stopping: closing report connections");
+      probe.close();
+      stopped.countDown();
+    }, "shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /** The options the command line names, validated. */
+  ProbeOptions options() {
+    Map<Transport, String> parsed = Endpoints.parse(endpoints);
+    return new ProbeOptions(
+        brokerId != null ? brokerId : ProbeOptions.defaultBrokerId(),
+        parsed,
+        dispatchers,
+        SecretFile.read(secretFile),
+        interval,
+        target == null ? null : target.pid,
+        target == null ? null : target.processName,
+        brokerCheck != null ? brokerCheck : ProbeOptions.defaultBrokerCheck(parsed),
+        sysTopics,
+        capacity,
+        minChange);
+  }
 
   public static void main(String[] args) {
-    System.err.println("usage: probe (not yet implemented)");
-    System.exit(2);
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with the project's error handling: one clear line and exit code 2 for bad options. */
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new ProbeMain());
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof IllegalArgumentException) {
+        cmd.getErr().println("probe: " + e.getMessage());
+        return 2;
+      }
+      throw e;
+    });
+    return cl;
+  }
+
+  /** Version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = ProbeMain.class.getPackage().getImplementationVersion();
+      return new String[] {"mqtt-dispatcher probe " + (v == null ? "dev" : v)};
+    }
   }
 }

@@ -1,0 +1,103 @@
+package io.mqttdispatcher.probe;
+
+import io.mqttdispatcher.probe.check.BrokerCheck;
+import io.mqttdispatcher.probe.config.ProbeOptions;
+import io.mqttdispatcher.probe.report.ChangeRateRule;
+import io.mqttdispatcher.probe.report.DispatcherLinks;
+import io.mqttdispatcher.probe.report.LoadReporter;
+import io.mqttdispatcher.probe.sample.HostSampler;
+import io.mqttdispatcher.probe.sample.LoadSampler;
+import io.mqttdispatcher.probe.sample.ProcessSampler;
+import io.mqttdispatcher.probe.sys.SysSubscriber;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import oshi.SystemInfo;
+import oshi.hardware.HardwareAbstractionLayer;
+
+/**
+ * A running probe: the load sampler and its schedule, the broker liveness check, the optional
+ * {@code $SYS} subscriber, and the connections to every dispatcher. {@link #close()} closes the
+ * report connections first, so dispatchers forget the broker at once.
+ */
+public final class Probe implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Probe.class);
+
+  private final Vertx vertx;
+  private final DispatcherLinks links;
+  private final BrokerCheck check;
+  private final @Nullable SysSubscriber sys;
+  private final LoadReporter reporter;
+
+  private Probe(ProbeOptions options) {
+    // One event loop is plenty: a handful of sockets, one line per interval each.
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
+    LoadSampler sampler = sampler(options);
+    this.links = new DispatcherLinks(vertx, options.dispatchers(), options.brokerId(), options.secret());
+    // The check reports changes only after start(), when the reporter exists.
+    this.check = new BrokerCheck(vertx, options.brokerCheck(), options.interval(), healthy -> healthChanged());
+    this.sys = options.sysTopics() ? new SysSubscriber(options.brokerCheck(), check::checkNow) : null;
+    LoadReporter.Sources sources = new LoadReporter.Sources(
+        check::healthy,
+        sys == null ? OptionalLong::empty : sys::connections,
+        sys == null ? now -> OptionalDouble.empty() : sys::msgRate);
+    this.reporter = new LoadReporter(sampler, sources, options.endpoints(), options.capacity(), options.interval(),
+        new ChangeRateRule(options.minChange(), options.heartbeat(), options.interval()), links);
+    LOG.info("probe for broker '{}' sampling {}; {}", options.brokerId(), sampler.describe(), options);
+  }
+
+  private void healthChanged() {
+    reporter.healthChanged();
+  }
+
+  /** Starts a probe with {@code options}; returns at once, connections are made in the background. */
+  public static Probe start(ProbeOptions options) {
+    Probe probe = new Probe(options);
+    probe.check.start();
+    if (probe.sys != null) {
+      probe.sys.start();
+    }
+    probe.links.start();
+    probe.reporter.start();
+    return probe;
+  }
+
+  private static LoadSampler sampler(ProbeOptions options) {
+    SystemInfo system = new SystemInfo();
+    HardwareAbstractionLayer hardware = system.getHardware();
+    int cpus = hardware.getProcessor().getLogicalProcessorCount();
+    if (options.pid() != null) {
+      return ProcessSampler.byPid(system.getOperatingSystem(), hardware.getMemory(), cpus, options.pid());
+    }
+    if (options.processName() != null) {
+      return ProcessSampler.byName(system.getOperatingSystem(), hardware.getMemory(), cpus,
+          options.processName());
+    }
+    return new HostSampler(hardware.getProcessor(), hardware.getMemory());
+  }
+
+  /** Stops reporting: closes the dispatcher connections (waiting up to 5 s), then everything else. */
+  @Override
+  public void close() {
+    reporter.close();
+    try {
+      links.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("report connections did not close cleanly: {}", e.toString());
+    }
+    check.close();
+    if (sys != null) {
+      sys.close();
+    }
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("event loop did not stop cleanly: {}", e.toString());
+    }
+  }
+}

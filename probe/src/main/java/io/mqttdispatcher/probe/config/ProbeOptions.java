@@ -1,0 +1,134 @@
+package io.mqttdispatcher.probe.config;
+
+import io.mqttdispatcher.cli.DurationConverter;
+import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.protocol.Transport;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything a probe is configured with. Defaults live here and only here; the command line refers
+ * to these constants.
+ *
+ * @param brokerId id shown in the dispatcher, 1 to 256 characters
+ * @param endpoints advertised endpoints per transport; {@code mqtt} is required
+ * @param dispatchers where to report; each name may resolve to several dispatcher replicas
+ * @param secret shared secret (never logged)
+ * @param interval sampling and report interval
+ * @param pid process whose CPU and memory are reported, or null
+ * @param processName name of the process whose CPU and memory are reported, or null; with neither
+ *     this nor {@code pid}, the whole host is reported
+ * @param brokerCheck where to check that the broker answers
+ * @param sysTopics whether to read connections and message rate from the broker's {@code $SYS} tree
+ * @param capacity relative capacity of this broker, greater than 0
+ * @param minChange skip a report when the load changed less than this since the last one sent
+ */
+public record ProbeOptions(
+    String brokerId,
+    Map<Transport, String> endpoints,
+    List<HostPort> dispatchers,
+    byte[] secret,
+    Duration interval,
+    @Nullable Long pid,
+    @Nullable String processName,
+    HostPort brokerCheck,
+    boolean sysTopics,
+    double capacity,
+    double minChange) {
+
+  public static final String DEFAULT_INTERVAL = "1s";
+  public static final String DEFAULT_SYS_TOPICS = "true";
+  public static final String DEFAULT_CAPACITY = "1";
+  public static final String DEFAULT_MIN_CHANGE = "0";
+  /** A report goes out at least every this many intervals, even when {@code minChange} skips others. */
+  public static final int HEARTBEAT_INTERVALS = 3;
+  /** Smallest accepted interval: below it the probe's own cost stops being negligible. */
+  public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+
+  public ProbeOptions {
+    Objects.requireNonNull(brokerId, "brokerId");
+    Objects.requireNonNull(brokerCheck, "brokerCheck");
+    Objects.requireNonNull(secret, "secret");
+    Objects.requireNonNull(interval, "interval");
+    if (brokerId.isBlank() || brokerId.length() > 256) {
+      throw new IllegalArgumentException("--broker-id must be 1 to 256 characters");
+    }
+    endpoints = Map.copyOf(endpoints);
+    if (!endpoints.containsKey(Transport.MQTT)) {
+      throw new IllegalArgumentException("an --endpoint mqtt=HOST:PORT is required");
+    }
+    dispatchers = List.copyOf(dispatchers);
+    if (dispatchers.isEmpty()) {
+      throw new IllegalArgumentException("at least one --dispatcher HOST:PORT is required");
+    }
+    if (secret.length == 0) {
+      throw new IllegalArgumentException("the secret must not be empty");
+    }
+    secret = secret.clone();
+    if (interval.compareTo(MIN_INTERVAL) < 0) {
+      throw new IllegalArgumentException("--interval must be at least " + DurationConverter.format(MIN_INTERVAL));
+    }
+    if (pid != null && processName != null) {
+      throw new IllegalArgumentException("give --pid or --process, not both");
+    }
+    if (pid != null && pid <= 0) {
+      throw new IllegalArgumentException("--pid must be a positive process id, was " + pid);
+    }
+    if (processName != null && processName.isBlank()) {
+      throw new IllegalArgumentException("--process must name a process");
+    }
+    if (!(capacity > 0) || Double.isInfinite(capacity)) {
+      throw new IllegalArgumentException("--capacity must be a number greater than 0, was " + capacity);
+    }
+    if (!(minChange >= 0 && minChange < 1)) {
+      throw new IllegalArgumentException("--min-change must be a fraction in 0..1 (0 sends every report), was " + minChange);
+    }
+  }
+
+  /** The secret; a copy, so callers cannot change it. */
+  @Override
+  public byte[] secret() {
+    return secret.clone();
+  }
+
+  /** The longest time between two reports sent on one connection. */
+  public Duration heartbeat() {
+    return interval.multipliedBy(HEARTBEAT_INTERVALS);
+  }
+
+  /** The default {@code --broker-id}: this machine's host name. */
+  public static String defaultBrokerId() {
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("cannot find this machine's host name (" + e.getMessage() + "): give --broker-id");
+    }
+  }
+
+  /** The default {@code --broker-check}: the advertised {@code mqtt} endpoint. */
+  public static HostPort defaultBrokerCheck(Map<Transport, String> endpoints) {
+    String mqtt = endpoints.get(Transport.MQTT);
+    if (mqtt == null) {
+      throw new IllegalArgumentException("an --endpoint mqtt=HOST:PORT is required");
+    }
+    return HostPort.parse(mqtt);
+  }
+
+  @Override
+  public String toString() {
+    // Never print the secret.
+    return "ProbeOptions[brokerId=" + brokerId + ", endpoints=" + endpoints + ", dispatchers=" + dispatchers
+        + ", interval=" + DurationConverter.format(interval) + ", pid=" + pid + ", process=" + processName
+        + ", brokerCheck=" + brokerCheck + ", sysTopics=" + sysTopics + ", capacity=" + capacity
+        + ", minChange=" + minChange + "]";
+  }
+}

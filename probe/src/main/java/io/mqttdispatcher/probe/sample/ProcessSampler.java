@@ -1,0 +1,93 @@
+package io.mqttdispatcher.probe.sample;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import oshi.hardware.GlobalMemory;
+import oshi.software.os.OSProcess;
+import oshi.software.os.OperatingSystem;
+
+/**
+ * One process, by pid or by name: CPU as a fraction of the whole machine (see {@link CpuMath}) and
+ * resident memory as a fraction of the machine's total. A process found by name is looked up again
+ * when it goes away, so a restarted broker is followed; while none is running the sample is zero.
+ */
+public final class ProcessSampler implements LoadSampler {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessSampler.class);
+
+  private final OperatingSystem os;
+  private final GlobalMemory memory;
+  private final int logicalProcessors;
+  private final @Nullable Long pid;
+  private final @Nullable String name;
+  private final LongSupplier clockMillis;
+  private @Nullable ProcessTimes previous;
+  private boolean missingLogged;
+
+  private ProcessSampler(OperatingSystem os, GlobalMemory memory, int logicalProcessors, @Nullable Long pid,
+      @Nullable String name) {
+    this.os = os;
+    this.memory = memory;
+    this.logicalProcessors = logicalProcessors;
+    this.pid = pid;
+    this.name = name;
+    this.clockMillis = () -> System.nanoTime() / 1_000_000;
+    sample();
+  }
+
+  /** Samples the process with id {@code pid}. */
+  public static ProcessSampler byPid(OperatingSystem os, GlobalMemory memory, int logicalProcessors, long pid) {
+    return new ProcessSampler(os, memory, logicalProcessors, pid, null);
+  }
+
+  /** Samples the oldest running process called {@code name}. */
+  public static ProcessSampler byName(OperatingSystem os, GlobalMemory memory, int logicalProcessors, String name) {
+    return new ProcessSampler(os, memory, logicalProcessors, null, name);
+  }
+
+  @Override
+  public LoadSample sample() {
+    OSProcess process = find();
+    if (process == null) {
+      if (!missingLogged) {
+        LOG.warn("{} is not running; reporting zero CPU and memory until it is", describe());
+        missingLogged = true;
+      }
+      previous = null;
+      return LoadSample.NONE;
+    }
+    if (missingLogged) {
+      LOG.info("sampling process {} ({})", process.getProcessID(), process.getName());
+      missingLogged = false;
+    }
+    ProcessTimes now = new ProcessTimes(process.getProcessID(), process.getStartTime(),
+        process.getUserTime() + process.getKernelTime(), clockMillis.getAsLong());
+    double cpu = previous == null ? 0 : CpuMath.processLoad(previous, now, logicalProcessors);
+    previous = now;
+    return new LoadSample(cpu, CpuMath.fraction(process.getResidentSetSize(), memory.getTotal()));
+  }
+
+  private @Nullable OSProcess find() {
+    if (pid != null) {
+      return pid > Integer.MAX_VALUE ? null : os.getProcess(pid.intValue());
+    }
+    if (previous != null) {
+      // Cheap: one process's files. The full scan below runs only when the broker is (re)started.
+      OSProcess known = os.getProcess((int) previous.pid());
+      if (known != null && known.getStartTime() == previous.startMillis()) {
+        return known;
+      }
+    }
+    List<OSProcess> matches = os.getProcesses(p -> name.equals(p.getName()),
+        Comparator.comparingLong(OSProcess::getStartTime), 1);
+    return matches.isEmpty() ? null : matches.get(0);
+  }
+
+  @Override
+  public String describe() {
+    return pid != null ? "process " + pid : "process named '" + name + "'";
+  }
+}

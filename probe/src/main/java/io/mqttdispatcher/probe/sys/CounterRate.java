@@ -1,0 +1,62 @@
+package io.mqttdispatcher.probe.sys;
+
+import java.util.OptionalDouble;
+
+/**
+ * Rate per second of a cumulative counter that the broker publishes periodically, but only when it
+ * changed (Mosquitto's {@code $SYS} behaviour). So a missing update means the rate dropped to zero,
+ * and the first update after a quiet spell covers one publishing period, not the whole quiet spell.
+ * The publishing period is learned as the shortest gap seen between updates. Not thread-safe.
+ */
+public final class CounterRate {
+  private static final long NO_PERIOD = Long.MAX_VALUE;
+  /** Allowance for the broker's timer and the network when deciding an update is overdue. */
+  private static final long LATE_NANOS = 500_000_000L;
+
+  private boolean seen;
+  private long lastCount;
+  private long lastNanos;
+  private long periodNanos = NO_PERIOD;
+  private double rate;
+
+  /** Records that the counter was {@code count} at {@code nanos} ({@link System#nanoTime()}). */
+  public void update(long count, long nanos) {
+    if (!seen || count < lastCount) {
+      // First value, or the broker restarted and its counters began again.
+      seen = true;
+      lastCount = count;
+      lastNanos = nanos;
+      rate = 0;
+      return;
+    }
+    long gap = nanos - lastNanos;
+    if (gap <= 0) {
+      lastCount = count;
+      return;
+    }
+    periodNanos = Math.min(periodNanos, gap);
+    long covered = Math.min(gap, periodNanos);
+    rate = (count - lastCount) * 1e9 / covered;
+    lastCount = count;
+    lastNanos = nanos;
+  }
+
+  /** Messages per second at {@code nowNanos}; empty before the first update. */
+  public OptionalDouble rate(long nowNanos) {
+    if (!seen) {
+      return OptionalDouble.empty();
+    }
+    if (periodNanos == NO_PERIOD) {
+      return OptionalDouble.of(0);
+    }
+    boolean overdue = nowNanos - lastNanos > periodNanos + periodNanos / 2 + LATE_NANOS;
+    return OptionalDouble.of(overdue ? 0 : rate);
+  }
+
+  /** Forgets everything, e.g. after reconnecting to a broker that may have restarted. */
+  public void reset() {
+    seen = false;
+    periodNanos = NO_PERIOD;
+    rate = 0;
+  }
+}
