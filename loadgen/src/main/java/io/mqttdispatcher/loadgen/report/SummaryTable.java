@@ -1,0 +1,81 @@
+package io.mqttdispatcher.loadgen.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/** The strategies side by side, one row per figure: as text for the terminal, as rows for HTML. */
+public final class SummaryTable {
+  private SummaryTable() {}
+
+  /** Header row first (metric, then one column per strategy). */
+  public static List<List<String>> rows(List<Summary> summaries) {
+    List<List<String>> rows = new ArrayList<>();
+    List<String> header = new ArrayList<>(List.of("metric"));
+    summaries.forEach(s -> header.add(s.strategy()));
+    rows.add(header);
+    row(rows, summaries, "publishers reached a broker", s -> s.reached() + "/" + s.publishers());
+    row(rows, summaries, "send rate achieved", s -> fmt("%.1f %%", s.achievedPercent()));
+    row(rows, summaries, "messages sent / received", s -> s.sent() + " / " + s.received());
+    int brokers = summaries.get(0).brokers().size();
+    for (int i = 0; i < brokers; i++) {
+      int b = i;
+      row(rows, summaries, "mean msg/s broker " + (b + 1) + " (" + summaries.get(0).brokers().get(b) + ")",
+          s -> fmt("%.0f", s.meanRate().get(b)));
+    }
+    row(rows, summaries, "throughput gap msg/s", s -> fmt("%.0f", s.gap()));
+    row(rows, summaries, "throughput gap % of total", s -> fmt("%.1f %%", s.gapPercent()));
+    for (int i = 0; i < brokers; i++) {
+      int b = i;
+      row(rows, summaries, "mean CPU broker " + (b + 1), s -> percent(s.meanCpu().get(b)));
+    }
+    row(rows, summaries, "CPU gap (mean, points)", s -> s.cpuGap() == null ? "n/a" : fmt("%.1f", s.cpuGap()));
+    row(rows, summaries, "connect p50 ms", s -> fmt("%.1f", s.connectP50()));
+    row(rows, summaries, "connect p99 ms", s -> fmt("%.1f", s.connectP99()));
+    return rows;
+  }
+
+  /** The table as aligned text. */
+  public static String render(List<Summary> summaries) {
+    List<List<String>> rows = rows(summaries);
+    int[] width = new int[rows.get(0).size()];
+    for (List<String> row : rows) {
+      for (int c = 0; c < row.size(); c++) {
+        width[c] = Math.max(width[c], row.get(c).length());
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    for (int r = 0; r < rows.size(); r++) {
+      List<String> row = rows.get(r);
+      for (int c = 0; c < row.size(); c++) {
+        String cell = row.get(c);
+        out.append(c == 0 ? String.format("%-" + width[c] + "s", cell) : String.format("  %" + width[c] + "s", cell));
+      }
+      out.append('\n');
+      if (r == 0) {
+        int total = 0;
+        for (int w : width) {
+          total += w + 2;
+        }
+        out.append("-".repeat(total - 2)).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  private static void row(List<List<String>> rows, List<Summary> summaries, String metric, Function<Summary, String> cell) {
+    List<String> row = new ArrayList<>(List.of(metric));
+    summaries.forEach(s -> row.add(cell.apply(s)));
+    rows.add(row);
+  }
+
+  private static String percent(@Nullable Double value) {
+    return value == null ? "n/a" : fmt("%.1f %%", value);
+  }
+
+  private static String fmt(String format, double value) {
+    return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, format, value);
+  }
+}

@@ -1,0 +1,71 @@
+package io.mqttdispatcher.loadgen.run;
+
+import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.loadgen.scenario.Scenario;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything a run needs. Defaults live here, as strings the command line shows in {@code --help}.
+ *
+ * @param scenario what to run
+ * @param strategies one or both strategies, run one after the other
+ * @param dispatcher where devices connect for the {@code dispatcher} strategy
+ * @param brokers every broker, in the order DNS round-robin cycles through them; a subscriber
+ *     counts messages on each
+ * @param seed arrival order seed
+ * @param heavyAt 1-based position of the heaviest publisher, or null for the seed's choice
+ * @param out directory for results.json, timeline.csv and report.html
+ * @param admin dispatcher admin API to read broker CPU and connections from, or null
+ * @param brokerPids broker process ids (same order as {@code brokers}) to sample CPU from
+ *     {@code /proc} instead; empty for none
+ * @param settle pause between two strategies for the brokers to settle
+ * @param drain how long subscribers keep counting after the last publisher stopped
+ */
+public record RunOptions(
+    Scenario scenario,
+    List<Strategy> strategies,
+    HostPort dispatcher,
+    List<HostPort> brokers,
+    long seed,
+    @Nullable Integer heavyAt,
+    Path out,
+    @Nullable HostPort admin,
+    List<Long> brokerPids,
+    Duration settle,
+    Duration drain) {
+  public static final String DEFAULT_SEED = "1";
+  public static final String DEFAULT_OUT = "loadgen-results";
+  public static final String DEFAULT_SETTLE = "10s";
+  public static final String DEFAULT_DRAIN = "1s";
+
+  public RunOptions {
+    Objects.requireNonNull(scenario, "scenario");
+    Objects.requireNonNull(dispatcher, "dispatcher");
+    Objects.requireNonNull(out, "out");
+    strategies = List.copyOf(strategies);
+    brokers = List.copyOf(brokers);
+    brokerPids = List.copyOf(brokerPids);
+    if (strategies.isEmpty()) {
+      throw new IllegalArgumentException("no strategy to run");
+    }
+    if (brokers.isEmpty()) {
+      throw new IllegalArgumentException("--brokers must name at least one broker");
+    }
+    if (brokers.stream().distinct().count() != brokers.size()) {
+      throw new IllegalArgumentException("--brokers lists a broker twice");
+    }
+    if (!brokerPids.isEmpty() && brokerPids.size() != brokers.size()) {
+      throw new IllegalArgumentException("--broker-pids must list one pid per broker (" + brokers.size() + "), got " + brokerPids.size());
+    }
+    if (heavyAt != null && (heavyAt < 1 || heavyAt > scenario.publisherCount())) {
+      throw new IllegalArgumentException("--heavy-at must be within 1.." + scenario.publisherCount() + ", got " + heavyAt);
+    }
+    if (settle.isNegative() || drain.isNegative()) {
+      throw new IllegalArgumentException("--settle and --drain must not be negative");
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package io.mqttdispatcher.loadgen.run;
+
+import java.util.List;
+
+/**
+ * The measurements of one strategy's run.
+ *
+ * @param strategy {@code dispatcher} or {@code dns-rr}
+ * @param scenario scenario name
+ * @param seed arrival seed
+ * @param brokers {@code --brokers}, in order
+ * @param loadSource where CPU came from
+ * @param publishers one entry per planned publisher
+ * @param timeline one row per broker per second
+ * @param received per broker, every message its subscriber counted
+ * @param activeFrom first second with a publisher sending (inclusive)
+ * @param activeTo last second with a publisher sending (exclusive)
+ * @param warnings things a reader of the results must know (e.g. publishers that fell behind)
+ */
+public record StrategyResult(
+    String strategy,
+    String scenario,
+    long seed,
+    List<String> brokers,
+    String loadSource,
+    List<PublisherResult> publishers,
+    List<BrokerSecond> timeline,
+    List<Long> received,
+    int activeFrom,
+    int activeTo,
+    List<String> warnings) {}
