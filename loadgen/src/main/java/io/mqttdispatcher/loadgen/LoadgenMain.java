@@ -1,11 +1,39 @@
 package io.mqttdispatcher.loadgen;
 
-/** Entry point of the load generator. */
-public final class LoadgenMain {
-  private LoadgenMain() {}
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Command line of the load generator: one subcommand per job. */
+@Command(
+    name = "loadgen",
+    mixinStandardHelpOptions = true,
+    version = "loadgen 0.1.0",
+    description = "Load generator for mqtt-dispatcher: the paper's experiment against DNS round-robin, and a connect benchmark.",
+    subcommands = {RunCommand.class, BenchConnectCommand.class, CommandLine.HelpCommand.class})
+public final class LoadgenMain implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: run or bench-connect");
+  }
 
   public static void main(String[] args) {
-    System.err.println("usage: loadgen (not yet implemented)");
-    System.exit(2);
+    System.setProperty("java.awt.headless", "true");
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with the project's error handling: one clear line, exit 2 for bad options, 1 for failures. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new LoadgenMain());
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof IllegalArgumentException) {
+        cmd.getErr().println("loadgen: " + e.getMessage());
+        return 2;
+      }
+      cmd.getErr().println("loadgen: " + e.getMessage());
+      return 1;
+    });
+    return cl;
   }
 }

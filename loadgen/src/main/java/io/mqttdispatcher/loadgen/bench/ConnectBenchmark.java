@@ -1,0 +1,165 @@
+package io.mqttdispatcher.loadgen.bench;
+
+import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.loadgen.connect.ServerReference;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Opens connections as fast as {@code concurrency} threads can, each sending one CONNECT and reading
+ * the CONNACK, until the duration is over. Sockets close with linger 0 (no TIME_WAIT) and, for a
+ * loopback target, come from several 127.0.0.x source addresses, so ephemeral ports last.
+ */
+public final class ConnectBenchmark {
+  /** Samples kept per thread; beyond it latencies are still counted but not kept for percentiles. */
+  private static final int MAX_SAMPLES_PER_THREAD = 2_000_000;
+
+  private final BenchOptions options;
+  private final InetSocketAddress target;
+  private final List<InetAddress> sources;
+  private final Map<String, AtomicLong> codes = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> followCodes = new ConcurrentHashMap<>();
+  private final AtomicLong errors = new AtomicLong();
+  private final AtomicReference<String> firstError = new AtomicReference<>("");
+
+  public ConnectBenchmark(BenchOptions options) throws UnknownHostException {
+    this.options = options;
+    this.target = new InetSocketAddress(InetAddress.getByName(options.target().host()), options.target().port());
+    this.sources = sourceAddresses(target.getAddress(), options.sourceAddresses());
+  }
+
+  public BenchResult run() throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + options.duration().toNanos();
+    List<Worker> workers = new ArrayList<>();
+    for (int i = 0; i < options.concurrency(); i++) {
+      Worker w = new Worker(i, deadline);
+      workers.add(w);
+      w.thread.start();
+    }
+    long joinBy = deadline + options.timeout().toNanos() * 3;
+    for (Worker w : workers) {
+      w.thread.join(Math.max(1, (joinBy - System.nanoTime()) / 1_000_000));
+      w.thread.interrupt();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long exchanges = workers.stream().mapToLong(w -> w.completed).sum();
+    long[] all = workers.stream().flatMapToLong(w -> Arrays.stream(w.samples, 0, Math.min(w.kept, w.samples.length))).sorted().toArray();
+    return new BenchResult(exchanges, errors.get(), seconds, pct(all, 50), pct(all, 99), pct(all, 99.9),
+        all.length == 0 ? Double.NaN : all[all.length - 1] / 1e6, snapshot(codes), snapshot(followCodes), firstError.get());
+  }
+
+  private final class Worker implements Runnable {
+    final Thread thread;
+    final long deadline;
+    final int id;
+    long[] samples = new long[1024];
+    long completed;
+    int kept;
+
+    Worker(int id, long deadline) {
+      this.id = id;
+      this.deadline = deadline;
+      this.thread = new Thread(this, "bench-" + id);
+      this.thread.setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      long n = 0;
+      while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+        n++;
+        InetAddress source = sources.isEmpty() ? null : sources.get((int) ((n + id) % sources.size()));
+        long t0 = System.nanoTime();
+        try {
+          MqttWire.ConnAck ack = exchange(target, source, "bench-" + id + "-" + n);
+          count(codes, ack.reasonCode());
+          if (options.follow() && ack.serverReference() != null) {
+            HostPort broker = ServerReference.parse(ack.serverReference());
+            InetSocketAddress to = new InetSocketAddress(InetAddress.getByName(broker.host()), broker.port());
+            MqttWire.ConnAck brokerAck = exchange(to, source, "bench-" + id + "-" + n);
+            count(followCodes, brokerAck.reasonCode());
+          }
+          record(System.nanoTime() - t0);
+        } catch (IOException | RuntimeException e) {
+          errors.incrementAndGet();
+          firstError.compareAndSet("", e.toString());
+        }
+      }
+    }
+
+    private void record(long nanos) {
+      completed++;
+      if (kept == MAX_SAMPLES_PER_THREAD) {
+        return;
+      }
+      if (kept == samples.length) {
+        samples = Arrays.copyOf(samples, Math.min(MAX_SAMPLES_PER_THREAD, samples.length * 2));
+      }
+      samples[kept++] = nanos;
+    }
+  }
+
+  private MqttWire.ConnAck exchange(InetSocketAddress to, @Nullable InetAddress source, String clientId) throws IOException {
+    int timeout = (int) options.timeout().toMillis();
+    try (Socket s = new Socket()) {
+      s.setSoLinger(true, 0);
+      s.setTcpNoDelay(true);
+      s.setSoTimeout(timeout);
+      if (source != null) {
+        s.bind(new InetSocketAddress(source, 0));
+      }
+      s.connect(to, timeout);
+      s.getOutputStream().write(MqttWire.connect(clientId));
+      InputStream in = s.getInputStream();
+      MqttWire.ConnAck ack = MqttWire.readConnAck(in);
+      if (ack.reasonCode() == 0x00) {
+        s.getOutputStream().write(MqttWire.DISCONNECT);
+      }
+      return ack;
+    }
+  }
+
+  private static void count(Map<String, AtomicLong> counts, int code) {
+    counts.computeIfAbsent(MqttWire.describe(code), k -> new AtomicLong()).incrementAndGet();
+  }
+
+  private static Map<String, Long> snapshot(Map<String, AtomicLong> counts) {
+    Map<String, Long> out = new TreeMap<>();
+    counts.forEach((k, v) -> out.put(k, v.get()));
+    return out;
+  }
+
+  private static double pct(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int rank = (int) Math.ceil(p / 100 * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))] / 1e6;
+  }
+
+  /** 127.0.0.1..127.0.0.N for a loopback target; none otherwise (the system picks the route's address). */
+  static List<InetAddress> sourceAddresses(InetAddress target, int count) throws UnknownHostException {
+    List<InetAddress> out = new ArrayList<>();
+    if (count == 0 || !target.isLoopbackAddress() || target.getAddress().length != 4) {
+      return out;
+    }
+    for (int i = 1; i <= count; i++) {
+      out.add(InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) i}));
+    }
+    return out;
+  }
+}

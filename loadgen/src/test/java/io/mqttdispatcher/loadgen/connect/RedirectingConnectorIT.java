@@ -1,0 +1,95 @@
+package io.mqttdispatcher.loadgen.connect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.dispatcher.Dispatcher;
+import io.mqttdispatcher.loadgen.testing.LocalStack;
+import io.mqttdispatcher.testing.TestDispatchers;
+import io.mqttdispatcher.testing.TestProbe;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class RedirectingConnectorIT {
+
+  @Test
+  void follows_the_redirect_to_the_least_loaded_broker() throws Exception {
+    try (LocalStack stack = LocalStack.start(2)) {
+      stack.pinCpu(0, 0.9);
+      stack.pinCpu(1, 0.1);
+      try (RedirectingConnector connector = RedirectingConnector.builder(stack.dispatcherAddress())
+              .client(b -> b.identifier("device-follow")).build();
+          DeviceConnection device = connector.connect()) {
+        assertThat(device.broker()).isEqualTo(stack.brokerAddress(1));
+        assertThat(device.hops()).isEqualTo(1);
+        assertThat(device.isConnected()).isTrue();
+        device.client().publishWith().topic("t").payload(new byte[] {1}).send().get(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void refuses_a_redirect_loop_between_two_dispatchers() throws Exception {
+    try (Dispatcher a = Dispatcher.start(TestDispatchers.options());
+        Dispatcher b = Dispatcher.start(TestDispatchers.options());
+        TestProbe probeA = TestProbe.authenticated(a.probePort(), "not-a-broker", TestDispatchers.SECRET);
+        TestProbe probeB = TestProbe.authenticated(b.probePort(), "not-a-broker", TestDispatchers.SECRET)) {
+      // Each dispatcher is told the other one is a broker: a misconfigured probe.
+      probeA.report(0.1, "127.0.0.1:" + b.devicePort());
+      probeB.report(0.1, "127.0.0.1:" + a.devicePort());
+      await().atMost(Duration.ofSeconds(3)).until(() -> usable(a) && usable(b));
+
+      try (RedirectingConnector connector = RedirectingConnector.builder(new HostPort("127.0.0.1", a.devicePort())).build()) {
+        assertThatThrownBy(connector::connect)
+            .isInstanceOf(RedirectLoopException.class)
+            .hasMessageContaining("redirect loop")
+            .hasMessageContaining("127.0.0.1:" + a.devicePort() + " -> 127.0.0.1:" + b.devicePort() + " -> 127.0.0.1:" + a.devicePort());
+      }
+    }
+  }
+
+  @Test
+  void reports_no_usable_broker_as_server_unavailable() throws Exception {
+    try (Dispatcher empty = Dispatcher.start(TestDispatchers.options());
+        RedirectingConnector connector = RedirectingConnector.builder(new HostPort("127.0.0.1", empty.devicePort())).build()) {
+      assertThatThrownBy(connector::connect)
+          .isInstanceOfSatisfying(ConnectFailedException.class,
+              e -> assertThat(e.reasonCode()).contains(Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE))
+          .hasMessageContaining("0x88");
+    }
+  }
+
+  @Test
+  void goes_back_through_the_dispatcher_after_its_broker_is_killed() throws Exception {
+    try (LocalStack stack = LocalStack.start(2)) {
+      stack.pinCpu(0, 0.1);
+      stack.pinCpu(1, 0.9);
+      AtomicInteger reconnected = new AtomicInteger();
+      try (RedirectingConnector connector = RedirectingConnector.builder(stack.dispatcherAddress())
+              .client(b -> b.identifier("device-failover"))
+              .onReconnected(d -> reconnected.incrementAndGet())
+              .build();
+          DeviceConnection device = connector.connect()) {
+        assertThat(device.broker()).isEqualTo(stack.brokerAddress(0));
+        double redirectsToSecond = stack.dispatcher().metrics().redirectCount("broker-2");
+
+        stack.broker(0).kill();
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> device.isConnected() && device.reconnects() == 1);
+        assertThat(device.broker()).isEqualTo(stack.brokerAddress(1));
+        assertThat(reconnected).hasValue(1);
+        // It asked the dispatcher again rather than retrying the dead broker.
+        assertThat(stack.dispatcher().metrics().redirectCount("broker-2")).isEqualTo(redirectsToSecond + 1);
+      }
+    }
+  }
+
+  private static boolean usable(Dispatcher d) {
+    return !d.registry().snapshot().brokers().isEmpty();
+  }
+}
