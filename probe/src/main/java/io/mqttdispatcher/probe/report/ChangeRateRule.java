@@ -51,10 +51,12 @@ public final class ChangeRateRule {
         || !lastSent.endpoints().equals(candidate.endpoints())) {
       return true;
     }
-    return Math.abs(candidate.cpu() - lastSent.cpu()) >= minChange
-        || Math.abs(candidate.mem() - lastSent.mem()) >= minChange
-        || relativeChange(lastSent.connections(), candidate.connections()) >= minChange
-        || relativeChange(lastSent.msgRate(), candidate.msgRate()) >= minChange;
+    // A change of exactly the threshold counts, whatever binary rounding did to it.
+    double threshold = minChange - 1e-9;
+    return Math.abs(candidate.cpu() - lastSent.cpu()) >= threshold
+        || Math.abs(candidate.mem() - lastSent.mem()) >= threshold
+        || relativeChange(lastSent.connections(), candidate.connections()) >= threshold
+        || relativeChange(lastSent.msgRate(), candidate.msgRate()) >= threshold;
   }
 
   private static double relativeChange(OptionalLong before, OptionalLong now) {

@@ -35,6 +35,7 @@ public final class SysSubscriber implements AutoCloseable {
   private long connections = -1;
   private boolean publishCounterSeen;
   private boolean connected;
+  private volatile boolean closing;
 
   /**
    * @param onDisconnect called when the connection to the broker drops: often the first sign that
@@ -85,6 +86,9 @@ public final class SysSubscriber implements AutoCloseable {
       wasConnected = connected;
       connected = false;
     }
+    if (closing) {
+      return;
+    }
     if (wasConnected) {
       LOG.info("lost $SYS connection to broker at {} ({}); reconnecting", broker, cause.getMessage());
       onDisconnect.run();
@@ -131,6 +135,7 @@ public final class SysSubscriber implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     try {
       client.disconnect().get(2, TimeUnit.SECONDS);
     } catch (Exception e) {

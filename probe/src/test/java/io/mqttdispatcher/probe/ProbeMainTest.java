@@ -1,0 +1,116 @@
+package io.mqttdispatcher.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.probe.config.ProbeOptions;
+import io.mqttdispatcher.protocol.Transport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ProbeMainTest {
+  @TempDir Path dir;
+
+  @Test
+  void defaults_are_the_documented_ones() throws IOException {
+    ProbeOptions o = parse("--endpoint", "mqtt=10.0.0.5:1883", "--dispatcher", "d.example:7883",
+        "--secret-file", secret().toString());
+    assertThat(o.brokerId()).isNotBlank();
+    assertThat(o.endpoints()).containsOnlyKeys(Transport.MQTT);
+    assertThat(o.dispatchers()).containsExactly(new HostPort("d.example", 7883));
+    assertThat(o.interval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(o.pid()).isNull();
+    assertThat(o.processName()).isNull();
+    assertThat(o.brokerCheck()).isEqualTo(new HostPort("10.0.0.5", 1883));
+    assertThat(o.sysTopics()).isTrue();
+    assertThat(o.capacity()).isEqualTo(1.0);
+    assertThat(o.minChange()).isZero();
+    assertThat(o.heartbeat()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(o.toString()).doesNotContain("top-secret");
+  }
+
+  @Test
+  void every_option_is_read() throws IOException {
+    ProbeOptions o = parse("--broker-id", "b1", "--endpoint", "mqtt=10.0.0.5:1883", "--endpoint", "ws=ws://10.0.0.5:8080/mqtt",
+        "--dispatcher", "10.0.0.1:7883", "--dispatcher", "10.0.0.2:7883", "--secret-file", secret().toString(),
+        "--interval", "500ms", "--process", "mosquitto", "--broker-check", "127.0.0.1:1883", "--no-sys-topics",
+        "--capacity", "2.5", "--min-change", "0.05");
+    assertThat(o.brokerId()).isEqualTo("b1");
+    assertThat(o.endpoints()).containsEntry(Transport.WS, "ws://10.0.0.5:8080/mqtt");
+    assertThat(o.dispatchers()).hasSize(2);
+    assertThat(o.interval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(o.processName()).isEqualTo("mosquitto");
+    assertThat(o.brokerCheck()).isEqualTo(new HostPort("127.0.0.1", 1883));
+    assertThat(o.sysTopics()).isFalse();
+    assertThat(o.capacity()).isEqualTo(2.5);
+    assertThat(o.minChange()).isEqualTo(0.05);
+    assertThat(parse("--endpoint", "mqtt=h:1", "--dispatcher", "d:1", "--secret-file", secret().toString(),
+        "--pid", "1234").pid()).isEqualTo(1234L);
+  }
+
+  @Test
+  void pid_and_process_together_are_refused() throws IOException {
+    Result r = run("--endpoint", "mqtt=h:1", "--dispatcher", "d:1", "--secret-file", secret().toString(),
+        "--pid", "1", "--process", "mosquitto");
+    assertThat(r.exit).isEqualTo(2);
+    assertThat(r.err).contains("mutually exclusive");
+  }
+
+  @Test
+  void invalid_values_give_one_clear_line_and_exit_code_2() throws IOException {
+    Result missingSecret = run("--endpoint", "mqtt=h:1", "--dispatcher", "d:1", "--secret-file", dir.resolve("nope").toString());
+    assertThat(missingSecret.exit).isEqualTo(2);
+    assertThat(missingSecret.err.strip()).isEqualTo("probe: secret file " + dir.resolve("nope") + " does not exist");
+
+    Result badChange = run("--endpoint", "mqtt=h:1", "--dispatcher", "d:1", "--secret-file", secret().toString(),
+        "--min-change", "2");
+    assertThat(badChange.exit).isEqualTo(2);
+    assertThat(badChange.err).contains("--min-change must be a fraction");
+
+    Result noMqtt = run("--endpoint", "ws=ws://h:1/mqtt", "--dispatcher", "d:1", "--secret-file", secret().toString());
+    assertThat(noMqtt.exit).isEqualTo(2);
+    assertThat(noMqtt.err).contains("--endpoint mqtt=HOST:PORT is required");
+  }
+
+  @Test
+  void help_lists_every_option() {
+    StringWriter out = new StringWriter();
+    CommandLine cl = ProbeMain.commandLine();
+    cl.setOut(new PrintWriter(out));
+    assertThat(cl.execute("--help")).isZero();
+    for (String option : List.of("--broker-id", "--endpoint", "--dispatcher", "--secret-file", "--interval", "--pid",
+        "--process", "--broker-check", "--[no-]sys-topics", "--capacity", "--min-change")) {
+      assertThat(out.toString()).contains(option);
+    }
+  }
+
+  private ProbeOptions parse(String... args) {
+    ProbeMain main = new ProbeMain();
+    new CommandLine(main).parseArgs(args);
+    return main.options();
+  }
+
+  private record Result(int exit, String err) {}
+
+  private Result run(String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine cl = ProbeMain.commandLine();
+    cl.setErr(new PrintWriter(err));
+    int exit = cl.execute(args);
+    return new Result(exit, err.toString());
+  }
+
+  private Path secret() throws IOException {
+    Path f = dir.resolve("secret");
+    Files.writeString(f, "top-secret\n");
+    return f;
+  }
+}
