@@ -73,7 +73,6 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
       }
       answered = true;
       cancelTimeout();
-      ctx.channel().config().setAutoRead(false);
       if (msg instanceof MqttMessage m) {
         handle(ctx, m);
       } else {
