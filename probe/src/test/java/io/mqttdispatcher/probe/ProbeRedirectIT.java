@@ -1,0 +1,77 @@
+package io.mqttdispatcher.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import io.mqttdispatcher.dispatcher.Dispatcher;
+import io.mqttdispatcher.dispatcher.registry.BrokerView;
+import io.mqttdispatcher.testing.Mosquitto;
+import io.mqttdispatcher.testing.TestDispatchers;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Real Mosquitto, real dispatcher, real probe: devices follow the broker's liveness. */
+@Timeout(60)
+class ProbeRedirectIT {
+  private Mosquitto mosquitto;
+  private Dispatcher dispatcher;
+  private Probe probe;
+
+  @BeforeEach
+  void start() throws Exception {
+    mosquitto = Mosquitto.start();
+    dispatcher = Dispatcher.start(TestDispatchers.options());
+    probe = Probe.start(TestProbes.options("broker-a", mosquitto, dispatcher.probePort(), null));
+  }
+
+  @AfterEach
+  void stop() {
+    if (probe != null) {
+      probe.close();
+    }
+    if (dispatcher != null) {
+      dispatcher.close();
+    }
+    if (mosquitto != null) {
+      mosquitto.close();
+    }
+  }
+
+  @Test
+  void device_is_sent_to_the_broker_then_refused_when_it_dies_and_sent_again_when_it_returns() {
+    // given a probe reporting for a live broker
+    await().atMost(Duration.ofSeconds(5)).until(() ->
+        dispatcher.registry().snapshot().usable(io.mqttdispatcher.protocol.Transport.MQTT, System.nanoTime()).size() == 1);
+    BrokerView seen = dispatcher.registry().snapshot().brokers().get(0);
+    assertThat(seen.id()).isEqualTo("broker-a");
+    assertThat(seen.healthy()).isTrue();
+    assertThat(seen.connections()).as("$SYS connections").isPresent();
+    assertThat(seen.msgRate()).as("$SYS message rate").isPresent();
+
+    // when a device connects through the dispatcher, it is redirected to that broker
+    Mqtt5ConnAck redirect = Devices.connect(dispatcher.devicePort());
+    assertThat(redirect.getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.USE_ANOTHER_SERVER);
+    assertThat(Devices.serverReference(redirect)).isEqualTo(mosquitto.endpoint());
+
+    // when the broker process dies, the dispatcher answers Server unavailable within 2 s
+    long killedAt = System.nanoTime();
+    mosquitto.kill();
+    await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50)).until(() ->
+        Devices.connect(dispatcher.devicePort()).getReasonCode() == Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE);
+    Duration refusedAfter = Duration.ofNanos(System.nanoTime() - killedAt);
+    assertThat(refusedAfter).isLessThan(Duration.ofSeconds(2));
+    assertThat(dispatcher.registry().snapshot().brokers()).singleElement()
+        .satisfies(b -> assertThat(b.healthy()).as("reported healthy after the kill").isFalse());
+
+    // when it is started again on the same port, devices are sent there again
+    mosquitto.restart();
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() ->
+        Devices.connect(dispatcher.devicePort()).getReasonCode() == Mqtt5ConnAckReasonCode.USE_ANOTHER_SERVER);
+    assertThat(Devices.serverReference(Devices.connect(dispatcher.devicePort()))).isEqualTo(mosquitto.endpoint());
+  }
+}
