@@ -51,7 +51,7 @@ final class BenchConnectCommand implements Callable<Integer> {
     BenchOptions options = new BenchOptions(target, concurrency, duration, follow, sourceAddresses, timeout);
     BenchResult r = new ConnectBenchmark(options).run();
     PrintWriter out = spec.commandLine().getOut();
-    out.printf(Locale.ROOT, "command     loadgen bench-connect %s%n", String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+    out.printf(Locale.ROOT, "command     loadgen %s%n", String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     out.printf(Locale.ROOT, "exchanges   %d in %.1f s = %.0f/s%s%n", r.exchanges(), r.seconds(), r.rate(),
         follow ? " (whole device connects: dispatcher + broker)" : "");
     out.printf(Locale.ROOT, "latency ms  p50 %.3f  p99 %.3f  p99.9 %.3f  max %.3f%n", r.p50Millis(), r.p99Millis(), r.p999Millis(), r.maxMillis());

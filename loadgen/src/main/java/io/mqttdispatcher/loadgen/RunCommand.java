@@ -84,7 +84,7 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     List<StrategyResult> results = new ExperimentRunner(options).run(p -> progressLine(err, p));
     err.println();
-    String command = "loadgen run " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    String command = "loadgen " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     ReportFiles.write(out, command, results);
     PrintWriter stdout = spec.commandLine().getOut();
     stdout.print(SummaryTable.render(results.stream().map(Summary::of).toList()));

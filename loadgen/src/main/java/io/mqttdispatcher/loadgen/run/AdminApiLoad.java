@@ -41,7 +41,7 @@ final class AdminApiLoad implements LoadSource {
     Map<String, BrokerLoad> byEndpoint = new HashMap<>();
     try {
       HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + admin + "/brokers"))
-          .timeout(Duration.ofMillis(800)).GET().build();
+          .timeout(Duration.ofSeconds(2)).GET().build();
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       for (JsonNode b : JSON.readTree(response.body()).path("brokers")) {
         String endpoint = b.path("endpoints").path("mqtt").asText("");

@@ -59,10 +59,24 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  /** From now on broker {@code index} reports {@code cpu} instead of its measured CPU. */
-  public void pinCpu(int index, double cpu) {
+  /**
+   * From now on broker {@code index} reports {@code cpu} instead of its measured CPU; returns once
+   * the dispatcher has the report (reports are applied asynchronously).
+   */
+  public void pinCpu(int index, double cpu) throws InterruptedException {
     pinnedCpu.put(index, cpu);
     report();
+    String id = "broker-" + (index + 1);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+    while (System.nanoTime() < deadline) {
+      boolean applied = dispatcher.registry().snapshot().brokers().stream()
+          .anyMatch(b -> b.id().equals(id) && Math.abs(b.cpu() - cpu) < 1e-9);
+      if (applied) {
+        return;
+      }
+      Thread.sleep(10);
+    }
+    throw new IllegalStateException("the dispatcher did not take the report of " + id + " within 3 s");
   }
 
   public Dispatcher dispatcher() {

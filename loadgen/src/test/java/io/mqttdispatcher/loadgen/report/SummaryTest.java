@@ -1,0 +1,53 @@
+package io.mqttdispatcher.loadgen.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.mqttdispatcher.loadgen.run.BrokerSecond;
+import io.mqttdispatcher.loadgen.run.PublisherResult;
+import io.mqttdispatcher.loadgen.run.StrategyResult;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SummaryTest {
+
+  @Test
+  void means_and_gaps_are_taken_over_the_active_seconds() {
+    // Seconds 0 and 3 are outside the active window [1, 3) and must not count.
+    List<BrokerSecond> timeline = List.of(
+        new BrokerSecond(0, 0, 999, 0.9, null, 1), new BrokerSecond(0, 1, 0, 0.0, null, 0),
+        new BrokerSecond(1, 0, 3000, 0.30, null, 2), new BrokerSecond(1, 1, 1000, 0.10, null, 1),
+        new BrokerSecond(2, 0, 5000, 0.50, null, 2), new BrokerSecond(2, 1, 1000, 0.20, null, 1),
+        new BrokerSecond(3, 0, 999, 0.9, null, 0), new BrokerSecond(3, 1, 0, 0.0, null, 0));
+    List<PublisherResult> publishers = List.of(
+        new PublisherResult("a-1", "a", 1, 100, 100, 100, 0, 0, "h:1", 1, 2.0, 0.5, null),
+        new PublisherResult("a-2", "a", 2, 100, 90, 90, 0, 0, "h:2", 1, 4.0, 1.0, null),
+        new PublisherResult("a-3", "a", 3, 100, 0, 0, 0, 0, null, 0, -1, -1, "refused"));
+    StrategyResult r = new StrategyResult("dispatcher", "t", 1, List.of("h:1", "h:2"), "test", publishers, timeline,
+        List.of(9998L, 2000L), 1, 3, List.of());
+
+    Summary s = Summary.of(r);
+
+    assertThat(s.meanRate()).containsExactly(4000.0, 1000.0);
+    assertThat(s.gap()).isEqualTo(3000.0);
+    assertThat(s.gapPercent()).isCloseTo(60.0, within(1e-9));
+    assertThat(s.meanCpu().get(0)).isCloseTo(40.0, within(1e-9));
+    assertThat(s.cpuGap()).isCloseTo(25.0, within(1e-9));
+    assertThat(s.connectP50()).isEqualTo(2.0);
+    assertThat(s.connectP99()).isEqualTo(4.0);
+    assertThat(s.reached()).isEqualTo(2);
+    assertThat(s.received()).isEqualTo(11998);
+    assertThat(s.achievedPercent()).isCloseTo(190.0 / 300 * 100, within(1e-9));
+  }
+
+  @Test
+  void the_terminal_table_puts_strategies_side_by_side() {
+    StrategyResult r = new StrategyResult("dns-rr", "t", 1, List.of("h:1"), "none", List.of(),
+        List.of(new BrokerSecond(0, 0, 10, null, null, 0)), List.of(10L), 0, 1, List.of());
+
+    String table = SummaryTable.render(List.of(Summary.of(r)));
+
+    assertThat(table.lines().findFirst()).get().asString().startsWith("metric").endsWith("dns-rr");
+    assertThat(table).contains("mean msg/s broker 1 (h:1)", "CPU gap (mean, points)", "n/a");
+  }
+}
