@@ -6,7 +6,6 @@ import io.mqttdispatcher.dispatcher.listener.ConnectService;
 import io.mqttdispatcher.dispatcher.listener.RedirectServer;
 import io.mqttdispatcher.dispatcher.metrics.DispatcherMetrics;
 import io.mqttdispatcher.dispatcher.policy.BrokerPolicy;
-import io.mqttdispatcher.dispatcher.policy.LeastCpuPolicy;
 import io.mqttdispatcher.dispatcher.probe.ProbeServer;
 import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
 import io.mqttdispatcher.protocol.Transport;
@@ -46,9 +45,9 @@ public final class Dispatcher implements AutoCloseable {
     this.devices = new RedirectServer(options.listen(), options.ioThreads(), service, options.maxConnectSize());
   }
 
-  /** Starts a dispatcher with the default policy; returns once every listener is bound. */
+  /** Starts a dispatcher with the policy its options name; returns once every listener is bound. */
   public static Dispatcher start(DispatcherOptions options) throws Exception {
-    return start(options, new LeastCpuPolicy());
+    return start(options, options.policy().create(options.window()));
   }
 
   /** Starts a dispatcher with {@code policy}; returns once every listener is bound. */

@@ -6,6 +6,7 @@ import io.mqttdispatcher.cli.SecretFile;
 import io.mqttdispatcher.dispatcher.config.AllowList;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.dispatcher.config.RedirectCode;
+import io.mqttdispatcher.dispatcher.policy.PolicyName;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,6 +54,12 @@ public final class DispatcherMain implements Callable<Integer> {
       description = "use-another-server (0x9C) or server-moved (0x9D) (default: ${DEFAULT-VALUE}).")
   String redirectCode;
 
+  @Option(names = "--policy", paramLabel = "POLICY", defaultValue = DispatcherOptions.DEFAULT_POLICY,
+      description = "How a broker is chosen: least-load (CPU and memory, herd control, capacity), least-cpu (the published"
+          + " baseline), round-robin, random, least-connections (default: ${DEFAULT-VALUE}). Devices with a session"
+          + " always return to their broker.")
+  String policy;
+
   @Option(names = "--window", paramLabel = "DURATION", defaultValue = DispatcherOptions.DEFAULT_WINDOW,
       converter = DurationConverter.class, description = "Load averaging window (default: ${DEFAULT-VALUE}).")
   Duration window;
@@ -86,6 +93,7 @@ public final class DispatcherMain implements Callable<Integer> {
         SecretFile.read(probeSecretFile),
         AllowList.of(allow),
         RedirectCode.parse(redirectCode),
+        PolicyName.parse(policy),
         window,
         staleAfter,
         connectTimeout,

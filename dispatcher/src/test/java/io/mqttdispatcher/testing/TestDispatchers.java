@@ -4,6 +4,7 @@ import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.config.AllowList;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.dispatcher.config.RedirectCode;
+import io.mqttdispatcher.dispatcher.policy.PolicyName;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +23,7 @@ public final class TestDispatchers {
 
   public static DispatcherOptions options(List<String> allow, Duration staleAfter, Duration connectTimeout, int maxConnectSize) {
     HostPort any = new HostPort("127.0.0.1", 0);
-    return new DispatcherOptions(any, any, any, SECRET, AllowList.of(allow), RedirectCode.USE_ANOTHER_SERVER,
+    return new DispatcherOptions(any, any, any, SECRET, AllowList.of(allow), RedirectCode.USE_ANOTHER_SERVER, PolicyName.LEAST_LOAD,
         Duration.ofSeconds(5), staleAfter, connectTimeout, maxConnectSize, 2, null);
   }
 }

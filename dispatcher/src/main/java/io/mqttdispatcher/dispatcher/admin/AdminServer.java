@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -107,6 +108,7 @@ public final class AdminServer {
 
   private JsonObject brokers() {
     long now = System.nanoTime();
+    List<BrokerView> usable = registry.snapshot().usable(Transport.MQTT, now);
     JsonArray list = new JsonArray();
     for (BrokerView b : registry.snapshot().brokers()) {
       JsonObject endpoints = new JsonObject();
@@ -120,14 +122,14 @@ public final class AdminServer {
           .put("capacity", b.capacity())
           .put("healthy", b.healthy())
           .put("draining", b.draining())
+          .put("usable", usable.contains(b))
           .put("reportAgeMs", (now - b.reportedAtNanos()) / 1_000_000)
           .put("redirects", (long) metrics.redirectCount(b.id()));
       b.connections().ifPresent(c -> o.put("connections", c));
       b.msgRate().ifPresent(r -> o.put("msgRate", r));
       list.add(o);
     }
-    int usable = registry.snapshot().usable(Transport.MQTT, now).size();
-    return new JsonObject().put("brokers", list).put("usable", usable);
+    return new JsonObject().put("brokers", list).put("usable", usable.size());
   }
 
   private static void json(HttpServerRequest req, int status, JsonObject body) {

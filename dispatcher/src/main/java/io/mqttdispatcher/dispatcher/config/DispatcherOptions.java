@@ -1,6 +1,7 @@
 package io.mqttdispatcher.dispatcher.config;
 
 import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.dispatcher.policy.PolicyName;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -15,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param probeSecret shared secret probes authenticate with (never logged)
  * @param allow endpoints devices may be sent to
  * @param redirectCode reason code of a redirect CONNACK
+ * @param policy how a broker is chosen
  * @param window load averaging window
  * @param staleAfter a broker without a report for this long is not used
  * @param connectTimeout close a device that sends no CONNECT within this time
@@ -29,6 +31,7 @@ public record DispatcherOptions(
     byte[] probeSecret,
     AllowList allow,
     RedirectCode redirectCode,
+    PolicyName policy,
     Duration window,
     Duration staleAfter,
     Duration connectTimeout,
@@ -40,6 +43,7 @@ public record DispatcherOptions(
   public static final String DEFAULT_PROBE_LISTEN = "0.0.0.0:7883";
   public static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:8080";
   public static final String DEFAULT_REDIRECT_CODE = "use-another-server";
+  public static final String DEFAULT_POLICY = "least-load";
   public static final String DEFAULT_WINDOW = "5s";
   public static final String DEFAULT_STALE_AFTER = "3s";
   public static final String DEFAULT_CONNECT_TIMEOUT = "5s";
@@ -54,6 +58,7 @@ public record DispatcherOptions(
     Objects.requireNonNull(probeSecret, "probeSecret");
     Objects.requireNonNull(allow, "allow");
     Objects.requireNonNull(redirectCode, "redirectCode");
+    Objects.requireNonNull(policy, "policy");
     requirePositive(window, "--window");
     requirePositive(staleAfter, "--stale-after");
     requirePositive(connectTimeout, "--connect-timeout");
@@ -82,7 +87,7 @@ public record DispatcherOptions(
   public String toString() {
     // Never print the secret.
     return "DispatcherOptions[listen=" + listen + ", probeListen=" + probeListen + ", adminListen=" + adminListen
-        + ", allow=" + allow + ", redirectCode=" + redirectCode + ", window=" + window + ", staleAfter=" + staleAfter
+        + ", allow=" + allow + ", redirectCode=" + redirectCode + ", policy=" + policy.optionName() + ", window=" + window + ", staleAfter=" + staleAfter
         + ", connectTimeout=" + connectTimeout + ", maxConnectSize=" + maxConnectSize + ", ioThreads=" + ioThreads + ", adminToken=" + (adminToken == null ? "none" : "set") + "]";
   }
 }

@@ -66,7 +66,7 @@ public final class ConnectService {
   MqttConnAckMessage answer(ConnectFacts facts) {
     long start = System.nanoTime();
     List<BrokerView> usable = registry.snapshot().usable(transport, start);
-    BrokerView broker = policy.choose(usable, facts);
+    BrokerView broker = policy.choose(usable, facts, start);
     metrics.decisionNanos(System.nanoTime() - start);
     if (broker == null) {
       metrics.rejected(RejectCause.NO_BROKER);

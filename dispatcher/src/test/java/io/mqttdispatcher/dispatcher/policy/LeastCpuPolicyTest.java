@@ -22,14 +22,14 @@ class LeastCpuPolicyTest {
 
   @Test
   void picks_the_lowest_mean_cpu() {
-    BrokerView chosen = policy.choose(List.of(broker("a", 0.7), broker("b", 0.2), broker("c", 0.5)), FACTS);
+    BrokerView chosen = policy.choose(List.of(broker("a", 0.7), broker("b", 0.2), broker("c", 0.5)), FACTS, 0);
 
     assertThat(chosen.id()).isEqualTo("b");
   }
 
   @Test
   void nothing_to_choose_from_gives_null() {
-    assertThat(policy.choose(List.of(), FACTS)).isNull();
+    assertThat(policy.choose(List.of(), FACTS, 0)).isNull();
   }
 
   @Test
@@ -38,7 +38,7 @@ class LeastCpuPolicyTest {
     Map<String, Integer> counts = new HashMap<>();
 
     for (int i = 0; i < 2000; i++) {
-      counts.merge(policy.choose(brokers, FACTS).id(), 1, Integer::sum);
+      counts.merge(policy.choose(brokers, FACTS, 0).id(), 1, Integer::sum);
     }
 
     assertThat(counts).doesNotContainKey("c");
@@ -51,7 +51,7 @@ class LeastCpuPolicyTest {
     List<BrokerView> brokers = List.of(broker("a", 0.30), broker("b", 0.30 + 2 * LeastCpuPolicy.TIE_TOLERANCE));
 
     for (int i = 0; i < 100; i++) {
-      assertThat(policy.choose(brokers, FACTS).id()).isEqualTo("a");
+      assertThat(policy.choose(brokers, FACTS, 0).id()).isEqualTo("a");
     }
   }
 }

@@ -1,0 +1,48 @@
+package io.mqttdispatcher.dispatcher.policy;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The policies that can be chosen on the command line, by their option spelling. */
+public enum PolicyName {
+  /** {@link LeastLoadPolicy}: CPU and memory, herd control, capacity. The default. */
+  LEAST_LOAD,
+  /** {@link LeastCpuPolicy}: lowest mean CPU, the published baseline. */
+  LEAST_CPU,
+  /** {@link RoundRobinPolicy}. */
+  ROUND_ROBIN,
+  /** {@link RandomPolicy}. */
+  RANDOM,
+  /** {@link LeastConnectionsPolicy}. */
+  LEAST_CONNECTIONS;
+
+  /** Option spelling, e.g. {@code least-load}. */
+  public String optionName() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** Parses the option spelling; the error lists the valid ones. */
+  public static PolicyName parse(String value) {
+    for (PolicyName p : values()) {
+      if (p.optionName().equals(value)) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException("'" + value + "' is not a policy: use one of "
+        + Arrays.stream(values()).map(PolicyName::optionName).collect(Collectors.joining(", ")));
+  }
+
+  /** A new instance of this policy, with session affinity in front of it. */
+  public BrokerPolicy create(Duration window) {
+    BrokerPolicy load = switch (this) {
+      case LEAST_LOAD -> new LeastLoadPolicy(window);
+      case LEAST_CPU -> new LeastCpuPolicy();
+      case ROUND_ROBIN -> new RoundRobinPolicy();
+      case RANDOM -> new RandomPolicy();
+      case LEAST_CONNECTIONS -> new LeastConnectionsPolicy();
+    };
+    return new SessionAffinityPolicy(load, SessionAffinityPolicy.DEFAULT_MAX_RECORDS);
+  }
+}

@@ -1,0 +1,41 @@
+package io.mqttdispatcher.dispatcher.policy;
+
+import io.mqttdispatcher.dispatcher.registry.BrokerView;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
+
+/** Picks the broker with the lowest score, breaking ties at random. */
+final class Ties {
+  /** Scores closer than this (0.5 percentage points of load) are treated as equal. */
+  static final double TOLERANCE = 0.005;
+
+  private Ties() {}
+
+  static @Nullable BrokerView lowest(List<BrokerView> brokers, ToDoubleFunction<BrokerView> score) {
+    int n = brokers.size();
+    if (n == 0) {
+      return null;
+    }
+    if (n == 1) {
+      return brokers.get(0);
+    }
+    double lowest = Double.MAX_VALUE;
+    for (int i = 0; i < n; i++) {
+      lowest = Math.min(lowest, score.applyAsDouble(brokers.get(i)));
+    }
+    // Reservoir sampling over the tied brokers: a uniform choice without building a list.
+    BrokerView chosen = null;
+    int tied = 0;
+    for (int i = 0; i < n; i++) {
+      if (score.applyAsDouble(brokers.get(i)) - lowest <= TOLERANCE) {
+        tied++;
+        if (tied == 1 || ThreadLocalRandom.current().nextInt(tied) == 0) {
+          chosen = brokers.get(i);
+        }
+      }
+    }
+    return chosen;
+  }
+}

@@ -1,0 +1,29 @@
+package io.mqttdispatcher.dispatcher.policy;
+
+import io.mqttdispatcher.dispatcher.registry.BrokerView;
+import io.mqttdispatcher.protocol.Transport;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/** Plain broker values for policy tests. */
+final class Brokers {
+  private Brokers() {}
+
+  static BrokerView broker(String id, double meanCpu) {
+    return broker(id, meanCpu, 0.1, OptionalLong.empty(), 1);
+  }
+
+  static BrokerView broker(String id, double meanCpu, double mem, OptionalLong connections, double capacity) {
+    return new BrokerView(id, Map.of(Transport.MQTT, id + ":1883"), meanCpu, meanCpu, mem, connections,
+        OptionalDouble.empty(), capacity, true, false, 0);
+  }
+
+  static ConnectFacts clean(String clientId) {
+    return new ConnectFacts(clientId, Transport.MQTT, true, 0);
+  }
+
+  static ConnectFacts session(String clientId) {
+    return new ConnectFacts(clientId, Transport.MQTT, false, 3600);
+  }
+}

@@ -1,0 +1,83 @@
+package io.mqttdispatcher.dispatcher.policy;
+
+import static io.mqttdispatcher.dispatcher.policy.Brokers.broker;
+import static io.mqttdispatcher.dispatcher.policy.Brokers.clean;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.mqttdispatcher.dispatcher.registry.BrokerView;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class LeastLoadPolicyTest {
+  private static final long S = 1_000_000_000L;
+  private final LeastLoadPolicy policy = new LeastLoadPolicy(Duration.ofSeconds(5));
+
+  private static Map<String, Integer> burst(BrokerPolicy p, List<BrokerView> brokers, int devices) {
+    Map<String, Integer> counts = new HashMap<>();
+    for (int i = 0; i < devices; i++) {
+      counts.merge(p.choose(brokers, clean("d" + i), 10 * S).id(), 1, Integer::sum); // all in the same instant
+    }
+    return counts;
+  }
+
+  @Test
+  void a_burst_between_reports_spreads_over_nearly_equal_brokers() {
+    List<BrokerView> brokers = List.of(broker("a", 0.30), broker("b", 0.35));
+
+    Map<String, Integer> leastLoad = burst(policy, brokers, 1000);
+    Map<String, Integer> leastCpu = burst(new LeastCpuPolicy(), brokers, 1000);
+
+    assertThat(leastCpu).containsExactly(Map.entry("a", 1000)); // the herd the baseline sends
+    assertThat(leastLoad.get("a")).isBetween(480, 540); // a few more to a, which was idler
+    assertThat(leastLoad.get("b")).isBetween(460, 520);
+  }
+
+  @Test
+  void recent_redirects_fade_with_a_half_life_of_half_the_window() {
+    BrokerView a = broker("a", 0.2);
+    for (int i = 0; i < 8; i++) {
+      policy.choose(List.of(a), clean("d" + i), 0);
+    }
+
+    assertThat(policy.recentRedirects("a", 0)).isCloseTo(8, within(1e-9));
+    assertThat(policy.recentRedirects("a", 5 * S / 2)).isCloseTo(4, within(1e-9));
+    assertThat(policy.recentRedirects("a", 5 * S)).isCloseTo(2, within(1e-9));
+  }
+
+  @Test
+  void capacity_scales_the_load() {
+    BrokerView big = broker("big", 0.5, 0.1, OptionalLong.empty(), 2);
+    BrokerView small = broker("small", 0.3, 0.1, OptionalLong.empty(), 1);
+
+    assertThat(policy.choose(List.of(small, big), clean("d"), 0).id()).isEqualTo("big");
+  }
+
+  @Test
+  void memory_counts_with_weight_0_4() {
+    BrokerView full = broker("full", 0.3, 0.9, OptionalLong.empty(), 1);
+    BrokerView roomy = broker("roomy", 0.35, 0.2, OptionalLong.empty(), 1);
+
+    assertThat(policy.choose(List.of(full, roomy), clean("d"), 0).id()).isEqualTo("roomy");
+    assertThat(policy.score(full, 0)).isCloseTo(0.6 * 0.3 + 0.4 * 0.9, within(1e-9));
+  }
+
+  @Test
+  void one_device_costs_the_brokers_cpu_per_client_when_the_count_is_known() {
+    BrokerView a = broker("a", 0.5, 0.0, OptionalLong.of(100), 1); // 0.005 CPU per client
+    double before = policy.score(a, 0);
+
+    policy.choose(List.of(a), clean("d"), 0);
+
+    assertThat(policy.score(a, 0) - before).isCloseTo(0.6 * 0.005, within(1e-9));
+  }
+
+  @Test
+  void no_usable_broker_gives_null() {
+    assertThat(policy.choose(List.of(), clean("d"), 0)).isNull();
+  }
+}

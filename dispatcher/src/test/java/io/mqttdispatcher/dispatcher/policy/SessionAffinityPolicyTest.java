@@ -1,0 +1,103 @@
+package io.mqttdispatcher.dispatcher.policy;
+
+import static io.mqttdispatcher.dispatcher.policy.Brokers.broker;
+import static io.mqttdispatcher.dispatcher.policy.Brokers.clean;
+import static io.mqttdispatcher.dispatcher.policy.Brokers.session;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mqttdispatcher.dispatcher.registry.BrokerView;
+import io.mqttdispatcher.protocol.Transport;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class SessionAffinityPolicyTest {
+  private static final long S = 1_000_000_000L;
+  private final BrokerView a = broker("a", 0.9);
+  private final BrokerView b = broker("b", 0.1);
+  private final BrokerView c = broker("c", 0.5);
+  /** The load policy would always choose the idlest, b. */
+  private final SessionAffinityPolicy policy = new SessionAffinityPolicy(new LeastCpuPolicy(), 1000);
+
+  @Test
+  void device_without_session_goes_where_the_load_policy_says() {
+    for (int i = 0; i < 20; i++) {
+      assertThat(policy.choose(List.of(a, b, c), clean("dev" + i), 0)).isEqualTo(b);
+    }
+    assertThat(policy.choose(List.of(a, b, c), new ConnectFacts("", Transport.MQTT, false, 0), 0)).isEqualTo(b);
+    assertThat(policy.records()).isZero();
+  }
+
+  @Test
+  void session_devices_are_placed_alike_by_every_replica_and_return_to_their_broker() {
+    SessionAffinityPolicy otherReplica = new SessionAffinityPolicy(new LeastCpuPolicy(), 1000);
+    for (int i = 0; i < 50; i++) {
+      BrokerView first = policy.choose(List.of(a, b, c), session("dev" + i), 0);
+      assertThat(otherReplica.choose(List.of(c, a, b), session("dev" + i), 0)).isEqualTo(first);
+      assertThat(policy.choose(List.of(a, b, c), session("dev" + i), S)).isEqualTo(first);
+    }
+  }
+
+  @Test
+  void recorded_device_keeps_its_broker_when_brokers_join() {
+    Map<String, BrokerView> placed = new HashMap<>();
+    for (int i = 0; i < 200; i++) {
+      placed.put("dev" + i, policy.choose(List.of(a, b), session("dev" + i), 0));
+    }
+    BrokerView joined = broker("d", 0.0);
+
+    for (int i = 0; i < 200; i++) {
+      assertThat(policy.choose(List.of(a, b, joined), session("dev" + i), S)).isEqualTo(placed.get("dev" + i));
+    }
+  }
+
+  @Test
+  void device_whose_broker_is_gone_is_placed_anew() {
+    String device = null;
+    for (int i = 0; device == null; i++) {
+      if (policy.choose(List.of(a, b), session("dev" + i), 0) == a) {
+        device = "dev" + i;
+      }
+    }
+
+    assertThat(policy.choose(List.of(b, c), session(device), S)).isIn(b, c);
+  }
+
+  @Test
+  void hashing_spreads_by_capacity() {
+    BrokerView big = broker("big", 0.1, 0.1, OptionalLong.empty(), 2);
+    Map<String, Integer> counts = new HashMap<>();
+    for (int i = 0; i < 4000; i++) {
+      counts.merge(SessionAffinityPolicy.rendezvous(List.of(a, b, big), "device-" + i).id(), 1, Integer::sum);
+    }
+
+    assertThat(counts.get("a")).isBetween(850, 1150); // a quarter each
+    assertThat(counts.get("b")).isBetween(850, 1150);
+    assertThat(counts.get("big")).isBetween(1800, 2200); // half
+  }
+
+  @Test
+  void the_record_table_is_bounded() {
+    SessionAffinityPolicy small = new SessionAffinityPolicy(new LeastCpuPolicy(), 10);
+
+    for (int i = 0; i < 100; i++) {
+      BrokerView first = small.choose(List.of(a, b, c), session("dev" + i), 0);
+      assertThat(small.choose(List.of(a, b, c), session("dev" + i), S)).isEqualTo(first);
+    }
+    assertThat(small.records()).isEqualTo(10);
+  }
+
+  @Test
+  void expired_records_make_room() {
+    SessionAffinityPolicy small = new SessionAffinityPolicy(new LeastCpuPolicy(), 10);
+    for (int i = 0; i < 10; i++) {
+      small.choose(List.of(a, b), new ConnectFacts("old" + i, Transport.MQTT, true, 60), 0);
+    }
+
+    small.choose(List.of(a, b), session("new"), 61 * S);
+
+    assertThat(small.records()).isEqualTo(1);
+  }
+}
