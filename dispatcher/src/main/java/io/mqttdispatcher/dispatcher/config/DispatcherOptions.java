@@ -76,6 +76,12 @@ public record DispatcherOptions(
     }
   }
 
+  /** These options with the probe listener on {@code address}. */
+  public DispatcherOptions withProbeListen(HostPort address) {
+    return new DispatcherOptions(listen, address, adminListen, probeSecret, allow, redirectCode, policy, window,
+        staleAfter, connectTimeout, maxConnectSize, ioThreads, adminToken);
+  }
+
   private static void requirePositive(Duration d, String option) {
     Objects.requireNonNull(d, option);
     if (d.isZero() || d.isNegative()) {

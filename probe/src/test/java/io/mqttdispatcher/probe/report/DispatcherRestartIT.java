@@ -71,8 +71,6 @@ class DispatcherRestartIT {
   }
 
   private static DispatcherOptions onProbePort(int port) {
-    DispatcherOptions o = TestDispatchers.options();
-    return new DispatcherOptions(o.listen(), new HostPort("127.0.0.1", port), o.adminListen(), o.probeSecret(), o.allow(),
-        o.redirectCode(), o.window(), o.staleAfter(), o.connectTimeout(), o.maxConnectSize(), o.ioThreads(), o.adminToken());
+    return TestDispatchers.options().withProbeListen(new HostPort("127.0.0.1", port));
   }
 }
