@@ -97,7 +97,8 @@ final class StrategyRun {
 
   private void sampleSecond(long origin, List<Publisher> publishers, List<BucketCounter> counters,
       BrokerSecond[][] timeline, int capacity, int expectedSeconds) {
-    int second = (int) ((System.nanoTime() - origin) / 1_000_000_000L) - 1;
+    // Samples fire at whole seconds; rounding keeps a tick that fires a little early on its own second.
+    int second = (int) Math.round((System.nanoTime() - origin) / 1e9) - 1;
     if (second < 0 || second >= capacity || timeline[second] != null) {
       return;
     }
