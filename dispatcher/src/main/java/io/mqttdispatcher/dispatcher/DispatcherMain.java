@@ -76,6 +76,10 @@ public final class DispatcherMain implements Callable<Integer> {
       description = "Larger CONNECT packets are refused, v5 with CONNACK 0x95 (default: ${DEFAULT-VALUE}).")
   int maxConnectSize;
 
+  @Option(names = "--max-pending", paramLabel = "N", defaultValue = DispatcherOptions.DEFAULT_MAX_PENDING,
+      description = "Device connections that may wait for their CONNECT at once; more are closed at accept (default: ${DEFAULT-VALUE}).")
+  int maxPending;
+
   @Option(names = "--io-threads", paramLabel = "N", defaultValue = DispatcherOptions.DEFAULT_IO_THREADS,
       description = "Event loops for devices, each with its own SO_REUSEPORT socket; 0 = one per core (default: ${DEFAULT-VALUE}).")
   int ioThreads;
@@ -98,6 +102,7 @@ public final class DispatcherMain implements Callable<Integer> {
         staleAfter,
         connectTimeout,
         maxConnectSize,
+        maxPending,
         ioThreads,
         adminTokenFile == null ? null : SecretFile.read(adminTokenFile));
     Dispatcher dispatcher = Dispatcher.start(options);

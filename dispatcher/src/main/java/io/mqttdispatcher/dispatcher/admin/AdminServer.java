@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * The admin HTTP API.
  *
  * <ul>
+ *   <li>{@code GET /}: a status page with each broker's load and share of redirects over time.
  *   <li>{@code GET /health}: liveness, always 200 while the process serves.
  *   <li>{@code GET /ready}: 200 when at least one broker is usable for MQTT devices, else 503.
  *   <li>{@code GET /brokers}: every broker with its load and state, as JSON.
@@ -34,6 +35,7 @@ import org.jspecify.annotations.Nullable;
  * Runs on the control-plane event loop, the same one that owns the registry.
  */
 public final class AdminServer {
+  private static final String STATUS_PAGE = loadStatusPage();
   private static final Pattern DRAIN = Pattern.compile("/brokers/([^/]+)/(drain|undrain)");
 
   private final Vertx vertx;
@@ -65,6 +67,7 @@ public final class AdminServer {
     String path = req.path();
     if (req.method() == HttpMethod.GET) {
       switch (path) {
+        case "/", "/status" -> req.response().putHeader("Content-Type", "text/html; charset=utf-8").end(STATUS_PAGE);
         case "/health" -> json(req, 200, new JsonObject().put("status", "up"));
         case "/ready" -> {
           int usable = registry.snapshot().usable(Transport.MQTT, System.nanoTime()).size();
@@ -130,6 +133,17 @@ public final class AdminServer {
       list.add(o);
     }
     return new JsonObject().put("brokers", list).put("usable", usable.size());
+  }
+
+  private static String loadStatusPage() {
+    try (var in = AdminServer.class.getResourceAsStream("status.html")) {
+      if (in == null) {
+        throw new IllegalStateException("status.html is missing from the dispatcher jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static void json(HttpServerRequest req, int status, JsonObject body) {

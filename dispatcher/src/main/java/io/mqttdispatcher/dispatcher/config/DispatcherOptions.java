@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param staleAfter a broker without a report for this long is not used
  * @param connectTimeout close a device that sends no CONNECT within this time
  * @param maxConnectSize largest CONNECT accepted, in bytes of remaining length
+ * @param maxPending device connections that may wait for their CONNECT at once; more are closed
  * @param ioThreads event loops for device connections (one per core by default)
  * @param adminToken bearer token for admin changes (drain); null disables them
  */
@@ -36,6 +37,7 @@ public record DispatcherOptions(
     Duration staleAfter,
     Duration connectTimeout,
     int maxConnectSize,
+    int maxPending,
     int ioThreads,
     byte @Nullable [] adminToken) {
 
@@ -48,6 +50,7 @@ public record DispatcherOptions(
   public static final String DEFAULT_STALE_AFTER = "3s";
   public static final String DEFAULT_CONNECT_TIMEOUT = "5s";
   public static final String DEFAULT_MAX_CONNECT_SIZE = "65536";
+  public static final String DEFAULT_MAX_PENDING = "20000";
   /** 0 means one event loop per available core. */
   public static final String DEFAULT_IO_THREADS = "0";
 
@@ -68,6 +71,9 @@ public record DispatcherOptions(
     if (maxConnectSize < 16) {
       throw new IllegalArgumentException("--max-connect-size must be at least 16 bytes, was " + maxConnectSize);
     }
+    if (maxPending < 1) {
+      throw new IllegalArgumentException("--max-pending must be at least 1, was " + maxPending);
+    }
     if (ioThreads < 0) {
       throw new IllegalArgumentException("--io-threads must be 0 (one per core) or more, was " + ioThreads);
     }
@@ -79,7 +85,7 @@ public record DispatcherOptions(
   /** These options with the probe listener on {@code address}. */
   public DispatcherOptions withProbeListen(HostPort address) {
     return new DispatcherOptions(listen, address, adminListen, probeSecret, allow, redirectCode, policy, window,
-        staleAfter, connectTimeout, maxConnectSize, ioThreads, adminToken);
+        staleAfter, connectTimeout, maxConnectSize, maxPending, ioThreads, adminToken);
   }
 
   private static void requirePositive(Duration d, String option) {
@@ -94,6 +100,6 @@ public record DispatcherOptions(
     // Never print the secret.
     return "DispatcherOptions[listen=" + listen + ", probeListen=" + probeListen + ", adminListen=" + adminListen
         + ", allow=" + allow + ", redirectCode=" + redirectCode + ", policy=" + policy.optionName() + ", window=" + window + ", staleAfter=" + staleAfter
-        + ", connectTimeout=" + connectTimeout + ", maxConnectSize=" + maxConnectSize + ", ioThreads=" + ioThreads + ", adminToken=" + (adminToken == null ? "none" : "set") + "]";
+        + ", connectTimeout=" + connectTimeout + ", maxConnectSize=" + maxConnectSize + ", maxPending=" + maxPending + ", ioThreads=" + ioThreads + ", adminToken=" + (adminToken == null ? "none" : "set") + "]";
   }
 }

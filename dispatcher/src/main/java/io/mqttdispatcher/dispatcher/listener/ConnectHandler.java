@@ -48,6 +48,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
   private final ConnectService service;
   private @Nullable ScheduledFuture<?> timeout;
   private boolean answered;
+  private boolean admitted;
 
   ConnectHandler(ConnectService service) {
     this.service = service;
@@ -55,6 +56,14 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    if (!service.admit()) {
+      answered = true;
+      service.metrics().rejected(RejectCause.OVERLOAD);
+      LOG.debug("{}: too many connections waiting for their CONNECT; closing", ctx.channel().remoteAddress());
+      ctx.close();
+      return;
+    }
+    admitted = true;
     timeout = ctx.executor().schedule(() -> timedOut(ctx), service.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
     ctx.fireChannelActive();
   }
@@ -62,6 +71,10 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     cancelTimeout();
+    if (admitted) {
+      admitted = false;
+      service.release();
+    }
     ctx.fireChannelInactive();
   }
 

@@ -17,6 +17,7 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Everything a device listener shares between its connections: where broker state comes from, how
@@ -30,6 +31,8 @@ public final class ConnectService {
   private final DispatcherMetrics metrics;
   private final Duration connectTimeout;
   private final Mqtt3Log mqtt3Log = new Mqtt3Log();
+  private final int maxPending;
+  private final AtomicInteger pending = new AtomicInteger();
 
   public ConnectService(
       Transport transport,
@@ -37,13 +40,15 @@ public final class ConnectService {
       BrokerPolicy policy,
       RedirectCode redirectCode,
       DispatcherMetrics metrics,
-      Duration connectTimeout) {
+      Duration connectTimeout,
+      int maxPending) {
     this.transport = transport;
     this.registry = registry;
     this.policy = policy;
     this.redirectCode = redirectCode;
     this.metrics = metrics;
     this.connectTimeout = connectTimeout;
+    this.maxPending = maxPending;
   }
 
   Transport transport() {
@@ -60,6 +65,25 @@ public final class ConnectService {
 
   Mqtt3Log mqtt3Log() {
     return mqtt3Log;
+  }
+
+  /** Takes a place for a new connection waiting for its CONNECT; false when all are taken. */
+  boolean admit() {
+    if (pending.incrementAndGet() > maxPending) {
+      pending.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  /** Gives back the place of an admitted connection. */
+  void release() {
+    pending.decrementAndGet();
+  }
+
+  /** Connections admitted and not yet closed. */
+  public int pending() {
+    return pending.get();
   }
 
   /** The CONNACK for an MQTT v5 device: a redirect to the chosen broker, or 0x88 when there is none. */

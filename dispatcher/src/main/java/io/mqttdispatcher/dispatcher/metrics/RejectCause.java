@@ -15,7 +15,9 @@ public enum RejectCause {
   /** The first packet was not a CONNECT. */
   NOT_CONNECT,
   /** No CONNECT arrived in time. */
-  TIMEOUT;
+  TIMEOUT,
+  /** Too many connections were waiting for their CONNECT already. */
+  OVERLOAD;
 
   /** Label value in metrics. */
   public String label() {

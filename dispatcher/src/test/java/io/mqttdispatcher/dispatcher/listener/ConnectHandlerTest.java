@@ -50,7 +50,7 @@ class ConnectHandlerTest {
   private final DispatcherMetrics metrics = new DispatcherMetrics("0x9c");
 
   private EmbeddedChannel channel(RedirectCode code, int maxConnectSize, Duration timeout) {
-    ConnectService service = new ConnectService(Transport.MQTT, registry, new LeastCpuPolicy(), code, metrics, timeout);
+    ConnectService service = new ConnectService(Transport.MQTT, registry, new LeastCpuPolicy(), code, metrics, timeout, 100);
     return new EmbeddedChannel(new DeviceChannelInitializer(service, maxConnectSize));
   }
 
@@ -244,6 +244,24 @@ class ConnectHandlerTest {
     assertThat(ch.isOpen()).isFalse();
     assertThat(written(ch)).isEmpty();
     assertThat(metrics.rejectCount(RejectCause.TIMEOUT)).isEqualTo(1);
+  }
+
+  @Test
+  void connections_beyond_max_pending_are_closed_at_once_and_places_are_given_back() {
+    ConnectService service = new ConnectService(Transport.MQTT, registry, new LeastCpuPolicy(),
+        RedirectCode.USE_ANOTHER_SERVER, metrics, Duration.ofSeconds(5), 2);
+    EmbeddedChannel first = new EmbeddedChannel(new DeviceChannelInitializer(service, 65536));
+    EmbeddedChannel second = new EmbeddedChannel(new DeviceChannelInitializer(service, 65536));
+    EmbeddedChannel third = new EmbeddedChannel(new DeviceChannelInitializer(service, 65536));
+
+    assertThat(first.isOpen()).isTrue();
+    assertThat(second.isOpen()).isTrue();
+    assertThat(third.isOpen()).isFalse();
+    assertThat(metrics.rejectCount(RejectCause.OVERLOAD)).isEqualTo(1);
+
+    first.close();
+    assertThat(service.pending()).isEqualTo(1);
+    assertThat(new EmbeddedChannel(new DeviceChannelInitializer(service, 65536)).isOpen()).isTrue();
   }
 
   @Test

@@ -1,0 +1,101 @@
+package io.mqttdispatcher.dispatcher.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.dispatcher.Dispatcher;
+import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
+import io.mqttdispatcher.testing.TestDevice;
+import io.mqttdispatcher.testing.TestDispatchers;
+import io.mqttdispatcher.testing.TestProbe;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The admin HTTP API over real HTTP. */
+class AdminServerIT {
+  private static final byte[] TOKEN = "admin-token".getBytes(StandardCharsets.UTF_8);
+  private final HttpClient http = HttpClient.newHttpClient();
+  private Dispatcher dispatcher;
+
+  @BeforeEach
+  void start() throws Exception {
+    DispatcherOptions o = TestDispatchers.options();
+    dispatcher = Dispatcher.start(new DispatcherOptions(o.listen(), o.probeListen(), new HostPort("127.0.0.1", 0),
+        o.probeSecret(), o.allow(), o.redirectCode(), o.policy(), o.window(), o.staleAfter(), o.connectTimeout(),
+        o.maxConnectSize(), o.maxPending(), o.ioThreads(), TOKEN));
+  }
+
+  @AfterEach
+  void stop() {
+    dispatcher.close();
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dispatcher.adminPort() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(String path, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dispatcher.adminPort() + path))
+        .POST(HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void health_ready_brokers_and_status_page() throws Exception {
+    assertThat(get("/health").statusCode()).isEqualTo(200);
+    assertThat(get("/ready").statusCode()).isEqualTo(503);
+    assertThat(get("/").body()).contains("<title>mqtt-dispatcher status</title>");
+    assertThat(get("/nope").statusCode()).isEqualTo(404);
+
+    try (TestProbe probe = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
+      probe.report(0.25, "127.0.0.1:11883");
+      await().atMost(Duration.ofSeconds(5)).until(() -> get("/ready").statusCode() == 200);
+      TestDevice.ask(dispatcher.devicePort());
+
+      JsonObject body = new JsonObject(get("/brokers").body());
+      JsonObject a = body.getJsonArray("brokers").getJsonObject(0);
+      assertThat(body.getInteger("usable")).isEqualTo(1);
+      assertThat(a.getString("id")).isEqualTo("a");
+      assertThat(a.getDouble("cpu")).isEqualTo(0.25);
+      assertThat(a.getBoolean("usable")).isTrue();
+      assertThat(a.getLong("redirects")).isEqualTo(1);
+      assertThat(a.getJsonObject("endpoints").getString("mqtt")).isEqualTo("127.0.0.1:11883");
+    }
+  }
+
+  @Test
+  void drain_needs_the_token_and_stops_new_devices_until_undrained() throws Exception {
+    try (TestProbe a = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET);
+        TestProbe b = TestProbe.authenticated(dispatcher.probePort(), "b", TestDispatchers.SECRET)) {
+      a.report(0.0, "127.0.0.1:11883");
+      b.report(0.9, "127.0.0.1:21883");
+      await().atMost(Duration.ofSeconds(5)).until(() -> new JsonObject(get("/brokers").body()).getInteger("usable") == 2);
+
+      assertThat(post("/brokers/a/drain", null).statusCode()).isEqualTo(401);
+      assertThat(post("/brokers/a/drain", "wrong").statusCode()).isEqualTo(401);
+      assertThat(post("/brokers/zzz/drain", "admin-token").statusCode()).isEqualTo(404);
+      assertThat(TestDevice.serverReference(dispatcher.devicePort())).isEqualTo("127.0.0.1:11883");
+
+      assertThat(post("/brokers/a/drain", "admin-token").statusCode()).isEqualTo(200);
+      for (int i = 0; i < 5; i++) {
+        assertThat(TestDevice.serverReference(dispatcher.devicePort())).isEqualTo("127.0.0.1:21883");
+      }
+
+      assertThat(post("/brokers/a/undrain", "admin-token").statusCode()).isEqualTo(200);
+      assertThat(TestDevice.serverReference(dispatcher.devicePort())).isEqualTo("127.0.0.1:11883");
+    }
+  }
+}
