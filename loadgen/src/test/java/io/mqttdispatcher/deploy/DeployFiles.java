@@ -289,7 +289,7 @@ final class DeployFiles {
     return result;
   }
 
-  /** Every {@code --flag} in an environment file sample, comments included, per module. */
+  /** Every {@code --flag} in an environment file sample, in settings and in commented examples. */
   static List<Invocation> envFileMentions() {
     List<Invocation> result = new ArrayList<>();
     for (Path file : files(".env")) {
@@ -298,13 +298,17 @@ final class DeployFiles {
           .orElseThrow(() -> new AssertionError("cannot tell which jar " + file + " is for: name it <module>.env"));
       List<String> words = new ArrayList<>();
       for (String line : read(file).split("\n")) {
+        // Prose comments may name another program's options; example lines ("#   --x=y") may not.
+        if (line.startsWith("#") && !line.matches("#\\s+--.*")) {
+          continue;
+        }
         for (String word : line.replace('"', ' ').split("\\s+")) {
           if (word.matches("--[a-z][a-z0-9-]*(=.*)?")) {
             words.add(word);
           }
         }
       }
-      result.add(new Invocation(module, words, deployDir().relativize(file) + " (all lines, comments too)", false));
+      result.add(new Invocation(module, words, deployDir().relativize(file) + " (settings and commented examples)", false));
     }
     return result;
   }
