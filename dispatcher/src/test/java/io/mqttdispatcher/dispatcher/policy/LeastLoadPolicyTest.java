@@ -77,6 +77,22 @@ class LeastLoadPolicyTest {
   }
 
   @Test
+  void at_light_load_the_message_rate_tells_brokers_apart() {
+    BrokerView busy = new BrokerView("busy", Map.of(io.mqttdispatcher.protocol.Transport.MQTT, "busy:1883"), 0.011, 0.011,
+        0.1, OptionalLong.of(4), java.util.OptionalDouble.of(1200), 1, true, false, 0);
+    BrokerView quiet = new BrokerView("quiet", Map.of(io.mqttdispatcher.protocol.Transport.MQTT, "quiet:1883"), 0.009,
+        0.009, 0.1, OptionalLong.of(4), java.util.OptionalDouble.of(600), 1, true, false, 0);
+
+    assertThat(policy.choose(List.of(busy, quiet), clean("d"), 0).id()).isEqualTo("quiet");
+    // Without rates on every broker the rate term is left out; CPU alone cannot tell these apart.
+    BrokerView unknown = new BrokerView("unknown", quiet.endpoints(), 0.011, 0.011, 0.1, OptionalLong.of(4),
+        java.util.OptionalDouble.empty(), 1, true, false, 0);
+    Map<String, Integer> counts = burst(new LeastLoadPolicy(Duration.ofSeconds(5)), List.of(busy, unknown), 200);
+    assertThat(counts.get("busy")).isBetween(80, 120);
+    assertThat(counts.get("unknown")).isBetween(80, 120);
+  }
+
+  @Test
   void no_usable_broker_gives_null() {
     assertThat(policy.choose(List.of(), clean("d"), 0)).isNull();
   }

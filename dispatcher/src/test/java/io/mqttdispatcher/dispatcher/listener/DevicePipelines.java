@@ -1,0 +1,19 @@
+package io.mqttdispatcher.dispatcher.listener;
+
+import io.mqttdispatcher.dispatcher.config.RedirectCode;
+import io.mqttdispatcher.dispatcher.metrics.DispatcherMetrics;
+import io.mqttdispatcher.dispatcher.policy.BrokerPolicy;
+import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
+import io.mqttdispatcher.protocol.Transport;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.time.Duration;
+
+/** A device pipeline on an in-memory channel, for benchmarks outside this package. */
+public final class DevicePipelines {
+  private DevicePipelines() {}
+
+  public static EmbeddedChannel embedded(BrokerRegistry registry, BrokerPolicy policy, RedirectCode code, DispatcherMetrics metrics) {
+    ConnectService service = new ConnectService(Transport.MQTT, registry, policy, code, metrics, Duration.ofSeconds(5), 1_000_000);
+    return new EmbeddedChannel(new DeviceChannelInitializer(service, 65536));
+  }
+}
