@@ -34,8 +34,8 @@ final class RunCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--scenario", required = true, paramLabel = "paper|smoke|FILE",
-      description = "A preset (paper: 9x2000 + 1x10000 msg/s, 600 B, 100 s each, one every 5 s; smoke: the same shape, "
-          + "about 10 s) or a YAML/JSON scenario file (docs/scenarios.md).")
+      description = "A preset (paper: 9x2000 + 1x10000 msg/s, 600 B, 100 s each, one every 5 s; smoke: 5x400 + 1x2000 msg/s, "
+          + "600 B, 15 s each, one every 2.5 s, under 30 s per strategy) or a YAML/JSON scenario file (docs/scenarios.md).")
   String scenario;
 
   @Option(names = "--strategy", paramLabel = "dispatcher|dns-rr|both", defaultValue = "both",

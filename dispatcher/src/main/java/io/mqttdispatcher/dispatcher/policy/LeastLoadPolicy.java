@@ -17,11 +17,13 @@ import org.jspecify.annotations.Nullable;
  * relative to the busiest usable broker (0..1), weighted {@link #RATE_WEIGHT} and
  * {@link #CONNECTIONS_WEIGHT}. A traffic term counts only when every usable broker reports it.
  *
- * <p>CPU is the window mean plus an estimate for the devices sent there recently: every redirect
- * adds one device's share of CPU to the broker's expected load, and that addition fades with a
- * half-life of half the load window, as the device's real load enters the reported mean. So a
- * burst of connects spreads over equal brokers instead of all landing on the one that looked idlest
- * when the last report came in (herd control).
+ * <p>Every signal is corrected for the devices sent to the broker recently, which its reports do not
+ * show yet (herd control): each redirect adds one device's share of CPU, and one average device's
+ * message rate and connection. The CPU addition fades with a half-life of half the load window, as
+ * the device's real load enters the reported mean; the traffic additions fade with a half-life of
+ * {@link #TRAFFIC_HALF_LIFE}, since the broker's counters show a new device within a report or two.
+ * So a burst of connects spreads over equal brokers instead of all landing on the one that looked
+ * idlest when the last report came in.
  *
  * <p>One device's share is the broker's CPU divided by its client count when the probe reports the
  * count, else {@link #DEFAULT_DEVICE_CPU}. The bookkeeping is per dispatcher replica and lock-free.
@@ -34,13 +36,16 @@ public final class LeastLoadPolicy implements BrokerPolicy {
   /** Weight of the message rate relative to the busiest broker. */
   public static final double RATE_WEIGHT = 0.2;
   /** Weight of the client count relative to the most crowded broker. */
-  public static final double CONNECTIONS_WEIGHT = 0.1;
+  public static final double CONNECTIONS_WEIGHT = 0.02;
+  /** How fast a redirect's addition to the expected message rate and client count fades. */
+  public static final Duration TRAFFIC_HALF_LIFE = Duration.ofSeconds(1);
   /** CPU share assumed for one device when the broker's client count is unknown. */
   public static final double DEFAULT_DEVICE_CPU = 0.01;
   private static final double MIN_DEVICE_CPU = 0.0005;
   private static final double MAX_DEVICE_CPU = 0.2;
 
   private final double halfLifeNanos;
+  private final double trafficHalfLifeNanos = TRAFFIC_HALF_LIFE.toNanos();
   private final Map<String, AtomicReference<Pending>> pending = new ConcurrentHashMap<>();
 
   /** @param window the load averaging window; recent redirects fade over half of it */
@@ -50,51 +55,82 @@ public final class LeastLoadPolicy implements BrokerPolicy {
 
   @Override
   public @Nullable BrokerView choose(List<BrokerView> usable, ConnectFacts facts, long nowNanos) {
+    int n = usable.size();
+    if (n == 0) {
+      return null;
+    }
+    double[] recent = new double[n];
+    double[] recentTraffic = new double[n];
+    boolean allRates = true;
+    boolean allClients = true;
+    double totalRate = 0;
+    double totalClients = 0;
+    for (int i = 0; i < n; i++) {
+      BrokerView b = usable.get(i);
+      Pending p = pendingOf(b.id());
+      recent[i] = p.at(nowNanos, halfLifeNanos);
+      recentTraffic[i] = p.trafficAt(nowNanos, trafficHalfLifeNanos);
+      allRates &= b.msgRate().isPresent();
+      allClients &= b.connections().isPresent();
+      totalRate += b.msgRate().orElse(0);
+      totalClients += b.connections().orElse(0);
+    }
+    // A device just sent somewhere is expected to behave like the average device of the fleet.
+    double ratePerClient = totalClients > 0 ? totalRate / totalClients : 0;
     double maxRate = 0;
     double maxClients = 0;
-    for (int i = 0, n = usable.size(); i < n; i++) {
+    for (int i = 0; i < n; i++) {
       BrokerView b = usable.get(i);
-      maxRate = b.msgRate().isPresent() && maxRate >= 0 ? Math.max(maxRate, b.msgRate().getAsDouble() / b.capacity()) : -1;
-      maxClients = b.connections().isPresent() && maxClients >= 0
-          ? Math.max(maxClients, b.connections().getAsLong() / b.capacity())
-          : -1;
+      maxRate = Math.max(maxRate, expectedRate(b, recentTraffic[i], ratePerClient));
+      maxClients = Math.max(maxClients, expectedClients(b, recentTraffic[i]));
     }
-    double rateScale = maxRate > 0 ? RATE_WEIGHT / maxRate : 0;
-    double clientScale = maxClients > 0 ? CONNECTIONS_WEIGHT / maxClients : 0;
-    BrokerView chosen = Ties.lowest(usable, b -> score(b, nowNanos, rateScale, clientScale));
-    if (chosen != null) {
-      AtomicReference<Pending> ref = pending.computeIfAbsent(chosen.id(), id -> new AtomicReference<>(Pending.NONE));
-      Pending p;
-      do {
-        p = ref.get();
-      } while (!ref.compareAndSet(p, new Pending(p.at(nowNanos, halfLifeNanos) + 1, nowNanos)));
+    double[] scores = new double[n];
+    for (int i = 0; i < n; i++) {
+      BrokerView b = usable.get(i);
+      scores[i] = load(b, recent[i]);
+      if (allRates && maxRate > 0) {
+        scores[i] += RATE_WEIGHT * expectedRate(b, recentTraffic[i], ratePerClient) / maxRate;
+      }
+      if (allClients && maxClients > 0) {
+        scores[i] += CONNECTIONS_WEIGHT * expectedClients(b, recentTraffic[i]) / maxClients;
+      }
     }
+    BrokerView chosen = usable.get(Ties.lowest(scores));
+    AtomicReference<Pending> ref = pending.computeIfAbsent(chosen.id(), id -> new AtomicReference<>(Pending.NONE));
+    Pending p;
+    do {
+      p = ref.get();
+    } while (!ref.compareAndSet(p, new Pending(
+        p.at(nowNanos, halfLifeNanos) + 1, p.trafficAt(nowNanos, trafficHalfLifeNanos) + 1, nowNanos)));
     return chosen;
   }
 
-  /** Expected load of {@code b} at {@code nowNanos}, without the traffic terms. */
+  /** CPU and memory part of the score of {@code b} at {@code nowNanos}, recent redirects included. */
   double score(BrokerView b, long nowNanos) {
-    return score(b, nowNanos, 0, 0);
+    return load(b, recentRedirects(b.id(), nowNanos));
   }
 
-  private double score(BrokerView b, long nowNanos, double rateScale, double clientScale) {
-    AtomicReference<Pending> ref = pending.get(b.id());
-    double recent = ref == null ? 0 : ref.get().at(nowNanos, halfLifeNanos);
+  private static double load(BrokerView b, double recent) {
     double cpu = Math.min(1.0, b.meanCpu() + recent * deviceCpu(b));
-    double load = (CPU_WEIGHT * cpu + MEM_WEIGHT * b.mem()) / b.capacity();
-    if (rateScale > 0) {
-      load += rateScale * b.msgRate().getAsDouble() / b.capacity();
-    }
-    if (clientScale > 0) {
-      load += clientScale * (b.connections().getAsLong() + recent) / b.capacity();
-    }
-    return load;
+    return (CPU_WEIGHT * cpu + MEM_WEIGHT * b.mem()) / b.capacity();
+  }
+
+  private static double expectedRate(BrokerView b, double recent, double ratePerClient) {
+    return (b.msgRate().orElse(0) + recent * ratePerClient) / b.capacity();
+  }
+
+  private static double expectedClients(BrokerView b, double recent) {
+    return (b.connections().orElse(0) + recent) / b.capacity();
   }
 
   /** Redirects to {@code brokerId} not yet reflected in its reports, as a fading count. */
   double recentRedirects(String brokerId, long nowNanos) {
+    return pendingOf(brokerId).at(nowNanos, halfLifeNanos);
+  }
+
+  private Pending pendingOf(String brokerId) {
     AtomicReference<Pending> ref = pending.get(brokerId);
-    return ref == null ? 0 : ref.get().at(nowNanos, halfLifeNanos);
+    return ref == null ? Pending.NONE : ref.get();
   }
 
   private static double deviceCpu(BrokerView b) {
@@ -105,16 +141,24 @@ public final class LeastLoadPolicy implements BrokerPolicy {
     return Math.max(MIN_DEVICE_CPU, Math.min(MAX_DEVICE_CPU, b.cpu() / clients));
   }
 
-  /** A count of recent redirects as of {@code atNanos}, decaying exponentially. */
-  private record Pending(double count, long atNanos) {
-    static final Pending NONE = new Pending(0, 0);
+  /** Counts of recent redirects as of {@code atNanos}, decaying exponentially at two speeds. */
+  private record Pending(double count, double traffic, long atNanos) {
+    static final Pending NONE = new Pending(0, 0, 0);
 
     double at(long nowNanos, double halfLifeNanos) {
-      if (count == 0) {
+      return decayed(count, nowNanos, halfLifeNanos);
+    }
+
+    double trafficAt(long nowNanos, double halfLifeNanos) {
+      return decayed(traffic, nowNanos, halfLifeNanos);
+    }
+
+    private double decayed(double value, long nowNanos, double halfLifeNanos) {
+      if (value == 0) {
         return 0;
       }
       long age = Math.max(0, nowNanos - atNanos);
-      return count * Math.pow(0.5, age / halfLifeNanos);
+      return value * Math.pow(0.5, age / halfLifeNanos);
     }
   }
 }

@@ -13,6 +13,25 @@ final class Ties {
 
   private Ties() {}
 
+  /** Index of the lowest of {@code scores} (which must not be empty), ties broken at random. */
+  static int lowest(double[] scores) {
+    double lowest = Double.MAX_VALUE;
+    for (double v : scores) {
+      lowest = Math.min(lowest, v);
+    }
+    int chosen = 0;
+    int tied = 0;
+    for (int i = 0; i < scores.length; i++) {
+      if (scores[i] - lowest <= TOLERANCE) {
+        tied++;
+        if (tied == 1 || ThreadLocalRandom.current().nextInt(tied) == 0) {
+          chosen = i;
+        }
+      }
+    }
+    return chosen;
+  }
+
   static @Nullable BrokerView lowest(List<BrokerView> brokers, ToDoubleFunction<BrokerView> score) {
     int n = brokers.size();
     if (n == 0) {
