@@ -1,26 +1,30 @@
 package io.mqttdispatcher.probe.check;
 
 import io.mqttdispatcher.cli.HostPort;
-import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.NetSocket;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks every interval that the broker answers an MQTT v5 CONNECT with a CONNACK, on a Vert.x
- * context. The broker is unhealthy until the first check passes; each change is logged once and
- * handed to the listener at once, so the next report can say so without waiting for the interval.
- * At most one check is in flight: a check slower than the interval skips the ticks it overlaps.
+ * Checks every interval that the broker answers an MQTT v5 CONNECT with a CONNACK. The exchange is
+ * a few bytes on a plain socket with timeouts, on a thread of its own, so a hung broker never
+ * delays sampling or reporting (and the per-interval cost is a fraction of what a full client
+ * stack would spend). The broker is unhealthy until the first check passes; each change is logged
+ * once and handed to the listener at once, so the next report can say so without waiting for the
+ * interval. Checks never overlap: one slower than the interval delays the next.
  */
 public final class BrokerCheck implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BrokerCheck.class);
@@ -28,46 +32,43 @@ public final class BrokerCheck implements AutoCloseable {
   /** Lower bound of the per-check timeout; the timeout is otherwise one interval. */
   static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
 
-  private final Vertx vertx;
-  private final Context context;
   private final HostPort target;
   private final Duration interval;
-  private final Duration timeout;
+  private final int timeoutMillis;
   private final Consumer<Boolean> onChange;
-  private final NetClient client;
+  private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "broker-check");
+    t.setDaemon(true);
+    return t;
+  });
+  private final AtomicBoolean extraQueued = new AtomicBoolean();
   private volatile boolean healthy;
-  private boolean inFlight;
   private boolean everChecked;
-  private long timer = -1;
-  private boolean closed;
 
   /**
-   * @param onChange called on the check's context with the new state whenever it changes (and once
+   * @param onChange called on the check thread with the new state whenever it changes (and once
    *     after the first check)
    */
-  public BrokerCheck(Vertx vertx, HostPort target, Duration interval, Consumer<Boolean> onChange) {
-    this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
+  public BrokerCheck(HostPort target, Duration interval, Consumer<Boolean> onChange) {
     this.target = target;
     this.interval = interval;
-    this.timeout = interval.compareTo(MIN_TIMEOUT) < 0 ? MIN_TIMEOUT : interval;
+    this.timeoutMillis = (int) Math.max(MIN_TIMEOUT.toMillis(), interval.toMillis());
     this.onChange = onChange;
-    this.client = vertx.createNetClient(new NetClientOptions()
-        .setConnectTimeout((int) timeout.toMillis())
-        .setTcpNoDelay(true));
   }
 
   /** Runs the first check now and then one per interval. */
   public void start() {
-    context.runOnContext(v -> {
-      timer = vertx.setPeriodic(interval.toMillis(), t -> runOnce());
-      runOnce();
-    });
+    thread.scheduleWithFixedDelay(this::runOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Checks now instead of waiting for the next tick, e.g. when another connection to the broker dropped. */
   public void checkNow() {
-    context.runOnContext(v -> runOnce());
+    if (extraQueued.compareAndSet(false, true) && !thread.isShutdown()) {
+      thread.execute(() -> {
+        extraQueued.set(false);
+        runOnce();
+      });
+    }
   }
 
   /** The result of the last finished check; false before the first. */
@@ -75,24 +76,26 @@ public final class BrokerCheck implements AutoCloseable {
     return healthy;
   }
 
-  public HostPort target() {
-    return target;
-  }
-
   private void runOnce() {
-    if (inFlight || closed) {
-      return;
-    }
-    inFlight = true;
-    roundTrip().onComplete(ar -> {
-      inFlight = false;
-      if (closed) {
-        return;
+    boolean answered;
+    String why = "";
+    try {
+      answered = roundTrip();
+      if (!answered) {
+        why = "it refused clients (CONNACK server unavailable or busy) or is not an MQTT broker";
       }
-      boolean answered = ar.succeeded() && ar.result();
-      String why = ar.succeeded() ? "it refused clients (CONNACK server unavailable or busy, or not MQTT)" : ar.cause().getMessage();
-      record(answered, why);
-    });
+    } catch (SocketTimeoutException e) {
+      answered = false;
+      why = "no CONNACK within " + timeoutMillis + " ms";
+    } catch (IOException e) {
+      answered = false;
+      why = e.getMessage() == null ? e.toString() : e.getMessage();
+    } catch (RuntimeException e) {
+      // Never let the schedule die (scheduleWithFixedDelay stops after an exception).
+      answered = false;
+      why = e.toString();
+    }
+    record(answered, why);
   }
 
   private void record(boolean answered, String why) {
@@ -109,31 +112,41 @@ public final class BrokerCheck implements AutoCloseable {
     }
   }
 
-  /** One CONNECT/CONNACK exchange; succeeds with the verdict, fails on no answer within the timeout. */
-  private Future<Boolean> roundTrip() {
-    Promise<Boolean> verdict = Promise.promise();
-    long deadline = vertx.setTimer(timeout.toMillis(),
-        t -> verdict.tryFail("no CONNACK within " + timeout.toMillis() + " ms"));
-    client.connect(target.port(), target.host()).onComplete(ar -> {
-      if (ar.failed()) {
-        verdict.tryFail(ar.cause().getMessage() == null ? ar.cause().toString() : ar.cause().getMessage());
-        return;
-      }
-      NetSocket socket = ar.result();
-      Buffer received = Buffer.buffer();
-      socket.handler(bytes -> {
-        received.appendBuffer(bytes);
-        Boolean answer = ConnAckVerdict.read(received);
-        if (answer != null && verdict.tryComplete(answer)) {
-          socket.write(ConnAckVerdict.disconnect()).onComplete(w -> socket.close());
+  /** One CONNECT/CONNACK exchange; true when the broker accepts clients. */
+  private boolean roundTrip() throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    try (Socket socket = new Socket()) {
+      socket.setTcpNoDelay(true);
+      socket.connect(new InetSocketAddress(target.host(), target.port()), timeoutMillis);
+      OutputStream out = socket.getOutputStream();
+      out.write(ConnAckVerdict.connect(newClientId()));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      byte[] received = new byte[16];
+      int length = 0;
+      while (true) {
+        int left = (int) TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          throw new SocketTimeoutException();
         }
-      });
-      socket.closeHandler(v -> verdict.tryFail("the broker closed the connection without a CONNACK"));
-      socket.exceptionHandler(e -> verdict.tryFail(e.toString()));
-      verdict.future().onFailure(e -> socket.close());
-      socket.write(ConnAckVerdict.connect(newClientId()));
-    });
-    return verdict.future().onComplete(v -> vertx.cancelTimer(deadline));
+        socket.setSoTimeout(left);
+        int n = in.read(received, length, received.length - length);
+        if (n < 0) {
+          throw new IOException("the broker closed the connection without a CONNACK");
+        }
+        length += n;
+        Boolean verdict = ConnAckVerdict.read(received, length);
+        if (verdict != null) {
+          if (verdict) {
+            out.write(ConnAckVerdict.DISCONNECT);
+          }
+          return verdict;
+        }
+        if (length == received.length) {
+          return false; // a CONNACK's header and reason fit in 16 bytes; this is something else
+        }
+      }
+    }
   }
 
   private static String newClientId() {
@@ -144,10 +157,11 @@ public final class BrokerCheck implements AutoCloseable {
 
   @Override
   public void close() {
-    context.runOnContext(v -> {
-      closed = true;
-      vertx.cancelTimer(timer);
-    });
-    client.close();
+    thread.shutdownNow();
+    try {
+      thread.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -2,7 +2,6 @@ package io.mqttdispatcher.probe.sample;
 
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +22,8 @@ public final class ProcessSampler implements LoadSampler {
   private final int logicalProcessors;
   private final @Nullable Long pid;
   private final @Nullable String name;
-  private final LongSupplier clockMillis;
   private @Nullable ProcessTimes previous;
+  private @Nullable OSProcess current;
   private boolean missingLogged;
 
   private ProcessSampler(OperatingSystem os, GlobalMemory memory, int logicalProcessors, @Nullable Long pid,
@@ -34,7 +33,6 @@ public final class ProcessSampler implements LoadSampler {
     this.logicalProcessors = logicalProcessors;
     this.pid = pid;
     this.name = name;
-    this.clockMillis = () -> System.nanoTime() / 1_000_000;
     sample();
   }
 
@@ -50,7 +48,8 @@ public final class ProcessSampler implements LoadSampler {
 
   @Override
   public LoadSample sample() {
-    OSProcess process = find();
+    OSProcess process = refresh();
+    current = process;
     if (process == null) {
       if (!missingLogged) {
         LOG.warn("{} is not running; reporting zero CPU and memory until it is", describe());
@@ -64,10 +63,20 @@ public final class ProcessSampler implements LoadSampler {
       missingLogged = false;
     }
     ProcessTimes now = new ProcessTimes(process.getProcessID(), process.getStartTime(),
-        process.getUserTime() + process.getKernelTime(), clockMillis.getAsLong());
+        process.getUserTime() + process.getKernelTime(), System.nanoTime() / 1_000_000);
     double cpu = previous == null ? 0 : CpuMath.processLoad(previous, now, logicalProcessors);
     previous = now;
     return new LoadSample(cpu, CpuMath.fraction(process.getResidentSetSize(), memory.getTotal()));
+  }
+
+  /** The sampled process with fresh counters: the known one re-read when it still runs, else a new lookup. */
+  private @Nullable OSProcess refresh() {
+    OSProcess known = current;
+    if (known != null && previous != null && known.updateAttributes()
+        && known.getStartTime() == previous.startMillis()) {
+      return known;
+    }
+    return find();
   }
 
   private @Nullable OSProcess find() {
