@@ -9,13 +9,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "loadgen 0.1.0",
     description = "Load generator for mqtt-dispatcher: the paper's experiment against DNS round-robin, and a connect benchmark.",
-    subcommands = {RunCommand.class, BenchConnectCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, BenchConnectCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class LoadgenMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: run or bench-connect");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: run, bench-connect or demo");
   }
 
   public static void main(String[] args) {

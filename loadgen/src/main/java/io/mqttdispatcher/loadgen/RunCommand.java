@@ -81,17 +81,22 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     RunOptions options = new RunOptions(ScenarioFiles.resolve(scenario), Strategy.parse(strategy), dispatcher, brokers, seed,
         heavyAt, out, admin, brokerPids, settle, drain);
-    PrintWriter err = spec.commandLine().getErr();
+    String command = "loadgen " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    runAndReport(options, spec.commandLine(), command);
+    return 0;
+  }
+
+  /** Runs the experiment with a progress line, writes its files and prints the summary table. */
+  static void runAndReport(RunOptions options, CommandLine cl, String command) throws Exception {
+    PrintWriter err = cl.getErr();
     List<StrategyResult> results = new ExperimentRunner(options).run(p -> progressLine(err, p));
     err.println();
-    String command = "loadgen " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-    ReportFiles.write(out, command, results);
-    PrintWriter stdout = spec.commandLine().getOut();
+    ReportFiles.write(options.out(), command, results);
+    PrintWriter stdout = cl.getOut();
     stdout.print(SummaryTable.render(results.stream().map(Summary::of).toList()));
     results.forEach(r -> r.warnings().forEach(w -> stdout.println("warning (" + r.strategy() + "): " + w)));
-    stdout.println("report: " + out.resolve(ReportFiles.REPORT_HTML).toAbsolutePath());
+    stdout.println("report: " + options.out().resolve(ReportFiles.REPORT_HTML).toAbsolutePath());
     stdout.flush();
-    return 0;
   }
 
   private static void progressLine(PrintWriter err, Progress p) {

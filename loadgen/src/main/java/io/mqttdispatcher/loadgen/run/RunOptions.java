@@ -61,11 +61,16 @@ public record RunOptions(
     if (!brokerPids.isEmpty() && brokerPids.size() != brokers.size()) {
       throw new IllegalArgumentException("--broker-pids must list one pid per broker (" + brokers.size() + "), got " + brokerPids.size());
     }
-    if (heavyAt != null && (heavyAt < 1 || heavyAt > scenario.publisherCount())) {
-      throw new IllegalArgumentException("--heavy-at must be within 1.." + scenario.publisherCount() + ", got " + heavyAt);
-    }
+    checkHeavyAt(scenario, heavyAt);
     if (settle.isNegative() || drain.isNegative()) {
       throw new IllegalArgumentException("--settle and --drain must not be negative");
+    }
+  }
+
+  /** Throws when {@code heavyAt} is not a position of {@code scenario}. */
+  public static void checkHeavyAt(Scenario scenario, @Nullable Integer heavyAt) {
+    if (heavyAt != null && (heavyAt < 1 || heavyAt > scenario.publisherCount())) {
+      throw new IllegalArgumentException("--heavy-at must be within 1.." + scenario.publisherCount() + ", got " + heavyAt);
     }
   }
 }

@@ -1,0 +1,105 @@
+package io.mqttdispatcher.loadgen;
+
+import io.mqttdispatcher.cli.DurationConverter;
+import io.mqttdispatcher.loadgen.demo.BrokerKind;
+import io.mqttdispatcher.loadgen.demo.DemoStack;
+import io.mqttdispatcher.loadgen.run.RunOptions;
+import io.mqttdispatcher.loadgen.run.Strategy;
+import io.mqttdispatcher.loadgen.scenario.Scenario;
+import io.mqttdispatcher.loadgen.scenario.ScenarioFiles;
+import java.io.PrintWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code loadgen demo}: starts a local stack (brokers, a probe each, a dispatcher), runs the
+ * comparison with both strategies, prints the summary and stops everything it started.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {"Starts brokers, a probe beside each and a dispatcher on free loopback ports, runs the comparison "
+        + "(dispatcher against DNS round-robin), prints the summary table and the report's path, and stops everything "
+        + "it started, also on Ctrl-C or failure."})
+final class DemoCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--scenario", paramLabel = "paper|smoke|FILE", defaultValue = "smoke",
+      description = "Scenario to run: smoke (about a minute for both strategies), paper (the published setup, about "
+          + "5 minutes, more load than a 2-core machine can carry) or a scenario file (default: ${DEFAULT-VALUE}).")
+  String scenario;
+
+  @Option(names = "--brokers", paramLabel = "N", defaultValue = "2", description = "How many brokers (default: ${DEFAULT-VALUE}).")
+  int brokers;
+
+  @Option(names = "--broker", paramLabel = "auto|mosquitto|hivemq", defaultValue = "auto",
+      description = "auto: the local mosquitto binary when installed, else embedded HiveMQ CE in one JVM per broker "
+          + "(default: ${DEFAULT-VALUE}).")
+  String broker;
+
+  @Option(names = "--seed", defaultValue = RunOptions.DEFAULT_SEED, description = "Arrival order seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--heavy-at", paramLabel = "N", defaultValue = "2",
+      description = "Put the highest-rate publisher at arrival position N, as the paper did (it showed 2 and 4); 0 leaves "
+          + "it where the seed's random order puts it (default: ${DEFAULT-VALUE}).")
+  int heavyAt;
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "demo-results",
+      description = "Directory for results.json, timeline.csv, report.html and the stack's logs (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--settle", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+      description = "Pause between the two strategies (default: ${DEFAULT-VALUE}).")
+  Duration settle;
+
+  @Option(names = "--root", paramLabel = "DIR",
+      description = "The checkout whose dispatcher/, probe/ and loadgen/target/*.jar to run (default: found from this jar).")
+  @Nullable Path root;
+
+  @Override
+  public Integer call() throws Exception {
+    if (brokers < 1 || brokers > 16) {
+      throw new IllegalArgumentException("--brokers must be within 1..16, got " + brokers);
+    }
+    BrokerKind kind = BrokerKind.parse(broker);
+    Scenario sc = ScenarioFiles.resolve(scenario);
+    Integer heavy = heavyAt == 0 ? null : heavyAt;
+    RunOptions.checkHeavyAt(sc, heavy); // before anything starts
+    PrintWriter err = spec.commandLine().getErr();
+    DemoStack.Jars jars = DemoStack.Jars.in(root != null ? root : checkoutRoot());
+    err.println("starting " + brokers + " " + (kind == BrokerKind.MOSQUITTO ? "Mosquitto" : "HiveMQ CE")
+        + " brokers (one process each), a probe per broker and a dispatcher ...");
+    err.flush();
+    try (DemoStack stack = DemoStack.start(jars, kind, brokers, Files.createDirectories(out).resolve("stack"))) {
+      err.println("dispatcher on " + stack.dispatcher() + ", brokers " + stack.brokers() + ", status page http://"
+          + stack.admin() + "/");
+      err.flush();
+      RunOptions run = new RunOptions(sc, Strategy.parse("both"), stack.dispatcher(), stack.brokers(), seed, heavy, out,
+          stack.admin(), List.of(), settle, DurationConverter.parse(RunOptions.DEFAULT_DRAIN));
+      String command = "loadgen " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+      RunCommand.runAndReport(run, spec.commandLine(), command);
+      err.println("stopping the stack");
+    }
+    return 0;
+  }
+
+  /** The checkout this jar was built in: {@code <root>/loadgen/target/loadgen.jar}. */
+  private static Path checkoutRoot() throws URISyntaxException {
+    Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path target = jar.getParent();
+    if (target != null && target.getParent() != null && target.getParent().getParent() != null) {
+      return target.getParent().getParent();
+    }
+    return Path.of("").toAbsolutePath();
+  }
+}

@@ -1,0 +1,245 @@
+package io.mqttdispatcher.loadgen.demo;
+
+import io.mqttdispatcher.cli.HostPort;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole local deployment on loopback: {@code n} brokers, a probe beside each reporting that broker
+ * process's CPU, and a dispatcher, each a separate process on a free port. {@link #close()} stops
+ * every one of them, in reverse order, by its own handle; so does a JVM shutdown (Ctrl-C).
+ */
+public final class DemoStack implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DemoStack.class);
+  private static final Pattern USABLE = Pattern.compile("\"usable\":(\\d+)}\\s*$");
+
+  private final List<ChildProcess> processes = new ArrayList<>();
+  private final List<HostPort> brokers = new ArrayList<>();
+  private final List<Long> brokerPids = new ArrayList<>();
+  private final Thread shutdownHook = new Thread(this::stopAll, "demo-stop");
+  private HostPort dispatcher;
+  private HostPort admin;
+
+  private DemoStack() {
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /**
+   * Starts the stack and waits until the dispatcher can use every broker.
+   *
+   * @param jars folder layout to find {@code dispatcher.jar}, {@code probe.jar} and {@code loadgen.jar}
+   * @param kind which broker to run
+   * @param count how many brokers
+   * @param work folder for configs, secrets and logs
+   */
+  public static DemoStack start(Jars jars, BrokerKind kind, int count, Path work) throws Exception {
+    DemoStack stack = new DemoStack();
+    try {
+      stack.launch(jars, kind, count, work);
+      return stack;
+    } catch (Exception e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void launch(Jars jars, BrokerKind kind, int count, Path work) throws Exception {
+    Path logs = Files.createDirectories(work.resolve("logs"));
+    Path secret = writeSecret(work.resolve("probe.secret"));
+    for (int i = 1; i <= count; i++) {
+      int port = freePort();
+      ChildProcess broker = startBroker(kind, jars, i, port, work, logs);
+      awaitListening(broker, port, Duration.ofSeconds(60));
+      brokers.add(new HostPort("127.0.0.1", port));
+      brokerPids.add(broker.pid());
+    }
+    int devices = freePort();
+    int probes = freePort();
+    int adminPort = freePort();
+    dispatcher = new HostPort("127.0.0.1", devices);
+    admin = new HostPort("127.0.0.1", adminPort);
+    ChildProcess d = start("dispatcher", List.of(java(), "-jar", jars.dispatcher().toString(),
+        "--listen", dispatcher.toString(), "--probe-listen", "127.0.0.1:" + probes, "--admin-listen", admin.toString(),
+        "--probe-secret-file", secret.toString(), "--allow", "127.0.0.1"), logs.resolve("dispatcher.log"));
+    awaitListening(d, adminPort, Duration.ofSeconds(30));
+    for (int i = 0; i < count; i++) {
+      List<String> probe = new ArrayList<>(List.of(java(), "-jar", jars.probe().toString(),
+          "--broker-id", "broker-" + (i + 1), "--endpoint", "mqtt=" + brokers.get(i), "--dispatcher", "127.0.0.1:" + probes,
+          "--secret-file", secret.toString(), "--pid", String.valueOf(brokerPids.get(i))));
+      if (kind == BrokerKind.HIVEMQ) {
+        probe.add("--no-sys-topics"); // HiveMQ CE publishes no $SYS tree
+      }
+      start("probe-" + (i + 1), probe, logs.resolve("probe-" + (i + 1) + ".log"));
+    }
+    awaitUsable(count, Duration.ofSeconds(30));
+    LOG.info("stack up: {} {} broker(s) {}, dispatcher {}, admin http://{}/ (logs in {})",
+        count, kind == BrokerKind.MOSQUITTO ? "Mosquitto" : "HiveMQ CE", brokers, dispatcher, admin, logs);
+  }
+
+  private ChildProcess startBroker(BrokerKind kind, Jars jars, int i, int port, Path work, Path logs) throws IOException {
+    Path dir = Files.createDirectories(work.resolve("broker-" + i));
+    if (kind == BrokerKind.MOSQUITTO) {
+      Path conf = dir.resolve("mosquitto.conf");
+      Files.writeString(conf, String.join("\n", "listener " + port + " 127.0.0.1", "allow_anonymous true",
+          "persistence false", "sys_interval 1", "log_dest stderr", "log_type error", ""));
+      String binary = BrokerKind.mosquittoBinary()
+          .orElseThrow(() -> new IllegalStateException("mosquitto is not installed: install it or use --broker hivemq"));
+      return start("broker-" + i, List.of(binary, "-c", conf.toString()), logs.resolve("broker-" + i + ".log"));
+    }
+    return start("broker-" + i, List.of(java(), "-Xmx512m", "-cp", jars.loadgen().toString(),
+        EmbeddedBrokerMain.class.getName(), String.valueOf(port), dir.toString()), logs.resolve("broker-" + i + ".log"));
+  }
+
+  private ChildProcess start(String name, List<String> command, Path log) throws IOException {
+    ChildProcess p = ChildProcess.start(name, command, log);
+    processes.add(p);
+    return p;
+  }
+
+  public List<HostPort> brokers() {
+    return List.copyOf(brokers);
+  }
+
+  public List<Long> brokerPids() {
+    return List.copyOf(brokerPids);
+  }
+
+  public HostPort dispatcher() {
+    return dispatcher;
+  }
+
+  public HostPort admin() {
+    return admin;
+  }
+
+  /** Processes still running, for checks after {@link #close()}. */
+  List<ChildProcess> processes() {
+    return List.copyOf(processes);
+  }
+
+  @Override
+  public void close() {
+    stopAll();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook is running or ran
+    }
+  }
+
+  private synchronized void stopAll() {
+    for (int i = processes.size() - 1; i >= 0; i--) {
+      ChildProcess p = processes.get(i);
+      if (p.isAlive()) {
+        p.close();
+      }
+    }
+  }
+
+  private void awaitUsable(int count, Duration timeout) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + admin + "/brokers")).timeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      checkAlive();
+      try {
+        last = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = USABLE.matcher(last);
+        if (m.find() && Integer.parseInt(m.group(1)) == count) {
+          return;
+        }
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("the dispatcher did not see " + count + " usable brokers within " + timeout.toSeconds()
+        + " s; last answer: " + last);
+  }
+
+  private void awaitListening(ChildProcess p, int port, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      checkAlive();
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return;
+      } catch (IOException e) {
+        Thread.sleep(100);
+      }
+    }
+    throw new IllegalStateException(p.name() + " did not listen on port " + port + " within " + timeout.toSeconds()
+        + " s; see " + p.log());
+  }
+
+  private void checkAlive() {
+    for (ChildProcess p : processes) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException(p.name() + " exited; see " + p.log());
+      }
+    }
+  }
+
+  private static Path writeSecret(Path file) throws IOException {
+    byte[] bytes = new byte[32];
+    new SecureRandom().nextBytes(bytes);
+    Files.deleteIfExists(file);
+    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, HexFormat.of().formatHex(bytes) + "\n");
+    return file;
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /**
+   * Where the runnable jars are.
+   *
+   * @param dispatcher {@code dispatcher/target/dispatcher.jar}
+   * @param probe {@code probe/target/probe.jar}
+   * @param loadgen {@code loadgen/target/loadgen.jar}
+   */
+  public record Jars(Path dispatcher, Path probe, Path loadgen) {
+    /** The jars of the checkout {@code root}, each checked to exist. */
+    public static Jars in(Path root) {
+      Jars jars = new Jars(root.resolve("dispatcher/target/dispatcher.jar"), root.resolve("probe/target/probe.jar"),
+          root.resolve("loadgen/target/loadgen.jar"));
+      for (Path p : List.of(jars.dispatcher, jars.probe, jars.loadgen)) {
+        if (!Files.isRegularFile(p)) {
+          throw new IllegalArgumentException(p + " is missing: build with 'mvn -B -q package -DskipTests' (deploy/demo.sh does)");
+        }
+      }
+      return jars;
+    }
+  }
+}

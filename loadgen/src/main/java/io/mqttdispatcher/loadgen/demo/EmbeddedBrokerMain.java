@@ -1,0 +1,78 @@
+package io.mqttdispatcher.loadgen.demo;
+
+import com.hivemq.embedded.EmbeddedExtension;
+import com.hivemq.embedded.EmbeddedHiveMQ;
+import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import com.hivemq.extension.sdk.api.services.Services;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * One HiveMQ CE broker in this JVM, listening on 127.0.0.1:PORT, with in-memory persistence, no
+ * usage statistics and every client allowed: the demo's broker when mosquitto is not installed.
+ * Usage: {@code java -cp loadgen.jar io.mqttdispatcher.loadgen.demo.EmbeddedBrokerMain PORT DIR}.
+ */
+public final class EmbeddedBrokerMain {
+  private EmbeddedBrokerMain() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 2) {
+      System.err.println("usage: EmbeddedBrokerMain PORT DIR");
+      System.exit(2);
+    }
+    int port = Integer.parseInt(args[0]);
+    Path dir = Path.of(args[1]);
+    Path conf = Files.createDirectories(dir.resolve("conf"));
+    Files.writeString(conf.resolve("config.xml"), """
+        <?xml version="1.0"?>
+        <hivemq>
+          <listeners>
+            <tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener>
+          </listeners>
+          <persistence><mode>in-memory</mode></persistence>
+          <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
+        </hivemq>
+        """.formatted(port));
+    EmbeddedExtension allowAll = EmbeddedExtension.builder()
+        .withId("allow-all")
+        .withName("allow every client")
+        .withVersion("1")
+        .withPriority(0)
+        .withStartPriority(1000)
+        .withAuthor("mqtt-dispatcher")
+        .withExtensionMain(new AllowAll())
+        .build();
+    EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
+        .withConfigurationFolder(conf)
+        .withDataFolder(Files.createDirectories(dir.resolve("data")))
+        .withExtensionsFolder(Files.createDirectories(dir.resolve("extensions")))
+        .withEmbeddedExtension(allowAll)
+        .build();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      hivemq.stop().join();
+      stopped.countDown();
+    }));
+    hivemq.start().join();
+    System.err.println("broker listening on 127.0.0.1:" + port);
+    stopped.await();
+  }
+
+  /** Authenticates every client: the demo runs on loopback only. */
+  private static final class AllowAll implements ExtensionMain {
+    @Override
+    public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
+      Services.securityRegistry().setAuthenticatorProvider(
+          providerInput -> (SimpleAuthenticator) (connect, out) -> out.authenticateSuccessfully());
+    }
+
+    @Override
+    public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {}
+  }
+}
