@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.loadgen.LoadgenMain;
 import io.mqttdispatcher.loadgen.report.ReportFiles;
+import io.mqttdispatcher.loadgen.scenario.Presets;
 import io.mqttdispatcher.loadgen.testing.LocalStack;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -69,7 +70,7 @@ class ExperimentRunnerIT {
           }
           sent += p.get("sent").asLong();
         }
-        assertThat(s.get("publishers")).hasSize(10);
+        assertThat(s.get("publishers")).hasSize(Presets.smoke().publisherCount());
         long received = 0;
         for (int b = 0; b < 2; b++) {
           long brokerReceived = s.get("received").get(b).asLong();
