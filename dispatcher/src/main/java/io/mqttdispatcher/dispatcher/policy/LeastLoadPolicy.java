@@ -157,8 +157,21 @@ public final class LeastLoadPolicy implements BrokerPolicy {
       if (value == 0) {
         return 0;
       }
-      long age = Math.max(0, nowNanos - atNanos);
-      return value * Math.pow(0.5, age / halfLifeNanos);
+      return value * halfPower(Math.max(0, nowNanos - atNanos) / halfLifeNanos);
     }
+  }
+
+  /**
+   * {@code 2^-t} for {@code t >= 0}, within 0.25 %: exact halvings for the whole part, a polynomial
+   * for the fraction. Several times cheaper than {@link Math#pow}, which matters with many brokers.
+   */
+  static double halfPower(double t) {
+    if (t >= 64) {
+      return 0;
+    }
+    int whole = (int) t;
+    double f = t - whole;
+    double fraction = 1 - f * (0.6931472 - f * (0.2402265 - f * (0.0555041 - f * 0.0096181)));
+    return Math.scalb(fraction, -whole);
   }
 }

@@ -45,8 +45,15 @@ class LeastLoadPolicyTest {
     }
 
     assertThat(policy.recentRedirects("a", 0)).isCloseTo(8, within(1e-9));
-    assertThat(policy.recentRedirects("a", 5 * S / 2)).isCloseTo(4, within(1e-9));
-    assertThat(policy.recentRedirects("a", 5 * S)).isCloseTo(2, within(1e-9));
+    assertThat(policy.recentRedirects("a", 5 * S / 2)).isCloseTo(4, within(0.01));
+    assertThat(policy.recentRedirects("a", 5 * S)).isCloseTo(2, within(0.01));
+  }
+
+  @Test
+  void half_power_is_close_to_the_exact_decay() {
+    for (double t = 0; t < 70; t += 0.01) {
+      assertThat(LeastLoadPolicy.halfPower(t)).isCloseTo(Math.pow(0.5, t), within(0.0025 * Math.pow(0.5, t) + 1e-18));
+    }
   }
 
   @Test
