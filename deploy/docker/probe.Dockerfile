@@ -14,7 +14,7 @@ RUN groupadd --system --gid 10001 mqtt \
 COPY --chmod=0444 probe/target/probe.jar /opt/mqtt-dispatcher/probe.jar
 
 # A sidecar should stay small: a modest heap and a single GC thread are plenty for one report a second.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError"
 USER 10001:10001
 
 ENTRYPOINT ["java", "-jar", "/opt/mqtt-dispatcher/probe.jar"]

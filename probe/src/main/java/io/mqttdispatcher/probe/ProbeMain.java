@@ -71,7 +71,7 @@ public final class ProbeMain implements Callable<Integer> {
 
   @Option(names = "--min-change", paramLabel = "FRACTION", defaultValue = ProbeOptions.DEFAULT_MIN_CHANGE,
       description = "Skip a report when the load changed less than this since the last one sent; a report still "
-          + "goes out at least every 3 intervals (default: ${DEFAULT-VALUE}, every report is sent).")
+          + "goes out at least every 2 intervals, inside the dispatcher's default --stale-after (default: ${DEFAULT-VALUE}, every report is sent).")
   double minChange;
 
   /** Whose CPU and memory to report: one process instead of the whole host. */

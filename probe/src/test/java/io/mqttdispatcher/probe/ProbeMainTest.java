@@ -33,7 +33,7 @@ class ProbeMainTest {
     assertThat(o.sysTopics()).isTrue();
     assertThat(o.capacity()).isEqualTo(1.0);
     assertThat(o.minChange()).isZero();
-    assertThat(o.heartbeat()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(o.heartbeat()).isEqualTo(Duration.ofSeconds(2));
     assertThat(o.toString()).doesNotContain("top-secret");
   }
 

@@ -83,7 +83,9 @@ public final class DemoStack implements AutoCloseable {
         "--probe-secret-file", secret.toString(), "--allow", "127.0.0.1"), logs.resolve("dispatcher.log"));
     awaitListening(d, adminPort, Duration.ofSeconds(30));
     for (int i = 0; i < count; i++) {
-      List<String> probe = new ArrayList<>(List.of(java(), "-jar", jars.probe().toString(),
+      // The probe's recommended JVM options: it samples once a second, so C1 and a serial GC suffice.
+      List<String> probe = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
+          "-Xmx64m", "-jar", jars.probe().toString(),
           "--broker-id", "broker-" + (i + 1), "--endpoint", "mqtt=" + brokers.get(i), "--dispatcher", "127.0.0.1:" + probes,
           "--secret-file", secret.toString(), "--pid", String.valueOf(brokerPids.get(i))));
       if (kind == BrokerKind.HIVEMQ) {

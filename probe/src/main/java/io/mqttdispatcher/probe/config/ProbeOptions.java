@@ -45,8 +45,12 @@ public record ProbeOptions(
   public static final String DEFAULT_SYS_TOPICS = "true";
   public static final String DEFAULT_CAPACITY = "1";
   public static final String DEFAULT_MIN_CHANGE = "0";
-  /** A report goes out at least every this many intervals, even when {@code minChange} skips others. */
-  public static final int HEARTBEAT_INTERVALS = 3;
+  /**
+   * A report goes out at least every this many intervals, even when {@code minChange} skips others:
+   * two, so that a quiet broker never looks stale to a dispatcher with the default --stale-after (3 s
+   * at the default 1 s interval).
+   */
+  public static final int HEARTBEAT_INTERVALS = 2;
   /** Smallest accepted interval: below it the probe's own cost stops being negligible. */
   public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
 
