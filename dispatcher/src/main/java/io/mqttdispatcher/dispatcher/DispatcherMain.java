@@ -1,5 +1,6 @@
 package io.mqttdispatcher.dispatcher;
 
+import io.mqttdispatcher.cli.CommandLines;
 import io.mqttdispatcher.cli.DurationConverter;
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.cli.SecretFile;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "dispatcher",
     mixinStandardHelpOptions = true,
-    versionProvider = DispatcherMain.Version.class,
+    versionProvider = CommandLines.Version.class,
     sortOptions = false,
     description = "Redirects MQTT v5 devices to the least loaded broker (CONNACK 0x9C/0x9D with a Server Reference).")
 public final class DispatcherMain implements Callable<Integer> {
@@ -122,29 +123,8 @@ public final class DispatcherMain implements Callable<Integer> {
     System.exit(commandLine().execute(args));
   }
 
-  /** The command line with the project's error handling: one clear line and exit code 2 for bad options. */
+  /** The command line with the project's error handling ({@link CommandLines}). */
   static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new DispatcherMain());
-    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof IllegalArgumentException) {
-        cmd.getErr().println("dispatcher: " + e.getMessage());
-        return 2;
-      }
-      if (e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException) {
-        cmd.getErr().println("dispatcher: cannot listen: " + e.getMessage());
-        return 1;
-      }
-      throw e;
-    });
-    return cl;
-  }
-
-  /** Version from the jar manifest. */
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      String v = DispatcherMain.class.getPackage().getImplementationVersion();
-      return new String[] {"mqtt-dispatcher " + (v == null ? "dev" : v)};
-    }
+    return CommandLines.create(new DispatcherMain(), "dispatcher");
   }
 }

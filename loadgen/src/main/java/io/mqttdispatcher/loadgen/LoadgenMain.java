@@ -1,5 +1,6 @@
 package io.mqttdispatcher.loadgen;
 
+import io.mqttdispatcher.cli.CommandLines;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "loadgen",
     mixinStandardHelpOptions = true,
-    version = "loadgen 0.1.0",
+    versionProvider = CommandLines.Version.class,
     description = "Load generator for mqtt-dispatcher: the paper's experiment against DNS round-robin, and a connect benchmark.",
     subcommands = {RunCommand.class, BenchConnectCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class LoadgenMain implements Runnable {
@@ -23,17 +24,8 @@ public final class LoadgenMain implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  /** The command line with the project's error handling: one clear line, exit 2 for bad options, 1 for failures. */
+  /** The command line with the project's error handling ({@link CommandLines}). */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new LoadgenMain());
-    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof IllegalArgumentException) {
-        cmd.getErr().println("loadgen: " + e.getMessage());
-        return 2;
-      }
-      cmd.getErr().println("loadgen: " + e.getMessage());
-      return 1;
-    });
-    return cl;
+    return CommandLines.create(new LoadgenMain(), "loadgen");
   }
 }

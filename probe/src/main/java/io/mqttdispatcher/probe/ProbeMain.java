@@ -1,5 +1,6 @@
 package io.mqttdispatcher.probe;
 
+import io.mqttdispatcher.cli.CommandLines;
 import io.mqttdispatcher.cli.DurationConverter;
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.cli.SecretFile;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "probe",
     mixinStandardHelpOptions = true,
-    versionProvider = ProbeMain.Version.class,
+    versionProvider = CommandLines.Version.class,
     sortOptions = false,
     description = "Runs beside one MQTT broker and reports its load and liveness to every dispatcher.")
 public final class ProbeMain implements Callable<Integer> {
@@ -120,25 +121,8 @@ public final class ProbeMain implements Callable<Integer> {
     System.exit(commandLine().execute(args));
   }
 
-  /** The command line with the project's error handling: one clear line and exit code 2 for bad options. */
+  /** The command line with the project's error handling ({@link CommandLines}). */
   static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new ProbeMain());
-    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof IllegalArgumentException) {
-        cmd.getErr().println("probe: " + e.getMessage());
-        return 2;
-      }
-      throw e;
-    });
-    return cl;
-  }
-
-  /** Version from the jar manifest. */
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      String v = ProbeMain.class.getPackage().getImplementationVersion();
-      return new String[] {"mqtt-dispatcher probe " + (v == null ? "dev" : v)};
-    }
+    return CommandLines.create(new ProbeMain(), "probe");
   }
 }

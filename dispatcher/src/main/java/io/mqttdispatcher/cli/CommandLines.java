@@ -1,0 +1,39 @@
+package io.mqttdispatcher.cli;
+
+import picocli.CommandLine;
+
+/**
+ * picocli command lines with the project's behaviour at the process edge: a bad option value gives
+ * one line naming it and exit code 2; any other failure gives one line and exit code 1, never a
+ * stack trace.
+ */
+public final class CommandLines {
+  private CommandLines() {}
+
+  /** A command line for {@code command}; error lines start with {@code name}. */
+  public static CommandLine create(Object command, String name) {
+    CommandLine cl = new CommandLine(command);
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println(name + ": " + message(e));
+      return e instanceof IllegalArgumentException ? 2 : 1;
+    });
+    return cl;
+  }
+
+  private static String message(Exception e) {
+    Throwable t = e;
+    while (t.getMessage() == null && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() != null ? t.getMessage() : t.toString();
+  }
+
+  /** {@code --version}: the project version from the jar manifest, or {@code dev} when run from classes. */
+  public static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = CommandLines.class.getPackage().getImplementationVersion();
+      return new String[] {"mqtt-dispatcher " + (v == null ? "dev" : v)};
+    }
+  }
+}
