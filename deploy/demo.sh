@@ -15,7 +15,7 @@ for jar in "${jars[@]}"; do
 done
 if [ "$stale" = 1 ]; then
   echo "building the jars (mvn -B -q package -DskipTests) ..." >&2
-  mvn -B -q package -DskipTests
+  mvn -B -q -Dstyle.color=never package -DskipTests
 fi
 
 exec java -jar loadgen/target/loadgen.jar demo "$@"

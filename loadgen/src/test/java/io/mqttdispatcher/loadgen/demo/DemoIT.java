@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,6 +99,31 @@ class DemoIT {
     assertCompleteRun(run, out);
     assertThat(run.err()).contains("HiveMQ CE brokers");
     assertThat(Files.readString(out.resolve("stack/logs/broker-1.log"))).contains("broker listening").doesNotContain("ERROR");
+  }
+
+  @Test
+  void demo_stopped_by_a_signal_leaves_nothing_behind(@TempDir Path dir) throws Exception {
+    Path scenario = Files.writeString(dir.resolve("long.yaml"), SCENARIO.replace("duration: 3s", "duration: 60s"));
+    Path out = dir.resolve("out");
+    Path log = dir.resolve("demo.log");
+    Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        "target/loadgen.jar", "demo", "--scenario", scenario.toString(), "--broker", "mosquitto", "--out", out.toString(),
+        "--root", "..").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.readString(log).contains("running scenario") && System.nanoTime() < deadline && demo.isAlive()) {
+        Thread.sleep(100);
+      }
+      assertThat(Files.readString(log)).contains("running scenario");
+      assertThat(processesMentioning(out)).hasSizeGreaterThanOrEqualTo(5); // 2 brokers, 2 probes, dispatcher
+
+      demo.destroy(); // SIGTERM: the same shutdown hook a Ctrl-C (SIGINT) runs
+
+      assertThat(demo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      demo.destroyForcibly();
+    }
+    assertThat(processesMentioning(out)).as("processes left behind").isEmpty();
   }
 
   @Test
