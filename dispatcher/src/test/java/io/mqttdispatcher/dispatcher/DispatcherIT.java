@@ -100,6 +100,32 @@ class DispatcherIT {
   }
 
   @Test
+  void a_device_with_a_session_is_sent_to_the_same_broker_by_every_replica() throws Exception {
+    try (Dispatcher replica = Dispatcher.start(TestDispatchers.options());
+        TestProbe a1 = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET);
+        TestProbe b1 = TestProbe.authenticated(dispatcher.probePort(), "b", TestDispatchers.SECRET);
+        TestProbe a2 = TestProbe.authenticated(replica.probePort(), "a", TestDispatchers.SECRET);
+        TestProbe b2 = TestProbe.authenticated(replica.probePort(), "b", TestDispatchers.SECRET)) {
+      // The replicas see different loads: each would send a device without a session elsewhere.
+      a1.report(0.1, "127.0.0.1:11883");
+      b1.report(0.9, "127.0.0.1:21883");
+      a2.report(0.9, "127.0.0.1:11883");
+      b2.report(0.1, "127.0.0.1:21883");
+      await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.registry().snapshot().brokers().size() == 2
+          && replica.registry().snapshot().brokers().size() == 2);
+      assertThat(TestDevice.serverReference(dispatcher.devicePort())).isEqualTo("127.0.0.1:11883");
+      assertThat(TestDevice.serverReference(replica.devicePort())).isEqualTo("127.0.0.1:21883");
+
+      for (int i = 0; i < 10; i++) {
+        String id = "sensor-" + i;
+        Optional<String> first = TestDevice.ask(dispatcher.devicePort(), id, false, 3600).getServerReference().map(Object::toString);
+        Optional<String> again = TestDevice.ask(replica.devicePort(), id, false, 3600).getServerReference().map(Object::toString);
+        assertThat(again).as("device %s", id).isEqualTo(first).isPresent();
+      }
+    }
+  }
+
+  @Test
   void without_a_usable_broker_the_device_gets_server_unavailable() {
     Mqtt5ConnAck ack = TestDevice.ask(dispatcher.devicePort());
 
