@@ -41,7 +41,8 @@ public final class Dispatcher implements AutoCloseable {
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     this.controlPlane = new ControlPlane();
     ConnectService service = new ConnectService(
-        Transport.MQTT, registry, policy, options.redirectCode(), metrics, options.connectTimeout(), options.maxPending());
+        Transport.MQTT, registry, policy, options.redirectCode(), metrics, options.connectTimeout(), options.maxPending(),
+        options.maxConnectsPerSource());
     this.devices = new RedirectServer(options.listen(), options.ioThreads(), service, options.maxConnectSize());
   }
 

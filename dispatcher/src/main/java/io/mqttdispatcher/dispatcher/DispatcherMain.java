@@ -81,6 +81,11 @@ public final class DispatcherMain implements Callable<Integer> {
       description = "Device connections that may wait for their CONNECT at once; more are closed at accept (default: ${DEFAULT-VALUE}).")
   int maxPending;
 
+  @Option(names = "--max-connects-per-source", paramLabel = "N", defaultValue = DispatcherOptions.DEFAULT_MAX_CONNECTS_PER_SOURCE,
+      description = "New device connections per source address per second; more are closed at accept. 0 = no limit, "
+          + "for fleets behind NAT (default: ${DEFAULT-VALUE}).")
+  int maxConnectsPerSource;
+
   @Option(names = "--io-threads", paramLabel = "N", defaultValue = DispatcherOptions.DEFAULT_IO_THREADS,
       description = "Event loops for devices, each with its own SO_REUSEPORT socket; 0 = one per core (default: ${DEFAULT-VALUE}).")
   int ioThreads;
@@ -104,6 +109,7 @@ public final class DispatcherMain implements Callable<Integer> {
         connectTimeout,
         maxConnectSize,
         maxPending,
+        maxConnectsPerSource,
         ioThreads,
         adminTokenFile == null ? null : SecretFile.read(adminTokenFile));
     Dispatcher dispatcher = Dispatcher.start(options);

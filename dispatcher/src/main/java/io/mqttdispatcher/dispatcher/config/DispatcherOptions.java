@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param connectTimeout close a device that sends no CONNECT within this time
  * @param maxConnectSize largest CONNECT accepted, in bytes of remaining length
  * @param maxPending device connections that may wait for their CONNECT at once; more are closed
+ * @param maxConnectsPerSource new connections per source address per second; 0 = no limit
  * @param ioThreads event loops for device connections (one per core by default)
  * @param adminToken bearer token for admin changes (drain); null disables them
  */
@@ -38,6 +39,7 @@ public record DispatcherOptions(
     Duration connectTimeout,
     int maxConnectSize,
     int maxPending,
+    int maxConnectsPerSource,
     int ioThreads,
     byte @Nullable [] adminToken) {
 
@@ -51,6 +53,8 @@ public record DispatcherOptions(
   public static final String DEFAULT_CONNECT_TIMEOUT = "5s";
   public static final String DEFAULT_MAX_CONNECT_SIZE = "65536";
   public static final String DEFAULT_MAX_PENDING = "20000";
+  /** Off by default: fleets behind NAT share one address. */
+  public static final String DEFAULT_MAX_CONNECTS_PER_SOURCE = "0";
   /** 0 means one event loop per available core. */
   public static final String DEFAULT_IO_THREADS = "0";
 
@@ -74,6 +78,9 @@ public record DispatcherOptions(
     if (maxPending < 1) {
       throw new IllegalArgumentException("--max-pending must be at least 1, was " + maxPending);
     }
+    if (maxConnectsPerSource < 0) {
+      throw new IllegalArgumentException("--max-connects-per-source must be 0 (no limit) or more, was " + maxConnectsPerSource);
+    }
     if (ioThreads < 0) {
       throw new IllegalArgumentException("--io-threads must be 0 (one per core) or more, was " + ioThreads);
     }
@@ -85,7 +92,7 @@ public record DispatcherOptions(
   /** These options with the probe listener on {@code address}. */
   public DispatcherOptions withProbeListen(HostPort address) {
     return new DispatcherOptions(listen, address, adminListen, probeSecret, allow, redirectCode, policy, window,
-        staleAfter, connectTimeout, maxConnectSize, maxPending, ioThreads, adminToken);
+        staleAfter, connectTimeout, maxConnectSize, maxPending, maxConnectsPerSource, ioThreads, adminToken);
   }
 
   private static void requirePositive(Duration d, String option) {
@@ -100,6 +107,6 @@ public record DispatcherOptions(
     // Never print the secret.
     return "DispatcherOptions[listen=" + listen + ", probeListen=" + probeListen + ", adminListen=" + adminListen
         + ", allow=" + allow + ", redirectCode=" + redirectCode + ", policy=" + policy.optionName() + ", window=" + window + ", staleAfter=" + staleAfter
-        + ", connectTimeout=" + connectTimeout + ", maxConnectSize=" + maxConnectSize + ", maxPending=" + maxPending + ", ioThreads=" + ioThreads + ", adminToken=" + (adminToken == null ? "none" : "set") + "]";
+        + ", connectTimeout=" + connectTimeout + ", maxConnectSize=" + maxConnectSize + ", maxPending=" + maxPending + ", maxConnectsPerSource=" + maxConnectsPerSource + ", ioThreads=" + ioThreads + ", adminToken=" + (adminToken == null ? "none" : "set") + "]";
   }
 }

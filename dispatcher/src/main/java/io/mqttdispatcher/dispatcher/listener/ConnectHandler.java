@@ -56,6 +56,14 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote
+        && !service.withinRate(remote.getAddress(), System.nanoTime())) {
+      answered = true;
+      service.metrics().rejected(RejectCause.RATE_LIMIT);
+      LOG.debug("{}: over the per-address connect rate; closing", remote);
+      ctx.close();
+      return;
+    }
     if (!service.admit()) {
       answered = true;
       service.metrics().rejected(RejectCause.OVERLOAD);

@@ -16,6 +16,7 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.time.Duration;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -33,6 +34,7 @@ public final class ConnectService {
   private final Mqtt3Log mqtt3Log = new Mqtt3Log();
   private final int maxPending;
   private final AtomicInteger pending = new AtomicInteger();
+  private final SourceRateLimit rateLimit;
 
   public ConnectService(
       Transport transport,
@@ -41,7 +43,8 @@ public final class ConnectService {
       RedirectCode redirectCode,
       DispatcherMetrics metrics,
       Duration connectTimeout,
-      int maxPending) {
+      int maxPending,
+      int maxConnectsPerSource) {
     this.transport = transport;
     this.registry = registry;
     this.policy = policy;
@@ -49,6 +52,7 @@ public final class ConnectService {
     this.metrics = metrics;
     this.connectTimeout = connectTimeout;
     this.maxPending = maxPending;
+    this.rateLimit = new SourceRateLimit(maxConnectsPerSource);
   }
 
   Transport transport() {
@@ -74,6 +78,11 @@ public final class ConnectService {
       return false;
     }
     return true;
+  }
+
+  /** Whether {@code source} may open another connection this second. */
+  boolean withinRate(InetAddress source, long nowNanos) {
+    return rateLimit.allow(source, nowNanos);
   }
 
   /** Gives back the place of an admitted connection. */

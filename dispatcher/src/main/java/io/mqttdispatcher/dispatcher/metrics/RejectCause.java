@@ -17,7 +17,9 @@ public enum RejectCause {
   /** No CONNECT arrived in time. */
   TIMEOUT,
   /** Too many connections were waiting for their CONNECT already. */
-  OVERLOAD;
+  OVERLOAD,
+  /** The source address opened more connections this second than allowed. */
+  RATE_LIMIT;
 
   /** Label value in metrics. */
   public String label() {

@@ -31,7 +31,7 @@ class AdminServerIT {
     DispatcherOptions o = TestDispatchers.options();
     dispatcher = Dispatcher.start(new DispatcherOptions(o.listen(), o.probeListen(), new HostPort("127.0.0.1", 0),
         o.probeSecret(), o.allow(), o.redirectCode(), o.policy(), o.window(), o.staleAfter(), o.connectTimeout(),
-        o.maxConnectSize(), o.maxPending(), o.ioThreads(), TOKEN));
+        o.maxConnectSize(), o.maxPending(), o.maxConnectsPerSource(), o.ioThreads(), TOKEN));
   }
 
   @AfterEach

@@ -50,7 +50,7 @@ class ConnectHandlerTest {
   private final DispatcherMetrics metrics = new DispatcherMetrics("0x9c");
 
   private EmbeddedChannel channel(RedirectCode code, int maxConnectSize, Duration timeout) {
-    ConnectService service = new ConnectService(Transport.MQTT, registry, new LeastCpuPolicy(), code, metrics, timeout, 100);
+    ConnectService service = new ConnectService(Transport.MQTT, registry, new LeastCpuPolicy(), code, metrics, timeout, 100, 0);
     return new EmbeddedChannel(new DeviceChannelInitializer(service, maxConnectSize));
   }
 
@@ -249,7 +249,7 @@ class ConnectHandlerTest {
   @Test
   void connections_beyond_max_pending_are_closed_at_once_and_places_are_given_back() {
     ConnectService service = new ConnectService(Transport.MQTT, registry, new LeastCpuPolicy(),
-        RedirectCode.USE_ANOTHER_SERVER, metrics, Duration.ofSeconds(5), 2);
+        RedirectCode.USE_ANOTHER_SERVER, metrics, Duration.ofSeconds(5), 2, 0);
     EmbeddedChannel first = new EmbeddedChannel(new DeviceChannelInitializer(service, 65536));
     EmbeddedChannel second = new EmbeddedChannel(new DeviceChannelInitializer(service, 65536));
     EmbeddedChannel third = new EmbeddedChannel(new DeviceChannelInitializer(service, 65536));

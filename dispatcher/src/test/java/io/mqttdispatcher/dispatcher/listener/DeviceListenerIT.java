@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mqttdispatcher.dispatcher.Dispatcher;
+import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.dispatcher.metrics.RejectCause;
 import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.TestDevice;
@@ -65,6 +66,33 @@ class DeviceListenerIT {
       assertThat(waitedMs).isBetween(300L, 4000L);
     }
     await().atMost(Duration.ofSeconds(2)).until(() -> dispatcher.metrics().rejectCount(RejectCause.TIMEOUT) == 1);
+  }
+
+  @Test
+  void connects_over_the_per_source_rate_are_closed_and_counted() throws Exception {
+    DispatcherOptions o = TestDispatchers.options();
+    try (Dispatcher limited = Dispatcher.start(new DispatcherOptions(o.listen(), o.probeListen(), o.adminListen(),
+            o.probeSecret(), o.allow(), o.redirectCode(), o.policy(), o.window(), o.staleAfter(), o.connectTimeout(),
+            o.maxConnectSize(), o.maxPending(), 5, o.ioThreads(), null));
+        TestProbe p = TestProbe.authenticated(limited.probePort(), "a", TestDispatchers.SECRET)) {
+      p.report(0.1, "127.0.0.1:11883");
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> !limited.registry().snapshot().usable(Transport.MQTT, System.nanoTime()).isEmpty());
+
+      int redirected = 0;
+      for (int i = 0; i < 20; i++) {
+        try {
+          TestDevice.ask(limited.devicePort());
+          redirected++;
+        } catch (AssertionError refused) {
+          // closed without a CONNACK: over the limit
+        }
+      }
+
+      // 5 per second from 127.0.0.1; the loop may straddle a second boundary
+      assertThat(redirected).isBetween(5, 15);
+      assertThat(limited.metrics().rejectCount(RejectCause.RATE_LIMIT)).isEqualTo(20 - redirected);
+    }
   }
 
   @Test

@@ -13,7 +13,7 @@ public final class DevicePipelines {
   private DevicePipelines() {}
 
   public static EmbeddedChannel embedded(BrokerRegistry registry, BrokerPolicy policy, RedirectCode code, DispatcherMetrics metrics) {
-    ConnectService service = new ConnectService(Transport.MQTT, registry, policy, code, metrics, Duration.ofSeconds(5), 1_000_000);
+    ConnectService service = new ConnectService(Transport.MQTT, registry, policy, code, metrics, Duration.ofSeconds(5), 1_000_000, 0);
     return new EmbeddedChannel(new DeviceChannelInitializer(service, 65536));
   }
 }
