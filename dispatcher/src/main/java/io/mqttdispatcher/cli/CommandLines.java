@@ -3,9 +3,9 @@ package io.mqttdispatcher.cli;
 import picocli.CommandLine;
 
 /**
- * picocli command lines with the project's behaviour at the process edge: a bad option value gives
- * one line naming it and exit code 2; any other failure gives one line and exit code 1, never a
- * stack trace.
+ * picocli command lines with the project's behaviour at the process edge: a bad or missing option
+ * gives one line naming it (and where to find the options) and exit code 2; any other failure gives
+ * one line and exit code 1, never a stack trace.
  */
 public final class CommandLines {
   private CommandLines() {}
@@ -13,6 +13,12 @@ public final class CommandLines {
   /** A command line for {@code command}; error lines start with {@code name}. */
   public static CommandLine create(Object command, String name) {
     CommandLine cl = new CommandLine(command);
+    cl.setParameterExceptionHandler((e, args) -> {
+      CommandLine cmd = e.getCommandLine();
+      cmd.getErr().println(name + ": " + e.getMessage());
+      cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+      return 2;
+    });
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println(name + ": " + message(e));
       return e instanceof IllegalArgumentException ? 2 : 1;

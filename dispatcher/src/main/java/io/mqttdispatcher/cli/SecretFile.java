@@ -14,7 +14,7 @@ public final class SecretFile {
   /**
    * The file's bytes with trailing line breaks removed.
    *
-   * @throws IllegalArgumentException when the file is missing, unreadable or empty
+   * @throws IllegalArgumentException when the file is missing, unreadable, empty or blank
    */
   public static byte[] read(Path file) {
     byte[] bytes;
@@ -31,6 +31,9 @@ public final class SecretFile {
     }
     if (end == 0) {
       throw new IllegalArgumentException("secret file " + file + " is empty");
+    }
+    if (new String(bytes, 0, end, StandardCharsets.UTF_8).isBlank()) {
+      throw new IllegalArgumentException("secret file " + file + " holds only spaces: write a real secret, e.g. openssl rand -hex 32");
     }
     return Arrays.copyOf(bytes, end);
   }

@@ -44,5 +44,8 @@ class CliTypesTest {
     Files.writeString(f, "\n");
     assertThatThrownBy(() -> SecretFile.read(f)).hasMessageContaining("is empty").hasMessageNotContaining("s3cret");
     assertThatThrownBy(() -> SecretFile.read(dir.resolve("missing"))).hasMessageContaining("does not exist");
+
+    Files.writeString(f, "   \n");
+    assertThatThrownBy(() -> SecretFile.read(f)).hasMessageContaining("only spaces");
   }
 }

@@ -57,7 +57,8 @@ class DispatcherCliIT {
   void missing_or_empty_secret_file_refuses_to_start(@TempDir Path dir) throws Exception {
     Result none = run(dir);
     assertThat(none.exit()).isEqualTo(2);
-    assertThat(none.output()).contains("Missing required option: '--probe-secret-file=FILE'");
+    assertThat(none.output()).contains("Missing required option: '--probe-secret-file=FILE'", "--help")
+        .doesNotContain("Usage:");
 
     Result missing = run(dir, "--probe-secret-file", dir.resolve("nope").toString());
     assertThat(missing.exit()).isEqualTo(2);
@@ -77,6 +78,19 @@ class DispatcherCliIT {
         .contains("use-another-server");
     assertThat(run(dir, "--probe-secret-file", secret.toString(), "--allow", "10.0.0.0/40").output())
         .contains("10.0.0.0/40");
+  }
+
+  @Test
+  void a_busy_port_is_named(@TempDir Path dir) throws Exception {
+    Path secret = Files.writeString(dir.resolve("secret"), "s");
+    try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      String taken = "127.0.0.1:" + busy.getLocalPort();
+      Result r = run(dir, "--probe-secret-file", secret.toString(), "--listen", taken, "--probe-listen", "127.0.0.1:0",
+          "--admin-listen", "127.0.0.1:0", "--io-threads", "1");
+
+      assertThat(r.exit()).isEqualTo(1);
+      assertThat(r.output()).contains("cannot listen for devices on " + taken).doesNotContain("\tat ");
+    }
   }
 
   @Test

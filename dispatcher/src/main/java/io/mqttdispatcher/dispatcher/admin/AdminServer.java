@@ -56,7 +56,10 @@ public final class AdminServer {
   /** Starts listening; completes with the bound port. */
   public Future<Integer> listen() {
     server = vertx.createHttpServer().requestHandler(this::handle);
-    return server.listen(address.port(), address.host()).map(HttpServer::actualPort);
+    return server.listen(address.port(), address.host())
+        .map(HttpServer::actualPort)
+        .recover(e -> Future.failedFuture(
+            new IllegalStateException("cannot listen for admin HTTP on " + address + ": " + e.getMessage(), e)));
   }
 
   public Future<Void> close() {

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  */
 public final class AllowList {
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+  private static final Pattern HOST_WITH_PORT = Pattern.compile("[^:/\\[\\]]+:\\d+|\\[[^\\]]+\\]:\\d+");
 
   private final List<String> hosts = new ArrayList<>();
   private final List<Cidr> networks = new ArrayList<>();
@@ -25,6 +26,10 @@ public final class AllowList {
   private AllowList(List<String> entries) {
     this.written = List.copyOf(entries);
     for (String entry : entries) {
+      if (HOST_WITH_PORT.matcher(entry).matches()) {
+        throw new IllegalArgumentException("--allow '" + entry + "': give a host name or network without a port, e.g. --allow "
+            + entry.substring(0, entry.lastIndexOf(':')));
+      }
       if (entry.contains("/") || isIpLiteral(entry)) {
         networks.add(Cidr.parse(entry));
       } else if (!entry.isBlank()) {

@@ -49,10 +49,16 @@ public final class RedirectServer implements AutoCloseable {
 
   /** Binds the listener; returns the bound port (useful when {@code address} asks for port 0). */
   public int start() throws InterruptedException {
-    if (Epoll.isAvailable()) {
-      startEpoll();
-    } else {
-      startNio();
+    try {
+      if (Epoll.isAvailable()) {
+        startEpoll();
+      } else {
+        startNio();
+      }
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot listen for devices on " + address + ": " + e.getMessage(), e);
     }
     LOG.info("device listener on {}:{} ({} event loop{}, {})", address.host(), port, threads, threads == 1 ? "" : "s",
         Epoll.isAvailable() ? "epoll, SO_REUSEPORT" : "NIO");

@@ -34,7 +34,10 @@ public final class ProbeServer {
       ProbeSession session = new ProbeSession(vertx, socket, registry, allow, secret, authenticated);
       session.start();
     });
-    return server.listen(address.port(), address.host()).map(NetServer::actualPort);
+    return server.listen(address.port(), address.host())
+        .map(NetServer::actualPort)
+        .recover(e -> Future.failedFuture(
+            new IllegalStateException("cannot listen for probes on " + address + ": " + e.getMessage(), e)));
   }
 
   /** Probe connections that passed authentication and are open. */

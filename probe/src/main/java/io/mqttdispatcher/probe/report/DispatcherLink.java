@@ -41,6 +41,9 @@ final class DispatcherLink {
   private State state = State.WAITING;
   private @Nullable NetSocket socket;
   private int attempt;
+  /** How often a dispatcher that stays unreachable is reported again at WARN. */
+  private static final long REMINDER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+  private long lastReminderNanos;
   private long readySinceNanos;
   private long timer = -1;
   private boolean everReady;
@@ -162,6 +165,7 @@ final class DispatcherLink {
     readySinceNanos = Math.max(1, System.nanoTime());
     LOG.info("{} dispatcher {} as broker '{}'", everReady ? "reporting again to" : "reporting to", address(), brokerId);
     everReady = true;
+    lastReminderNanos = 0; // a later outage starts its own reminders
     lossLogged = false;
     String latest = latestReport.get();
     if (latest != null) {
@@ -212,8 +216,15 @@ final class DispatcherLink {
     } else if (!lossLogged) {
       LOG.info("dispatcher {} not reachable yet ({}); retrying in {} ms", address(), why, delay);
       lossLogged = true;
+    } else if (System.nanoTime() - lastReminderNanos >= REMINDER_NANOS) {
+      // Still failing: say so now and then, so a wrong --dispatcher does not look like a healthy probe.
+      LOG.warn("dispatcher {} still not reachable ({}); check --dispatcher; retrying in {} ms", address(), why, delay);
+      lastReminderNanos = System.nanoTime();
     } else {
       LOG.debug("dispatcher {}: {}; retrying in {} ms", address(), why, delay);
+    }
+    if (lastReminderNanos == 0) {
+      lastReminderNanos = System.nanoTime();
     }
   }
 
