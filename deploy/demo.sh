@@ -15,7 +15,8 @@ for jar in "${jars[@]}"; do
 done
 if [ "$stale" = 1 ]; then
   echo "building the jars (mvn -B -q package -DskipTests) ..." >&2
-  mvn -B -q -Dstyle.color=never package -DskipTests
+  # (the sed drops the bare colour-reset codes some Maven versions print even in quiet batch mode)
+  mvn -B -q -Dstyle.color=never package -DskipTests | sed -e 's/\x1b\[0m//g' -e '/^$/d'
 fi
 
 exec java -jar loadgen/target/loadgen.jar demo "$@"

@@ -46,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   String broker;
 
-  @Option(names = "--seed", defaultValue = RunOptions.DEFAULT_SEED, description = "Arrival order seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "N", defaultValue = RunOptions.DEFAULT_SEED, description = "Arrival order seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--heavy-at", paramLabel = "N", defaultValue = "2",
@@ -82,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
     err.flush();
     try (DemoStack stack = DemoStack.start(jars, kind, brokers, Files.createDirectories(out).resolve("stack"))) {
       err.println("dispatcher on " + stack.dispatcher() + ", brokers " + stack.brokers() + ", status page http://"
-          + stack.admin() + "/");
+          + stack.admin() + "/ (logs in " + out.resolve("stack").resolve("logs") + ")");
       err.flush();
       RunOptions run = new RunOptions(sc, Strategy.parse("both"), stack.dispatcher(), stack.brokers(), seed, heavy, out,
           stack.admin(), List.of(), settle, DurationConverter.parse(RunOptions.DEFAULT_DRAIN));

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     name = "loadgen",
     mixinStandardHelpOptions = true,
     versionProvider = CommandLines.Version.class,
-    description = "Load generator for mqtt-dispatcher: the paper's experiment against DNS round-robin, and a connect benchmark.",
+    description = "Load generator for mqtt-dispatcher: the paper's experiment against DNS round-robin (run), a connect "
+        + "benchmark (bench-connect) and a local demo stack (demo).",
     subcommands = {RunCommand.class, BenchConnectCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class LoadgenMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -51,7 +51,7 @@ final class RunCommand implements Callable<Integer> {
       description = "Every broker, as its probe advertises it; dns-rr cycles through them in this order.")
   List<HostPort> brokers = new ArrayList<>();
 
-  @Option(names = "--seed", defaultValue = RunOptions.DEFAULT_SEED, description = "Arrival order seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "N", defaultValue = RunOptions.DEFAULT_SEED, description = "Arrival order seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--heavy-at", paramLabel = "N", description = "Put the highest-rate publisher at arrival position N (the paper showed 2 and 4).")
@@ -89,7 +89,12 @@ final class RunCommand implements Callable<Integer> {
   /** Runs the experiment with a progress line, writes its files and prints the summary table. */
   static void runAndReport(RunOptions options, CommandLine cl, String command) throws Exception {
     PrintWriter err = cl.getErr();
-    List<StrategyResult> results = new ExperimentRunner(options).run(p -> progressLine(err, p));
+    List<StrategyResult> results = new ExperimentRunner(options).run(p -> {
+      progressLine(err, p);
+      if (p.second() >= p.totalSeconds() || (p.publishersSending() == 0 && p.second() > 2)) {
+        err.println(); // the strategy is done or draining: log lines that follow start clean
+      }
+    });
     err.println();
     ReportFiles.write(options.out(), command, results);
     PrintWriter stdout = cl.getOut();

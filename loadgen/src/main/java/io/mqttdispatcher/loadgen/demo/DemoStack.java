@@ -36,7 +36,7 @@ public final class DemoStack implements AutoCloseable {
   private final List<ChildProcess> processes = new ArrayList<>();
   private final List<HostPort> brokers = new ArrayList<>();
   private final List<Long> brokerPids = new ArrayList<>();
-  private final Thread shutdownHook = new Thread(this::stopAll, "demo-stop");
+  private final Thread shutdownHook = new Thread(this::interrupted, "demo-stop");
   private HostPort dispatcher;
   private HostPort admin;
 
@@ -94,7 +94,7 @@ public final class DemoStack implements AutoCloseable {
       start("probe-" + (i + 1), probe, logs.resolve("probe-" + (i + 1) + ".log"));
     }
     awaitUsable(count, Duration.ofSeconds(30));
-    LOG.info("stack up: {} {} broker(s) {}, dispatcher {}, admin http://{}/ (logs in {})",
+    LOG.debug("stack up: {} {} broker(s) {}, dispatcher {}, admin http://{}/ (logs in {})",
         count, kind == BrokerKind.MOSQUITTO ? "Mosquitto" : "HiveMQ CE", brokers, dispatcher, admin, logs);
   }
 
@@ -147,6 +147,14 @@ public final class DemoStack implements AutoCloseable {
     } catch (IllegalStateException e) {
       // already shutting down: the hook is running or ran
     }
+  }
+
+  /** Ctrl-C or a signal: say so, then stop what was started. */
+  private void interrupted() {
+    if (processes.stream().anyMatch(ChildProcess::isAlive)) {
+      LOG.warn("interrupted: stopping the brokers, probes and dispatcher the demo started");
+    }
+    stopAll();
   }
 
   private synchronized void stopAll() {
