@@ -16,7 +16,7 @@ done
 if [ "$stale" = 1 ]; then
   echo "building the jars (mvn -B -q package -DskipTests) ..." >&2
   # (the sed drops the bare colour-reset codes some Maven versions print even in quiet batch mode)
-  mvn -B -q -Dstyle.color=never package -DskipTests | sed -e 's/\x1b\[0m//g' -e '/^$/d'
+  mvn -B -q -Dstyle.color=never package -DskipTests 2>&1 | sed -e 's/\x1b\[0m//g' -e '/^$/d' >&2
 fi
 
 exec java -jar loadgen/target/loadgen.jar demo "$@"
