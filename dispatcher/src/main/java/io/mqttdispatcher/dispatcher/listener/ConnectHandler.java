@@ -126,7 +126,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         service.transport(),
         header.isCleanSession(),
         sessionExpiry(header.properties()));
-    reply(ctx, service.answer(facts));
+    reply(ctx, service.answer(facts, maximumPacketSize(header.properties())));
   }
 
   private void rejectUndecodable(ChannelHandlerContext ctx, MqttMessage msg) {
@@ -182,6 +182,12 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     LOG.debug("{}: connection error: {}", ctx.channel().remoteAddress(), cause.toString());
     ctx.close();
+  }
+
+  /** The CONNECT's Maximum Packet Size: the largest packet the device accepts (unlimited when absent). */
+  private static long maximumPacketSize(MqttProperties props) {
+    MqttProperties.MqttProperty<?> p = props.getProperty(MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE.value());
+    return p != null && p.value() instanceof Integer i ? Integer.toUnsignedLong(i) : Long.MAX_VALUE;
   }
 
   private static long sessionExpiry(MqttProperties props) {

@@ -18,6 +18,7 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import java.time.Duration;
 import java.net.InetAddress;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -95,30 +96,58 @@ public final class ConnectService {
     return pending.get();
   }
 
-  /** The CONNACK for an MQTT v5 device: a redirect to the chosen broker, or 0x88 when there is none. */
-  MqttConnAckMessage answer(ConnectFacts facts) {
+  /**
+   * The CONNACK for an MQTT v5 device: a redirect to the chosen broker, or 0x88 when there is none.
+   * The Reason String is left out when the packet would exceed the device's Maximum Packet Size
+   * (MQTT 5 3.1.2.11.4: the server must not send a larger packet).
+   */
+  MqttConnAckMessage answer(ConnectFacts facts, long maximumPacketSize) {
     long start = System.nanoTime();
     List<BrokerView> usable = registry.snapshot().usable(transport, start);
     BrokerView broker = policy.choose(usable, facts, start);
     metrics.decisionNanos(System.nanoTime() - start);
     if (broker == null) {
       metrics.rejected(RejectCause.NO_BROKER);
-      return refusal(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5, "no broker available");
+      String reason = "no broker available";
+      return refusal(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5,
+          fits(0, reason, maximumPacketSize) ? reason : null);
     }
     metrics.redirected(broker.id());
+    String reference = broker.endpoint(transport);
+    String reason = "use broker " + broker.id();
     MqttProperties props = new MqttProperties();
-    props.add(new MqttProperties.StringProperty(
-        MqttProperties.MqttPropertyType.SERVER_REFERENCE.value(), broker.endpoint(transport)));
-    props.add(new MqttProperties.StringProperty(
-        MqttProperties.MqttPropertyType.REASON_STRING.value(), "use broker " + broker.id()));
+    props.add(new MqttProperties.StringProperty(MqttProperties.MqttPropertyType.SERVER_REFERENCE.value(), reference));
+    if (maximumPacketSize == Long.MAX_VALUE || fits(utf8Length(reference), reason, maximumPacketSize)) {
+      props.add(new MqttProperties.StringProperty(MqttProperties.MqttPropertyType.REASON_STRING.value(), reason));
+    }
     return connack(redirectCode.code(), props);
   }
 
-  /** A refusing CONNACK with a Reason String (v5) or without properties (v3, where none exist). */
-  static MqttConnAckMessage refusal(MqttConnectReturnCode code, String reason) {
+  /** A refusing v5 CONNACK, with a Reason String unless {@code reason} is null. */
+  static MqttConnAckMessage refusal(MqttConnectReturnCode code, @Nullable String reason) {
     MqttProperties props = new MqttProperties();
-    props.add(new MqttProperties.StringProperty(MqttProperties.MqttPropertyType.REASON_STRING.value(), reason));
+    if (reason != null) {
+      props.add(new MqttProperties.StringProperty(MqttProperties.MqttPropertyType.REASON_STRING.value(), reason));
+    }
     return connack(code, props);
+  }
+
+  private static boolean fits(int referenceBytes, String reason, long maximumPacketSize) {
+    return connackSize(referenceBytes, reason) <= maximumPacketSize;
+  }
+
+  /**
+   * Bytes of a v5 CONNACK with a Server Reference of {@code referenceBytes} (0 for none) and a Reason
+   * String: fixed header (at most 2 bytes here), flags, reason code, properties length, properties.
+   */
+  static long connackSize(int referenceBytes, String reason) {
+    int props = (referenceBytes > 0 ? 3 + referenceBytes : 0) + 3 + utf8Length(reason);
+    int remaining = 2 + (props < 128 ? 1 : 2) + props;
+    return 1 + (remaining < 128 ? 1 : 2) + remaining;
+  }
+
+  private static int utf8Length(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
   }
 
   static MqttConnAckMessage connack(MqttConnectReturnCode code, MqttProperties props) {

@@ -106,6 +106,37 @@ class ConnectHandlerTest {
   }
 
   @Test
+  void reason_string_is_left_out_when_the_device_allows_only_small_packets() {
+    broker("b1", 0.2, "127.0.0.1:1884");
+    EmbeddedChannel ch = channel();
+    String connect = "10 16" // CONNECT, remaining length 22
+        + " 0004 4d515454 05 02 003c" // "MQTT", level 5, Clean Start, keep alive 60
+        + " 05 27 0000001e" // properties: Maximum Packet Size 30
+        + " 0004 64657631"; // client id "dev1"
+
+    ch.writeInbound(bytes(connect));
+
+    String props = "1c" + utf8("127.0.0.1:1884"); // Server Reference only
+    String expected = "20" + String.format("%02x", 3 + props.length() / 2) + "00" + "9c"
+        + String.format("%02x", props.length() / 2) + props;
+    assertThat(written(ch)).isEqualTo(expected);
+    assertThat(expected.length() / 2).isLessThanOrEqualTo(30);
+  }
+
+  @Test
+  void reason_string_is_kept_when_it_fits_the_devices_maximum_packet_size() {
+    broker("b1", 0.2, "127.0.0.1:1884");
+    EmbeddedChannel ch = channel();
+    String connect = "10 16 0004 4d515454 05 02 003c"
+        + " 05 27 00000026" // Maximum Packet Size 38: exactly the CONNACK with its Reason String
+        + " 0004 64657631";
+
+    ch.writeInbound(bytes(connect));
+
+    assertThat(written(ch)).hasSize(38 * 2).contains("1f" + utf8("use broker b1"));
+  }
+
+  @Test
   void connect_v5_goes_to_the_broker_with_lower_cpu() {
     broker("busy", 0.9, "10.0.0.1:1883");
     broker("idle", 0.1, "10.0.0.2:1883");
