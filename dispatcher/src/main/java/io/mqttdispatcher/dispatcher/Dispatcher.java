@@ -15,6 +15,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,8 @@ public final class Dispatcher implements AutoCloseable {
   private final DispatcherMetrics metrics;
   private final Vertx vertx;
   private final RedirectServer devices;
+  private final @Nullable RedirectServer webSocketDevices;
+  private int webSocketPort;
   private final ControlPlane controlPlane;
   private int devicePort;
 
@@ -44,6 +47,14 @@ public final class Dispatcher implements AutoCloseable {
         Transport.MQTT, registry, policy, options.redirectCode(), metrics, options.connectTimeout(), options.maxPending(),
         options.maxConnectsPerSource());
     this.devices = new RedirectServer(options.listen(), options.ioThreads(), service, options.maxConnectSize());
+    if (options.wsListen() != null) {
+      ConnectService ws = new ConnectService(Transport.WS, registry, policy, options.redirectCode(), metrics,
+          options.connectTimeout(), options.maxPending(), options.maxConnectsPerSource());
+      this.webSocketDevices = new RedirectServer(options.wsListen(), options.ioThreads(), ws, options.maxConnectSize(),
+          options.wsPath());
+    } else {
+      this.webSocketDevices = null;
+    }
   }
 
   /** Starts a dispatcher with the policy its options name; returns once every listener is bound. */
@@ -57,6 +68,9 @@ public final class Dispatcher implements AutoCloseable {
     try {
       d.vertx.deployVerticle(d.controlPlane).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       d.devicePort = d.devices.start();
+      if (d.webSocketDevices != null) {
+        d.webSocketPort = d.webSocketDevices.start();
+      }
     } catch (Exception e) {
       d.close();
       throw e;
@@ -71,6 +85,11 @@ public final class Dispatcher implements AutoCloseable {
 
   public int devicePort() {
     return devicePort;
+  }
+
+  /** Port of the WebSocket listener, or 0 when there is none. */
+  public int webSocketPort() {
+    return webSocketPort;
   }
 
   public int probePort() {
@@ -92,6 +111,9 @@ public final class Dispatcher implements AutoCloseable {
   @Override
   public void close() {
     devices.close();
+    if (webSocketDevices != null) {
+      webSocketDevices.close();
+    }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -35,6 +35,14 @@ public final class DispatcherMain implements Callable<Integer> {
       converter = HostPort.Converter.class, description = "MQTT over TCP for devices (default: ${DEFAULT-VALUE}).")
   HostPort listen;
 
+  @Option(names = "--ws-listen", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+      description = "MQTT over WebSocket for devices, redirected to the brokers' ws endpoints (default: none).")
+  @Nullable HostPort wsListen;
+
+  @Option(names = "--ws-path", paramLabel = "PATH", defaultValue = DispatcherOptions.DEFAULT_WS_PATH,
+      description = "HTTP path of MQTT over WebSocket (default: ${DEFAULT-VALUE}).")
+  String wsPath;
+
   @Option(names = "--probe-listen", paramLabel = "HOST:PORT", defaultValue = DispatcherOptions.DEFAULT_PROBE_LISTEN,
       converter = HostPort.Converter.class, description = "Probe reports (default: ${DEFAULT-VALUE}).")
   HostPort probeListen;
@@ -98,6 +106,8 @@ public final class DispatcherMain implements Callable<Integer> {
   public Integer call() throws Exception {
     DispatcherOptions options = new DispatcherOptions(
         listen,
+        wsListen,
+        wsPath,
         probeListen,
         adminListen,
         SecretFile.read(probeSecretFile),

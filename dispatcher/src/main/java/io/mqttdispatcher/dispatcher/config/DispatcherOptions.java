@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
  * refers to these constants.
  *
  * @param listen MQTT over TCP listener for devices
+ * @param wsListen MQTT over WebSocket listener for devices, or null for none
+ * @param wsPath HTTP path of MQTT over WebSocket
  * @param probeListen listener for probe reports
  * @param adminListen HTTP admin API
  * @param probeSecret shared secret probes authenticate with (never logged)
@@ -28,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  */
 public record DispatcherOptions(
     HostPort listen,
+    @Nullable HostPort wsListen,
+    String wsPath,
     HostPort probeListen,
     HostPort adminListen,
     byte[] probeSecret,
@@ -44,6 +48,7 @@ public record DispatcherOptions(
     byte @Nullable [] adminToken) {
 
   public static final String DEFAULT_LISTEN = "0.0.0.0:1883";
+  public static final String DEFAULT_WS_PATH = "/mqtt";
   public static final String DEFAULT_PROBE_LISTEN = "0.0.0.0:7883";
   public static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:8080";
   public static final String DEFAULT_REDIRECT_CODE = "use-another-server";
@@ -60,6 +65,10 @@ public record DispatcherOptions(
 
   public DispatcherOptions {
     Objects.requireNonNull(listen, "listen");
+    Objects.requireNonNull(wsPath, "wsPath");
+    if (!wsPath.startsWith("/")) {
+      throw new IllegalArgumentException("--ws-path must start with '/', was '" + wsPath + "'");
+    }
     Objects.requireNonNull(probeListen, "probeListen");
     Objects.requireNonNull(adminListen, "adminListen");
     Objects.requireNonNull(probeSecret, "probeSecret");
@@ -91,7 +100,7 @@ public record DispatcherOptions(
 
   /** These options with the probe listener on {@code address}. */
   public DispatcherOptions withProbeListen(HostPort address) {
-    return new DispatcherOptions(listen, address, adminListen, probeSecret, allow, redirectCode, policy, window,
+    return new DispatcherOptions(listen, wsListen, wsPath, address, adminListen, probeSecret, allow, redirectCode, policy, window,
         staleAfter, connectTimeout, maxConnectSize, maxPending, maxConnectsPerSource, ioThreads, adminToken);
   }
 
@@ -105,7 +114,7 @@ public record DispatcherOptions(
   @Override
   public String toString() {
     // Never print the secret.
-    return "DispatcherOptions[listen=" + listen + ", probeListen=" + probeListen + ", adminListen=" + adminListen
+    return "DispatcherOptions[listen=" + listen + ", wsListen=" + wsListen + ", wsPath=" + wsPath + ", probeListen=" + probeListen + ", adminListen=" + adminListen
         + ", allow=" + allow + ", redirectCode=" + redirectCode + ", policy=" + policy.optionName() + ", window=" + window + ", staleAfter=" + staleAfter
         + ", connectTimeout=" + connectTimeout + ", maxConnectSize=" + maxConnectSize + ", maxPending=" + maxPending + ", maxConnectsPerSource=" + maxConnectsPerSource + ", ioThreads=" + ioThreads + ", adminToken=" + (adminToken == null ? "none" : "set") + "]";
   }

@@ -4,10 +4,18 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.mqtt.MqttEncoder;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Assembles a device pipeline, read top to bottom:
+ * Assembles a device pipeline, read top to bottom. On a WebSocket listener four handlers come
+ * first: {@link HandlerNames#HTTP}, {@link HandlerNames#HTTP_AGGREGATOR}, {@link
+ * HandlerNames#WEBSOCKET} (the handshake on the MQTT path, subprotocol {@code mqtt}) and {@link
+ * HandlerNames#WEBSOCKET_FRAMES}. Then, on every listener:
  *
  * <ol>
  *   <li>{@link HandlerNames#DECODER}: decodes the CONNECT; a CONNECT over the size limit or a
@@ -20,15 +28,33 @@ import io.netty.handler.codec.mqtt.MqttEncoder;
 final class DeviceChannelInitializer extends ChannelInitializer<Channel> {
   private final ConnectService service;
   private final int maxConnectSize;
+  private final @Nullable WebSocketServerProtocolConfig webSocket;
 
   DeviceChannelInitializer(ConnectService service, int maxConnectSize) {
+    this(service, maxConnectSize, null);
+  }
+
+  /** @param webSocketPath the HTTP path of MQTT over WebSocket, or null for MQTT over TCP */
+  DeviceChannelInitializer(ConnectService service, int maxConnectSize, @Nullable String webSocketPath) {
     this.service = service;
     this.maxConnectSize = maxConnectSize;
+    this.webSocket = webSocketPath == null ? null : WebSocketServerProtocolConfig.newBuilder()
+        .websocketPath(webSocketPath)
+        .subprotocols("mqtt")
+        .maxFramePayloadLength(maxConnectSize + 16)
+        .handshakeTimeoutMillis(service.connectTimeout().toMillis())
+        .build();
   }
 
   @Override
   protected void initChannel(Channel ch) {
     ChannelPipeline p = ch.pipeline();
+    if (webSocket != null) {
+      p.addLast(HandlerNames.HTTP, new HttpServerCodec());
+      p.addLast(HandlerNames.HTTP_AGGREGATOR, new HttpObjectAggregator(8192));
+      p.addLast(HandlerNames.WEBSOCKET, new WebSocketServerProtocolHandler(webSocket));
+      p.addLast(HandlerNames.WEBSOCKET_FRAMES, WebSocketFrames.INSTANCE);
+    }
     p.addLast(HandlerNames.DECODER, new MqttDecoder(maxConnectSize));
     p.addLast(HandlerNames.ENCODER, MqttEncoder.INSTANCE);
     p.addLast(HandlerNames.CONNECT, new ConnectHandler(service));

@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,14 +38,22 @@ public final class RedirectServer implements AutoCloseable {
   private final HostPort address;
   private final int threads;
   private final DeviceChannelInitializer initializer;
+  private final String kind;
   private final List<EventLoopGroup> groups = new ArrayList<>();
   private final List<Channel> channels = new ArrayList<>();
   private int port;
 
   public RedirectServer(HostPort address, int threads, ConnectService service, int maxConnectSize) {
+    this(address, threads, service, maxConnectSize, null);
+  }
+
+  /** @param webSocketPath the HTTP path of MQTT over WebSocket, or null for MQTT over TCP */
+  public RedirectServer(HostPort address, int threads, ConnectService service, int maxConnectSize,
+      @Nullable String webSocketPath) {
     this.address = address;
     this.threads = threads;
-    this.initializer = new DeviceChannelInitializer(service, maxConnectSize);
+    this.kind = webSocketPath == null ? "device listener" : "WebSocket device listener (path " + webSocketPath + ")";
+    this.initializer = new DeviceChannelInitializer(service, maxConnectSize, webSocketPath);
   }
 
   /** Binds the listener; returns the bound port (useful when {@code address} asks for port 0). */
@@ -60,7 +69,7 @@ public final class RedirectServer implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("cannot listen for devices on " + address + ": " + e.getMessage(), e);
     }
-    LOG.info("device listener on {}:{} ({} event loop{}, {})", address.host(), port, threads, threads == 1 ? "" : "s",
+    LOG.info("{} on {}:{} ({} event loop{}, {})", kind, address.host(), port, threads, threads == 1 ? "" : "s",
         Epoll.isAvailable() ? "epoll, SO_REUSEPORT" : "NIO");
     return port;
   }
