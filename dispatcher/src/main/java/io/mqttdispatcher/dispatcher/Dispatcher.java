@@ -4,6 +4,7 @@ import io.mqttdispatcher.dispatcher.admin.AdminServer;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.dispatcher.listener.ConnectService;
 import io.mqttdispatcher.dispatcher.listener.RedirectServer;
+import io.mqttdispatcher.dispatcher.listener.TlsContexts;
 import io.mqttdispatcher.dispatcher.metrics.DispatcherMetrics;
 import io.mqttdispatcher.dispatcher.policy.BrokerPolicy;
 import io.mqttdispatcher.dispatcher.probe.ProbeServer;
@@ -33,7 +34,9 @@ public final class Dispatcher implements AutoCloseable {
   private final Vertx vertx;
   private final RedirectServer devices;
   private final @Nullable RedirectServer webSocketDevices;
+  private final @Nullable RedirectServer tlsDevices;
   private int webSocketPort;
+  private int tlsPort;
   private final ControlPlane controlPlane;
   private int devicePort;
 
@@ -41,7 +44,6 @@ public final class Dispatcher implements AutoCloseable {
     this.options = options;
     this.registry = new BrokerRegistry(options.window(), options.staleAfter());
     this.metrics = new DispatcherMetrics("0x" + Integer.toHexString(options.redirectCode().code().byteValue() & 0xFF));
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     this.controlPlane = new ControlPlane();
     ConnectService service = new ConnectService(
         Transport.MQTT, registry, policy, options.redirectCode(), metrics, options.connectTimeout(), options.maxPending(),
@@ -51,10 +53,20 @@ public final class Dispatcher implements AutoCloseable {
       ConnectService ws = new ConnectService(Transport.WS, registry, policy, options.redirectCode(), metrics,
           options.connectTimeout(), options.maxPending(), options.maxConnectsPerSource());
       this.webSocketDevices = new RedirectServer(options.wsListen(), options.ioThreads(), ws, options.maxConnectSize(),
-          options.wsPath());
+          options.wsPath(), null);
     } else {
       this.webSocketDevices = null;
     }
+    if (options.tlsListen() != null) {
+      ConnectService tls = new ConnectService(Transport.MQTTS, registry, policy, options.redirectCode(), metrics,
+          options.connectTimeout(), options.maxPending(), options.maxConnectsPerSource());
+      this.tlsDevices = new RedirectServer(options.tlsListen(), options.ioThreads(), tls, options.maxConnectSize(), null,
+          TlsContexts.server(options.tlsCert(), options.tlsKey()));
+    } else {
+      this.tlsDevices = null;
+    }
+    // Last: everything above may refuse the options, and nothing should be left running then.
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
   }
 
   /** Starts a dispatcher with the policy its options name; returns once every listener is bound. */
@@ -70,6 +82,9 @@ public final class Dispatcher implements AutoCloseable {
       d.devicePort = d.devices.start();
       if (d.webSocketDevices != null) {
         d.webSocketPort = d.webSocketDevices.start();
+      }
+      if (d.tlsDevices != null) {
+        d.tlsPort = d.tlsDevices.start();
       }
     } catch (Exception e) {
       d.close();
@@ -90,6 +105,11 @@ public final class Dispatcher implements AutoCloseable {
   /** Port of the WebSocket listener, or 0 when there is none. */
   public int webSocketPort() {
     return webSocketPort;
+  }
+
+  /** Port of the TLS listener, or 0 when there is none. */
+  public int tlsPort() {
+    return tlsPort;
   }
 
   public int probePort() {
@@ -113,6 +133,9 @@ public final class Dispatcher implements AutoCloseable {
     devices.close();
     if (webSocketDevices != null) {
       webSocketDevices.close();
+    }
+    if (tlsDevices != null) {
+      tlsDevices.close();
     }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

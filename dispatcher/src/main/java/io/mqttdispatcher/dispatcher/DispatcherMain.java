@@ -43,6 +43,16 @@ public final class DispatcherMain implements Callable<Integer> {
       description = "HTTP path of MQTT over WebSocket (default: ${DEFAULT-VALUE}).")
   String wsPath;
 
+  @Option(names = "--tls-listen", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+      description = "MQTT over TLS for devices, redirected to the brokers' mqtts endpoints; needs --tls-cert and --tls-key (default: none).")
+  @Nullable HostPort tlsListen;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain of the TLS listener.")
+  @Nullable Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (PKCS#8) of the TLS listener.")
+  @Nullable Path tlsKey;
+
   @Option(names = "--probe-listen", paramLabel = "HOST:PORT", defaultValue = DispatcherOptions.DEFAULT_PROBE_LISTEN,
       converter = HostPort.Converter.class, description = "Probe reports (default: ${DEFAULT-VALUE}).")
   HostPort probeListen;
@@ -108,6 +118,9 @@ public final class DispatcherMain implements Callable<Integer> {
         listen,
         wsListen,
         wsPath,
+        tlsListen,
+        tlsCert,
+        tlsKey,
         probeListen,
         adminListen,
         SecretFile.read(probeSecretFile),

@@ -48,7 +48,7 @@ class DispatcherCliIT {
     Result r = run(dir, "--help");
 
     assertThat(r.exit()).isZero();
-    assertThat(r.output()).contains("--listen", "--ws-listen", "--ws-path", "--probe-listen", "--admin-listen", "--probe-secret-file", "--allow",
+    assertThat(r.output()).contains("--listen", "--tls-listen", "--tls-cert", "--tls-key", "--ws-listen", "--ws-path", "--probe-listen", "--admin-listen", "--probe-secret-file", "--allow",
         "--redirect-code", "--window", "--stale-after", "--connect-timeout", "--max-connect-size", "--io-threads",
         "--admin-token-file", "0.0.0.0:1883", "0.0.0.0:7883", "127.0.0.1:8080", "use-another-server", "65536");
   }
@@ -78,6 +78,8 @@ class DispatcherCliIT {
         .contains("use-another-server");
     assertThat(run(dir, "--probe-secret-file", secret.toString(), "--allow", "10.0.0.0/40").output())
         .contains("10.0.0.0/40");
+    assertThat(run(dir, "--probe-secret-file", secret.toString(), "--tls-listen", "127.0.0.1:0").output())
+        .contains("--tls-listen needs --tls-cert and --tls-key");
   }
 
   @Test

@@ -23,7 +23,7 @@ public final class TestDispatchers {
 
   public static DispatcherOptions options(List<String> allow, Duration staleAfter, Duration connectTimeout, int maxConnectSize) {
     HostPort any = new HostPort("127.0.0.1", 0);
-    return new DispatcherOptions(any, null, "/mqtt", any, any, SECRET, AllowList.of(allow), RedirectCode.USE_ANOTHER_SERVER, PolicyName.LEAST_LOAD,
+    return new DispatcherOptions(any, null, "/mqtt", null, null, null, any, any, SECRET, AllowList.of(allow), RedirectCode.USE_ANOTHER_SERVER, PolicyName.LEAST_LOAD,
         Duration.ofSeconds(5), staleAfter, connectTimeout, maxConnectSize, 20000, 0, 2, null);
   }
 }

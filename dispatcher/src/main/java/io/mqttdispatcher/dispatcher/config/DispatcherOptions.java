@@ -2,6 +2,7 @@ package io.mqttdispatcher.dispatcher.config;
 
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.policy.PolicyName;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -13,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * @param listen MQTT over TCP listener for devices
  * @param wsListen MQTT over WebSocket listener for devices, or null for none
  * @param wsPath HTTP path of MQTT over WebSocket
+ * @param tlsListen MQTT over TLS listener for devices, or null for none
+ * @param tlsCert PEM certificate chain of the TLS listener, or null
+ * @param tlsKey PEM (PKCS#8) private key of the TLS listener, or null
  * @param probeListen listener for probe reports
  * @param adminListen HTTP admin API
  * @param probeSecret shared secret probes authenticate with (never logged)
@@ -32,6 +36,9 @@ public record DispatcherOptions(
     HostPort listen,
     @Nullable HostPort wsListen,
     String wsPath,
+    @Nullable HostPort tlsListen,
+    @Nullable Path tlsCert,
+    @Nullable Path tlsKey,
     HostPort probeListen,
     HostPort adminListen,
     byte[] probeSecret,
@@ -66,6 +73,9 @@ public record DispatcherOptions(
   public DispatcherOptions {
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(wsPath, "wsPath");
+    if (tlsListen != null && (tlsCert == null || tlsKey == null)) {
+      throw new IllegalArgumentException("--tls-listen needs --tls-cert and --tls-key (PEM files)");
+    }
     if (!wsPath.startsWith("/")) {
       throw new IllegalArgumentException("--ws-path must start with '/', was '" + wsPath + "'");
     }
@@ -100,7 +110,7 @@ public record DispatcherOptions(
 
   /** These options with the probe listener on {@code address}. */
   public DispatcherOptions withProbeListen(HostPort address) {
-    return new DispatcherOptions(listen, wsListen, wsPath, address, adminListen, probeSecret, allow, redirectCode, policy, window,
+    return new DispatcherOptions(listen, wsListen, wsPath, tlsListen, tlsCert, tlsKey, address, adminListen, probeSecret, allow, redirectCode, policy, window,
         staleAfter, connectTimeout, maxConnectSize, maxPending, maxConnectsPerSource, ioThreads, adminToken);
   }
 
@@ -114,7 +124,7 @@ public record DispatcherOptions(
   @Override
   public String toString() {
     // Never print the secret.
-    return "DispatcherOptions[listen=" + listen + ", wsListen=" + wsListen + ", wsPath=" + wsPath + ", probeListen=" + probeListen + ", adminListen=" + adminListen
+    return "DispatcherOptions[listen=" + listen + ", wsListen=" + wsListen + ", wsPath=" + wsPath + ", tlsListen=" + tlsListen + ", tlsCert=" + tlsCert + ", probeListen=" + probeListen + ", adminListen=" + adminListen
         + ", allow=" + allow + ", redirectCode=" + redirectCode + ", policy=" + policy.optionName() + ", window=" + window + ", staleAfter=" + staleAfter
         + ", connectTimeout=" + connectTimeout + ", maxConnectSize=" + maxConnectSize + ", maxPending=" + maxPending + ", maxConnectsPerSource=" + maxConnectsPerSource + ", ioThreads=" + ioThreads + ", adminToken=" + (adminToken == null ? "none" : "set") + "]";
   }

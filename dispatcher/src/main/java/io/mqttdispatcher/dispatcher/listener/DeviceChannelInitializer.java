@@ -9,10 +9,12 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.ssl.SslContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Assembles a device pipeline, read top to bottom. On a WebSocket listener four handlers come
+ * Assembles a device pipeline, read top to bottom. On a TLS listener {@link HandlerNames#TLS} comes
+ * first. On a WebSocket listener four handlers come
  * first: {@link HandlerNames#HTTP}, {@link HandlerNames#HTTP_AGGREGATOR}, {@link
  * HandlerNames#WEBSOCKET} (the handshake on the MQTT path, subprotocol {@code mqtt}) and {@link
  * HandlerNames#WEBSOCKET_FRAMES}. Then, on every listener:
@@ -29,14 +31,20 @@ final class DeviceChannelInitializer extends ChannelInitializer<Channel> {
   private final ConnectService service;
   private final int maxConnectSize;
   private final @Nullable WebSocketServerProtocolConfig webSocket;
+  private final @Nullable SslContext tls;
 
   DeviceChannelInitializer(ConnectService service, int maxConnectSize) {
-    this(service, maxConnectSize, null);
+    this(service, maxConnectSize, null, null);
   }
 
-  /** @param webSocketPath the HTTP path of MQTT over WebSocket, or null for MQTT over TCP */
-  DeviceChannelInitializer(ConnectService service, int maxConnectSize, @Nullable String webSocketPath) {
+  /**
+   * @param webSocketPath the HTTP path of MQTT over WebSocket, or null for MQTT over TCP
+   * @param tls the server's TLS context, or null for plain TCP
+   */
+  DeviceChannelInitializer(ConnectService service, int maxConnectSize, @Nullable String webSocketPath,
+      @Nullable SslContext tls) {
     this.service = service;
+    this.tls = tls;
     this.maxConnectSize = maxConnectSize;
     this.webSocket = webSocketPath == null ? null : WebSocketServerProtocolConfig.newBuilder()
         .websocketPath(webSocketPath)
@@ -49,6 +57,9 @@ final class DeviceChannelInitializer extends ChannelInitializer<Channel> {
   @Override
   protected void initChannel(Channel ch) {
     ChannelPipeline p = ch.pipeline();
+    if (tls != null) {
+      p.addLast(HandlerNames.TLS, tls.newHandler(ch.alloc()));
+    }
     if (webSocket != null) {
       p.addLast(HandlerNames.HTTP, new HttpServerCodec());
       p.addLast(HandlerNames.HTTP_AGGREGATOR, new HttpObjectAggregator(8192));

@@ -2,6 +2,8 @@ package io.mqttdispatcher.dispatcher.listener;
 
 /** Names of the handlers in a device pipeline, in pipeline order. */
 public final class HandlerNames {
+  /** TLS listeners only: {@link io.netty.handler.ssl.SslHandler}. */
+  public static final String TLS = "tls";
   /** WebSocket listeners only: HTTP for the opening handshake. */
   public static final String HTTP = "http";
   /** WebSocket listeners only: collects the handshake request. */

@@ -11,6 +11,7 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -44,16 +45,20 @@ public final class RedirectServer implements AutoCloseable {
   private int port;
 
   public RedirectServer(HostPort address, int threads, ConnectService service, int maxConnectSize) {
-    this(address, threads, service, maxConnectSize, null);
+    this(address, threads, service, maxConnectSize, null, null);
   }
 
-  /** @param webSocketPath the HTTP path of MQTT over WebSocket, or null for MQTT over TCP */
+  /**
+   * @param webSocketPath the HTTP path of MQTT over WebSocket, or null for MQTT over TCP
+   * @param tls the server's TLS context, or null for plain TCP
+   */
   public RedirectServer(HostPort address, int threads, ConnectService service, int maxConnectSize,
-      @Nullable String webSocketPath) {
+      @Nullable String webSocketPath, @Nullable SslContext tls) {
     this.address = address;
     this.threads = threads;
-    this.kind = webSocketPath == null ? "device listener" : "WebSocket device listener (path " + webSocketPath + ")";
-    this.initializer = new DeviceChannelInitializer(service, maxConnectSize, webSocketPath);
+    this.kind = (tls == null ? "" : "TLS ")
+        + (webSocketPath == null ? "device listener" : "WebSocket device listener (path " + webSocketPath + ")");
+    this.initializer = new DeviceChannelInitializer(service, maxConnectSize, webSocketPath, tls);
   }
 
   /** Binds the listener; returns the bound port (useful when {@code address} asks for port 0). */
