@@ -10,14 +10,15 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = CommandLines.Version.class,
     description = "Load generator for mqtt-dispatcher: the paper's experiment against DNS round-robin (run), a connect "
-        + "benchmark (bench-connect) and a local demo stack (demo).",
-    subcommands = {RunCommand.class, BenchConnectCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        + "benchmark (bench-connect), a local demo stack (demo) and a policy simulator (simulate).",
+    subcommands = {RunCommand.class, BenchConnectCommand.class, DemoCommand.class, SimulateCommand.class,
+        CommandLine.HelpCommand.class})
 public final class LoadgenMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: run, bench-connect or demo");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: run, bench-connect, demo or simulate");
   }
 
   public static void main(String[] args) {
