@@ -50,11 +50,6 @@ public final class AllowList {
     return written.isEmpty();
   }
 
-  /** The entries as written. */
-  public List<String> entries() {
-    return written;
-  }
-
   /** Whether devices may be sent to {@code endpoint} of kind {@code transport}. */
   public boolean allows(Transport transport, String endpoint) {
     if (allowsAll()) {

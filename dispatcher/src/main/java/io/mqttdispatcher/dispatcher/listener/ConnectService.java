@@ -110,7 +110,7 @@ public final class ConnectService {
       metrics.rejected(RejectCause.NO_BROKER);
       String reason = "no broker available";
       return refusal(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5,
-          fits(0, reason, maximumPacketSize) ? reason : null);
+          maximumPacketSize == Long.MAX_VALUE || fits(0, reason, maximumPacketSize) ? reason : null);
     }
     metrics.redirected(broker.id());
     String reference = broker.endpoint(transport);

@@ -112,11 +112,6 @@ public final class RedirectServer implements AutoCloseable {
         .childHandler(initializer);
   }
 
-  /** The bound port, after {@link #start()}. */
-  public int port() {
-    return port;
-  }
-
   @Override
   public void close() {
     for (Channel ch : channels) {

@@ -12,9 +12,6 @@ import java.util.Map;
  * {@link #usable}, which allocates nothing while every candidate is fresh.
  */
 public final class BrokerSnapshot {
-  /** A snapshot with no brokers. */
-  public static final BrokerSnapshot EMPTY = new BrokerSnapshot(List.of(), 1);
-
   private final List<BrokerView> brokers;
   private final Map<Transport, List<BrokerView>> candidates = new EnumMap<>(Transport.class);
   private final long staleAfterNanos;
