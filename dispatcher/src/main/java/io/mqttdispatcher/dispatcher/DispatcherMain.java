@@ -114,27 +114,27 @@ public final class DispatcherMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DispatcherOptions options = new DispatcherOptions(
-        listen,
-        wsListen,
-        wsPath,
-        tlsListen,
-        tlsCert,
-        tlsKey,
-        probeListen,
-        adminListen,
-        SecretFile.read(probeSecretFile),
-        AllowList.of(allow),
-        RedirectCode.parse(redirectCode),
-        PolicyName.parse(policy),
-        window,
-        staleAfter,
-        connectTimeout,
-        maxConnectSize,
-        maxPending,
-        maxConnectsPerSource,
-        ioThreads,
-        adminTokenFile == null ? null : SecretFile.read(adminTokenFile));
+    DispatcherOptions options = DispatcherOptions.builder(SecretFile.read(probeSecretFile))
+        .listen(listen)
+        .wsListen(wsListen)
+        .wsPath(wsPath)
+        .tlsListen(tlsListen)
+        .tlsCert(tlsCert)
+        .tlsKey(tlsKey)
+        .probeListen(probeListen)
+        .adminListen(adminListen)
+        .allow(AllowList.of(allow))
+        .redirectCode(RedirectCode.parse(redirectCode))
+        .policy(PolicyName.parse(policy))
+        .window(window)
+        .staleAfter(staleAfter)
+        .connectTimeout(connectTimeout)
+        .maxConnectSize(maxConnectSize)
+        .maxPending(maxPending)
+        .maxConnectsPerSource(maxConnectsPerSource)
+        .ioThreads(ioThreads)
+        .adminToken(adminTokenFile == null ? null : SecretFile.read(adminTokenFile))
+        .build();
     Dispatcher dispatcher = Dispatcher.start(options);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

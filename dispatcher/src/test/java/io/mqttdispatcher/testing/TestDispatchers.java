@@ -3,8 +3,6 @@ package io.mqttdispatcher.testing;
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.config.AllowList;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
-import io.mqttdispatcher.dispatcher.config.RedirectCode;
-import io.mqttdispatcher.dispatcher.policy.PolicyName;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +21,15 @@ public final class TestDispatchers {
 
   public static DispatcherOptions options(List<String> allow, Duration staleAfter, Duration connectTimeout, int maxConnectSize) {
     HostPort any = new HostPort("127.0.0.1", 0);
-    return new DispatcherOptions(any, null, "/mqtt", null, null, null, any, any, SECRET, AllowList.of(allow), RedirectCode.USE_ANOTHER_SERVER, PolicyName.LEAST_LOAD,
-        Duration.ofSeconds(5), staleAfter, connectTimeout, maxConnectSize, 20000, 0, 2, null);
+    return DispatcherOptions.builder(SECRET)
+        .listen(any)
+        .probeListen(any)
+        .adminListen(any)
+        .allow(AllowList.of(allow))
+        .staleAfter(staleAfter)
+        .connectTimeout(connectTimeout)
+        .maxConnectSize(maxConnectSize)
+        .ioThreads(2)
+        .build();
   }
 }

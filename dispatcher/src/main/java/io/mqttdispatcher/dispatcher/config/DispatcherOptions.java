@@ -1,15 +1,17 @@
 package io.mqttdispatcher.dispatcher.config;
 
+import io.mqttdispatcher.cli.DurationConverter;
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.policy.PolicyName;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the dispatcher is configured with. Defaults live here and only here; the command line
- * refers to these constants.
+ * refers to these constants. Build with {@link #builder(byte[])}, which names every option.
  *
  * @param listen MQTT over TCP listener for devices
  * @param wsListen MQTT over WebSocket listener for devices, or null for none
@@ -108,10 +110,96 @@ public record DispatcherOptions(
     }
   }
 
+  /** A builder with every default, for the given probe secret. */
+  public static Builder builder(byte[] probeSecret) {
+    return new Builder(probeSecret);
+  }
+
+  /** A builder holding these options, to change some of them. */
+  public Builder toBuilder() {
+    Builder b = new Builder(probeSecret);
+    b.listen = listen;
+    b.wsListen = wsListen;
+    b.wsPath = wsPath;
+    b.tlsListen = tlsListen;
+    b.tlsCert = tlsCert;
+    b.tlsKey = tlsKey;
+    b.probeListen = probeListen;
+    b.adminListen = adminListen;
+    b.allow = allow;
+    b.redirectCode = redirectCode;
+    b.policy = policy;
+    b.window = window;
+    b.staleAfter = staleAfter;
+    b.connectTimeout = connectTimeout;
+    b.maxConnectSize = maxConnectSize;
+    b.maxPending = maxPending;
+    b.maxConnectsPerSource = maxConnectsPerSource;
+    b.ioThreads = ioThreads;
+    b.adminToken = adminToken;
+    return b;
+  }
+
   /** These options with the probe listener on {@code address}. */
   public DispatcherOptions withProbeListen(HostPort address) {
-    return new DispatcherOptions(listen, wsListen, wsPath, tlsListen, tlsCert, tlsKey, address, adminListen, probeSecret, allow, redirectCode, policy, window,
-        staleAfter, connectTimeout, maxConnectSize, maxPending, maxConnectsPerSource, ioThreads, adminToken);
+    return toBuilder().probeListen(address).build();
+  }
+
+  /**
+   * Builds {@link DispatcherOptions} by name, starting from the defaults above; {@link #build()}
+   * validates. Setters return the builder.
+   */
+  public static final class Builder {
+    private final byte[] probeSecret;
+    private HostPort listen = HostPort.parse(DEFAULT_LISTEN);
+    private @Nullable HostPort wsListen;
+    private String wsPath = DEFAULT_WS_PATH;
+    private @Nullable HostPort tlsListen;
+    private @Nullable Path tlsCert;
+    private @Nullable Path tlsKey;
+    private HostPort probeListen = HostPort.parse(DEFAULT_PROBE_LISTEN);
+    private HostPort adminListen = HostPort.parse(DEFAULT_ADMIN_LISTEN);
+    private AllowList allow = AllowList.of(List.of());
+    private RedirectCode redirectCode = RedirectCode.parse(DEFAULT_REDIRECT_CODE);
+    private PolicyName policy = PolicyName.parse(DEFAULT_POLICY);
+    private Duration window = DurationConverter.parse(DEFAULT_WINDOW);
+    private Duration staleAfter = DurationConverter.parse(DEFAULT_STALE_AFTER);
+    private Duration connectTimeout = DurationConverter.parse(DEFAULT_CONNECT_TIMEOUT);
+    private int maxConnectSize = Integer.parseInt(DEFAULT_MAX_CONNECT_SIZE);
+    private int maxPending = Integer.parseInt(DEFAULT_MAX_PENDING);
+    private int maxConnectsPerSource = Integer.parseInt(DEFAULT_MAX_CONNECTS_PER_SOURCE);
+    private int ioThreads = Integer.parseInt(DEFAULT_IO_THREADS);
+    private byte @Nullable [] adminToken;
+
+    private Builder(byte[] probeSecret) {
+      this.probeSecret = Objects.requireNonNull(probeSecret, "probeSecret");
+    }
+
+    public Builder listen(HostPort v) { listen = v; return this; }
+    public Builder wsListen(@Nullable HostPort v) { wsListen = v; return this; }
+    public Builder wsPath(String v) { wsPath = v; return this; }
+    public Builder tlsListen(@Nullable HostPort v) { tlsListen = v; return this; }
+    public Builder tlsCert(@Nullable Path v) { tlsCert = v; return this; }
+    public Builder tlsKey(@Nullable Path v) { tlsKey = v; return this; }
+    public Builder probeListen(HostPort v) { probeListen = v; return this; }
+    public Builder adminListen(HostPort v) { adminListen = v; return this; }
+    public Builder allow(AllowList v) { allow = v; return this; }
+    public Builder redirectCode(RedirectCode v) { redirectCode = v; return this; }
+    public Builder policy(PolicyName v) { policy = v; return this; }
+    public Builder window(Duration v) { window = v; return this; }
+    public Builder staleAfter(Duration v) { staleAfter = v; return this; }
+    public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
+    public Builder maxConnectSize(int v) { maxConnectSize = v; return this; }
+    public Builder maxPending(int v) { maxPending = v; return this; }
+    public Builder maxConnectsPerSource(int v) { maxConnectsPerSource = v; return this; }
+    public Builder ioThreads(int v) { ioThreads = v; return this; }
+    public Builder adminToken(byte @Nullable [] v) { adminToken = v; return this; }
+
+    /** The options; throws {@link IllegalArgumentException} naming the option that is wrong. */
+    public DispatcherOptions build() {
+      return new DispatcherOptions(listen, wsListen, wsPath, tlsListen, tlsCert, tlsKey, probeListen, adminListen, probeSecret, allow,
+          redirectCode, policy, window, staleAfter, connectTimeout, maxConnectSize, maxPending, maxConnectsPerSource, ioThreads, adminToken);
+    }
   }
 
   private static void requirePositive(Duration d, String option) {

@@ -29,9 +29,7 @@ class AdminServerIT {
   @BeforeEach
   void start() throws Exception {
     DispatcherOptions o = TestDispatchers.options();
-    dispatcher = Dispatcher.start(new DispatcherOptions(o.listen(), o.wsListen(), o.wsPath(), null, null, null, o.probeListen(), new HostPort("127.0.0.1", 0),
-        o.probeSecret(), o.allow(), o.redirectCode(), o.policy(), o.window(), o.staleAfter(), o.connectTimeout(),
-        o.maxConnectSize(), o.maxPending(), o.maxConnectsPerSource(), o.ioThreads(), TOKEN));
+    dispatcher = Dispatcher.start(o.toBuilder().adminListen(new HostPort("127.0.0.1", 0)).adminToken(TOKEN).build());
   }
 
   @AfterEach

@@ -71,9 +71,7 @@ class DeviceListenerIT {
   @Test
   void connects_over_the_per_source_rate_are_closed_and_counted() throws Exception {
     DispatcherOptions o = TestDispatchers.options();
-    try (Dispatcher limited = Dispatcher.start(new DispatcherOptions(o.listen(), o.wsListen(), o.wsPath(), null, null, null, o.probeListen(), o.adminListen(),
-            o.probeSecret(), o.allow(), o.redirectCode(), o.policy(), o.window(), o.staleAfter(), o.connectTimeout(),
-            o.maxConnectSize(), o.maxPending(), 5, o.ioThreads(), null));
+    try (Dispatcher limited = Dispatcher.start(o.toBuilder().maxConnectsPerSource(5).build());
         TestProbe p = TestProbe.authenticated(limited.probePort(), "a", TestDispatchers.SECRET)) {
       p.report(0.1, "127.0.0.1:11883");
       await().atMost(Duration.ofSeconds(5))

@@ -36,9 +36,7 @@ class TlsListenerIT {
 
   private static DispatcherOptions withTls(Path cert, Path key) {
     DispatcherOptions o = TestDispatchers.options();
-    return new DispatcherOptions(o.listen(), null, "/mqtt", new HostPort("127.0.0.1", 0), cert, key, o.probeListen(),
-        o.adminListen(), o.probeSecret(), o.allow(), o.redirectCode(), o.policy(), o.window(), o.staleAfter(),
-        o.connectTimeout(), o.maxConnectSize(), o.maxPending(), o.maxConnectsPerSource(), o.ioThreads(), null);
+    return o.toBuilder().tlsListen(new HostPort("127.0.0.1", 0)).tlsCert(cert).tlsKey(key).build();
   }
 
   @BeforeEach

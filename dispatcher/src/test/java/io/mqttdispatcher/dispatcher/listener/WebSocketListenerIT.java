@@ -30,10 +30,7 @@ class WebSocketListenerIT {
   @BeforeEach
   void start() throws Exception {
     DispatcherOptions o = TestDispatchers.options();
-    dispatcher = Dispatcher.start(new DispatcherOptions(o.listen(), new HostPort("127.0.0.1", 0), "/mqtt", null, null, null,
-        o.probeListen(), o.adminListen(), o.probeSecret(), o.allow(), o.redirectCode(), o.policy(), o.window(),
-        o.staleAfter(), o.connectTimeout(), o.maxConnectSize(), o.maxPending(), o.maxConnectsPerSource(), o.ioThreads(),
-        null));
+    dispatcher = Dispatcher.start(o.toBuilder().wsListen(new HostPort("127.0.0.1", 0)).wsPath("/mqtt").build());
   }
 
   @AfterEach

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Checks the codec and authentication against the shared vectors in docs/probe-protocol-vectors.json. */
 class ProbeProtocolVectorsTest {
-  private static final Path VECTORS = Path.of("..", "docs", "probe-protocol-vectors.json");
+  private static final Path VECTORS = Path.of("..", "..", "docs", "probe-protocol-vectors.json");
 
   static JsonNode vectors() throws IOException {
     return new ObjectMapper().readTree(VECTORS.toFile());
