@@ -12,11 +12,12 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
- * Encodes and decodes probe protocol v1 lines (one JSON object, no newline). Decoding validates
- * every field it knows and ignores fields it does not, so newer probes can add fields.
+ * Encodes and decodes probe protocol lines, v1 and v2 (one JSON object, no newline). Decoding
+ * validates every field it knows and ignores fields it does not, so newer probes can add fields.
+ * The v2 parts (probe state, plans, commands) are in {@link V2Codec}.
  */
 public final class ProbeCodec {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  static final ObjectMapper MAPPER = new ObjectMapper();
 
   static {
     MAPPER
@@ -34,15 +35,21 @@ public final class ProbeCodec {
   public static String encode(ProbeMessage message) {
     ObjectNode node = MAPPER.createObjectNode();
     if (message instanceof ProbeMessage.Challenge c) {
-      node.put("type", "challenge").put("v", ProbeMessage.VERSION).put("nonce", c.nonce());
+      node.put("type", "challenge").put("v", ProbeMessage.VERSION);
+      if (c.maxVersion() > ProbeMessage.VERSION) {
+        node.put("vmax", c.maxVersion());
+      }
+      node.put("nonce", c.nonce());
     } else if (message instanceof ProbeMessage.Hello h) {
-      node.put("type", "hello").put("v", ProbeMessage.VERSION).put("broker", h.broker()).put("mac", h.mac());
+      node.put("type", "hello").put("v", h.version()).put("broker", h.broker()).put("mac", h.mac());
     } else if (message instanceof ProbeMessage.Welcome) {
       node.put("type", "welcome");
     } else if (message instanceof ProbeMessage.Error e) {
       node.put("type", "error").put("reason", e.reason());
     } else if (message instanceof ProbeMessage.Report r) {
       encodeReport(node, r);
+    } else {
+      V2Codec.encode(node, message);
     }
     return node.toString();
   }
@@ -58,6 +65,9 @@ public final class ProbeCodec {
       if (address != null) {
         endpoints.put(t.wireName(), address);
       }
+    }
+    if (r.state() != null) {
+      node.set("state", V2Codec.encodeState(r.state()));
     }
   }
 
@@ -75,20 +85,31 @@ public final class ProbeCodec {
     String type = text(node, "type");
     return switch (type) {
       case "challenge" -> {
-        checkVersion(node);
-        yield new ProbeMessage.Challenge(text(node, "nonce"));
+        checkVersion(node, ProbeMessage.VERSION);
+        int maxVersion = ProbeMessage.VERSION;
+        if (present(node, "vmax")) {
+          long vmax = integer(node, "vmax");
+          if (vmax < ProbeMessage.VERSION || vmax > Integer.MAX_VALUE) {
+            throw new ProtocolException("field 'vmax' must be a version of at least 1, was " + vmax);
+          }
+          maxVersion = (int) vmax;
+        }
+        yield new ProbeMessage.Challenge(text(node, "nonce"), maxVersion);
       }
       case "hello" -> {
-        checkVersion(node);
+        int version = checkVersion(node, ProbeMessage.MAX_VERSION);
         String broker = text(node, "broker");
         if (broker.isBlank() || broker.length() > 256) {
           throw new ProtocolException("field 'broker' must be 1 to 256 characters");
         }
-        yield new ProbeMessage.Hello(broker, text(node, "mac"));
+        yield new ProbeMessage.Hello(broker, text(node, "mac"), version);
       }
       case "welcome" -> new ProbeMessage.Welcome();
       case "error" -> new ProbeMessage.Error(node.path("reason").asText(""));
       case "report" -> decodeReport(node);
+      case "command" -> V2Codec.decodeCommand(node);
+      case "ack" -> V2Codec.decodeAck(node);
+      case "clients" -> V2Codec.decodeClients(node);
       default -> throw new ProtocolException("unknown message type '" + type + "'");
     };
   }
@@ -140,22 +161,28 @@ public final class ProbeCodec {
       }
       endpoints.put(transport, e.getValue().asText());
     }
-    return new ProbeMessage.Report(ts, cpu, mem, connections, msgRate, healthy.booleanValue(), capacity, endpoints);
+    ProbeState state = present(node, "state") ? V2Codec.decodeState(node.get("state")) : null;
+    return new ProbeMessage.Report(ts, cpu, mem, connections, msgRate, healthy.booleanValue(), capacity, endpoints,
+        state);
   }
 
-  private static void checkVersion(JsonNode node) throws ProtocolException {
+  /** The line's version, which must be between 1 and {@code max}. */
+  private static int checkVersion(JsonNode node, int max) throws ProtocolException {
     JsonNode v = node.get("v");
-    if (v == null || !v.canConvertToInt() || v.intValue() != ProbeMessage.VERSION) {
-      throw new ProtocolException("unsupported protocol version " + v + ", this side speaks v" + ProbeMessage.VERSION);
+    if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < ProbeMessage.VERSION
+        || v.intValue() > max) {
+      throw new ProtocolException("unsupported protocol version " + v + ", this side speaks v" + ProbeMessage.VERSION
+          + (max > ProbeMessage.VERSION ? " to v" + max : ""));
     }
+    return v.intValue();
   }
 
-  private static boolean present(JsonNode node, String field) {
+  static boolean present(JsonNode node, String field) {
     JsonNode n = node.get(field);
     return n != null && !n.isNull();
   }
 
-  private static String text(JsonNode node, String field) throws ProtocolException {
+  static String text(JsonNode node, String field) throws ProtocolException {
     JsonNode n = node.get(field);
     if (n == null || !n.isTextual()) {
       throw new ProtocolException("field '" + field + "' must be a string");
@@ -163,7 +190,7 @@ public final class ProbeCodec {
     return n.asText();
   }
 
-  private static long integer(JsonNode node, String field) throws ProtocolException {
+  static long integer(JsonNode node, String field) throws ProtocolException {
     JsonNode n = node.get(field);
     if (n == null || !n.isIntegralNumber() || !n.canConvertToLong()) {
       throw new ProtocolException("field '" + field + "' must be an integer");
@@ -171,7 +198,7 @@ public final class ProbeCodec {
     return n.longValue();
   }
 
-  private static double number(JsonNode node, String field) throws ProtocolException {
+  static double number(JsonNode node, String field) throws ProtocolException {
     JsonNode n = node.get(field);
     if (n == null || !n.isNumber() || !Double.isFinite(n.doubleValue())) {
       throw new ProtocolException("field '" + field + "' must be a number");

@@ -69,9 +69,32 @@ class ProbeProtocolVectorsTest {
         v.get("endpoints").fields().forEachRemaining(e ->
             assertThat(r.endpoints().get(Transport.fromWireName(e.getKey()).orElseThrow())).isEqualTo(e.getValue().asText()));
         assertThat(r.endpoints()).hasSize(v.get("endpoints").size());
+        if (v.has("draining")) {
+          assertThat(r.state()).isNotNull();
+          assertThat(r.state().draining()).isEqualTo(v.get("draining").asBoolean());
+          if (v.has("planState")) {
+            assertThat(r.state().plan().state().wireName()).isEqualTo(v.get("planState").asText());
+            assertThat(r.state().plan().evicted()).isEqualTo(v.get("evicted").asLong());
+          } else {
+            assertThat(r.state().plan()).isNull();
+          }
+        } else {
+          assertThat(r.state()).as("a v1 report carries no probe state").isNull();
+        }
       }
-      case "hello" -> assertThat(((ProbeMessage.Hello) m).broker()).isEqualTo(v.get("broker").asText());
-      case "challenge" -> assertThat(m).isInstanceOf(ProbeMessage.Challenge.class);
+      case "hello" -> {
+        ProbeMessage.Hello h = (ProbeMessage.Hello) m;
+        assertThat(h.broker()).isEqualTo(v.get("broker").asText());
+        assertThat(h.version()).isEqualTo(v.path("version").asInt(1));
+      }
+      case "challenge" -> assertThat(((ProbeMessage.Challenge) m).maxVersion()).isEqualTo(v.path("maxVersion").asInt(1));
+      case "command" -> assertThat(((ProbeMessage.Command) m).op().wireName()).isEqualTo(v.get("op").asText());
+      case "ack" -> assertThat(((ProbeMessage.Ack) m).ok()).isEqualTo(v.get("ok").asBoolean());
+      case "clients" -> {
+        ProbeMessage.Clients c = (ProbeMessage.Clients) m;
+        assertThat(c.ids()).hasSize(v.get("ids").asInt());
+        assertThat(c.sessions()).hasSize(v.get("sessions").asInt());
+      }
       case "welcome" -> assertThat(m).isInstanceOf(ProbeMessage.Welcome.class);
       case "error" -> assertThat(m).isInstanceOf(ProbeMessage.Error.class);
       default -> throw new AssertionError("vector of unknown type " + type);
@@ -84,6 +107,25 @@ class ProbeProtocolVectorsTest {
     assertThatThrownBy(() -> ProbeCodec.decode(v.get("line").asText()))
         .isInstanceOf(ProtocolException.class)
         .hasMessageContaining(v.get("error").asText());
+  }
+
+  @Test
+  void v1_challenge_and_hello_keep_their_v1_bytes() throws Exception {
+    assertThat(ProbeCodec.encode(new ProbeMessage.Challenge("n"))).isEqualTo("{\"type\":\"challenge\",\"v\":1,\"nonce\":\"n\"}");
+    assertThat(ProbeCodec.encode(new ProbeMessage.Hello("b", "00"))).isEqualTo("{\"type\":\"hello\",\"v\":1,\"broker\":\"b\",\"mac\":\"00\"}");
+  }
+
+  @Test
+  void state_survives_a_round_trip() throws Exception {
+    EvictionPlan plan = new EvictionPlan("r-2", PlanKind.REBALANCE, 250, 1000, true, 10, 1.2, java.util.List.of("a"),
+        java.util.List.of("b", "c"));
+    ProbeState state = new ProbeState(true, new PlanStatus(PlanState.WAITING, plan, 0, 0, java.util.List.of(), ""));
+    ProbeMessage.Ack ack = new ProbeMessage.Ack("c-7", true, "", state);
+
+    assertThat(ProbeCodec.decode(ProbeCodec.encode(ack))).isEqualTo(ack);
+    assertThat(state.refusesNewDevices()).isTrue();
+    assertThat(new ProbeState(false, new PlanStatus(PlanState.DONE, plan, 5, 0, java.util.List.of(), "done"))
+        .refusesNewDevices()).as("a finished plan no longer keeps devices away").isFalse();
   }
 
   @Test
