@@ -72,6 +72,16 @@ public final class TestProbe implements AutoCloseable {
         healthy, 1.0, endpoints));
   }
 
+  /**
+   * Sends a healthy report as a probe beside a real broker would: {@code cpu} as utilisation of what
+   * the broker can use, the client count and message rate from {@code $SYS} (empty: unknown), and the
+   * broker's {@code capacity}.
+   */
+  public void report(double cpu, OptionalLong connections, OptionalDouble msgRate, double capacity, String mqttEndpoint) {
+    send(new ProbeMessage.Report(System.currentTimeMillis(), cpu, 0.1, connections, msgRate, true, capacity,
+        Map.of(Transport.MQTT, mqttEndpoint)));
+  }
+
   public void send(ProbeMessage message) {
     sendRaw(ProbeCodec.encode(message) + "\n");
   }

@@ -6,15 +6,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The default policy: the broker with the lowest expected load per unit of capacity.
+ * The default policy: the broker with the lowest expected load.
  *
- * <p>Load combines CPU and memory with the weights of the dynamic-weight scheme (CPU 0.6, memory
- * 0.4), divided by the broker's capacity, plus two traffic terms that are less noisy than CPU when
- * brokers are lightly loaded: the broker's message rate and client count per unit of capacity, each
- * relative to the busiest usable broker (0..1), weighted {@link #RATE_WEIGHT} and
+ * <p>Load is utilisation: a probe reports CPU and memory as fractions (0..1) of what its broker can
+ * use, so two brokers at 50 % are equally full whatever their size. Capacity says how much work a
+ * broker takes relative to the others; it enters as the size of one device's share: a device costs a
+ * capacity-2 broker half the utilisation it costs a capacity-1 broker, so at equal utilisation the
+ * bigger broker takes twice the devices. The score combines CPU and memory with the weights of the
+ * dynamic-weight scheme (CPU 0.6, memory 0.4), plus two traffic terms that are less noisy than CPU
+ * when brokers are lightly loaded: the broker's message rate and client count per unit of capacity,
+ * each relative to the busiest usable broker (0..1), weighted {@link #RATE_WEIGHT} and
  * {@link #CONNECTIONS_WEIGHT}. A traffic term counts only when every usable broker reports it.
  *
  * <p>Every signal is corrected for the devices sent to the broker recently, which its reports do not
@@ -23,10 +28,13 @@ import org.jspecify.annotations.Nullable;
  * the device's real load enters the reported mean; the traffic additions fade with a half-life of
  * {@link #TRAFFIC_HALF_LIFE}, since the broker's counters show a new device within a report or two.
  * So a burst of connects spreads over equal brokers instead of all landing on the one that looked
- * idlest when the last report came in.
+ * idlest when the last report came in. The expected CPU is not capped at 1: it is demand, not a
+ * measurement, and a cap would make every broker look the same once a storm of reconnecting devices
+ * had filled them all on paper, losing the ranking exactly when it matters.
  *
- * <p>One device's share is the broker's CPU divided by its client count when the probe reports the
- * count, else {@link #DEFAULT_DEVICE_CPU}. The bookkeeping is per dispatcher replica and lock-free.
+ * <p>One device's share is the broker's CPU divided by its client count when the probe reports a
+ * count above zero, else {@link #DEFAULT_DEVICE_CPU} divided by the broker's capacity. The
+ * bookkeeping is per dispatcher replica and lock-free.
  */
 public final class LeastLoadPolicy implements BrokerPolicy {
   /** Weight of CPU in the load score. */
@@ -39,18 +47,36 @@ public final class LeastLoadPolicy implements BrokerPolicy {
   public static final double CONNECTIONS_WEIGHT = 0.02;
   /** How fast a redirect's addition to the expected message rate and client count fades. */
   public static final Duration TRAFFIC_HALF_LIFE = Duration.ofSeconds(1);
-  /** CPU share assumed for one device when the broker's client count is unknown. */
+  /**
+   * Utilisation one device is assumed to add to a capacity-1 broker when the broker's client count is
+   * unknown or zero (a broker of capacity c: this divided by c).
+   */
   public static final double DEFAULT_DEVICE_CPU = 0.01;
+  /** Bounds of one device's share of a capacity-1 broker, against a noisy CPU-per-client figure. */
   private static final double MIN_DEVICE_CPU = 0.0005;
   private static final double MAX_DEVICE_CPU = 0.2;
 
   private final double halfLifeNanos;
   private final double trafficHalfLifeNanos = TRAFFIC_HALF_LIFE.toNanos();
   private final Map<String, AtomicReference<Pending>> pending = new ConcurrentHashMap<>();
+  private final RandomGenerator random;
 
-  /** @param window the load averaging window; recent redirects fade over half of it */
+  /**
+   * Ties broken with each calling thread's own random source.
+   *
+   * @param window the load averaging window; recent redirects fade over half of it
+   */
   public LeastLoadPolicy(Duration window) {
+    this(window, Ties.PER_THREAD);
+  }
+
+  /**
+   * @param window the load averaging window; recent redirects fade over half of it
+   * @param random breaks ties; a seeded generator makes the choices repeatable (one thread only)
+   */
+  public LeastLoadPolicy(Duration window, RandomGenerator random) {
     this.halfLifeNanos = window.toNanos() / 2.0;
+    this.random = random;
   }
 
   @Override
@@ -95,7 +121,7 @@ public final class LeastLoadPolicy implements BrokerPolicy {
         scores[i] += CONNECTIONS_WEIGHT * expectedClients(b, recentTraffic[i]) / maxClients;
       }
     }
-    BrokerView chosen = usable.get(Ties.lowest(scores));
+    BrokerView chosen = usable.get(Ties.lowest(scores, random));
     AtomicReference<Pending> ref = pending.computeIfAbsent(chosen.id(), id -> new AtomicReference<>(Pending.NONE));
     Pending p;
     do {
@@ -111,8 +137,7 @@ public final class LeastLoadPolicy implements BrokerPolicy {
   }
 
   private static double load(BrokerView b, double recent) {
-    double cpu = Math.min(1.0, b.meanCpu() + recent * deviceCpu(b));
-    return (CPU_WEIGHT * cpu + MEM_WEIGHT * b.mem()) / b.capacity();
+    return CPU_WEIGHT * (b.meanCpu() + recent * deviceCpu(b)) + MEM_WEIGHT * b.mem();
   }
 
   private static double expectedRate(BrokerView b, double recent, double ratePerClient) {
@@ -133,12 +158,14 @@ public final class LeastLoadPolicy implements BrokerPolicy {
     return ref == null ? Pending.NONE : ref.get();
   }
 
+  /** Utilisation of {@code b} that one more device adds. */
   private static double deviceCpu(BrokerView b) {
     long clients = b.connections().orElse(0);
+    double capacity = b.capacity();
     if (clients <= 0) {
-      return DEFAULT_DEVICE_CPU;
+      return DEFAULT_DEVICE_CPU / capacity;
     }
-    return Math.max(MIN_DEVICE_CPU, Math.min(MAX_DEVICE_CPU, b.cpu() / clients));
+    return Math.max(MIN_DEVICE_CPU / capacity, Math.min(MAX_DEVICE_CPU / capacity, b.cpu() / clients));
   }
 
   /** Counts of recent redirects as of {@code atNanos}, decaying exponentially at two speeds. */

@@ -3,11 +3,12 @@ package io.mqttdispatcher.dispatcher.policy;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 
 /** The policies that can be chosen on the command line, by their option spelling. */
 public enum PolicyName {
-  /** {@link LeastLoadPolicy}: CPU and memory, herd control, capacity. The default. */
+  /** {@link LeastLoadPolicy}: utilisation, herd control, capacity. The default. */
   LEAST_LOAD,
   /** {@link LeastCpuPolicy}: lowest mean CPU, the published baseline. */
   LEAST_CPU,
@@ -34,13 +35,21 @@ public enum PolicyName {
         + Arrays.stream(values()).map(PolicyName::optionName).collect(Collectors.joining(", ")));
   }
 
-  /** A new instance of this policy, with session affinity in front of it. */
+  /** A new instance of this policy, with session affinity in front of it; ties broken per thread. */
   public BrokerPolicy create(Duration window) {
+    return create(window, Ties.PER_THREAD);
+  }
+
+  /**
+   * A new instance of this policy, with session affinity in front of it, drawing its random choices
+   * from {@code random}: a seeded generator makes a run repeatable (then call it from one thread).
+   */
+  public BrokerPolicy create(Duration window, RandomGenerator random) {
     BrokerPolicy load = switch (this) {
-      case LEAST_LOAD -> new LeastLoadPolicy(window);
-      case LEAST_CPU -> new LeastCpuPolicy();
+      case LEAST_LOAD -> new LeastLoadPolicy(window, random);
+      case LEAST_CPU -> new LeastCpuPolicy(random);
       case ROUND_ROBIN -> new RoundRobinPolicy();
-      case RANDOM -> new RandomPolicy();
+      case RANDOM -> new RandomPolicy(random);
       case LEAST_CONNECTIONS -> new LeastConnectionsPolicy();
     };
     return new SessionAffinityPolicy(load, SessionAffinityPolicy.DEFAULT_MAX_RECORDS);

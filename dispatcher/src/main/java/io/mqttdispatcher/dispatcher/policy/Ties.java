@@ -4,6 +4,7 @@ import io.mqttdispatcher.dispatcher.registry.BrokerView;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.ToDoubleFunction;
+import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /** Picks the broker with the lowest score, breaking ties at random. */
@@ -11,10 +12,17 @@ final class Ties {
   /** Scores closer than this (0.5 percentage points of load) are treated as equal. */
   static final double TOLERANCE = 0.005;
 
+  /**
+   * The random source of policies in the dispatcher: each calling thread draws from its own
+   * {@link ThreadLocalRandom}, so it is safe on every device event loop at once. A seeded generator
+   * given instead makes a policy repeatable, for the simulator, on one thread.
+   */
+  static final RandomGenerator PER_THREAD = () -> ThreadLocalRandom.current().nextLong();
+
   private Ties() {}
 
-  /** Index of the lowest of {@code scores} (which must not be empty), ties broken at random. */
-  static int lowest(double[] scores) {
+  /** Index of the lowest of {@code scores} (which must not be empty), ties broken with {@code random}. */
+  static int lowest(double[] scores, RandomGenerator random) {
     double lowest = Double.MAX_VALUE;
     for (double v : scores) {
       lowest = Math.min(lowest, v);
@@ -24,7 +32,7 @@ final class Ties {
     for (int i = 0; i < scores.length; i++) {
       if (scores[i] - lowest <= TOLERANCE) {
         tied++;
-        if (tied == 1 || ThreadLocalRandom.current().nextInt(tied) == 0) {
+        if (tied == 1 || random.nextInt(tied) == 0) {
           chosen = i;
         }
       }
@@ -32,7 +40,7 @@ final class Ties {
     return chosen;
   }
 
-  static @Nullable BrokerView lowest(List<BrokerView> brokers, ToDoubleFunction<BrokerView> score) {
+  static @Nullable BrokerView lowest(List<BrokerView> brokers, ToDoubleFunction<BrokerView> score, RandomGenerator random) {
     int n = brokers.size();
     if (n == 0) {
       return null;
@@ -50,7 +58,7 @@ final class Ties {
     for (int i = 0; i < n; i++) {
       if (score.applyAsDouble(brokers.get(i)) - lowest <= TOLERANCE) {
         tied++;
-        if (tied == 1 || ThreadLocalRandom.current().nextInt(tied) == 0) {
+        if (tied == 1 || random.nextInt(tied) == 0) {
           chosen = brokers.get(i);
         }
       }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LeastLoadPolicyTest {
   private static final long S = 1_000_000_000L;
@@ -56,12 +58,116 @@ class LeastLoadPolicyTest {
     }
   }
 
+  /** Share of {@code counts} that went to {@code id}, in percent. */
+  private static double percent(Map<String, Integer> counts, String id) {
+    int total = counts.values().stream().mapToInt(Integer::intValue).sum();
+    return 100.0 * counts.getOrDefault(id, 0) / total;
+  }
+
   @Test
-  void capacity_scales_the_load() {
+  void load_is_utilisation_so_capacity_does_not_discount_it() {
+    // A broker's cpu is already a fraction of what that broker can use: a bigger machine at 50 %
+    // is as full as a small one at 50 %, and fuller than a small one at 30 %.
     BrokerView big = broker("big", 0.5, 0.1, OptionalLong.empty(), 2);
     BrokerView small = broker("small", 0.3, 0.1, OptionalLong.empty(), 1);
 
-    assertThat(policy.choose(List.of(small, big), clean("d"), 0).id()).isEqualTo("big");
+    assertThat(policy.choose(List.of(small, big), clean("d"), 0).id()).isEqualTo("small");
+    assertThat(policy.score(big, 0)).isCloseTo(policy.score(broker("b", 0.5, 0.1, OptionalLong.empty(), 1), 0), within(1e-12));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {300, 3000, 30_000})
+  void a_storm_over_restarted_brokers_follows_capacity_however_large(int devices) {
+    // Just restarted: no CPU, no clients yet, so every device is assumed to cost the default share.
+    List<BrokerView> brokers = List.of(
+        broker("a", 0.0, 0.1, OptionalLong.of(0), 1),
+        broker("b", 0.0, 0.1, OptionalLong.of(0), 1),
+        broker("c", 0.0, 0.1, OptionalLong.of(0), 2));
+
+    Map<String, Integer> counts = burst(policy, brokers, devices);
+
+    assertThat(percent(counts, "a")).isCloseTo(25, within(5.0));
+    assertThat(percent(counts, "b")).isCloseTo(25, within(5.0));
+    assertThat(percent(counts, "c")).isCloseTo(50, within(5.0));
+  }
+
+  @Test
+  void a_storm_that_lasts_several_windows_still_follows_capacity() {
+    List<BrokerView> brokers = List.of(
+        broker("a", 0.0, 0.1, OptionalLong.of(0), 1),
+        broker("b", 0.0, 0.1, OptionalLong.of(0), 1),
+        broker("c", 0.0, 0.1, OptionalLong.of(0), 2));
+    Map<String, Integer> counts = new HashMap<>();
+
+    for (int i = 0; i < 30_000; i++) { // 1000 devices a second for 30 s, reports unchanged
+      counts.merge(policy.choose(brokers, clean("d" + i), i * (S / 1000)).id(), 1, Integer::sum);
+    }
+
+    assertThat(percent(counts, "a")).isCloseTo(25, within(5.0));
+    assertThat(percent(counts, "b")).isCloseTo(25, within(5.0));
+    assertThat(percent(counts, "c")).isCloseTo(50, within(5.0));
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void a_machine_twice_as_big_at_the_same_utilisation_takes_half_the_new_devices(boolean clientsKnown) {
+    // As the docs say: --capacity 2 on the machine with twice the cores, cpu reported as utilisation.
+    BrokerView big = broker("big", 0.5, 0.2, clientsKnown ? OptionalLong.of(2000) : OptionalLong.empty(), 2);
+    BrokerView a = broker("a", 0.5, 0.2, clientsKnown ? OptionalLong.of(1000) : OptionalLong.empty(), 1);
+    BrokerView b = broker("b", 0.5, 0.2, clientsKnown ? OptionalLong.of(1000) : OptionalLong.empty(), 1);
+
+    Map<String, Integer> counts = burst(policy, List.of(big, a, b), 2000);
+
+    assertThat(percent(counts, "big")).isCloseTo(50, within(5.0));
+    assertThat(percent(counts, "a")).isCloseTo(25, within(5.0));
+    assertThat(percent(counts, "b")).isCloseTo(25, within(5.0));
+  }
+
+  @Test
+  void when_a_broker_dies_its_devices_spread_over_the_survivors_by_capacity() {
+    // d (capacity 2) is gone; its 3000 devices come back to a, b and c, all at 40 %.
+    List<BrokerView> survivors = List.of(
+        broker("a", 0.4, 0.2, OptionalLong.of(1000), 1),
+        broker("b", 0.4, 0.2, OptionalLong.of(1000), 1),
+        broker("c", 0.4, 0.2, OptionalLong.of(2000), 2));
+
+    Map<String, Integer> counts = burst(policy, survivors, 3000);
+
+    assertThat(percent(counts, "a")).isCloseTo(25, within(5.0));
+    assertThat(percent(counts, "b")).isCloseTo(25, within(5.0));
+    assertThat(percent(counts, "c")).isCloseTo(50, within(5.0));
+  }
+
+  @Test
+  void when_a_broker_dies_a_survivor_already_fuller_gets_fewer_of_its_devices() {
+    // a is at 60 %, b and c at 30 %; one device costs 0.1 points of a or b and 0.05 of c (twice
+    // the capacity). Filling them to one level L: (L-0.6)/0.001 + (L-0.3)/0.001 + (L-0.3)/0.0005 =
+    // 2000 gives L = 0.875: a 275, b 575, c 1150 devices.
+    List<BrokerView> survivors = List.of(
+        broker("a", 0.6, 0.2, OptionalLong.of(600), 1),
+        broker("b", 0.3, 0.2, OptionalLong.of(300), 1),
+        broker("c", 0.3, 0.2, OptionalLong.of(600), 2));
+
+    Map<String, Integer> counts = burst(policy, survivors, 2000);
+
+    assertThat(counts.getOrDefault("a", 0)).isLessThan(counts.getOrDefault("b", 0));
+    assertThat(percent(counts, "a")).isCloseTo(100.0 * 275 / 2000, within(3.0));
+    assertThat(percent(counts, "b")).isCloseTo(100.0 * 575 / 2000, within(3.0));
+    assertThat(percent(counts, "c")).isCloseTo(100.0 * 1150 / 2000, within(3.0));
+  }
+
+  @Test
+  void a_device_of_unknown_cost_costs_the_default_share_of_a_capacity_1_broker() {
+    BrokerView small = broker("small", 0.2, 0.0, OptionalLong.of(0), 1);
+    BrokerView big = broker("big", 0.2, 0.0, OptionalLong.empty(), 4);
+    double smallBefore = policy.score(small, 0);
+    double bigBefore = policy.score(big, 0);
+
+    policy.choose(List.of(small), clean("d1"), 0);
+    policy.choose(List.of(big), clean("d2"), 0);
+
+    assertThat(policy.score(small, 0) - smallBefore).isCloseTo(0.6 * LeastLoadPolicy.DEFAULT_DEVICE_CPU, within(1e-12));
+    assertThat(policy.score(big, 0) - bigBefore).isCloseTo(0.6 * LeastLoadPolicy.DEFAULT_DEVICE_CPU / 4, within(1e-12));
   }
 
   @Test
