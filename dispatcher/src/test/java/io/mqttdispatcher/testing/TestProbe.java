@@ -1,5 +1,6 @@
 package io.mqttdispatcher.testing;
 
+import io.mqttdispatcher.protocol.BrokerGroup;
 import io.mqttdispatcher.protocol.ProbeAuth;
 import io.mqttdispatcher.protocol.ProbeCodec;
 import io.mqttdispatcher.protocol.ProbeMessage;
@@ -68,8 +69,13 @@ public final class TestProbe implements AutoCloseable {
   }
 
   public void report(double cpu, boolean healthy, Map<Transport, String> endpoints) {
+    report(cpu, healthy, endpoints, BrokerGroup.DEFAULT);
+  }
+
+  /** Sends a report of a broker in {@code group}. */
+  public void report(double cpu, boolean healthy, Map<Transport, String> endpoints, BrokerGroup group) {
     send(new ProbeMessage.Report(System.currentTimeMillis(), cpu, 0.1, OptionalLong.empty(), OptionalDouble.empty(),
-        healthy, 1.0, endpoints));
+        healthy, 1.0, endpoints, group));
   }
 
   /**

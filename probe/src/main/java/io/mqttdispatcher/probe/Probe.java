@@ -51,7 +51,7 @@ public final class Probe implements AutoCloseable {
         check::healthy,
         sys == null ? OptionalLong::empty : sys::connections,
         sys == null ? now -> OptionalDouble.empty() : sys::msgRate);
-    this.reporter = new LoadReporter(sampler, sources, options.endpoints(), options.capacity(), options.interval(),
+    this.reporter = new LoadReporter(sampler, sources, options.endpoints(), options.capacity(), options.group(), options.interval(),
         new ChangeRateRule(options.minChange(), options.heartbeat(), options.interval()), links);
     LOG.info("probe for broker '{}' sampling {}; {}", options.brokerId(), sampler.describe(), options);
   }

@@ -6,6 +6,7 @@ import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.cli.SecretFile;
 import io.mqttdispatcher.probe.config.Endpoints;
 import io.mqttdispatcher.probe.config.ProbeOptions;
+import io.mqttdispatcher.protocol.BrokerGroup;
 import io.mqttdispatcher.protocol.Transport;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,6 +76,16 @@ public final class ProbeMain implements Callable<Integer> {
           + "goes out at least every 2 intervals, inside the dispatcher's default --stale-after (default: ${DEFAULT-VALUE}, every report is sent).")
   double minChange;
 
+  @Option(names = "--group", paramLabel = "NAME", defaultValue = ProbeOptions.DEFAULT_GROUP,
+      description = "The broker's group: routing rules send devices to a group, the dispatcher picks a broker inside it"
+          + " (default: ${DEFAULT-VALUE}).")
+  String group;
+
+  @Option(names = "--cluster",
+      description = "The group's brokers share sessions (one clustered broker), so a device with a session may go to"
+          + " any of them. Give it on every probe of the group; without it the brokers are independent.")
+  boolean cluster;
+
   /** Whose CPU and memory to report: one process instead of the whole host. */
   static final class Target {
     @Option(names = "--pid", paramLabel = "N", required = true,
@@ -114,7 +125,15 @@ public final class ProbeMain implements Callable<Integer> {
         brokerCheck != null ? brokerCheck : ProbeOptions.defaultBrokerCheck(parsed),
         sysTopics,
         capacity,
-        minChange);
+        minChange,
+        brokerGroup());
+  }
+
+  private BrokerGroup brokerGroup() {
+    if (!BrokerGroup.validName(group)) {
+      throw new IllegalArgumentException("--group must be 1 to 64 letters, digits, '.', '_' or '-', was '" + group + "'");
+    }
+    return new BrokerGroup(group, cluster);
   }
 
   public static void main(String[] args) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.probe.config.ProbeOptions;
+import io.mqttdispatcher.protocol.BrokerGroup;
 import io.mqttdispatcher.protocol.Transport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -34,6 +35,7 @@ class ProbeMainTest {
     assertThat(o.capacity()).isEqualTo(1.0);
     assertThat(o.minChange()).isZero();
     assertThat(o.heartbeat()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(o.group()).isEqualTo(BrokerGroup.DEFAULT);
     assertThat(o.toString()).doesNotContain("top-secret");
   }
 
@@ -42,7 +44,7 @@ class ProbeMainTest {
     ProbeOptions o = parse("--broker-id", "b1", "--endpoint", "mqtt=10.0.0.5:1883", "--endpoint", "ws=ws://10.0.0.5:8080/mqtt",
         "--dispatcher", "10.0.0.1:7883", "--dispatcher", "10.0.0.2:7883", "--secret-file", secret().toString(),
         "--interval", "500ms", "--process", "mosquitto", "--broker-check", "127.0.0.1:1883", "--no-sys-topics",
-        "--capacity", "2.5", "--min-change", "0.05");
+        "--capacity", "2.5", "--min-change", "0.05", "--group", "tenant-a", "--cluster");
     assertThat(o.brokerId()).isEqualTo("b1");
     assertThat(o.endpoints()).containsEntry(Transport.WS, "ws://10.0.0.5:8080/mqtt");
     assertThat(o.dispatchers()).hasSize(2);
@@ -52,6 +54,7 @@ class ProbeMainTest {
     assertThat(o.sysTopics()).isFalse();
     assertThat(o.capacity()).isEqualTo(2.5);
     assertThat(o.minChange()).isEqualTo(0.05);
+    assertThat(o.group()).isEqualTo(new BrokerGroup("tenant-a", true));
     assertThat(parse("--endpoint", "mqtt=h:1", "--dispatcher", "d:1", "--secret-file", secret().toString(),
         "--pid", "1234").pid()).isEqualTo(1234L);
   }
@@ -74,6 +77,11 @@ class ProbeMainTest {
         "--min-change", "2");
     assertThat(badChange.exit).isEqualTo(2);
     assertThat(badChange.err).contains("--min-change must be a fraction");
+
+    Result badGroup = run("--endpoint", "mqtt=h:1", "--dispatcher", "d:1", "--secret-file", secret().toString(),
+        "--group", "a b");
+    assertThat(badGroup.exit).isEqualTo(2);
+    assertThat(badGroup.err).contains("--group must be 1 to 64 letters");
 
     Result noMqtt = run("--endpoint", "ws=ws://h:1/mqtt", "--dispatcher", "d:1", "--secret-file", secret().toString());
     assertThat(noMqtt.exit).isEqualTo(2);

@@ -126,6 +126,8 @@ public final class AdminServer {
           .put("meanCpu", b.meanCpu())
           .put("mem", b.mem())
           .put("capacity", b.capacity())
+          .put("group", b.group().name())
+          .put("cluster", b.group().cluster())
           .put("healthy", b.healthy())
           .put("draining", b.draining())
           .put("usable", usable.contains(b))

@@ -1,5 +1,6 @@
 package io.mqttdispatcher.dispatcher.registry;
 
+import io.mqttdispatcher.protocol.BrokerGroup;
 import io.mqttdispatcher.protocol.ProbeMessage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,15 +67,22 @@ public final class BrokerRegistry {
     boolean first = e.last == null;
     boolean wasHealthy = e.last != null && e.last.healthy();
     boolean wasStale = e.stale;
+    BrokerGroup oldGroup = e.last == null ? null : e.last.group();
     e.last = report;
     e.reportedAtNanos = nowNanos;
     e.stale = false;
     if (first) {
-      LOG.info("broker {}: joined with endpoints {} ({})", id, report.endpoints(), report.healthy() ? "healthy" : "unhealthy");
-    } else if (wasHealthy != report.healthy()) {
-      LOG.info("broker {}: {}", id, report.healthy() ? "healthy again" : "unhealthy: its probe says the broker does not answer");
-    } else if (wasStale) {
-      LOG.info("broker {}: reports resumed", id);
+      LOG.info("broker {}: joined group {} with endpoints {} ({})", id, describe(report.group()), report.endpoints(),
+          report.healthy() ? "healthy" : "unhealthy");
+    } else {
+      if (!report.group().equals(oldGroup)) {
+        LOG.info("broker {}: moved from group {} to {}", id, describe(oldGroup), describe(report.group()));
+      }
+      if (wasHealthy != report.healthy()) {
+        LOG.info("broker {}: {}", id, report.healthy() ? "healthy again" : "unhealthy: its probe says the broker does not answer");
+      } else if (wasStale) {
+        LOG.info("broker {}: reports resumed", id);
+      }
     }
     publish(nowNanos);
   }
@@ -111,6 +119,10 @@ public final class BrokerRegistry {
         LOG.info("broker {}: stale, no report for over {} ms", e.id, staleAfterNanos / 1_000_000);
       }
     }
+  }
+
+  private static String describe(@Nullable BrokerGroup group) {
+    return group == null ? "?" : group.name() + (group.cluster() ? " (cluster)" : "");
   }
 
   private void publish() {
@@ -160,7 +172,8 @@ public final class BrokerRegistry {
           r.capacity(),
           r.healthy(),
           draining,
-          reportedAtNanos);
+          reportedAtNanos,
+          r.group());
     }
   }
 }

@@ -1,7 +1,9 @@
 package io.mqttdispatcher.dispatcher.registry;
 
+import io.mqttdispatcher.protocol.BrokerGroup;
 import io.mqttdispatcher.protocol.Transport;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
@@ -20,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param healthy whether the probe says the broker answers
  * @param draining whether an operator stopped new devices from going there
  * @param reportedAtNanos dispatcher clock ({@link System#nanoTime()}) of the last report
+ * @param group the group its probe advertises, and whether the probe says that group is a cluster
  */
 public record BrokerView(
     String id,
@@ -32,10 +35,20 @@ public record BrokerView(
     double capacity,
     boolean healthy,
     boolean draining,
-    long reportedAtNanos) {
+    long reportedAtNanos,
+    BrokerGroup group) {
 
   public BrokerView {
     endpoints = Map.copyOf(endpoints);
+    Objects.requireNonNull(group, "group");
+  }
+
+  /** A broker in the {@link BrokerGroup#DEFAULT} group. */
+  public BrokerView(String id, Map<Transport, String> endpoints, double meanCpu, double cpu, double mem,
+      OptionalLong connections, OptionalDouble msgRate, double capacity, boolean healthy, boolean draining,
+      long reportedAtNanos) {
+    this(id, endpoints, meanCpu, cpu, mem, connections, msgRate, capacity, healthy, draining, reportedAtNanos,
+        BrokerGroup.DEFAULT);
   }
 
   /** The endpoint for {@code transport}, or null when the broker offers none. */

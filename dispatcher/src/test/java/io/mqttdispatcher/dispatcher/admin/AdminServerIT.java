@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
+import io.mqttdispatcher.protocol.BrokerGroup;
+import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.TestDevice;
 import io.mqttdispatcher.testing.TestDispatchers;
 import io.mqttdispatcher.testing.TestProbe;
@@ -16,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +74,20 @@ class AdminServerIT {
       assertThat(a.getBoolean("usable")).isTrue();
       assertThat(a.getLong("redirects")).isEqualTo(1);
       assertThat(a.getJsonObject("endpoints").getString("mqtt")).isEqualTo("127.0.0.1:11883");
+      assertThat(a.getString("group")).isEqualTo("default");
+      assertThat(a.getBoolean("cluster")).isFalse();
+    }
+  }
+
+  @Test
+  void brokers_show_the_group_their_probe_advertises() throws Exception {
+    try (TestProbe probe = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
+      probe.report(0.25, true, Map.of(Transport.MQTT, "127.0.0.1:11883"), new BrokerGroup("tenant-a", true));
+      await().atMost(Duration.ofSeconds(5)).until(() -> get("/ready").statusCode() == 200);
+
+      JsonObject a = new JsonObject(get("/brokers").body()).getJsonArray("brokers").getJsonObject(0);
+      assertThat(a.getString("group")).isEqualTo("tenant-a");
+      assertThat(a.getBoolean("cluster")).isTrue();
     }
   }
 

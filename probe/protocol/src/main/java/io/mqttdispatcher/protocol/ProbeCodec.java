@@ -69,6 +69,7 @@ public final class ProbeCodec {
     if (r.state() != null) {
       node.set("state", V2Codec.encodeState(r.state()));
     }
+    node.put("group", r.group().name()).put("cluster", r.group().cluster());
   }
 
   /** The message in {@code line}; throws with a specific reason when it is not a valid v1 message. */
@@ -163,7 +164,27 @@ public final class ProbeCodec {
     }
     ProbeState state = present(node, "state") ? V2Codec.decodeState(node.get("state")) : null;
     return new ProbeMessage.Report(ts, cpu, mem, connections, msgRate, healthy.booleanValue(), capacity, endpoints,
-        state);
+        state, group(node));
+  }
+
+  /** The optional {@code group} and {@code cluster} fields; a probe that sends neither is in the default group. */
+  private static BrokerGroup group(JsonNode node) throws ProtocolException {
+    String name = BrokerGroup.DEFAULT.name();
+    if (present(node, "group")) {
+      name = text(node, "group");
+      if (!BrokerGroup.validName(name)) {
+        throw new ProtocolException("field 'group' must be 1 to 64 letters, digits, '.', '_' or '-'");
+      }
+    }
+    boolean cluster = false;
+    if (present(node, "cluster")) {
+      JsonNode c = node.get("cluster");
+      if (!c.isBoolean()) {
+        throw new ProtocolException("field 'cluster' must be true or false");
+      }
+      cluster = c.booleanValue();
+    }
+    return new BrokerGroup(name, cluster);
   }
 
   /** The line's version, which must be between 1 and {@code max}. */

@@ -83,6 +83,8 @@ public sealed interface ProbeMessage {
    * @param endpoints advertised endpoint per transport
    * @param state v2: the broker's draining flag and eviction plan as the probe holds them; null from
    *     a v1 probe, whose drain is local to each dispatcher
+   * @param group the broker's group and whether that group is a cluster ({@link BrokerGroup#DEFAULT}
+   *     when the probe sends none)
    */
   record Report(
       long ts,
@@ -93,23 +95,31 @@ public sealed interface ProbeMessage {
       boolean healthy,
       double capacity,
       Map<Transport, String> endpoints,
-      @Nullable ProbeState state)
+      @Nullable ProbeState state,
+      BrokerGroup group)
       implements ProbeMessage {
     public Report {
       Objects.requireNonNull(connections, "connections");
       Objects.requireNonNull(msgRate, "msgRate");
+      Objects.requireNonNull(group, "group");
       endpoints = Map.copyOf(endpoints);
     }
 
-    /** A v1 report: no probe-carried state. */
+    /** A v1 report: no probe-carried state, in the {@link BrokerGroup#DEFAULT} group. */
     public Report(long ts, double cpu, double mem, OptionalLong connections, OptionalDouble msgRate, boolean healthy,
         double capacity, Map<Transport, String> endpoints) {
-      this(ts, cpu, mem, connections, msgRate, healthy, capacity, endpoints, null);
+      this(ts, cpu, mem, connections, msgRate, healthy, capacity, endpoints, null, BrokerGroup.DEFAULT);
+    }
+
+    /** A report in the {@link BrokerGroup#DEFAULT} group. */
+    public Report(long ts, double cpu, double mem, OptionalLong connections, OptionalDouble msgRate, boolean healthy,
+        double capacity, Map<Transport, String> endpoints, @Nullable ProbeState state) {
+      this(ts, cpu, mem, connections, msgRate, healthy, capacity, endpoints, state, BrokerGroup.DEFAULT);
     }
 
     /** This report with {@code newState}. */
     public Report withState(@Nullable ProbeState newState) {
-      return new Report(ts, cpu, mem, connections, msgRate, healthy, capacity, endpoints, newState);
+      return new Report(ts, cpu, mem, connections, msgRate, healthy, capacity, endpoints, newState, group);
     }
   }
 

@@ -69,6 +69,8 @@ class ProbeProtocolVectorsTest {
         v.get("endpoints").fields().forEachRemaining(e ->
             assertThat(r.endpoints().get(Transport.fromWireName(e.getKey()).orElseThrow())).isEqualTo(e.getValue().asText()));
         assertThat(r.endpoints()).hasSize(v.get("endpoints").size());
+        assertThat(r.group().name()).isEqualTo(v.get("group").asText());
+        assertThat(r.group().cluster()).isEqualTo(v.get("cluster").asBoolean());
         if (v.has("draining")) {
           assertThat(r.state()).isNotNull();
           assertThat(r.state().draining()).isEqualTo(v.get("draining").asBoolean());
@@ -126,6 +128,22 @@ class ProbeProtocolVectorsTest {
     assertThat(state.refusesNewDevices()).isTrue();
     assertThat(new ProbeState(false, new PlanStatus(PlanState.DONE, plan, 5, 0, java.util.List.of(), "done"))
         .refusesNewDevices()).as("a finished plan no longer keeps devices away").isFalse();
+  }
+
+  @Test
+  void report_without_group_is_in_the_default_group_and_encodes_it() throws Exception {
+    ProbeMessage.Report r = (ProbeMessage.Report) ProbeCodec.decode(
+        "{\"type\":\"report\",\"ts\":1,\"cpu\":0,\"mem\":0,\"healthy\":true,\"endpoints\":{\"mqtt\":\"b:1\"}}");
+
+    assertThat(r.group()).isEqualTo(BrokerGroup.DEFAULT);
+    assertThat(ProbeCodec.encode(r)).contains("\"group\":\"default\"", "\"cluster\":false");
+  }
+
+  @Test
+  void group_names_outside_the_alphabet_are_refused() {
+    assertThatThrownBy(() -> new BrokerGroup("a/b", false)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new BrokerGroup("x".repeat(65), false)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(new BrokerGroup("eu-west_1.a", true).cluster()).isTrue();
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.mqttdispatcher.probe.config;
 
 import io.mqttdispatcher.cli.DurationConverter;
 import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.protocol.BrokerGroup;
 import io.mqttdispatcher.protocol.Transport;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -27,6 +28,7 @@ import org.jspecify.annotations.Nullable;
  * @param sysTopics whether to read connections and message rate from the broker's {@code $SYS} tree
  * @param capacity relative capacity of this broker, greater than 0
  * @param minChange skip a report when the load changed less than this since the last one sent
+ * @param group the broker's group, and whether that group's brokers share sessions (a cluster)
  */
 public record ProbeOptions(
     String brokerId,
@@ -39,12 +41,14 @@ public record ProbeOptions(
     HostPort brokerCheck,
     boolean sysTopics,
     double capacity,
-    double minChange) {
+    double minChange,
+    BrokerGroup group) {
 
   public static final String DEFAULT_INTERVAL = "1s";
   public static final String DEFAULT_SYS_TOPICS = "true";
   public static final String DEFAULT_CAPACITY = "1";
   public static final String DEFAULT_MIN_CHANGE = "0";
+  public static final String DEFAULT_GROUP = "default";
   /**
    * A report goes out at least every this many intervals, even when {@code minChange} skips others:
    * two, so that a quiet broker never looks stale to a dispatcher with the default --stale-after (3 s
@@ -59,6 +63,7 @@ public record ProbeOptions(
     Objects.requireNonNull(brokerCheck, "brokerCheck");
     Objects.requireNonNull(secret, "secret");
     Objects.requireNonNull(interval, "interval");
+    Objects.requireNonNull(group, "group");
     if (brokerId.isBlank() || brokerId.length() > 256) {
       throw new IllegalArgumentException("--broker-id must be 1 to 256 characters");
     }
@@ -92,6 +97,14 @@ public record ProbeOptions(
     if (!(minChange >= 0 && minChange < 1)) {
       throw new IllegalArgumentException("--min-change must be a fraction in 0..1 (0 sends every report), was " + minChange);
     }
+  }
+
+  /** Options of a broker in the {@link BrokerGroup#DEFAULT} group. */
+  public ProbeOptions(String brokerId, Map<Transport, String> endpoints, List<HostPort> dispatchers, byte[] secret,
+      Duration interval, @Nullable Long pid, @Nullable String processName, HostPort brokerCheck, boolean sysTopics,
+      double capacity, double minChange) {
+    this(brokerId, endpoints, dispatchers, secret, interval, pid, processName, brokerCheck, sysTopics, capacity, minChange,
+        BrokerGroup.DEFAULT);
   }
 
   /** The secret; a copy, so callers cannot change it. */
@@ -133,6 +146,6 @@ public record ProbeOptions(
     return "ProbeOptions[brokerId=" + brokerId + ", endpoints=" + endpoints + ", dispatchers=" + dispatchers
         + ", interval=" + DurationConverter.format(interval) + ", pid=" + pid + ", process=" + processName
         + ", brokerCheck=" + brokerCheck + ", sysTopics=" + sysTopics + ", capacity=" + capacity
-        + ", minChange=" + minChange + "]";
+        + ", minChange=" + minChange + ", group=" + group.name() + (group.cluster() ? " (cluster)" : "") + "]";
   }
 }

@@ -2,6 +2,7 @@ package io.mqttdispatcher.probe.report;
 
 import io.mqttdispatcher.probe.sample.LoadSample;
 import io.mqttdispatcher.probe.sample.LoadSampler;
+import io.mqttdispatcher.protocol.BrokerGroup;
 import io.mqttdispatcher.protocol.ProbeMessage;
 import io.mqttdispatcher.protocol.Transport;
 import java.time.Duration;
@@ -38,6 +39,7 @@ public final class LoadReporter implements AutoCloseable {
   private final Sources sources;
   private final Map<Transport, String> endpoints;
   private final double capacity;
+  private final BrokerGroup group;
   private final Duration interval;
   private final ChangeRateRule rule;
   private final DispatcherLinks links;
@@ -53,11 +55,12 @@ public final class LoadReporter implements AutoCloseable {
   private long lastSentNanos;
 
   public LoadReporter(LoadSampler sampler, Sources sources, Map<Transport, String> endpoints, double capacity,
-      Duration interval, ChangeRateRule rule, DispatcherLinks links) {
+      BrokerGroup group, Duration interval, ChangeRateRule rule, DispatcherLinks links) {
     this.sampler = sampler;
     this.sources = sources;
     this.endpoints = Map.copyOf(endpoints);
     this.capacity = capacity;
+    this.group = group;
     this.interval = interval;
     this.rule = rule;
     this.links = links;
@@ -94,7 +97,7 @@ public final class LoadReporter implements AutoCloseable {
   private ProbeMessage.Report build(LoadSample sample, long nowNanos) {
     return new ProbeMessage.Report(System.currentTimeMillis(), sample.cpu(), sample.mem(),
         sources.connections().get(), sources.msgRate().apply(nowNanos), sources.healthy().getAsBoolean(), capacity,
-        endpoints);
+        endpoints, group);
   }
 
   private void send(ProbeMessage.Report report, boolean now) {

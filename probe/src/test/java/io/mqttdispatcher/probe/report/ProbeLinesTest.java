@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mqttdispatcher.protocol.ProbeCodec;
+import io.mqttdispatcher.protocol.BrokerGroup;
 import io.mqttdispatcher.protocol.ProbeMessage;
 import io.mqttdispatcher.protocol.Transport;
 import java.io.IOException;
@@ -61,7 +62,8 @@ class ProbeLinesTest {
       ProbeMessage.Report ours = new ProbeMessage.Report(expected.ts(), v.get("cpu").asDouble(), v.get("mem").asDouble(),
           v.has("connections") ? OptionalLong.of(v.get("connections").asLong()) : OptionalLong.empty(),
           v.has("msgRate") ? OptionalDouble.of(v.get("msgRate").asDouble()) : OptionalDouble.empty(),
-          v.get("healthy").asBoolean(), v.get("capacity").asDouble(), endpoints);
+          v.get("healthy").asBoolean(), v.get("capacity").asDouble(), endpoints,
+          new BrokerGroup(v.get("group").asText(), v.get("cluster").asBoolean()));
 
       String line = ProbeLines.line(ours);
       assertThat(line).endsWith("\n").doesNotContain("\n\n");
