@@ -75,7 +75,7 @@ public final class TestProbe implements AutoCloseable {
   /** Sends a report of a broker in {@code group}. */
   public void report(double cpu, boolean healthy, Map<Transport, String> endpoints, BrokerGroup group) {
     send(new ProbeMessage.Report(System.currentTimeMillis(), cpu, 0.1, OptionalLong.empty(), OptionalDouble.empty(),
-        healthy, 1.0, endpoints, group));
+        healthy, 1.0, endpoints, null, group));
   }
 
   /**

@@ -97,7 +97,7 @@ public final class LoadReporter implements AutoCloseable {
   private ProbeMessage.Report build(LoadSample sample, long nowNanos) {
     return new ProbeMessage.Report(System.currentTimeMillis(), sample.cpu(), sample.mem(),
         sources.connections().get(), sources.msgRate().apply(nowNanos), sources.healthy().getAsBoolean(), capacity,
-        endpoints, group);
+        endpoints, null, group);
   }
 
   private void send(ProbeMessage.Report report, boolean now) {

@@ -62,7 +62,7 @@ class ProbeLinesTest {
       ProbeMessage.Report ours = new ProbeMessage.Report(expected.ts(), v.get("cpu").asDouble(), v.get("mem").asDouble(),
           v.has("connections") ? OptionalLong.of(v.get("connections").asLong()) : OptionalLong.empty(),
           v.has("msgRate") ? OptionalDouble.of(v.get("msgRate").asDouble()) : OptionalDouble.empty(),
-          v.get("healthy").asBoolean(), v.get("capacity").asDouble(), endpoints,
+          v.get("healthy").asBoolean(), v.get("capacity").asDouble(), endpoints, expected.state(),
           new BrokerGroup(v.get("group").asText(), v.get("cluster").asBoolean()));
 
       String line = ProbeLines.line(ours);
