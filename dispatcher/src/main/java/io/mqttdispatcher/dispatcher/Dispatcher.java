@@ -7,6 +7,7 @@ import io.mqttdispatcher.dispatcher.listener.RedirectServer;
 import io.mqttdispatcher.dispatcher.listener.TlsContexts;
 import io.mqttdispatcher.dispatcher.metrics.DispatcherMetrics;
 import io.mqttdispatcher.dispatcher.policy.BrokerPolicy;
+import io.mqttdispatcher.dispatcher.policy.SessionAffinityPolicy;
 import io.mqttdispatcher.dispatcher.probe.ProbeServer;
 import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
 import io.mqttdispatcher.protocol.Transport;
@@ -45,6 +46,9 @@ public final class Dispatcher implements AutoCloseable {
     this.registry = new BrokerRegistry(options.window(), options.staleAfter());
     this.metrics = new DispatcherMetrics("0x" + Integer.toHexString(options.redirectCode().code().byteValue() & 0xFF));
     this.controlPlane = new ControlPlane();
+    if (policy instanceof SessionAffinityPolicy affinity) {
+      metrics.sessionRecords(affinity.records());
+    }
     ConnectService service = new ConnectService(
         Transport.MQTT, registry, policy, options.redirectCode(), metrics, options.connectTimeout(), options.maxPending(),
         options.maxConnectsPerSource());
@@ -71,7 +75,7 @@ public final class Dispatcher implements AutoCloseable {
 
   /** Starts a dispatcher with the policy its options name; returns once every listener is bound. */
   public static Dispatcher start(DispatcherOptions options) throws Exception {
-    return start(options, options.policy().create(options.window()));
+    return start(options, options.createPolicy());
   }
 
   /** Starts a dispatcher with {@code policy}; returns once every listener is bound. */

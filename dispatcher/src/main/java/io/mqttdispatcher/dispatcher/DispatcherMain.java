@@ -8,6 +8,7 @@ import io.mqttdispatcher.dispatcher.config.AllowList;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.dispatcher.config.RedirectCode;
 import io.mqttdispatcher.dispatcher.policy.PolicyName;
+import io.mqttdispatcher.dispatcher.policy.SessionRecords;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,6 +109,17 @@ public final class DispatcherMain implements Callable<Integer> {
       description = "Event loops for devices, each with its own SO_REUSEPORT socket; 0 = one per core (default: ${DEFAULT-VALUE}).")
   int ioThreads;
 
+  @Option(names = "--affinity-records", paramLabel = "N", defaultValue = DispatcherOptions.DEFAULT_AFFINITY_RECORDS,
+      description = "Session devices whose broker is remembered, at most; about " + SessionRecords.BYTES_PER_RECORD
+          + " bytes of heap each. When full, the least used record is evicted; a device without a record is placed"
+          + " by the same hash walk again (default: ${DEFAULT-VALUE}).")
+  int affinityRecords;
+
+  @Option(names = "--affinity-epsilon", paramLabel = "E", defaultValue = DispatcherOptions.DEFAULT_AFFINITY_EPSILON,
+      description = "A new session device skips, in its hash ranking, brokers whose utilisation is above (1 + E) times"
+          + " the mean (bounded-load consistent hashing); 'Infinity' = hash alone (default: ${DEFAULT-VALUE}).")
+  double affinityEpsilon;
+
   @Option(names = "--admin-token-file", paramLabel = "FILE",
       description = "Bearer token for POST /brokers/{id}/drain and /undrain. Without it those are disabled.")
   @Nullable Path adminTokenFile;
@@ -133,6 +145,8 @@ public final class DispatcherMain implements Callable<Integer> {
         .maxPending(maxPending)
         .maxConnectsPerSource(maxConnectsPerSource)
         .ioThreads(ioThreads)
+        .affinityRecords(affinityRecords)
+        .affinityEpsilon(affinityEpsilon)
         .adminToken(adminTokenFile == null ? null : SecretFile.read(adminTokenFile))
         .build();
     Dispatcher dispatcher = Dispatcher.start(options);

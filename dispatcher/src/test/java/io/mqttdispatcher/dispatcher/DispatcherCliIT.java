@@ -50,7 +50,8 @@ class DispatcherCliIT {
     assertThat(r.exit()).isZero();
     assertThat(r.output()).contains("--listen", "--tls-listen", "--tls-cert", "--tls-key", "--ws-listen", "--ws-path", "--probe-listen", "--admin-listen", "--probe-secret-file", "--allow",
         "--redirect-code", "--window", "--stale-after", "--connect-timeout", "--max-connect-size", "--io-threads",
-        "--admin-token-file", "0.0.0.0:1883", "0.0.0.0:7883", "127.0.0.1:8080", "use-another-server", "65536");
+        "--admin-token-file", "--affinity-records", "--affinity-epsilon",
+        "bytes of heap each", "0.0.0.0:1883", "0.0.0.0:7883", "127.0.0.1:8080", "use-another-server", "65536");
   }
 
   @Test
@@ -80,6 +81,10 @@ class DispatcherCliIT {
         .contains("10.0.0.0/40");
     assertThat(run(dir, "--probe-secret-file", secret.toString(), "--tls-listen", "127.0.0.1:0").output())
         .contains("--tls-listen needs --tls-cert and --tls-key");
+    assertThat(run(dir, "--probe-secret-file", secret.toString(), "--affinity-epsilon", "-1").output())
+        .contains("--affinity-epsilon must be 0 or more");
+    assertThat(run(dir, "--probe-secret-file", secret.toString(), "--affinity-records", "-1").output())
+        .contains("--affinity-records must be 0 (keep none) or more");
   }
 
   @Test
@@ -103,7 +108,8 @@ class DispatcherCliIT {
     int admin = FreePort.find();
     Path log = dir.resolve("dispatcher.log");
     Process p = java(log, "--listen", "127.0.0.1:" + devices, "--probe-listen", "127.0.0.1:" + probes,
-        "--admin-listen", "127.0.0.1:" + admin, "--probe-secret-file", secret.toString(), "--allow", "127.0.0.1");
+        "--admin-listen", "127.0.0.1:" + admin, "--probe-secret-file", secret.toString(), "--allow", "127.0.0.1",
+        "--affinity-records", "1000");
     try {
       awaitLog(log, "dispatcher ready");
       HttpClient http = HttpClient.newHttpClient();
@@ -119,13 +125,18 @@ class DispatcherCliIT {
         assertThat(sub.waitFor(10, TimeUnit.SECONDS)).isTrue();
         String out = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(out).contains("Use another server");
+        // A device with a session (-c: Clean Start 0) gets a session record.
+        Process sessionSub = new ProcessBuilder("mosquitto_sub", "-V", "mqttv5", "-h", "127.0.0.1", "-p", String.valueOf(devices),
+            "-t", "x", "-W", "5", "-c", "-i", "meter-1").redirectErrorStream(true).start();
+        assertThat(sessionSub.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
         String brokers = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/brokers")).build(),
             HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(brokers).contains("\"id\":\"broker-a\"", "\"redirects\":1");
+        assertThat(brokers).contains("\"id\":\"broker-a\"", "\"redirects\":2");
         String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/metrics")).build(),
             HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(metrics).contains("dispatcher_redirects_total{broker=\"broker-a\",code=\"0x9c\"} 1.0");
+        assertThat(metrics).contains("dispatcher_redirects_total{broker=\"broker-a\",code=\"0x9c\"} 2.0",
+            "dispatcher_session_records 1.0", "dispatcher_session_records_evicted_total{cause=\"size\"} 0.0");
       }
     } finally {
       p.destroy(); // SIGTERM

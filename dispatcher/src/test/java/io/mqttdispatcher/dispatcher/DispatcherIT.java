@@ -10,14 +10,18 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.testing.Mosquitto;
 import io.mqttdispatcher.testing.TestDevice;
 import io.mqttdispatcher.testing.TestDispatchers;
 import io.mqttdispatcher.testing.TestProbe;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +32,8 @@ class DispatcherIT {
 
   @BeforeEach
   void start() throws Exception {
-    dispatcher = Dispatcher.start(TestDispatchers.options());
+    // Tests send a report or two, so reports must stay fresh for a whole test, however slow the machine.
+    dispatcher = Dispatcher.start(TestDispatchers.options(List.of(), Duration.ofMinutes(2), Duration.ofSeconds(5), 65536));
   }
 
   @AfterEach
@@ -101,28 +106,79 @@ class DispatcherIT {
 
   @Test
   void a_device_with_a_session_is_sent_to_the_same_broker_by_every_replica() throws Exception {
-    try (Dispatcher replica = Dispatcher.start(TestDispatchers.options());
-        TestProbe a1 = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET);
-        TestProbe b1 = TestProbe.authenticated(dispatcher.probePort(), "b", TestDispatchers.SECRET);
+    // Reports are sent once, so they must stay fresh for the whole test, however slow the machine.
+    DispatcherOptions options = TestDispatchers.options(List.of(), Duration.ofMinutes(2), Duration.ofSeconds(5), 65536);
+    try (Dispatcher one = Dispatcher.start(options);
+        Dispatcher replica = Dispatcher.start(options);
+        TestProbe a1 = TestProbe.authenticated(one.probePort(), "a", TestDispatchers.SECRET);
+        TestProbe b1 = TestProbe.authenticated(one.probePort(), "b", TestDispatchers.SECRET);
         TestProbe a2 = TestProbe.authenticated(replica.probePort(), "a", TestDispatchers.SECRET);
         TestProbe b2 = TestProbe.authenticated(replica.probePort(), "b", TestDispatchers.SECRET)) {
-      // The replicas see different loads: each would send a device without a session elsewhere.
-      a1.report(0.1, "127.0.0.1:11883");
-      b1.report(0.9, "127.0.0.1:21883");
-      a2.report(0.9, "127.0.0.1:11883");
-      b2.report(0.1, "127.0.0.1:21883");
-      await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.registry().snapshot().brokers().size() == 2
+      // The replicas see different loads, within the load bound: each would send a device without a
+      // session elsewhere.
+      a1.report(0.3, "127.0.0.1:11883");
+      b1.report(0.4, "127.0.0.1:21883");
+      a2.report(0.4, "127.0.0.1:11883");
+      b2.report(0.3, "127.0.0.1:21883");
+      await().atMost(Duration.ofSeconds(5)).until(() -> one.registry().snapshot().brokers().size() == 2
           && replica.registry().snapshot().brokers().size() == 2);
-      assertThat(TestDevice.serverReference(dispatcher.devicePort())).isEqualTo("127.0.0.1:11883");
+      assertThat(TestDevice.serverReference(one.devicePort())).isEqualTo("127.0.0.1:11883");
       assertThat(TestDevice.serverReference(replica.devicePort())).isEqualTo("127.0.0.1:21883");
 
       for (int i = 0; i < 10; i++) {
         String id = "sensor-" + i;
-        Optional<String> first = TestDevice.ask(dispatcher.devicePort(), id, false, 3600).getServerReference().map(Object::toString);
+        Optional<String> first = TestDevice.ask(one.devicePort(), id, false, 3600).getServerReference().map(Object::toString);
         Optional<String> again = TestDevice.ask(replica.devicePort(), id, false, 3600).getServerReference().map(Object::toString);
         assertThat(again).as("device %s", id).isEqualTo(first).isPresent();
       }
     }
+  }
+
+  @Test
+  void session_devices_that_hash_to_a_hot_broker_go_elsewhere_alike_on_every_replica_and_return_to_it() throws Exception {
+    String[] ids = {"a", "b", "c"};
+    String[] endpoints = {"127.0.0.1:11883", "127.0.0.1:21883", "127.0.0.1:31883"};
+    // Reports are sent once, so they must stay fresh for the whole test, however slow the machine.
+    DispatcherOptions options = TestDispatchers.options(List.of(), Duration.ofMinutes(2), Duration.ofSeconds(5), 65536);
+    try (Dispatcher one = Dispatcher.start(options);
+        Dispatcher replica = Dispatcher.start(options);
+        Dispatcher scout = Dispatcher.start(options)) {
+      List<TestProbe> probes = new ArrayList<>();
+      try {
+        for (Dispatcher d : List.of(one, replica, scout)) {
+          for (int i = 0; i < 3; i++) {
+            TestProbe p = TestProbe.authenticated(d.probePort(), ids[i], TestDispatchers.SECRET);
+            probes.add(p);
+            // c is hot for the two replicas; the scout sees every broker alike, so it places by hash alone.
+            p.report(d != scout && i == 2 ? 0.9 : 0.3, endpoints[i]);
+          }
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> Stream.of(one, replica, scout)
+            .allMatch(d -> d.registry().snapshot().brokers().size() == 3));
+
+        int hashedToHot = 0;
+        for (int i = 0; i < 40; i++) {
+          String device = "meter-" + i;
+          String byHash = reference(scout, device);
+          String first = reference(one, device);
+          if (byHash.equals(endpoints[2])) {
+            hashedToHot++;
+            assertThat(first).as("device %s hashes to the hot broker", device).isNotEqualTo(endpoints[2]);
+          } else {
+            assertThat(first).as("device %s", device).isEqualTo(byHash);
+          }
+          assertThat(reference(replica, device)).as("device %s on the other replica", device).isEqualTo(first);
+          assertThat(reference(one, device)).as("device %s returning", device).isEqualTo(first);
+        }
+        assertThat(hashedToHot).as("devices that hash to the hot broker").isPositive();
+      } finally {
+        probes.forEach(TestProbe::close);
+      }
+    }
+  }
+
+  private static String reference(Dispatcher d, String clientId) {
+    return TestDevice.ask(d.devicePort(), clientId, false, 3600).getServerReference().map(Object::toString).orElseThrow();
   }
 
   @Test

@@ -2,7 +2,10 @@ package io.mqttdispatcher.dispatcher.config;
 
 import io.mqttdispatcher.cli.DurationConverter;
 import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.dispatcher.policy.BoundedLoad;
+import io.mqttdispatcher.dispatcher.policy.BrokerPolicy;
 import io.mqttdispatcher.dispatcher.policy.PolicyName;
+import io.mqttdispatcher.dispatcher.policy.SessionRecords;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +35,8 @@ import org.jspecify.annotations.Nullable;
  * @param maxPending device connections that may wait for their CONNECT at once; more are closed
  * @param maxConnectsPerSource new connections per source address per second; 0 = no limit
  * @param ioThreads event loops for device connections (one per core by default)
+ * @param affinityRecords session placements remembered at most (see {@link SessionRecords})
+ * @param affinityEpsilon session devices skip brokers above (1 + this) times the mean load ({@link BoundedLoad})
  * @param adminToken bearer token for admin changes (drain); null disables them
  */
 public record DispatcherOptions(
@@ -54,6 +59,8 @@ public record DispatcherOptions(
     int maxPending,
     int maxConnectsPerSource,
     int ioThreads,
+    int affinityRecords,
+    double affinityEpsilon,
     byte @Nullable [] adminToken) {
 
   public static final String DEFAULT_LISTEN = "0.0.0.0:1883";
@@ -71,6 +78,9 @@ public record DispatcherOptions(
   public static final String DEFAULT_MAX_CONNECTS_PER_SOURCE = "0";
   /** 0 means one event loop per available core. */
   public static final String DEFAULT_IO_THREADS = "0";
+  /** Enough for a fleet of a million session devices; about 200 MB of heap when full. */
+  public static final String DEFAULT_AFFINITY_RECORDS = "1000000";
+  public static final String DEFAULT_AFFINITY_EPSILON = "0.25";
 
   public DispatcherOptions {
     Objects.requireNonNull(listen, "listen");
@@ -105,6 +115,12 @@ public record DispatcherOptions(
     if (ioThreads < 0) {
       throw new IllegalArgumentException("--io-threads must be 0 (one per core) or more, was " + ioThreads);
     }
+    if (affinityRecords < 0) {
+      throw new IllegalArgumentException("--affinity-records must be 0 (keep none) or more, was " + affinityRecords);
+    }
+    if (!(affinityEpsilon >= 0)) {
+      throw new IllegalArgumentException("--affinity-epsilon must be 0 or more, was " + affinityEpsilon);
+    }
     if (ioThreads == 0) {
       ioThreads = Runtime.getRuntime().availableProcessors();
     }
@@ -136,8 +152,15 @@ public record DispatcherOptions(
     b.maxPending = maxPending;
     b.maxConnectsPerSource = maxConnectsPerSource;
     b.ioThreads = ioThreads;
+    b.affinityRecords = affinityRecords;
+    b.affinityEpsilon = affinityEpsilon;
     b.adminToken = adminToken;
     return b;
+  }
+
+  /** The policy these options name, with session affinity as configured. */
+  public BrokerPolicy createPolicy() {
+    return policy.create(window, affinityRecords, new BoundedLoad(affinityEpsilon));
   }
 
   /** These options with the probe listener on {@code address}. */
@@ -169,6 +192,8 @@ public record DispatcherOptions(
     private int maxPending = Integer.parseInt(DEFAULT_MAX_PENDING);
     private int maxConnectsPerSource = Integer.parseInt(DEFAULT_MAX_CONNECTS_PER_SOURCE);
     private int ioThreads = Integer.parseInt(DEFAULT_IO_THREADS);
+    private int affinityRecords = Integer.parseInt(DEFAULT_AFFINITY_RECORDS);
+    private double affinityEpsilon = Double.parseDouble(DEFAULT_AFFINITY_EPSILON);
     private byte @Nullable [] adminToken;
 
     private Builder(byte[] probeSecret) {
@@ -193,12 +218,15 @@ public record DispatcherOptions(
     public Builder maxPending(int v) { maxPending = v; return this; }
     public Builder maxConnectsPerSource(int v) { maxConnectsPerSource = v; return this; }
     public Builder ioThreads(int v) { ioThreads = v; return this; }
+    public Builder affinityRecords(int v) { affinityRecords = v; return this; }
+    public Builder affinityEpsilon(double v) { affinityEpsilon = v; return this; }
     public Builder adminToken(byte @Nullable [] v) { adminToken = v; return this; }
 
     /** The options; throws {@link IllegalArgumentException} naming the option that is wrong. */
     public DispatcherOptions build() {
       return new DispatcherOptions(listen, wsListen, wsPath, tlsListen, tlsCert, tlsKey, probeListen, adminListen, probeSecret, allow,
-          redirectCode, policy, window, staleAfter, connectTimeout, maxConnectSize, maxPending, maxConnectsPerSource, ioThreads, adminToken);
+          redirectCode, policy, window, staleAfter, connectTimeout, maxConnectSize, maxPending, maxConnectsPerSource, ioThreads,
+          affinityRecords, affinityEpsilon, adminToken);
     }
   }
 
@@ -214,6 +242,6 @@ public record DispatcherOptions(
     // Never print the secret.
     return "DispatcherOptions[listen=" + listen + ", wsListen=" + wsListen + ", wsPath=" + wsPath + ", tlsListen=" + tlsListen + ", tlsCert=" + tlsCert + ", probeListen=" + probeListen + ", adminListen=" + adminListen
         + ", allow=" + allow + ", redirectCode=" + redirectCode + ", policy=" + policy.optionName() + ", window=" + window + ", staleAfter=" + staleAfter
-        + ", connectTimeout=" + connectTimeout + ", maxConnectSize=" + maxConnectSize + ", maxPending=" + maxPending + ", maxConnectsPerSource=" + maxConnectsPerSource + ", ioThreads=" + ioThreads + ", adminToken=" + (adminToken == null ? "none" : "set") + "]";
+        + ", connectTimeout=" + connectTimeout + ", maxConnectSize=" + maxConnectSize + ", maxPending=" + maxPending + ", maxConnectsPerSource=" + maxConnectsPerSource + ", ioThreads=" + ioThreads + ", affinityRecords=" + affinityRecords + ", affinityEpsilon=" + affinityEpsilon + ", adminToken=" + (adminToken == null ? "none" : "set") + "]";
   }
 }

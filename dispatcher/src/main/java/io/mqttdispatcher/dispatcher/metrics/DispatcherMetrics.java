@@ -1,10 +1,12 @@
 package io.mqttdispatcher.dispatcher.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mqttdispatcher.dispatcher.policy.SessionRecords;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,6 +81,21 @@ public final class DispatcherMetrics {
         .register(registry);
     Gauge.builder("dispatcher.probe.connections", probeConnections)
         .description("Authenticated probe connections")
+        .register(registry);
+  }
+
+  /** Registers the size and the evictions of the session record table. */
+  public void sessionRecords(SessionRecords records) {
+    Gauge.builder("dispatcher.session.records", records, SessionRecords::size)
+        .description("Session devices whose broker is remembered")
+        .register(registry);
+    FunctionCounter.builder("dispatcher.session.records.evicted", records, SessionRecords::evictedBySize)
+        .description("Session records evicted, by cause: size (the table was full) or expiry (the session ended)")
+        .tag("cause", "size")
+        .register(registry);
+    FunctionCounter.builder("dispatcher.session.records.evicted", records, SessionRecords::evictedByExpiry)
+        .description("Session records evicted, by cause: size (the table was full) or expiry (the session ended)")
+        .tag("cause", "expiry")
         .register(registry);
   }
 

@@ -41,10 +41,27 @@ public enum PolicyName {
   }
 
   /**
-   * A new instance of this policy, with session affinity in front of it, drawing its random choices
-   * from {@code random}: a seeded generator makes a run repeatable (then call it from one thread).
+   * A new instance of this policy, with session affinity (default table and load bound) in front of
+   * it, drawing its random choices from {@code random}: a seeded generator makes a run repeatable
+   * (then call it from one thread).
    */
   public BrokerPolicy create(Duration window, RandomGenerator random) {
+    return create(window, random, SessionAffinityPolicy.DEFAULT_MAX_RECORDS, new BoundedLoad(BoundedLoad.DEFAULT_EPSILON));
+  }
+
+  /** A new instance of this policy, with session affinity as given in front of it; ties broken per thread. */
+  public BrokerPolicy create(Duration window, long affinityRecords, BoundedLoad affinityBound) {
+    return create(window, Ties.PER_THREAD, affinityRecords, affinityBound);
+  }
+
+  /**
+   * A new instance of this policy, with session affinity in front of it.
+   *
+   * @param random where random choices come from
+   * @param affinityRecords session records kept at most
+   * @param affinityBound how session devices without a record are placed
+   */
+  public BrokerPolicy create(Duration window, RandomGenerator random, long affinityRecords, BoundedLoad affinityBound) {
     BrokerPolicy load = switch (this) {
       case LEAST_LOAD -> new LeastLoadPolicy(window, random);
       case LEAST_CPU -> new LeastCpuPolicy(random);
@@ -52,6 +69,6 @@ public enum PolicyName {
       case RANDOM -> new RandomPolicy(random);
       case LEAST_CONNECTIONS -> new LeastConnectionsPolicy();
     };
-    return new SessionAffinityPolicy(load, SessionAffinityPolicy.DEFAULT_MAX_RECORDS);
+    return new SessionAffinityPolicy(load, new SessionRecords(affinityRecords), affinityBound);
   }
 }

@@ -1,10 +1,8 @@
 package io.mqttdispatcher.dispatcher.policy;
 
 import io.mqttdispatcher.dispatcher.registry.BrokerView;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -12,27 +10,32 @@ import org.jspecify.annotations.Nullable;
  * Sends a device that has a session (see {@link ConnectFacts#hasSession()}) back to the broker that
  * holds it; other devices go where the wrapped load policy says.
  *
- * <p>A session device is placed by weighted rendezvous hashing of its client id over the usable
- * brokers, so every dispatcher replica makes the same choice without sharing state. The choice is
- * also recorded, so the device keeps its broker when brokers join later (which would change the
- * hash's answer), for as long as its session can live. When its broker is gone or draining, the
- * device is placed anew over the usable brokers. The record table is bounded: when full, devices
- * rely on the hash alone, and the cost per CONNECT never grows with the number of devices seen.
+ * <p>A session device without a record is placed by bounded-load consistent hashing (Mirrokni,
+ * Thorup and Zadimoghaddam, 2016): it walks its weighted rendezvous ranking of the usable brokers
+ * and takes the first one whose load is at most (1 + epsilon) times the mean load of the usable
+ * brokers ({@link BoundedLoad}). The load is the reported utilisation, which every dispatcher replica
+ * receives alike, so replicas make the same choice without sharing state.
+ *
+ * <p>The choice is recorded ({@link SessionRecords}), so the device keeps its broker while brokers
+ * join or loads change, for as long as its session can live; its broker's load does not send it
+ * away, since its session is there. When its broker is gone or draining, the device is placed anew.
+ * The table is bounded; a device whose record was evicted is placed by the same walk again.
  */
 public final class SessionAffinityPolicy implements BrokerPolicy {
-  /** Records kept at most, about 100 bytes each. */
+  /** Records kept at most. */
   public static final int DEFAULT_MAX_RECORDS = 1_000_000;
   /** How long a record lives when the CONNECT gives no Session Expiry Interval (Clean Start = 0). */
   static final Duration DEFAULT_RECORD_TTL = Duration.ofDays(1);
   private static final long MAX_TTL_SECONDS = TimeUnit.DAYS.toSeconds(30);
 
   private final BrokerPolicy delegate;
-  private final int maxRecords;
-  private final ConcurrentHashMap<String, Placement> records = new ConcurrentHashMap<>();
+  private final SessionRecords records;
+  private final BoundedLoad bound;
 
-  public SessionAffinityPolicy(BrokerPolicy delegate, int maxRecords) {
+  public SessionAffinityPolicy(BrokerPolicy delegate, SessionRecords records, BoundedLoad bound) {
     this.delegate = delegate;
-    this.maxRecords = maxRecords;
+    this.records = records;
+    this.bound = bound;
   }
 
   @Override
@@ -40,79 +43,37 @@ public final class SessionAffinityPolicy implements BrokerPolicy {
     if (!facts.hasSession()) {
       return delegate.choose(usable, facts, nowNanos);
     }
-    Placement placed = records.get(facts.clientId());
-    if (placed != null && placed.expiresAtNanos - nowNanos > 0) {
-      for (int i = 0, n = usable.size(); i < n; i++) {
-        BrokerView b = usable.get(i);
-        if (b.id().equals(placed.brokerId)) {
-          record(facts, b, nowNanos);
-          return b;
-        }
-      }
+    String placed = records.brokerOf(facts.clientId(), nowNanos);
+    BrokerView chosen = placed == null ? null : byId(usable, placed);
+    if (chosen == null) {
+      chosen = bound.place(usable, facts.clientId());
     }
-    BrokerView chosen = rendezvous(usable, facts.clientId());
     if (chosen != null) {
-      record(facts, chosen, nowNanos);
+      long ttlSeconds = facts.sessionExpirySeconds() > 0
+          ? Math.min(facts.sessionExpirySeconds(), MAX_TTL_SECONDS)
+          : DEFAULT_RECORD_TTL.toSeconds();
+      records.record(facts.clientId(), chosen.id(), ttlSeconds, nowNanos);
     }
     return chosen;
   }
 
-  /** Number of session records held. */
-  public int records() {
-    return records.size();
+  /** The session records this policy keeps. */
+  public SessionRecords records() {
+    return records;
   }
 
-  private void record(ConnectFacts facts, BrokerView broker, long nowNanos) {
-    long ttlSeconds = facts.sessionExpirySeconds() > 0
-        ? Math.min(facts.sessionExpirySeconds(), MAX_TTL_SECONDS)
-        : DEFAULT_RECORD_TTL.toSeconds();
-    if (records.size() >= maxRecords && !records.containsKey(facts.clientId())) {
-      records.values().removeIf(p -> p.expiresAtNanos - nowNanos <= 0);
-      if (records.size() >= maxRecords) {
-        return; // full of live sessions: the hash alone still sends this device to a stable broker
-      }
-    }
-    records.put(facts.clientId(), new Placement(broker.id(), nowNanos + TimeUnit.SECONDS.toNanos(ttlSeconds)));
-  }
-
-  /** Weighted rendezvous hashing: the broker with the highest -capacity / ln(hash) for this client. */
-  static @Nullable BrokerView rendezvous(List<BrokerView> usable, String clientId) {
-    BrokerView best = null;
-    double bestScore = Double.NEGATIVE_INFINITY;
+  private static @Nullable BrokerView byId(List<BrokerView> usable, String id) {
     for (int i = 0, n = usable.size(); i < n; i++) {
       BrokerView b = usable.get(i);
-      double u = unit(hash(clientId, b.id()));
-      double score = -b.capacity() / Math.log(u);
-      if (score > bestScore) {
-        bestScore = score;
-        best = b;
+      if (b.id().equals(id)) {
+        return b;
       }
     }
-    return best;
+    return null;
   }
 
-  /** A 64-bit hash (FNV-1a then a finalizer) of client id and broker id; stable across JVMs. */
-  static long hash(String clientId, String brokerId) {
-    long h = 0xcbf29ce484222325L;
-    for (byte c : clientId.getBytes(StandardCharsets.UTF_8)) {
-      h = (h ^ (c & 0xff)) * 0x100000001b3L;
-    }
-    h = (h ^ 0xff) * 0x100000001b3L; // separator, so ("ab","c") differs from ("a","bc")
-    for (byte c : brokerId.getBytes(StandardCharsets.UTF_8)) {
-      h = (h ^ (c & 0xff)) * 0x100000001b3L;
-    }
-    h ^= h >>> 33;
-    h *= 0xff51afd7ed558ccdL;
-    h ^= h >>> 33;
-    h *= 0xc4ceb9fe1a85ec53L;
-    h ^= h >>> 33;
-    return h;
+  /** The broker that weighted rendezvous hashing alone gives {@code clientId}, load aside. */
+  static @Nullable BrokerView rendezvous(List<BrokerView> usable, String clientId) {
+    return BoundedLoad.NONE.place(usable, clientId);
   }
-
-  /** Maps a hash to (0, 1), never 0 or 1, so its logarithm is finite and negative. */
-  private static double unit(long hash) {
-    return ((hash >>> 11) + 0.5) / (double) (1L << 53);
-  }
-
-  private record Placement(String brokerId, long expiresAtNanos) {}
 }

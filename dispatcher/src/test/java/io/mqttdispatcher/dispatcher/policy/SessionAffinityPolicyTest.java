@@ -18,8 +18,8 @@ class SessionAffinityPolicyTest {
   private final BrokerView a = broker("a", 0.9);
   private final BrokerView b = broker("b", 0.1);
   private final BrokerView c = broker("c", 0.5);
-  /** The load policy would always choose the idlest, b. */
-  private final SessionAffinityPolicy policy = new SessionAffinityPolicy(new LeastCpuPolicy(), 1000);
+  /** The load policy would always choose the idlest, b; session devices are placed by hash alone. */
+  private final SessionAffinityPolicy policy = hashOnly(1000);
 
   @Test
   void device_without_session_goes_where_the_load_policy_says() {
@@ -27,12 +27,12 @@ class SessionAffinityPolicyTest {
       assertThat(policy.choose(List.of(a, b, c), clean("dev" + i), 0)).isEqualTo(b);
     }
     assertThat(policy.choose(List.of(a, b, c), new ConnectFacts("", Transport.MQTT, false, 0), 0)).isEqualTo(b);
-    assertThat(policy.records()).isZero();
+    assertThat(policy.records().size()).isZero();
   }
 
   @Test
   void session_devices_are_placed_alike_by_every_replica_and_return_to_their_broker() {
-    SessionAffinityPolicy otherReplica = new SessionAffinityPolicy(new LeastCpuPolicy(), 1000);
+    SessionAffinityPolicy otherReplica = hashOnly(1000);
     for (int i = 0; i < 50; i++) {
       BrokerView first = policy.choose(List.of(a, b, c), session("dev" + i), 0);
       assertThat(otherReplica.choose(List.of(c, a, b), session("dev" + i), 0)).isEqualTo(first);
@@ -79,25 +79,36 @@ class SessionAffinityPolicyTest {
   }
 
   @Test
-  void the_record_table_is_bounded() {
-    SessionAffinityPolicy small = new SessionAffinityPolicy(new LeastCpuPolicy(), 10);
-
-    for (int i = 0; i < 100; i++) {
-      BrokerView first = small.choose(List.of(a, b, c), session("dev" + i), 0);
-      assertThat(small.choose(List.of(a, b, c), session("dev" + i), S)).isEqualTo(first);
+  void a_full_table_still_records_new_devices() {
+    SessionAffinityPolicy small = hashOnly(10);
+    for (int i = 0; i < 10; i++) {
+      small.choose(List.of(a, b, c), session("old" + i), 0);
     }
-    assertThat(small.records()).isEqualTo(10);
+    small.records().cleanUp();
+
+    BrokerView placed = small.choose(List.of(a, b), session("new"), S);
+    small.records().cleanUp();
+
+    // Were it not recorded, a joining broker could take the device away from its session.
+    assertThat(small.choose(List.of(a, b, broker("d", 0.0), broker("e", 0.0)), session("new"), 2 * S)).isEqualTo(placed);
+    assertThat(small.records().brokerOf("new", 2 * S)).isEqualTo(placed.id());
+    assertThat(small.records().size()).isEqualTo(10);
   }
 
   @Test
   void expired_records_make_room() {
-    SessionAffinityPolicy small = new SessionAffinityPolicy(new LeastCpuPolicy(), 10);
+    SessionAffinityPolicy small = hashOnly(10);
     for (int i = 0; i < 10; i++) {
       small.choose(List.of(a, b), new ConnectFacts("old" + i, Transport.MQTT, true, 60), 0);
     }
 
     small.choose(List.of(a, b), session("new"), 61 * S);
 
-    assertThat(small.records()).isEqualTo(1);
+    assertThat(small.records().brokerOf("old0", 61 * S)).isNull();
+    assertThat(small.records().brokerOf("new", 61 * S)).isNotNull();
+  }
+
+  private static SessionAffinityPolicy hashOnly(int maxRecords) {
+    return new SessionAffinityPolicy(new LeastCpuPolicy(), new SessionRecords(maxRecords), BoundedLoad.NONE);
   }
 }
