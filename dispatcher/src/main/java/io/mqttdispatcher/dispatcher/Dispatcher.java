@@ -1,15 +1,20 @@
 package io.mqttdispatcher.dispatcher;
 
 import io.mqttdispatcher.dispatcher.admin.AdminServer;
+import io.mqttdispatcher.dispatcher.admin.Placements;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
+import io.mqttdispatcher.dispatcher.devices.DeviceTable;
 import io.mqttdispatcher.dispatcher.listener.ConnectService;
 import io.mqttdispatcher.dispatcher.listener.RedirectServer;
 import io.mqttdispatcher.dispatcher.listener.TlsContexts;
 import io.mqttdispatcher.dispatcher.metrics.DispatcherMetrics;
+import io.mqttdispatcher.dispatcher.policy.BoundedLoad;
 import io.mqttdispatcher.dispatcher.policy.BrokerPolicy;
 import io.mqttdispatcher.dispatcher.policy.SessionAffinityPolicy;
 import io.mqttdispatcher.dispatcher.probe.ProbeServer;
 import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
+import io.mqttdispatcher.dispatcher.routing.Routing;
+import io.mqttdispatcher.dispatcher.routing.RoutingFileException;
 import io.mqttdispatcher.protocol.Transport;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
@@ -39,10 +44,14 @@ public final class Dispatcher implements AutoCloseable {
   private int webSocketPort;
   private int tlsPort;
   private final ControlPlane controlPlane;
+  private final @Nullable Routing routing;
+  private final @Nullable DeviceTable deviceTable;
   private int devicePort;
 
-  private Dispatcher(DispatcherOptions options, BrokerPolicy policy) {
+  private Dispatcher(DispatcherOptions options, BrokerPolicy policy, @Nullable Routing routing) {
     this.options = options;
+    this.routing = routing;
+    this.deviceTable = options.deviceTable() > 0 ? new DeviceTable(options.deviceTable()) : null;
     this.registry = new BrokerRegistry(options.window(), options.staleAfter());
     this.metrics = new DispatcherMetrics("0x" + Integer.toHexString(options.redirectCode().code().byteValue() & 0xFF));
     this.controlPlane = new ControlPlane();
@@ -51,11 +60,11 @@ public final class Dispatcher implements AutoCloseable {
     }
     ConnectService service = new ConnectService(
         Transport.MQTT, registry, policy, options.redirectCode(), metrics, options.connectTimeout(), options.maxPending(),
-        options.maxConnectsPerSource());
+        options.maxConnectsPerSource(), routing, deviceTable);
     this.devices = new RedirectServer(options.listen(), options.ioThreads(), service, options.maxConnectSize());
     if (options.wsListen() != null) {
       ConnectService ws = new ConnectService(Transport.WS, registry, policy, options.redirectCode(), metrics,
-          options.connectTimeout(), options.maxPending(), options.maxConnectsPerSource());
+          options.connectTimeout(), options.maxPending(), options.maxConnectsPerSource(), routing, deviceTable);
       this.webSocketDevices = new RedirectServer(options.wsListen(), options.ioThreads(), ws, options.maxConnectSize(),
           options.wsPath(), null);
     } else {
@@ -63,7 +72,7 @@ public final class Dispatcher implements AutoCloseable {
     }
     if (options.tlsListen() != null) {
       ConnectService tls = new ConnectService(Transport.MQTTS, registry, policy, options.redirectCode(), metrics,
-          options.connectTimeout(), options.maxPending(), options.maxConnectsPerSource());
+          options.connectTimeout(), options.maxPending(), options.maxConnectsPerSource(), routing, deviceTable);
       this.tlsDevices = new RedirectServer(options.tlsListen(), options.ioThreads(), tls, options.maxConnectSize(), null,
           TlsContexts.server(options.tlsCert(), options.tlsKey()));
     } else {
@@ -80,7 +89,23 @@ public final class Dispatcher implements AutoCloseable {
 
   /** Starts a dispatcher with {@code policy}; returns once every listener is bound. */
   public static Dispatcher start(DispatcherOptions options, BrokerPolicy policy) throws Exception {
-    Dispatcher d = new Dispatcher(options, policy);
+    Routing routing = null;
+    if (options.routingFile() != null) {
+      try {
+        routing = Routing.start(options.routingFile(), Routing.DEFAULT_POLL);
+      } catch (RoutingFileException e) {
+        throw new IllegalArgumentException("--routing-file " + e.getMessage(), e);
+      }
+    }
+    Dispatcher d;
+    try {
+      d = new Dispatcher(options, policy, routing);
+    } catch (RuntimeException e) {
+      if (routing != null) {
+        routing.close();
+      }
+      throw e;
+    }
     try {
       d.vertx.deployVerticle(d.controlPlane).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       d.devicePort = d.devices.start();
@@ -132,8 +157,23 @@ public final class Dispatcher implements AutoCloseable {
     return metrics;
   }
 
+  /** The routing rules, or null when the dispatcher runs without a routing file. */
+  public @Nullable Routing routing() {
+    return routing;
+  }
+
+  /** Reloads the routing file now (SIGHUP); does nothing without one. */
+  public void reloadRouting() {
+    if (routing != null) {
+      routing.reload();
+    }
+  }
+
   @Override
   public void close() {
+    if (routing != null) {
+      routing.close();
+    }
     devices.close();
     if (webSocketDevices != null) {
       webSocketDevices.close();
@@ -158,7 +198,9 @@ public final class Dispatcher implements AutoCloseable {
     @Override
     public void start(Promise<Void> started) {
       probes = new ProbeServer(vertx, options.probeListen(), registry, options.allow(), options.probeSecret());
-      admin = new AdminServer(vertx, options.adminListen(), registry, metrics, options.adminToken());
+      admin = new AdminServer(vertx, options.adminListen(), registry, metrics, options.adminToken(),
+          new Placements(registry, routing, deviceTable,
+              () -> options.policy().create(options.window(), 0, new BoundedLoad(options.affinityEpsilon()))));
       metrics.gauges(
           () -> registry.snapshot().usable(Transport.MQTT, System.nanoTime()).size(),
           probes::authenticatedConnections);

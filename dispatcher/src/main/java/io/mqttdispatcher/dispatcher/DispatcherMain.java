@@ -124,6 +124,15 @@ public final class DispatcherMain implements Callable<Integer> {
       description = "Bearer token for POST /brokers/{id}/drain and /undrain. Without it those are disabled.")
   @Nullable Path adminTokenFile;
 
+  @Option(names = "--routing-file", paramLabel = "FILE",
+      description = "Routing rules (YAML, docs/routing.md): which broker group each device goes to. Checked at start,"
+          + " reloaded on change and on SIGHUP; a broken file keeps the rules in force. Without it every broker is one pool.")
+  @Nullable Path routingFile;
+
+  @Option(names = "--device-table", paramLabel = "N", defaultValue = DispatcherOptions.DEFAULT_DEVICE_TABLE,
+      description = "Client ids whose last redirect is kept for GET /devices/{clientId}; 0 keeps none (default: ${DEFAULT-VALUE}).")
+  int deviceTable;
+
   @Override
   public Integer call() throws Exception {
     DispatcherOptions options = DispatcherOptions.builder(SecretFile.read(probeSecretFile))
@@ -148,8 +157,13 @@ public final class DispatcherMain implements Callable<Integer> {
         .affinityRecords(affinityRecords)
         .affinityEpsilon(affinityEpsilon)
         .adminToken(adminTokenFile == null ? null : SecretFile.read(adminTokenFile))
+        .routingFile(routingFile)
+        .deviceTable(deviceTable)
         .build();
     Dispatcher dispatcher = Dispatcher.start(options);
+    if (routingFile != null) {
+      reloadOnHangup(dispatcher);
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("stopping");
@@ -160,6 +174,20 @@ public final class DispatcherMain implements Callable<Integer> {
         dispatcher.devicePort(), dispatcher.probePort(), dispatcher.adminPort());
     stopped.await();
     return 0;
+  }
+
+  /** SIGHUP reloads the routing file, as daemons do with their configuration. */
+  @SuppressWarnings("sunapi")
+  private static void reloadOnHangup(Dispatcher dispatcher) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+        LOG.info("SIGHUP: reloading the routing file");
+        dispatcher.reloadRouting();
+      });
+    } catch (IllegalArgumentException e) {
+      LOG.warn("SIGHUP cannot be handled on this platform ({}); the routing file is still reloaded when it changes",
+          e.getMessage());
+    }
   }
 
   public static void main(String[] args) {

@@ -13,7 +13,11 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import io.mqttdispatcher.dispatcher.routing.DeviceFacts;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,22 +34,38 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code POST /brokers/{id}/drain} and {@code /undrain}: stop or resume sending devices there;
  *       needs {@code Authorization: Bearer <token>} matching {@code --admin-token-file}.
  *   <li>{@code GET /metrics}: Prometheus text format.
+ *   <li>{@code GET /groups}: every broker group, its mode and members; {@code GET
+ *       /groups/{name}/endpoints?transport=mqtt}: the group's usable brokers as text lines (token).
+ *   <li>{@code GET /routing}: the routing rules in force with their hits.
+ *   <li>{@code GET /route?clientId=..&username=..&address=..&transport=..&property=name=value&session=true}:
+ *       where such a CONNECT would go, and why (a dry run).
+ *   <li>{@code GET /devices/{clientId}}: where this dispatcher sent the device, and the hash's answer
+ *       for it as a session device; hints (token).
  * </ul>
+ *
+ * Endpoints marked (token) need the bearer token when the dispatcher has one.
  *
  * Runs on the control-plane event loop, the same one that owns the registry.
  */
 public final class AdminServer {
   private static final String STATUS_PAGE = loadStatusPage();
   private static final Pattern DRAIN = Pattern.compile("/brokers/([^/]+)/(drain|undrain)");
+  private static final Pattern GROUP_ENDPOINTS = Pattern.compile("/groups/([^/]+)/endpoints");
+  private static final Pattern DEVICE = Pattern.compile("/devices/([^/]+)");
+
+  private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
   private final Vertx vertx;
   private final HostPort address;
   private final BrokerRegistry registry;
   private final DispatcherMetrics metrics;
   private final byte @Nullable [] token;
+  private final Placements placements;
   private @Nullable HttpServer server;
 
-  public AdminServer(Vertx vertx, HostPort address, BrokerRegistry registry, DispatcherMetrics metrics, byte @Nullable [] token) {
+  public AdminServer(Vertx vertx, HostPort address, BrokerRegistry registry, DispatcherMetrics metrics, byte @Nullable [] token,
+      Placements placements) {
+    this.placements = placements;
     this.vertx = vertx;
     this.address = address;
     this.registry = registry;
@@ -80,7 +100,17 @@ public final class AdminServer {
         case "/metrics" -> req.response()
             .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
             .end(metrics.scrape());
-        default -> error(req, 404, "no such resource: " + path);
+        case "/groups" -> json(req, 200, placements.groups());
+        case "/routing" -> {
+          JsonObject rules = placements.rules();
+          if (rules == null) {
+            error(req, 404, "no routing rules: the dispatcher was started without --routing-file");
+          } else {
+            json(req, 200, rules);
+          }
+        }
+        case "/route" -> dryRun(req);
+        default -> getPlacement(req, path);
       }
       return;
     }
@@ -92,16 +122,91 @@ public final class AdminServer {
     error(req, 405, "method " + req.method() + " not allowed on " + path);
   }
 
+  private void getPlacement(HttpServerRequest req, String path) {
+    Matcher endpoints = GROUP_ENDPOINTS.matcher(path);
+    Matcher device = DEVICE.matcher(path);
+    if (endpoints.matches()) {
+      if (token != null && !authorized(req)) {
+        error(req, 401, "missing or wrong bearer token");
+        return;
+      }
+      String t = req.getParam("transport", Transport.MQTT.wireName());
+      Transport transport = Transport.fromWireName(t).orElse(null);
+      if (transport == null) {
+        error(req, 400, "transport '" + t + "' is not one of mqtt, mqtts, ws, wss");
+        return;
+      }
+      String group = PathSegments.decode(endpoints.group(1));
+      String lines = placements.endpoints(group, transport);
+      if (lines == null) {
+        error(req, 404, "no broker advertises group '" + group + "'");
+      } else {
+        req.response().putHeader("Content-Type", "text/plain; charset=utf-8").end(lines);
+      }
+    } else if (device.matches()) {
+      if (token != null && !authorized(req)) {
+        error(req, 401, "missing or wrong bearer token");
+        return;
+      }
+      json(req, 200, placements.device(PathSegments.decode(device.group(1))));
+    } else {
+      error(req, 404, "no such resource: " + path);
+    }
+  }
+
+  private void dryRun(HttpServerRequest req) {
+    String clientId = req.getParam("clientId");
+    if (clientId == null) {
+      error(req, 400, "give at least clientId; optional: username, address, transport, property=name=value (repeatable), session=true");
+      return;
+    }
+    String t = req.getParam("transport", Transport.MQTT.wireName());
+    Transport transport = Transport.fromWireName(t).orElse(null);
+    if (transport == null) {
+      error(req, 400, "transport '" + t + "' is not one of mqtt, mqtts, ws, wss");
+      return;
+    }
+    InetAddress address = null;
+    String a = req.getParam("address");
+    if (a != null) {
+      if (!IP_LITERAL.matcher(a).matches()) {
+        error(req, 400, "address '" + a + "' is not an IP address");
+        return;
+      }
+      try {
+        address = InetAddress.getByName(a); // a literal: no name lookup
+      } catch (UnknownHostException e) {
+        error(req, 400, "address '" + a + "' is not an IP address");
+        return;
+      }
+    }
+    List<DeviceFacts.UserProperty> properties = new ArrayList<>();
+    for (String p : req.params().getAll("property")) {
+      int eq = p.indexOf('=');
+      if (eq <= 0) {
+        error(req, 400, "property '" + p + "' must be name=value");
+        return;
+      }
+      properties.add(new DeviceFacts.UserProperty(p.substring(0, eq), p.substring(eq + 1)));
+    }
+    DeviceFacts facts = new DeviceFacts(clientId, req.getParam("username"), address, transport, properties);
+    json(req, 200, placements.dryRun(facts, "true".equals(req.getParam("session"))));
+  }
+
+  private boolean authorized(HttpServerRequest req) {
+    String auth = req.getHeader("Authorization");
+    byte[] given = auth != null && auth.startsWith("Bearer ")
+        ? auth.substring(7).getBytes(StandardCharsets.UTF_8)
+        : new byte[0];
+    return token != null && MessageDigest.isEqual(token, given);
+  }
+
   private void drain(HttpServerRequest req, String id, boolean draining) {
     if (token == null) {
       error(req, 403, "admin changes are disabled: start the dispatcher with --admin-token-file");
       return;
     }
-    String auth = req.getHeader("Authorization");
-    byte[] given = auth != null && auth.startsWith("Bearer ")
-        ? auth.substring(7).getBytes(StandardCharsets.UTF_8)
-        : new byte[0];
-    if (!MessageDigest.isEqual(token, given)) {
+    if (!authorized(req)) {
       error(req, 401, "missing or wrong bearer token");
       return;
     }

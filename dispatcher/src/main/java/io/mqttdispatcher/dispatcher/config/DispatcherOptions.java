@@ -38,6 +38,9 @@ import org.jspecify.annotations.Nullable;
  * @param affinityRecords session placements remembered at most (see {@link SessionRecords})
  * @param affinityEpsilon session devices skip brokers above (1 + this) times the mean load ({@link BoundedLoad})
  * @param adminToken bearer token for admin changes (drain); null disables them
+ * @param routingFile routing rules (YAML) mapping devices to broker groups, or null to treat every
+ *     broker as one pool
+ * @param deviceTable client ids whose last redirect is kept for {@code GET /devices/{id}}; 0 keeps none
  */
 public record DispatcherOptions(
     HostPort listen,
@@ -61,7 +64,9 @@ public record DispatcherOptions(
     int ioThreads,
     int affinityRecords,
     double affinityEpsilon,
-    byte @Nullable [] adminToken) {
+    byte @Nullable [] adminToken,
+    @Nullable Path routingFile,
+    int deviceTable) {
 
   public static final String DEFAULT_LISTEN = "0.0.0.0:1883";
   public static final String DEFAULT_WS_PATH = "/mqtt";
@@ -81,6 +86,8 @@ public record DispatcherOptions(
   /** Enough for a fleet of a million session devices; about 200 MB of heap when full. */
   public static final String DEFAULT_AFFINITY_RECORDS = "1000000";
   public static final String DEFAULT_AFFINITY_EPSILON = "0.25";
+  /** About 15 MB when full. */
+  public static final String DEFAULT_DEVICE_TABLE = "100000";
 
   public DispatcherOptions {
     Objects.requireNonNull(listen, "listen");
@@ -121,6 +128,9 @@ public record DispatcherOptions(
     if (!(affinityEpsilon >= 0)) {
       throw new IllegalArgumentException("--affinity-epsilon must be 0 or more, was " + affinityEpsilon);
     }
+    if (deviceTable < 0) {
+      throw new IllegalArgumentException("--device-table must be 0 (keep none) or more, was " + deviceTable);
+    }
     if (ioThreads == 0) {
       ioThreads = Runtime.getRuntime().availableProcessors();
     }
@@ -155,6 +165,8 @@ public record DispatcherOptions(
     b.affinityRecords = affinityRecords;
     b.affinityEpsilon = affinityEpsilon;
     b.adminToken = adminToken;
+    b.routingFile = routingFile;
+    b.deviceTable = deviceTable;
     return b;
   }
 
@@ -195,6 +207,8 @@ public record DispatcherOptions(
     private int affinityRecords = Integer.parseInt(DEFAULT_AFFINITY_RECORDS);
     private double affinityEpsilon = Double.parseDouble(DEFAULT_AFFINITY_EPSILON);
     private byte @Nullable [] adminToken;
+    private @Nullable Path routingFile;
+    private int deviceTable = Integer.parseInt(DEFAULT_DEVICE_TABLE);
 
     private Builder(byte[] probeSecret) {
       this.probeSecret = Objects.requireNonNull(probeSecret, "probeSecret");
@@ -221,12 +235,14 @@ public record DispatcherOptions(
     public Builder affinityRecords(int v) { affinityRecords = v; return this; }
     public Builder affinityEpsilon(double v) { affinityEpsilon = v; return this; }
     public Builder adminToken(byte @Nullable [] v) { adminToken = v; return this; }
+    public Builder routingFile(@Nullable Path v) { routingFile = v; return this; }
+    public Builder deviceTable(int v) { deviceTable = v; return this; }
 
     /** The options; throws {@link IllegalArgumentException} naming the option that is wrong. */
     public DispatcherOptions build() {
       return new DispatcherOptions(listen, wsListen, wsPath, tlsListen, tlsCert, tlsKey, probeListen, adminListen, probeSecret, allow,
           redirectCode, policy, window, staleAfter, connectTimeout, maxConnectSize, maxPending, maxConnectsPerSource, ioThreads,
-          affinityRecords, affinityEpsilon, adminToken);
+          affinityRecords, affinityEpsilon, adminToken, routingFile, deviceTable);
     }
   }
 
@@ -242,6 +258,6 @@ public record DispatcherOptions(
     // Never print the secret.
     return "DispatcherOptions[listen=" + listen + ", wsListen=" + wsListen + ", wsPath=" + wsPath + ", tlsListen=" + tlsListen + ", tlsCert=" + tlsCert + ", probeListen=" + probeListen + ", adminListen=" + adminListen
         + ", allow=" + allow + ", redirectCode=" + redirectCode + ", policy=" + policy.optionName() + ", window=" + window + ", staleAfter=" + staleAfter
-        + ", connectTimeout=" + connectTimeout + ", maxConnectSize=" + maxConnectSize + ", maxPending=" + maxPending + ", maxConnectsPerSource=" + maxConnectsPerSource + ", ioThreads=" + ioThreads + ", affinityRecords=" + affinityRecords + ", affinityEpsilon=" + affinityEpsilon + ", adminToken=" + (adminToken == null ? "none" : "set") + "]";
+        + ", connectTimeout=" + connectTimeout + ", maxConnectSize=" + maxConnectSize + ", maxPending=" + maxPending + ", maxConnectsPerSource=" + maxConnectsPerSource + ", ioThreads=" + ioThreads + ", affinityRecords=" + affinityRecords + ", affinityEpsilon=" + affinityEpsilon + ", adminToken=" + (adminToken == null ? "none" : "set") + ", routingFile=" + routingFile + ", deviceTable=" + deviceTable + "]";
   }
 }

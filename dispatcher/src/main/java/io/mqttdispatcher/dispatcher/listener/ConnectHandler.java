@@ -2,6 +2,8 @@ package io.mqttdispatcher.dispatcher.listener;
 
 import io.mqttdispatcher.dispatcher.metrics.RejectCause;
 import io.mqttdispatcher.dispatcher.policy.ConnectFacts;
+import io.mqttdispatcher.dispatcher.routing.DeviceFacts;
+import io.mqttdispatcher.dispatcher.routing.RoutingTable;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,8 +18,11 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -126,7 +131,43 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         service.transport(),
         header.isCleanSession(),
         sessionExpiry(header.properties()));
-    reply(ctx, service.answer(facts, maximumPacketSize(header.properties())));
+    RoutingTable routing = service.routingTable();
+    if (routing == null) {
+      reply(ctx, service.answer(facts, maximumPacketSize(header.properties())));
+    } else {
+      reply(ctx, service.answer(facts, deviceFacts(ctx, connect, routing), routing, maximumPacketSize(header.properties())));
+    }
+  }
+
+  /** What the routing rules look at; the user name, address and user properties only when a rule needs them. */
+  private DeviceFacts deviceFacts(ChannelHandlerContext ctx, MqttConnectMessage connect, RoutingTable routing) {
+    String username = routing.needsUsername() ? connect.payload().userName() : null;
+    InetAddress source = routing.needsSource() && ctx.channel().remoteAddress() instanceof InetSocketAddress inet
+        ? inet.getAddress()
+        : null;
+    List<DeviceFacts.UserProperty> properties = routing.needsUserProperties()
+        ? userProperties(connect.variableHeader().properties())
+        : List.of();
+    return new DeviceFacts(connect.payload().clientIdentifier(), username, source, service.transport(), properties);
+  }
+
+  private static List<DeviceFacts.UserProperty> userProperties(MqttProperties props) {
+    List<? extends MqttProperties.MqttProperty> found =
+        props.getProperties(MqttProperties.MqttPropertyType.USER_PROPERTY.value());
+    if (found.isEmpty()) {
+      return List.of();
+    }
+    List<DeviceFacts.UserProperty> list = new ArrayList<>();
+    for (MqttProperties.MqttProperty p : found) {
+      if (p instanceof MqttProperties.UserProperty one) {
+        list.add(new DeviceFacts.UserProperty(one.value().key, one.value().value));
+      } else if (p instanceof MqttProperties.UserProperties many) {
+        for (MqttProperties.StringPair pair : many.value()) {
+          list.add(new DeviceFacts.UserProperty(pair.key, pair.value));
+        }
+      }
+    }
+    return list;
   }
 
   private void rejectUndecodable(ChannelHandlerContext ctx, MqttMessage msg) {

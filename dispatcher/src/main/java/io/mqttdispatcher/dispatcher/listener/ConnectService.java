@@ -6,7 +6,13 @@ import io.mqttdispatcher.dispatcher.metrics.RejectCause;
 import io.mqttdispatcher.dispatcher.policy.BrokerPolicy;
 import io.mqttdispatcher.dispatcher.policy.ConnectFacts;
 import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
+import io.mqttdispatcher.dispatcher.registry.BrokerSnapshot;
 import io.mqttdispatcher.dispatcher.registry.BrokerView;
+import io.mqttdispatcher.dispatcher.devices.DeviceTable;
+import io.mqttdispatcher.dispatcher.routing.DeviceFacts;
+import io.mqttdispatcher.dispatcher.routing.Route;
+import io.mqttdispatcher.dispatcher.routing.Routing;
+import io.mqttdispatcher.dispatcher.routing.RoutingTable;
 import io.mqttdispatcher.protocol.Transport;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnAckVariableHeader;
@@ -36,6 +42,8 @@ public final class ConnectService {
   private final int maxPending;
   private final AtomicInteger pending = new AtomicInteger();
   private final SourceRateLimit rateLimit;
+  private final @Nullable Routing routing;
+  private final @Nullable DeviceTable devices;
 
   public ConnectService(
       Transport transport,
@@ -46,6 +54,26 @@ public final class ConnectService {
       Duration connectTimeout,
       int maxPending,
       int maxConnectsPerSource) {
+    this(transport, registry, policy, redirectCode, metrics, connectTimeout, maxPending, maxConnectsPerSource, null, null);
+  }
+
+  /**
+   * @param routing the routing rules, or null to treat every broker as one pool (no extra cost per CONNECT)
+   * @param devices where to record each redirect, or null to keep no record
+   */
+  public ConnectService(
+      Transport transport,
+      BrokerRegistry registry,
+      BrokerPolicy policy,
+      RedirectCode redirectCode,
+      DispatcherMetrics metrics,
+      Duration connectTimeout,
+      int maxPending,
+      int maxConnectsPerSource,
+      @Nullable Routing routing,
+      @Nullable DeviceTable devices) {
+    this.routing = routing;
+    this.devices = devices;
     this.transport = transport;
     this.registry = registry;
     this.policy = policy;
@@ -70,6 +98,11 @@ public final class ConnectService {
 
   Mqtt3Log mqtt3Log() {
     return mqtt3Log;
+  }
+
+  /** The routing rules in force, or null when the dispatcher has no routing file. */
+  @Nullable RoutingTable routingTable() {
+    return routing == null ? null : routing.table();
   }
 
   /** Takes a place for a new connection waiting for its CONNECT; false when all are taken. */
@@ -108,10 +141,43 @@ public final class ConnectService {
     metrics.decisionNanos(System.nanoTime() - start);
     if (broker == null) {
       metrics.rejected(RejectCause.NO_BROKER);
-      String reason = "no broker available";
-      return refusal(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5,
-          maximumPacketSize == Long.MAX_VALUE || fits(0, reason, maximumPacketSize) ? reason : null);
+      return refusal(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5, "no broker available", maximumPacketSize);
     }
+    if (devices != null) {
+      devices.record(facts.clientId(), new DeviceTable.Sent(broker.id(), broker.group().name(), null, System.currentTimeMillis()));
+    }
+    return redirect(broker, maximumPacketSize);
+  }
+
+  /**
+   * The CONNACK for an MQTT v5 device when routing rules are loaded: the rules pick the group, the
+   * policy a broker inside it. No rule and no default: the table's refusal code (0x87 or 0x88); no
+   * usable broker in the group: 0x88.
+   */
+  MqttConnAckMessage answer(ConnectFacts facts, DeviceFacts device, RoutingTable table, long maximumPacketSize) {
+    long start = System.nanoTime();
+    BrokerSnapshot snapshot = registry.snapshot();
+    Route route = table.route(device, snapshot, start);
+    String group = route.group();
+    if (group == null) {
+      metrics.decisionNanos(System.nanoTime() - start);
+      metrics.rejected(RejectCause.NO_ROUTE);
+      return refusal(table.refuse().code(), route.reason(), maximumPacketSize);
+    }
+    BrokerView broker = policy.choose(snapshot.usable(group, transport, start), facts, start);
+    metrics.decisionNanos(System.nanoTime() - start);
+    if (broker == null) {
+      metrics.rejected(RejectCause.NO_BROKER);
+      return refusal(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5,
+          "no broker available in group " + group, maximumPacketSize);
+    }
+    if (devices != null) {
+      devices.record(facts.clientId(), new DeviceTable.Sent(broker.id(), group, route.ruleName(), System.currentTimeMillis()));
+    }
+    return redirect(broker, maximumPacketSize);
+  }
+
+  private MqttConnAckMessage redirect(BrokerView broker, long maximumPacketSize) {
     metrics.redirected(broker.id());
     String reference = broker.endpoint(transport);
     String reason = "use broker " + broker.id();
@@ -121,6 +187,10 @@ public final class ConnectService {
       props.add(new MqttProperties.StringProperty(MqttProperties.MqttPropertyType.REASON_STRING.value(), reason));
     }
     return connack(redirectCode.code(), props);
+  }
+
+  private static MqttConnAckMessage refusal(MqttConnectReturnCode code, String reason, long maximumPacketSize) {
+    return refusal(code, maximumPacketSize == Long.MAX_VALUE || fits(0, reason, maximumPacketSize) ? reason : null);
   }
 
   /** A refusing v5 CONNACK, with a Reason String unless {@code reason} is null. */

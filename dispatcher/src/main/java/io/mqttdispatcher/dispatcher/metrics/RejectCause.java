@@ -6,8 +6,10 @@ import java.util.Locale;
 public enum RejectCause {
   /** MQTT 3.1 or 3.1.1 CONNECT: these protocols have no redirect. */
   MQTT3,
-  /** No usable broker. */
+  /** No usable broker (in the device's group, when routing rules are loaded). */
   NO_BROKER,
+  /** No routing rule matches the device and the routing file has no default group. */
+  NO_ROUTE,
   /** The first packet could not be decoded. */
   MALFORMED,
   /** The CONNECT was larger than the limit. */

@@ -2,32 +2,57 @@ package io.mqttdispatcher.dispatcher.registry;
 
 import io.mqttdispatcher.protocol.Transport;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Every known broker at one moment, plus, per transport, the brokers that are healthy, not draining
- * and have an endpoint for it. Freshness depends on the time of the CONNECT, so it is checked in
- * {@link #usable}, which allocates nothing while every candidate is fresh.
+ * and have an endpoint for it, both over all brokers and per group. Freshness depends on the time of
+ * the CONNECT, so it is checked in {@link #usable}, which allocates nothing while every candidate is
+ * fresh.
  */
 public final class BrokerSnapshot {
   private final List<BrokerView> brokers;
   private final Map<Transport, List<BrokerView>> candidates = new EnumMap<>(Transport.class);
+  private final Map<String, Map<Transport, List<BrokerView>>> groupCandidates = new HashMap<>();
+  private final Map<String, List<BrokerView>> groups;
+  private final List<String> groupNames;
   private final long staleAfterNanos;
 
   public BrokerSnapshot(List<BrokerView> brokers, long staleAfterNanos) {
     this.brokers = List.copyOf(brokers);
     this.staleAfterNanos = staleAfterNanos;
-    for (Transport t : Transport.values()) {
-      List<BrokerView> list = new ArrayList<>();
-      for (BrokerView b : this.brokers) {
-        if (b.healthy() && !b.draining() && b.endpoint(t) != null) {
-          list.add(b);
-        }
-      }
-      candidates.put(t, List.copyOf(list));
+    Map<String, List<BrokerView>> members = new TreeMap<>();
+    for (BrokerView b : this.brokers) {
+      members.computeIfAbsent(b.group().name(), g -> new ArrayList<>()).add(b);
     }
+    members.replaceAll((g, list) -> List.copyOf(list));
+    this.groups = Collections.unmodifiableMap(members);
+    this.groupNames = List.copyOf(members.keySet());
+    for (Transport t : Transport.values()) {
+      candidates.put(t, candidatesOf(this.brokers, t));
+    }
+    for (Map.Entry<String, List<BrokerView>> g : groups.entrySet()) {
+      Map<Transport, List<BrokerView>> perTransport = new EnumMap<>(Transport.class);
+      for (Transport t : Transport.values()) {
+        perTransport.put(t, candidatesOf(g.getValue(), t));
+      }
+      groupCandidates.put(g.getKey(), perTransport);
+    }
+  }
+
+  private static List<BrokerView> candidatesOf(List<BrokerView> brokers, Transport t) {
+    List<BrokerView> list = new ArrayList<>();
+    for (BrokerView b : brokers) {
+      if (b.healthy() && !b.draining() && b.endpoint(t) != null) {
+        list.add(b);
+      }
+    }
+    return List.copyOf(list);
   }
 
   /** All brokers with an open probe connection, usable or not. */
@@ -35,9 +60,31 @@ public final class BrokerSnapshot {
     return brokers;
   }
 
+  /** Every group some broker advertises, by name (sorted), with its brokers, usable or not. */
+  public Map<String, List<BrokerView>> groups() {
+    return groups;
+  }
+
+  /** The names of {@link #groups()}, sorted. */
+  public List<String> groupNames() {
+    return groupNames;
+  }
+
   /** The brokers a device arriving over {@code transport} at {@code nowNanos} may be sent to. */
   public List<BrokerView> usable(Transport transport, long nowNanos) {
-    List<BrokerView> list = candidates.get(transport);
+    return fresh(candidates.get(transport), nowNanos);
+  }
+
+  /**
+   * The brokers of {@code group} a device arriving over {@code transport} at {@code nowNanos} may be
+   * sent to; empty when no broker advertises that group.
+   */
+  public List<BrokerView> usable(String group, Transport transport, long nowNanos) {
+    Map<Transport, List<BrokerView>> perTransport = groupCandidates.get(group);
+    return perTransport == null ? List.of() : fresh(perTransport.get(transport), nowNanos);
+  }
+
+  private List<BrokerView> fresh(List<BrokerView> list, long nowNanos) {
     int n = list.size();
     for (int i = 0; i < n; i++) {
       if (!list.get(i).freshAt(nowNanos, staleAfterNanos)) {
