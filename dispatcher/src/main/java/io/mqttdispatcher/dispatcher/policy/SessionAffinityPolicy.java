@@ -20,6 +20,10 @@ import org.jspecify.annotations.Nullable;
  * join or loads change, for as long as its session can live; its broker's load does not send it
  * away, since its session is there. When its broker is gone or draining, the device is placed anew.
  * The table is bounded; a device whose record was evicted is placed by the same walk again.
+ *
+ * <p>When every usable broker belongs to one group whose probes say it is a cluster (sessions shared
+ * by all its nodes), a session device goes wherever the load policy says, like any other device:
+ * its session is on every node, so no node is its own.
  */
 public final class SessionAffinityPolicy implements BrokerPolicy {
   /** Records kept at most. */
@@ -40,7 +44,7 @@ public final class SessionAffinityPolicy implements BrokerPolicy {
 
   @Override
   public @Nullable BrokerView choose(List<BrokerView> usable, ConnectFacts facts, long nowNanos) {
-    if (!facts.hasSession()) {
+    if (!facts.hasSession() || sharesSessions(usable)) {
       return delegate.choose(usable, facts, nowNanos);
     }
     String placed = records.brokerOf(facts.clientId(), nowNanos);
@@ -60,6 +64,22 @@ public final class SessionAffinityPolicy implements BrokerPolicy {
   /** The session records this policy keeps. */
   public SessionRecords records() {
     return records;
+  }
+
+  /** Whether the brokers are nodes of one cluster group, so any of them holds every session of the group. */
+  static boolean sharesSessions(List<BrokerView> usable) {
+    int n = usable.size();
+    if (n == 0 || !usable.get(0).group().cluster()) {
+      return false;
+    }
+    String group = usable.get(0).group().name();
+    for (int i = 1; i < n; i++) {
+      BrokerView b = usable.get(i);
+      if (!b.group().cluster() || !b.group().name().equals(group)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static @Nullable BrokerView byId(List<BrokerView> usable, String id) {

@@ -6,6 +6,7 @@ import static io.mqttdispatcher.dispatcher.policy.Brokers.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mqttdispatcher.dispatcher.registry.BrokerView;
+import io.mqttdispatcher.protocol.BrokerGroup;
 import io.mqttdispatcher.protocol.Transport;
 import java.util.HashMap;
 import java.util.List;
@@ -106,6 +107,36 @@ class SessionAffinityPolicyTest {
 
     assertThat(small.records().brokerOf("old0", 61 * S)).isNull();
     assertThat(small.records().brokerOf("new", 61 * S)).isNotNull();
+  }
+
+  @Test
+  void in_a_cluster_group_session_devices_go_where_the_load_policy_says() {
+    BrokerView n1 = inGroup(a, "eu", true);
+    BrokerView n2 = inGroup(b, "eu", true);
+    BrokerView n3 = inGroup(c, "eu", true);
+    for (int i = 0; i < 20; i++) {
+      assertThat(policy.choose(List.of(n1, n2, n3), session("dev" + i), 0)).isEqualTo(n2);
+    }
+    assertThat(policy.records().size()).as("no node holds a session of its own").isZero();
+
+    // independent brokers, a mixed group, or several groups: sessions stay put
+    BrokerView independent = inGroup(c, "eu", false);
+    assertThat(SessionAffinityPolicy.sharesSessions(List.of(n1, n2, independent))).isFalse();
+    assertThat(SessionAffinityPolicy.sharesSessions(List.of(n1, inGroup(b, "us", true)))).isFalse();
+    assertThat(SessionAffinityPolicy.sharesSessions(List.of(a, b))).isFalse();
+    assertThat(SessionAffinityPolicy.sharesSessions(List.of())).isFalse();
+    int notLeastLoaded = 0;
+    for (int i = 0; i < 20; i++) {
+      if (!policy.choose(List.of(n1, n2, independent), session("dev" + i), 0).equals(n2)) {
+        notLeastLoaded++;
+      }
+    }
+    assertThat(notLeastLoaded).as("placed by hash, not by load").isPositive();
+  }
+
+  private static BrokerView inGroup(BrokerView v, String group, boolean cluster) {
+    return new BrokerView(v.id(), v.endpoints(), v.meanCpu(), v.cpu(), v.mem(), v.connections(), v.msgRate(),
+        v.capacity(), v.healthy(), v.draining(), v.reportedAtNanos(), new BrokerGroup(group, cluster));
   }
 
   private static SessionAffinityPolicy hashOnly(int maxRecords) {
