@@ -1,12 +1,14 @@
-package io.mqttdispatcher.probe.report;
+package io.mqttdispatcher.devicekit;
 
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
 /**
  * Capped exponential backoff with jitter: the n-th retry waits a random time between half and all
- * of {@code min(cap, initial * 2^n)}, so probes that lost the same dispatcher do not all return in
- * the same millisecond, and a retry is never much faster than planned.
+ * of {@code min(cap, initial * 2^n)}, so clients that lost the same server do not all return in
+ * the same millisecond, and a retry is never much faster than planned. Devices use it to go back
+ * through the dispatcher, probes to reach a dispatcher again.
  */
 public final class Backoff {
   /** The first retry waits about this long. */
@@ -17,6 +19,11 @@ public final class Backoff {
   private final long initialMillis;
   private final long capMillis;
   private final DoubleSupplier random;
+
+  /** Jitter from {@link ThreadLocalRandom}. */
+  public Backoff(Duration initial, Duration cap) {
+    this(initial, cap, () -> ThreadLocalRandom.current().nextDouble());
+  }
 
   /** @param random values in [0, 1) */
   public Backoff(Duration initial, Duration cap, DoubleSupplier random) {

@@ -1,13 +1,10 @@
-package io.mqttdispatcher.loadgen.connect;
+package io.mqttdispatcher.devicekit;
 
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import io.mqttdispatcher.cli.HostPort;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A device connected to a broker through the dispatcher. {@link #client()} is the client for the
@@ -15,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * dispatcher and {@link #client()} changes.
  */
 public final class DeviceConnection implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(DeviceConnection.class);
-  private static final long FIRST_BACKOFF_MS = 100;
+  // System.Logger: the kit needs no logging library; SLF4J users add slf4j-jdk-platform-logging.
+  private static final System.Logger LOG = System.getLogger(DeviceConnection.class.getName());
 
   private final RedirectingConnector connector;
   private final AtomicInteger reconnects = new AtomicInteger();
@@ -38,7 +35,7 @@ public final class DeviceConnection implements AutoCloseable {
   }
 
   /** The broker the device is on now. */
-  public HostPort broker() {
+  public Endpoint broker() {
     return landing().broker();
   }
 
@@ -76,7 +73,11 @@ public final class DeviceConnection implements AutoCloseable {
       return;
     }
     reconnecting = true;
-    LOG.info("lost broker {}, going back through dispatcher {}", l.broker(), connector.dispatcher());
+    if (connector.reconnectAttempts() == 0) {
+      LOG.log(Level.INFO, () -> "lost broker " + l.broker() + "; reconnecting is off");
+      return;
+    }
+    LOG.log(Level.INFO, () -> "lost broker " + l.broker() + ", going back through the dispatcher " + connector.dispatchers());
     connector.schedule(() -> reconnect(1), 0);
   }
 
@@ -89,7 +90,7 @@ public final class DeviceConnection implements AutoCloseable {
       current = next;
       reconnecting = false;
       reconnects.incrementAndGet();
-      LOG.info("reconnected through dispatcher {} to broker {}", connector.dispatcher(), next.broker());
+      LOG.log(Level.INFO, () -> "reconnected through the dispatcher to broker " + next.broker());
       if (closed) {
         next.client().disconnect();
         return;
@@ -97,15 +98,13 @@ public final class DeviceConnection implements AutoCloseable {
       connector.reconnected(this);
     } catch (ConnectFailedException e) {
       if (attempt >= connector.reconnectAttempts()) {
-        LOG.warn("gave up reconnecting through dispatcher {} after {} attempts: {}",
-            connector.dispatcher(), attempt, e.getMessage());
+        LOG.log(Level.WARNING, () -> "gave up reconnecting through the dispatcher " + connector.dispatchers()
+            + " after " + attempt + " attempts: " + e.getMessage());
         return;
       }
-      long cap = connector.maxBackoff().toMillis();
-      long backoff = Math.min(cap, FIRST_BACKOFF_MS << Math.min(attempt - 1, 20));
-      long jittered = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
-      LOG.debug("reconnect attempt {} failed ({}), next in {} ms", attempt, e.getMessage(), jittered);
-      connector.schedule(() -> reconnect(attempt + 1), jittered);
+      long delay = connector.backoff().delayMillis(attempt - 1);
+      LOG.log(Level.DEBUG, () -> "reconnect attempt " + attempt + " failed (" + e.getMessage() + "), next in " + delay + " ms");
+      connector.schedule(() -> reconnect(attempt + 1), delay);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

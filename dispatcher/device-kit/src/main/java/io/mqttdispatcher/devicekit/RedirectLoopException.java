@@ -1,4 +1,4 @@
-package io.mqttdispatcher.loadgen.connect;
+package io.mqttdispatcher.devicekit;
 
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 

@@ -1,6 +1,11 @@
-package io.mqttdispatcher.loadgen.connect;
+package io.mqttdispatcher.devicekit;
 
 import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientSslConfig;
+import com.hivemq.client.mqtt.MqttClientTransportConfig;
+import com.hivemq.client.mqtt.MqttClientTransportConfigBuilder;
+import com.hivemq.client.mqtt.MqttWebSocketConfig;
+import com.hivemq.client.mqtt.MqttWebSocketConfigBuilder;
 import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
@@ -8,12 +13,10 @@ import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5Connect;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
-import io.mqttdispatcher.cli.HostPort;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,12 +30,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * Connects an MQTT v5 device the way the dispatcher expects: CONNECT to the dispatcher, and when it
  * answers CONNACK 0x9C (Use another server) or 0x9D (Server moved) with a Server Reference, CONNECT
- * to that {@code host:port} with the same client settings. When the broker is lost later, the
- * device goes back through the dispatcher (never straight to the old broker, which may be gone or
- * draining).
+ * to the endpoint it names with the same client settings (identifier, credentials, TLS, WebSocket).
+ * Several references are tried in order. When the broker is lost later, the device goes back
+ * through the dispatcher (never straight to the old broker, which may be gone or draining).
  *
  * <pre>{@code
- * try (RedirectingConnector connector = RedirectingConnector.builder(HostPort.parse("dispatcher:1883"))
+ * try (RedirectingConnector connector = RedirectingConnector.builder("dispatcher.example:1883")
  *         .client(b -> b.identifier("sensor-42"))
  *         .build();
  *     DeviceConnection device = connector.connect()) {
@@ -41,7 +44,7 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Redirects are followed for at most {@link #DEFAULT_MAX_HOPS} hops; a reference back to an
- * endpoint already visited is a {@link RedirectLoopException}.
+ * endpoint that already redirected the device is a {@link RedirectLoopException}.
  */
 public final class RedirectingConnector implements AutoCloseable {
   public static final int DEFAULT_MAX_HOPS = 3;
@@ -49,43 +52,55 @@ public final class RedirectingConnector implements AutoCloseable {
   public static final int DEFAULT_RECONNECT_ATTEMPTS = 10;
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
 
-  private final HostPort dispatcher;
+  private final List<Endpoint> dispatchers;
   private final UnaryOperator<Mqtt5ClientBuilder> settings;
+  private final MqttClientTransportConfig transport;
   private final Mqtt5Connect connect;
   private final int maxHops;
   private final Duration connectTimeout;
   private final int reconnectAttempts;
-  private final Duration maxBackoff;
+  private final Backoff backoff;
   private final Consumer<DeviceConnection> onReconnected;
   private @Nullable ScheduledExecutorService reconnector;
   private boolean closed;
 
   private RedirectingConnector(Builder b) {
-    this.dispatcher = b.dispatcher;
+    this.dispatchers = b.dispatchers;
+    this.connectTimeout = b.connectTimeout;
     this.settings = b.settings;
+    this.transport = settings.apply(baseBuilder()).build().getConfig().getTransportConfig();
     this.connect = b.connect;
     this.maxHops = b.maxHops;
-    this.connectTimeout = b.connectTimeout;
     this.reconnectAttempts = b.reconnectAttempts;
-    this.maxBackoff = b.maxBackoff;
+    this.backoff = new Backoff(Backoff.DEFAULT_INITIAL, b.maxBackoff);
     this.onReconnected = b.onReconnected;
   }
 
-  /** A connector for devices that reach the broker fleet through {@code dispatcher}. */
-  public static Builder builder(HostPort dispatcher) {
-    return new Builder(dispatcher);
+  /**
+   * A connector for devices that reach the broker fleet through {@code dispatcher}: an endpoint as
+   * in a Server Reference ({@code host:port}, {@code [ipv6]:port}, {@code ws://host:port/path}), or
+   * several separated by spaces, tried in order.
+   */
+  public static Builder builder(String dispatcher) {
+    return new Builder(ServerReference.parse(dispatcher));
   }
 
-  public HostPort dispatcher() {
-    return dispatcher;
+  /** A connector for devices that reach the broker fleet through {@code dispatcher}. */
+  public static Builder builder(Endpoint dispatcher) {
+    return new Builder(List.of(dispatcher));
+  }
+
+  /** The dispatcher endpoints, in the order they are tried. */
+  public List<Endpoint> dispatchers() {
+    return dispatchers;
   }
 
   /**
    * Connects through the dispatcher and follows its redirect. Blocks for at most the connect timeout
-   * per hop.
+   * per endpoint tried.
    *
    * @throws ConnectFailedException refused (e.g. 0x88: no usable broker), unreachable, timed out, or
-   *     a redirect loop
+   *     a redirect loop ({@link RedirectLoopException})
    */
   public DeviceConnection connect() throws ConnectFailedException, InterruptedException {
     DeviceConnection device = new DeviceConnection(this);
@@ -96,68 +111,110 @@ public final class RedirectingConnector implements AutoCloseable {
   /** One pass from the dispatcher to a broker; {@code onLost} hears when that broker drops the device. */
   Landing land(Consumer<Mqtt5AsyncClient> onLost) throws ConnectFailedException, InterruptedException {
     long start = System.nanoTime();
-    List<HostPort> path = new ArrayList<>(List.of(dispatcher));
-    HostPort target = dispatcher;
+    List<Endpoint> redirectedBy = new ArrayList<>();
+    List<Endpoint> candidates = dispatchers;
     for (int hops = 0; ; hops++) {
-      AtomicBoolean established = new AtomicBoolean();
-      Mqtt5AsyncClient client = newClient(target, established, onLost);
-      Mqtt5ConnAck refusal;
-      try {
-        client.connect(connect).get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        established.set(true);
-        return new Landing(client, target, hops, System.nanoTime() - start);
-      } catch (TimeoutException e) {
-        client.disconnect();
-        throw new ConnectFailedException("no CONNACK from " + target + " within " + connectTimeout.toMillis() + " ms", null, e);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof Mqtt5ConnAckException refused)) {
-          throw new ConnectFailedException("cannot connect to " + target + ": " + e.getCause().getMessage(), null, e.getCause());
+      List<ConnectFailedException> failures = new ArrayList<>();
+      for (Endpoint target : candidates) {
+        if (visited(redirectedBy, target)) {
+          continue;
         }
-        refusal = refused.getMqttMessage();
+        AtomicBoolean established = new AtomicBoolean();
+        Mqtt5AsyncClient client = newClient(target, established, onLost);
+        Mqtt5ConnAck refusal;
+        try {
+          client.connect(connect).get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+          established.set(true);
+          return new Landing(client, target, hops, System.nanoTime() - start);
+        } catch (TimeoutException e) {
+          client.disconnect();
+          failures.add(new ConnectFailedException(
+              "no CONNACK from " + target + " within " + connectTimeout.toMillis() + " ms", null, e));
+          continue;
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof Mqtt5ConnAckException refused)) {
+            failures.add(new ConnectFailedException("cannot connect to " + target + ": " + e.getCause().getMessage(), null, e.getCause()));
+            continue;
+          }
+          refusal = refused.getMqttMessage();
+        }
+        if (!isRedirect(refusal.getReasonCode())) {
+          failures.add(refused(target, refusal));
+          continue;
+        }
+        redirectedBy.add(target);
+        candidates = redirectTargets(target, refusal, redirectedBy, hops);
+        failures.clear();
+        break;
       }
-      target = redirectTarget(target, refusal, path);
+      if (!failures.isEmpty()) {
+        throw failures.size() == 1 ? failures.get(0) : allFailed(failures);
+      }
+      if (candidates.stream().allMatch(c -> visited(redirectedBy, c))) {
+        throw new IllegalStateException("no endpoint left to try");
+      }
     }
   }
 
-  private HostPort redirectTarget(HostPort from, Mqtt5ConnAck refusal, List<HostPort> path) throws ConnectFailedException {
+  private List<Endpoint> redirectTargets(Endpoint from, Mqtt5ConnAck refusal, List<Endpoint> redirectedBy, int hops)
+      throws ConnectFailedException {
     Mqtt5ConnAckReasonCode code = refusal.getReasonCode();
     String reason = refusal.getReasonString().map(r -> " (" + r + ")").orElse("");
-    if (code != Mqtt5ConnAckReasonCode.USE_ANOTHER_SERVER && code != Mqtt5ConnAckReasonCode.SERVER_MOVED) {
-      throw new ConnectFailedException(
-          from + " refused the connection: CONNACK " + hex(code) + " " + code + reason, code, null);
-    }
-    Optional<String> reference = refusal.getServerReference().map(Object::toString);
-    if (reference.isEmpty()) {
+    String reference = refusal.getServerReference().map(Object::toString).orElse("");
+    if (reference.isBlank()) {
       throw new ConnectFailedException(from + " answered " + hex(code) + " " + code + " without a Server Reference" + reason, code, null);
     }
-    HostPort next;
+    List<Endpoint> next;
     try {
-      next = ServerReference.parse(reference.get());
+      next = ServerReference.parse(reference);
     } catch (IllegalArgumentException e) {
-      throw new ConnectFailedException(from + " sent an unusable Server Reference '" + reference.get() + "': " + e.getMessage(), code, e);
+      throw new ConnectFailedException(from + " sent an unusable Server Reference '" + reference + "': " + e.getMessage(), code, e);
     }
-    if (path.contains(next)) {
-      throw new RedirectLoopException("redirect loop: " + describe(path) + " -> " + next
+    if (next.stream().allMatch(e -> visited(redirectedBy, e))) {
+      throw new RedirectLoopException("redirect loop: " + describe(redirectedBy) + " -> " + next.get(0)
           + " again; an advertised broker endpoint points back at a dispatcher", code);
     }
-    if (path.size() > maxHops) {
-      throw new RedirectLoopException("more than " + maxHops + " redirects: " + describe(path) + " -> " + next, code);
+    if (hops + 1 > maxHops) {
+      throw new RedirectLoopException("more than " + maxHops + " redirects: " + describe(redirectedBy) + " -> " + reference, code);
     }
-    path.add(next);
     return next;
   }
 
-  private Mqtt5AsyncClient newClient(HostPort target, AtomicBoolean established, Consumer<Mqtt5AsyncClient> onLost) {
-    Mqtt5AsyncClient[] self = new Mqtt5AsyncClient[1];
-    Mqtt5ClientBuilder builder = MqttClient.builder()
+  private static boolean isRedirect(Mqtt5ConnAckReasonCode code) {
+    return code == Mqtt5ConnAckReasonCode.USE_ANOTHER_SERVER || code == Mqtt5ConnAckReasonCode.SERVER_MOVED;
+  }
+
+  private static boolean visited(List<Endpoint> path, Endpoint e) {
+    return path.stream().anyMatch(e::sameSocket);
+  }
+
+  private static ConnectFailedException refused(Endpoint target, Mqtt5ConnAck refusal) {
+    Mqtt5ConnAckReasonCode code = refusal.getReasonCode();
+    String reason = refusal.getReasonString().map(r -> " (" + r + ")").orElse("");
+    return new ConnectFailedException(target + " refused the connection: CONNACK " + hex(code) + " " + code + reason, code, null);
+  }
+
+  private static ConnectFailedException allFailed(List<ConnectFailedException> failures) {
+    ConnectFailedException last = failures.get(failures.size() - 1);
+    String each = String.join("; ", failures.stream().map(Throwable::getMessage).toList());
+    ConnectFailedException all = new ConnectFailedException("no endpoint answered: " + each, last.reasonCode().orElse(null), last);
+    failures.subList(0, failures.size() - 1).forEach(all::addSuppressed);
+    return all;
+  }
+
+  private Mqtt5ClientBuilder baseBuilder() {
+    return MqttClient.builder()
         .useMqttVersion5()
         .transportConfig()
         .socketConnectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .mqttConnectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .applyTransportConfig();
-    builder = settings.apply(builder)
-        .serverHost(target.host())
-        .serverPort(target.port())
+  }
+
+  private Mqtt5AsyncClient newClient(Endpoint target, AtomicBoolean established, Consumer<Mqtt5AsyncClient> onLost) {
+    Mqtt5AsyncClient[] self = new Mqtt5AsyncClient[1];
+    Mqtt5ClientBuilder builder = settings.apply(baseBuilder())
+        .transportConfig(transportTo(transport, target))
         .addDisconnectedListener(context -> {
           // Only a broker that had accepted the device can be "lost"; a refusing CONNACK is handled in land().
           if (established.get() && context.getSource() != MqttDisconnectSource.USER) {
@@ -168,13 +225,33 @@ public final class RedirectingConnector implements AutoCloseable {
     return self[0];
   }
 
+  /**
+   * The device's transport settings aimed at {@code target}: a {@code host:port} keeps TLS and
+   * WebSocket as configured; a WebSocket URI sets WebSocket with its path, and TLS for {@code wss}
+   * (the device's TLS settings, or the defaults when it has none).
+   */
+  static MqttClientTransportConfig transportTo(MqttClientTransportConfig device, Endpoint target) {
+    MqttClientTransportConfigBuilder t = device.extend().serverHost(target.host()).serverPort(target.port());
+    if (target.kind() == Endpoint.Kind.HOST_PORT) {
+      return t.build();
+    }
+    MqttWebSocketConfigBuilder ws = device.getWebSocketConfig().map(MqttWebSocketConfig::extend).orElseGet(MqttWebSocketConfig::builder);
+    int query = target.path().indexOf('?');
+    ws.serverPath(query < 0 ? target.path() : target.path().substring(0, query))
+        .queryString(query < 0 ? "" : target.path().substring(query + 1));
+    MqttClientSslConfig tls = target.kind() == Endpoint.Kind.WSS
+        ? device.getSslConfig().orElseGet(() -> MqttClientSslConfig.builder().build())
+        : null;
+    return t.webSocketConfig(ws.build()).sslConfig(tls).build();
+  }
+
   synchronized void schedule(Runnable task, long delayMillis) {
     if (closed) {
       return;
     }
     if (reconnector == null) {
       reconnector = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "reconnect-" + dispatcher);
+        Thread t = new Thread(r, "reconnect-" + dispatchers.get(0));
         t.setDaemon(true);
         return t;
       });
@@ -186,8 +263,8 @@ public final class RedirectingConnector implements AutoCloseable {
     return reconnectAttempts;
   }
 
-  Duration maxBackoff() {
-    return maxBackoff;
+  Backoff backoff() {
+    return backoff;
   }
 
   void reconnected(DeviceConnection device) {
@@ -203,8 +280,8 @@ public final class RedirectingConnector implements AutoCloseable {
     }
   }
 
-  private static String describe(List<HostPort> path) {
-    return String.join(" -> ", path.stream().map(HostPort::toString).toList());
+  private static String describe(List<Endpoint> path) {
+    return String.join(" -> ", path.stream().map(Endpoint::toString).toList());
   }
 
   static String hex(Mqtt5ConnAckReasonCode code) {
@@ -212,11 +289,11 @@ public final class RedirectingConnector implements AutoCloseable {
   }
 
   /** Where one pass through the dispatcher ended. */
-  record Landing(Mqtt5AsyncClient client, HostPort broker, int hops, long connectNanos) {}
+  record Landing(Mqtt5AsyncClient client, Endpoint broker, int hops, long connectNanos) {}
 
   /** Settings of a {@link RedirectingConnector}; every one has a default. */
   public static final class Builder {
-    private final HostPort dispatcher;
+    private final List<Endpoint> dispatchers;
     private UnaryOperator<Mqtt5ClientBuilder> settings = UnaryOperator.identity();
     private Mqtt5Connect connect = Mqtt5Connect.builder().build();
     private int maxHops = DEFAULT_MAX_HOPS;
@@ -225,13 +302,17 @@ public final class RedirectingConnector implements AutoCloseable {
     private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
     private Consumer<DeviceConnection> onReconnected = d -> {};
 
-    private Builder(HostPort dispatcher) {
-      this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
+    private Builder(List<Endpoint> dispatchers) {
+      if (dispatchers.isEmpty()) {
+        throw new IllegalArgumentException("no dispatcher endpoint");
+      }
+      this.dispatchers = List.copyOf(dispatchers);
     }
 
     /**
-     * Client settings applied for every hop (identifier, credentials, TLS, ...). The server host
-     * and port are set by the connector afterwards.
+     * Client settings applied at every hop: identifier, credentials, TLS ({@code sslConfig}),
+     * WebSocket ({@code webSocketConfig}), timeouts. The server host and port are the connector's;
+     * a WebSocket reference sets the WebSocket path.
      */
     public Builder client(UnaryOperator<Mqtt5ClientBuilder> settings) {
       this.settings = Objects.requireNonNull(settings, "settings");
@@ -244,6 +325,7 @@ public final class RedirectingConnector implements AutoCloseable {
       return this;
     }
 
+    /** Redirects followed at most on one pass (1 is enough for one dispatcher tier). */
     public Builder maxHops(int maxHops) {
       if (maxHops < 1 || maxHops > 10) {
         throw new IllegalArgumentException("maxHops must be within 1..10, got " + maxHops);
@@ -252,7 +334,7 @@ public final class RedirectingConnector implements AutoCloseable {
       return this;
     }
 
-    /** Per hop: TCP connect plus CONNECT/CONNACK. */
+    /** Per endpoint tried: TCP connect plus CONNECT/CONNACK. */
     public Builder connectTimeout(Duration timeout) {
       if (timeout.isNegative() || timeout.isZero()) {
         throw new IllegalArgumentException("connect timeout must be positive, got " + timeout);
@@ -261,13 +343,19 @@ public final class RedirectingConnector implements AutoCloseable {
       return this;
     }
 
-    /** How many passes through the dispatcher after a broker is lost; 0 disables reconnecting. */
+    /**
+     * How many passes through the dispatcher after a broker is lost (0 disables reconnecting), and
+     * the longest wait between two; waits grow from {@link Backoff#DEFAULT_INITIAL}, with jitter.
+     */
     public Builder reconnectAttempts(int attempts, Duration maxBackoff) {
       if (attempts < 0 || attempts > 1000) {
         throw new IllegalArgumentException("reconnect attempts must be within 0..1000, got " + attempts);
       }
+      if (maxBackoff.compareTo(Backoff.DEFAULT_INITIAL) < 0) {
+        throw new IllegalArgumentException("max backoff must be at least " + Backoff.DEFAULT_INITIAL.toMillis() + " ms, got " + maxBackoff);
+      }
       this.reconnectAttempts = attempts;
-      this.maxBackoff = Objects.requireNonNull(maxBackoff, "maxBackoff");
+      this.maxBackoff = maxBackoff;
       return this;
     }
 

@@ -1,34 +1,31 @@
-package io.mqttdispatcher.loadgen.connect;
+package io.mqttdispatcher.devicekit;
 
-import io.mqttdispatcher.cli.HostPort;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Reads the Server Reference property of a redirecting CONNACK. MQTT 5 leaves its format open;
- * the dispatcher writes {@code host:port}. Several references separated by spaces are allowed by
- * convention: the first one is used. A reference without a port means the standard MQTT port.
+ * Reads the Server Reference property of a redirecting CONNACK (0x9C Use another server, 0x9D
+ * Server moved). MQTT 5 leaves its format open and allows several references separated by spaces,
+ * to be tried in order; the dispatcher writes one {@code host:port}, or the broker's WebSocket URI
+ * for a WebSocket device. Each reference is one {@link Endpoint}.
  */
 public final class ServerReference {
-  /** The port a reference without one refers to. */
-  public static final int DEFAULT_MQTT_PORT = 1883;
-
   private ServerReference() {}
 
   /**
-   * The endpoint {@code reference} names.
+   * The endpoints {@code reference} names, in the order to try them.
    *
-   * @throws IllegalArgumentException when it is empty or not {@code host[:port]}
+   * @throws IllegalArgumentException when it is empty or one of its references is not an endpoint
    */
-  public static HostPort parse(String reference) {
-    String first = reference.trim().split("\\s+", 2)[0];
-    if (first.isEmpty()) {
+  public static List<Endpoint> parse(String reference) {
+    String trimmed = reference.trim();
+    if (trimmed.isEmpty()) {
       throw new IllegalArgumentException("empty Server Reference");
     }
-    boolean bracketedWithoutPort = first.startsWith("[") && first.endsWith("]");
-    boolean hostOnly = !first.contains(":") || bracketedWithoutPort;
-    if (hostOnly) {
-      String host = bracketedWithoutPort ? first.substring(1, first.length() - 1) : first;
-      return new HostPort(host, DEFAULT_MQTT_PORT);
+    List<Endpoint> endpoints = new ArrayList<>();
+    for (String one : trimmed.split("\\s+")) {
+      endpoints.add(Endpoint.parse(one));
     }
-    return HostPort.parse(first);
+    return List.copyOf(endpoints);
   }
 }

@@ -1,9 +1,9 @@
 /**
- * How a device connects through the dispatcher: {@link io.mqttdispatcher.loadgen.connect.RedirectingConnector}
- * follows the CONNACK redirect to the broker it names and goes back through the dispatcher when
- * that broker is lost.
+ * The device kit: {@link io.mqttdispatcher.devicekit.RedirectingConnector} connects an MQTT v5
+ * device through the dispatcher, follows the CONNACK redirect to the broker it names, and goes back
+ * through the dispatcher, with {@link io.mqttdispatcher.devicekit.Backoff}, when that broker is lost.
  */
 @NullMarked
-package io.mqttdispatcher.loadgen.connect;
+package io.mqttdispatcher.devicekit;
 
 import org.jspecify.annotations.NullMarked;

@@ -1,4 +1,4 @@
-package io.mqttdispatcher.probe.report;
+package io.mqttdispatcher.devicekit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

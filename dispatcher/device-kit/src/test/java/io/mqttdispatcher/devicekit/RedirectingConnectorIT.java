@@ -1,13 +1,12 @@
-package io.mqttdispatcher.loadgen.connect;
+package io.mqttdispatcher.devicekit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
-import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.Dispatcher;
-import io.mqttdispatcher.loadgen.testing.LocalStack;
+import io.mqttdispatcher.devicekit.testing.BrokerStack;
 import io.mqttdispatcher.testing.TestDispatchers;
 import io.mqttdispatcher.testing.TestProbe;
 import java.time.Duration;
@@ -19,7 +18,7 @@ class RedirectingConnectorIT {
 
   @Test
   void follows_the_redirect_to_the_least_loaded_broker() throws Exception {
-    try (LocalStack stack = LocalStack.start(2)) {
+    try (BrokerStack stack = BrokerStack.start(2)) {
       stack.pinCpu(0, 0.9);
       stack.pinCpu(1, 0.1);
       try (RedirectingConnector connector = RedirectingConnector.builder(stack.dispatcherAddress())
@@ -44,7 +43,7 @@ class RedirectingConnectorIT {
       probeB.report(0.1, "127.0.0.1:" + a.devicePort());
       await().atMost(Duration.ofSeconds(3)).until(() -> usable(a) && usable(b));
 
-      try (RedirectingConnector connector = RedirectingConnector.builder(new HostPort("127.0.0.1", a.devicePort())).build()) {
+      try (RedirectingConnector connector = RedirectingConnector.builder("127.0.0.1:" + a.devicePort()).build()) {
         assertThatThrownBy(connector::connect)
             .isInstanceOf(RedirectLoopException.class)
             .hasMessageContaining("redirect loop")
@@ -56,7 +55,7 @@ class RedirectingConnectorIT {
   @Test
   void reports_no_usable_broker_as_server_unavailable() throws Exception {
     try (Dispatcher empty = Dispatcher.start(TestDispatchers.options());
-        RedirectingConnector connector = RedirectingConnector.builder(new HostPort("127.0.0.1", empty.devicePort())).build()) {
+        RedirectingConnector connector = RedirectingConnector.builder("127.0.0.1:" + empty.devicePort()).build()) {
       assertThatThrownBy(connector::connect)
           .isInstanceOfSatisfying(ConnectFailedException.class,
               e -> assertThat(e.reasonCode()).contains(Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE))
@@ -66,7 +65,7 @@ class RedirectingConnectorIT {
 
   @Test
   void goes_back_through_the_dispatcher_after_its_broker_is_killed() throws Exception {
-    try (LocalStack stack = LocalStack.start(2)) {
+    try (BrokerStack stack = BrokerStack.start(2)) {
       stack.pinCpu(0, 0.1);
       stack.pinCpu(1, 0.9);
       AtomicInteger reconnected = new AtomicInteger();

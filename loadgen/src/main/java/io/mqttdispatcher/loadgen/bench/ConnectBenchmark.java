@@ -1,7 +1,8 @@
 package io.mqttdispatcher.loadgen.bench;
 
 import io.mqttdispatcher.cli.HostPort;
-import io.mqttdispatcher.loadgen.connect.ServerReference;
+import io.mqttdispatcher.devicekit.Endpoint;
+import io.mqttdispatcher.devicekit.ServerReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -88,7 +89,7 @@ public final class ConnectBenchmark {
           MqttWire.ConnAck ack = exchange(target, source, "bench-" + id + "-" + n);
           count(codes, ack.reasonCode());
           if (options.follow() && ack.serverReference() != null) {
-            HostPort broker = ServerReference.parse(ack.serverReference());
+            Endpoint broker = ServerReference.parse(ack.serverReference()).get(0);
             InetSocketAddress to = new InetSocketAddress(InetAddress.getByName(broker.host()), broker.port());
             MqttWire.ConnAck brokerAck = exchange(to, source, "bench-" + id + "-" + n);
             count(followCodes, brokerAck.reasonCode());

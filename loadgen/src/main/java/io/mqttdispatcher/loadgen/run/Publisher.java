@@ -2,9 +2,10 @@ package io.mqttdispatcher.loadgen.run;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import io.mqttdispatcher.cli.HostPort;
-import io.mqttdispatcher.loadgen.connect.ConnectFailedException;
-import io.mqttdispatcher.loadgen.connect.DeviceConnection;
-import io.mqttdispatcher.loadgen.connect.RedirectingConnector;
+import io.mqttdispatcher.devicekit.ConnectFailedException;
+import io.mqttdispatcher.devicekit.DeviceConnection;
+import io.mqttdispatcher.devicekit.Endpoint;
+import io.mqttdispatcher.devicekit.RedirectingConnector;
 import io.mqttdispatcher.loadgen.scenario.PlannedPublisher;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,7 +61,7 @@ final class Publisher {
 
   /** Connects through {@code entry} (the dispatcher, or a broker directly) and starts sending on {@code ticker}. */
   void start(HostPort entry, String clientId, ScheduledExecutorService ticker) throws InterruptedException {
-    connector = RedirectingConnector.builder(entry).client(b -> b.identifier(clientId)).build();
+    connector = RedirectingConnector.builder(Endpoint.of(entry.host(), entry.port())).client(b -> b.identifier(clientId)).build();
     try {
       DeviceConnection d = connector.connect();
       device = d;
@@ -139,7 +140,7 @@ final class Publisher {
   /** The broker this publisher is on now, or null. */
   @Nullable HostPort broker() {
     DeviceConnection d = device;
-    return d == null || done ? null : d.broker();
+    return d == null || done ? null : new HostPort(d.broker().host(), d.broker().port());
   }
 
   long sent() {

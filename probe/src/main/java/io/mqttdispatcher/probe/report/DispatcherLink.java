@@ -1,5 +1,6 @@
 package io.mqttdispatcher.probe.report;
 
+import io.mqttdispatcher.devicekit.Backoff;
 import io.mqttdispatcher.protocol.ProbeCodec;
 import io.mqttdispatcher.protocol.ProbeMessage;
 import io.mqttdispatcher.protocol.ProtocolException;

@@ -1,6 +1,7 @@
 package io.mqttdispatcher.probe.report;
 
 import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.devicekit.Backoff;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -17,7 +18,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +42,7 @@ public final class DispatcherLinks {
   private final byte[] secret;
   private final NetClient client;
   private final Backoff backoff =
-      new Backoff(Backoff.DEFAULT_INITIAL, Backoff.DEFAULT_CAP, () -> ThreadLocalRandom.current().nextDouble());
+      new Backoff(Backoff.DEFAULT_INITIAL, Backoff.DEFAULT_CAP);
   /** Links by dispatcher option, then by resolved address. */
   private final Map<HostPort, Map<String, DispatcherLink>> links = new LinkedHashMap<>();
   private @Nullable String latest;
