@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.devicekit.testing.BrokerStack;
 import io.mqttdispatcher.testing.TestDispatchers;
 import io.mqttdispatcher.testing.TestProbe;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -17,17 +23,43 @@ import org.junit.jupiter.api.Test;
 class RedirectingConnectorIT {
 
   @Test
-  void follows_the_redirect_to_the_least_loaded_broker() throws Exception {
+  void follows_the_redirect_and_publishes_a_message_a_subscriber_on_that_broker_receives() throws Exception {
     try (BrokerStack stack = BrokerStack.start(2)) {
       stack.pinCpu(0, 0.9);
       stack.pinCpu(1, 0.1);
+      List<String> received = new CopyOnWriteArrayList<>();
+      Mqtt5AsyncClient subscriber = MqttClient.builder().useMqttVersion5().identifier("subscriber-follow")
+          .serverHost(stack.brokerAddress(1).host()).serverPort(stack.brokerAddress(1).port()).buildAsync();
+      subscriber.connect().get(5, TimeUnit.SECONDS);
+      subscriber.subscribeWith().topicFilter("kit/java").qos(MqttQos.AT_LEAST_ONCE)
+          .callback(p -> received.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
+          .send().get(5, TimeUnit.SECONDS);
       try (RedirectingConnector connector = RedirectingConnector.builder(stack.dispatcherAddress())
               .client(b -> b.identifier("device-follow")).build();
           DeviceConnection device = connector.connect()) {
         assertThat(device.broker()).isEqualTo(stack.brokerAddress(1));
         assertThat(device.hops()).isEqualTo(1);
         assertThat(device.isConnected()).isTrue();
-        device.client().publishWith().topic("t").payload(new byte[] {1}).send().get(5, TimeUnit.SECONDS);
+
+        device.client().publishWith().topic("kit/java").qos(MqttQos.AT_LEAST_ONCE)
+            .payload("hello from java".getBytes(StandardCharsets.UTF_8)).send().get(5, TimeUnit.SECONDS);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("hello from java"));
+      } finally {
+        subscriber.disconnect().get(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void tries_the_dispatcher_references_in_order_and_skips_one_that_does_not_answer() throws Exception {
+    try (BrokerStack stack = BrokerStack.start(1);
+        java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      String unreachable = "127.0.0.1:" + closed.getLocalPort();
+      closed.close();
+      try (RedirectingConnector connector = RedirectingConnector.builder(unreachable + " " + stack.dispatcherAddress()).build();
+          DeviceConnection device = connector.connect()) {
+        assertThat(device.broker()).isEqualTo(stack.brokerAddress(0));
       }
     }
   }
