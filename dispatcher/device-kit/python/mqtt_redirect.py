@@ -1,0 +1,337 @@
+"""Follow an MQTT v5 dispatcher's redirect with paho-mqtt (1.6 or 2.x); no other dependency.
+
+The dispatcher answers CONNECT with CONNACK 0x9C (Use another server) or 0x9D (Server moved) and a
+Server Reference. RedirectingClient connects there with the same settings, follows at most
+``max_hops`` redirects, refuses a loop, and goes back through the dispatcher (capped, jittered
+backoff) when the broker drops the device later::
+
+    from mqtt_redirect import RedirectingClient
+
+    device = RedirectingClient("dispatcher.example:1883", client_id="sensor-42",
+                               configure=lambda c: c.username_pw_set("sensor-42", secret),
+                               on_connected=lambda d: d.client.subscribe("cmd/42", qos=1))
+    device.connect()                    # raises ConnectFailed / RedirectLoop
+    device.client.publish("sensors/42", b"21.5", qos=1).wait_for_publish(5)
+    device.close()
+
+A reference is ``host:port``, ``host`` (port 1883), ``[ipv6]:port``, ``ws://host:port/path`` or
+``wss://...``, or several separated by spaces, tried in order.
+"""
+
+import random
+import threading
+import time
+from urllib.parse import urlsplit
+
+import paho.mqtt.client as mqtt
+
+DEFAULT_MQTT_PORT = 1883
+DEFAULT_MAX_HOPS = 3
+DEFAULT_CONNECT_TIMEOUT = 5.0
+DEFAULT_RECONNECT_ATTEMPTS = 10
+DEFAULT_FIRST_BACKOFF = 0.2
+DEFAULT_MAX_BACKOFF = 5.0
+
+USE_ANOTHER_SERVER = 0x9C
+SERVER_MOVED = 0x9D
+
+PAHO_2 = hasattr(mqtt, "CallbackAPIVersion")
+
+
+class ConnectFailed(Exception):
+    """No broker reached: refused (``reason_code`` set when a server answered), unreachable, timed out."""
+
+    def __init__(self, message, reason_code=None):
+        super().__init__(message)
+        self.reason_code = reason_code
+
+
+class RedirectLoop(ConnectFailed):
+    """A reference named an endpoint that had already redirected the device, or too many hops."""
+
+
+class Endpoint:
+    """Where to connect: host, port, and for a ws:// or wss:// URI the WebSocket path and TLS."""
+
+    __slots__ = ("host", "port", "websocket", "tls", "path")
+
+    def __init__(self, host, port, websocket=False, tls=False, path=""):
+        if not host:
+            raise ValueError("empty host")
+        if not 1 <= port <= 65535:
+            raise ValueError("port %d is outside 1..65535" % port)
+        self.host, self.port, self.websocket, self.tls, self.path = host, port, websocket, tls, path
+
+    def same_socket(self, other):
+        return self.port == other.port and self.host.lower() == other.host.lower()
+
+    def host_port(self):
+        return ("[%s]:%d" if ":" in self.host else "%s:%d") % (self.host, self.port)
+
+    def __eq__(self, other):
+        return isinstance(other, Endpoint) and (self.host, self.port, self.websocket, self.tls, self.path) == (
+            other.host, other.port, other.websocket, other.tls, other.path)
+
+    def __hash__(self):
+        return hash((self.host, self.port, self.path))
+
+    def __repr__(self):
+        if not self.websocket:
+            return self.host_port()
+        return "%s://%s%s" % ("wss" if self.tls else "ws", self.host_port(), self.path)
+
+
+def _port(value, digits):
+    if not digits.isdigit():
+        raise ValueError("'%s': port must be a number" % value)
+    port = int(digits)
+    if not 1 <= port <= 65535:
+        raise ValueError("'%s': port must be within 1..65535" % value)
+    return port
+
+
+def parse_endpoint(value):
+    """One endpoint; raises ValueError naming the accepted forms."""
+    v = value.strip()
+    if not v:
+        raise ValueError("empty endpoint")
+    lower = v.lower()
+    if lower.startswith(("ws://", "wss://")):
+        uri = urlsplit(v)
+        if not uri.hostname:
+            raise ValueError("'%s' names no host" % value)
+        try:
+            explicit = uri.port
+        except ValueError:
+            raise ValueError("'%s': port must be a number within 1..65535" % value) from None
+        tls = lower.startswith("wss://")
+        path = (uri.path or "/") + ("?" + uri.query if uri.query else "")
+        return Endpoint(uri.hostname, explicit or (443 if tls else 80), True, tls, path)
+    if "://" in lower:
+        raise ValueError("'%s': only ws:// and wss:// URIs are understood; write other endpoints as host:port" % value)
+    if v.startswith("["):
+        close = v.find("]")
+        if close < 0:
+            raise ValueError("'%s': missing ']' after the IPv6 address" % value)
+        rest = v[close + 1:]
+        if not rest:
+            return Endpoint(v[1:close], DEFAULT_MQTT_PORT)
+        if not rest.startswith(":"):
+            raise ValueError("'%s' is not [IPV6]:PORT (e.g. [::1]:1883)" % value)
+        return Endpoint(v[1:close], _port(value, rest[1:]))
+    if v.count(":") > 1:
+        raise ValueError("'%s': write an IPv6 address in brackets, e.g. [::1]:1883" % value)
+    if ":" not in v:
+        return Endpoint(v, DEFAULT_MQTT_PORT)
+    host, digits = v.split(":")
+    if not host:
+        raise ValueError("'%s' is not HOST:PORT (e.g. 127.0.0.1:1883)" % value)
+    return Endpoint(host, _port(value, digits))
+
+
+def parse_server_reference(reference):
+    """The endpoints a Server Reference names, in the order to try them."""
+    parts = (reference or "").split()
+    if not parts:
+        raise ValueError("empty Server Reference")
+    return [parse_endpoint(p) for p in parts]
+
+
+def backoff_delay(attempt, first=DEFAULT_FIRST_BACKOFF, cap=DEFAULT_MAX_BACKOFF, rand=random.random):
+    """Wait before retry number ``attempt`` (0 first): between half and all of min(cap, first * 2^attempt)."""
+    ceiling = min(cap, first * (2 ** min(max(attempt, 0), 30)))
+    return ceiling / 2 + rand() * (ceiling / 2)
+
+
+def _code(reason):
+    return getattr(reason, "value", reason)
+
+
+class RedirectingClient:
+    """An MQTT v5 device that reaches its broker through the dispatcher. ``client`` is the paho client
+    on the broker the device is on now (its network loop runs in a background thread)."""
+
+    def __init__(self, dispatcher, client_id="", configure=None, keepalive=60, clean_start=True,
+                 properties=None, transport="tcp", ws_path="/mqtt", max_hops=DEFAULT_MAX_HOPS,
+                 connect_timeout=DEFAULT_CONNECT_TIMEOUT, reconnect_attempts=DEFAULT_RECONNECT_ATTEMPTS,
+                 max_backoff=DEFAULT_MAX_BACKOFF, on_connected=None, on_gave_up=None):
+        """``dispatcher``: a reference as above. ``configure(client)`` is applied to the paho client
+        of every hop (credentials, TLS, on_message, ...). ``transport``/``ws_path`` are the device's
+        own transport for ``host:port`` endpoints; a ws:// or wss:// reference overrides them.
+        ``on_connected(device)`` runs after each landing on a broker (subscribe there), including
+        after a loss; ``on_gave_up(device, error)`` when reconnecting stopped."""
+        if not 1 <= max_hops <= 10:
+            raise ValueError("max_hops must be within 1..10, got %r" % max_hops)
+        self.dispatchers = parse_server_reference(dispatcher)
+        self.client_id = client_id
+        self.configure = configure or (lambda c: None)
+        self.keepalive = keepalive
+        self.clean_start = clean_start
+        self.properties = properties
+        self.transport = transport
+        self.ws_path = ws_path
+        self.max_hops = max_hops
+        self.connect_timeout = connect_timeout
+        self.reconnect_attempts = reconnect_attempts
+        self.max_backoff = max_backoff
+        self.on_connected = on_connected or (lambda d: None)
+        self.on_gave_up = on_gave_up or (lambda d, e: None)
+        self.client = None
+        self.broker = None
+        self.hops = 0
+        self.reconnects = 0
+        self._closed = threading.Event()
+        self._lock = threading.Lock()
+
+    def connect(self):
+        """Connects through the dispatcher and follows its redirect; blocks at most ``connect_timeout``
+        per endpoint tried. Returns the paho client on the broker."""
+        self._land()
+        self.on_connected(self)
+        return self.client
+
+    def close(self):
+        """Disconnects from the broker and stops reconnecting."""
+        self._closed.set()
+        with self._lock:
+            client = self.client
+        if client is not None:
+            client.disconnect()
+            client.loop_stop()
+
+    # -- one pass: dispatcher -> broker --------------------------------------------------------
+
+    def _land(self):
+        redirected_by = []
+        candidates = self.dispatchers
+        hops = 0
+        while True:
+            failures = []
+            redirect = None
+            for target in candidates:
+                if any(target.same_socket(v) for v in redirected_by):
+                    continue
+                try:
+                    client, code, reference = self._try(target)
+                except ConnectFailed as e:
+                    failures.append(e)
+                    continue
+                if code == 0:
+                    with self._lock:
+                        self.client, self.broker, self.hops = client, target, hops
+                    return
+                if code not in (USE_ANOTHER_SERVER, SERVER_MOVED):
+                    failures.append(ConnectFailed("%r refused the connection: CONNACK 0x%02X" % (target, code), code))
+                    continue
+                redirect = (target, code, reference)
+                break
+            if redirect is None:
+                if len(failures) == 1:
+                    raise failures[0]
+                raise ConnectFailed("no endpoint answered: " + "; ".join(str(f) for f in failures),
+                                    failures[-1].reason_code if failures else None)
+            target, code, reference = redirect
+            redirected_by.append(target)
+            candidates = self._next(target, code, reference, redirected_by, hops)
+            hops += 1
+
+    def _next(self, source, code, reference, redirected_by, hops):
+        if not reference:
+            raise ConnectFailed("%r answered 0x%02X without a Server Reference" % (source, code), code)
+        try:
+            endpoints = parse_server_reference(reference)
+        except ValueError as e:
+            raise ConnectFailed("%r sent an unusable Server Reference '%s': %s" % (source, reference, e), code)
+        path = " -> ".join(repr(v) for v in redirected_by)
+        if all(any(e.same_socket(v) for v in redirected_by) for e in endpoints):
+            raise RedirectLoop("redirect loop: %s -> %r again; an advertised broker endpoint points back at a "
+                               "dispatcher" % (path, endpoints[0]), code)
+        if hops + 1 > self.max_hops:
+            raise RedirectLoop("more than %d redirects: %s -> %s" % (self.max_hops, path, reference), code)
+        return endpoints
+
+    def _try(self, target):
+        """CONNECT to one endpoint: (client, reason code, Server Reference); raises ConnectFailed when
+        no CONNACK came."""
+        websocket = target.websocket or (self.transport == "websockets")
+        client = new_client(self.client_id, "websockets" if websocket else "tcp")
+        if websocket:
+            client.ws_set_options(path=target.path if target.websocket else self.ws_path)
+        self.configure(client)
+        if target.websocket and target.tls and getattr(client, "_ssl_context", None) is None:
+            client.tls_set()  # wss:// without the device's own TLS settings: the platform defaults
+        if target.websocket and not target.tls and getattr(client, "_ssl_context", None) is not None:
+            raise ConnectFailed("%r is plain WebSocket but the device is configured for TLS" % target)
+        _set_connect_timeout(client, self.connect_timeout)
+        answered = threading.Event()
+        result = {}
+
+        def on_connect(c, userdata, flags, reason, properties=None):
+            result["code"] = _code(reason)
+            result["reference"] = getattr(properties, "ServerReference", None) if properties is not None else None
+            answered.set()
+
+        def on_disconnect(c, userdata, *args):
+            if answered.is_set() and result.get("code") == 0 and c is self.client:
+                self._lost(c)
+
+        client.on_connect = on_connect
+        client.on_disconnect = on_disconnect
+        try:
+            client.connect(target.host, target.port, self.keepalive, clean_start=self.clean_start,
+                           properties=self.properties)
+        except (OSError, ValueError) as e:
+            raise ConnectFailed("cannot connect to %r: %s" % (target, e)) from e
+        client.loop_start()
+        if not answered.wait(self.connect_timeout):
+            client.disconnect()
+            client.loop_stop()
+            raise ConnectFailed("no CONNACK from %r within %g s" % (target, self.connect_timeout))
+        if result["code"] != 0:
+            client.disconnect()
+            client.loop_stop()
+        return client, result["code"], result["reference"]
+
+    # -- after a broker loss ---------------------------------------------------------------------
+
+    def _lost(self, client):
+        if self._closed.is_set() or self.reconnect_attempts == 0:
+            return
+        threading.Thread(target=self._reconnect, args=(client,), name="mqtt-redirect-reconnect", daemon=True).start()
+
+    def _reconnect(self, lost):
+        lost.loop_stop()
+        for attempt in range(self.reconnect_attempts):
+            if self._closed.is_set():
+                return
+            try:
+                self._land()
+            except ConnectFailed as e:
+                if attempt + 1 >= self.reconnect_attempts:
+                    self.on_gave_up(self, e)
+                    return
+                if self._closed.wait(backoff_delay(attempt, cap=self.max_backoff)):
+                    return
+                continue
+            self.reconnects += 1
+            if self._closed.is_set():
+                self.client.disconnect()
+                return
+            self.on_connected(self)
+            return
+
+
+def new_client(client_id="", transport="tcp"):
+    """A paho MQTT v5 client on paho 1.6 or 2.x (2.x: callback API version 2) that does not reconnect
+    by itself: after a loss, the device goes back through the dispatcher instead."""
+    if PAHO_2:
+        return mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5,
+                           transport=transport, reconnect_on_failure=False)
+    return mqtt.Client(client_id=client_id, protocol=mqtt.MQTTv5, transport=transport, reconnect_on_failure=False)
+
+
+def _set_connect_timeout(client, seconds):
+    if isinstance(getattr(type(client), "connect_timeout", None), property):
+        client.connect_timeout = seconds
+    else:  # paho 1.6 keeps it private
+        client._connect_timeout = seconds

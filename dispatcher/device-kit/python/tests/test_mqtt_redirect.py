@@ -1,0 +1,132 @@
+"""The helper's own tests: reference parsing, backoff, and redirect handling against scripted
+servers on loopback. Run: python3 -m unittest discover -s dispatcher/device-kit/python/tests"""
+
+import os
+import socket
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+import mqtt_redirect as mr  # noqa: E402
+from scripted_server import ScriptedServer  # noqa: E402
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ParseTest(unittest.TestCase):
+    def test_host_port_and_ipv6(self):
+        self.assertEqual(mr.parse_server_reference("10.0.0.5:1884"), [mr.Endpoint("10.0.0.5", 1884)])
+        self.assertEqual(mr.parse_server_reference("[::1]:1883"), [mr.Endpoint("::1", 1883)])
+        self.assertEqual(repr(mr.parse_endpoint("[fd00::5]:2883")), "[fd00::5]:2883")
+
+    def test_without_port_means_1883(self):
+        self.assertEqual(mr.parse_endpoint("broker.example"), mr.Endpoint("broker.example", 1883))
+        self.assertEqual(mr.parse_endpoint("[::1]"), mr.Endpoint("::1", 1883))
+
+    def test_several_references_in_order(self):
+        self.assertEqual(mr.parse_server_reference("a:1 [::1]:2  ws://c:3/mqtt"),
+                         [mr.Endpoint("a", 1), mr.Endpoint("::1", 2), mr.Endpoint("c", 3, True, False, "/mqtt")])
+
+    def test_websocket_uris(self):
+        self.assertEqual(mr.parse_endpoint("ws://127.0.0.1:8083/mqtt"), mr.Endpoint("127.0.0.1", 8083, True, False, "/mqtt"))
+        self.assertEqual(mr.parse_endpoint("wss://broker.example/mqtt?x=1"),
+                         mr.Endpoint("broker.example", 443, True, True, "/mqtt?x=1"))
+        self.assertEqual(mr.parse_endpoint("ws://[::1]"), mr.Endpoint("::1", 80, True, False, "/"))
+        self.assertEqual(repr(mr.parse_endpoint("WSS://[::1]:9001/a/b")), "wss://[::1]:9001/a/b")
+
+    def test_broken_references_are_refused_with_a_specific_message(self):
+        for bad in ["host:port", "host:0", "host:70000", "::1:1883", "[::1", "[::1]x", "mqtt://h:1", "ws://:80/x", ":1883"]:
+            with self.subTest(bad=bad):
+                with self.assertRaises(ValueError) as e:
+                    mr.parse_server_reference(bad)
+                self.assertIn(bad[:4], str(e.exception))
+        with self.assertRaisesRegex(ValueError, "empty"):
+            mr.parse_server_reference("  ")
+
+
+class BackoffTest(unittest.TestCase):
+    def test_doubles_up_to_the_cap_with_jitter_between_half_and_all(self):
+        self.assertAlmostEqual(mr.backoff_delay(0, 0.2, 10, lambda: 0.0), 0.1)
+        self.assertAlmostEqual(mr.backoff_delay(3, 0.2, 10, lambda: 0.999999), 1.6, places=4)
+        self.assertAlmostEqual(mr.backoff_delay(100, 0.2, 10, lambda: 0.0), 5.0)
+
+
+class RedirectTest(unittest.TestCase):
+    def setUp(self):
+        self.servers = []
+        self.devices = []
+
+    def tearDown(self):
+        for d in self.devices:
+            d.close()
+        for s in self.servers:
+            s.close()
+
+    def server(self, *args):
+        s = ScriptedServer(*args)
+        self.servers.append(s)
+        return s
+
+    def device(self, dispatcher, **kw):
+        d = mr.RedirectingClient(dispatcher, client_id="py-test", connect_timeout=3, **kw)
+        self.devices.append(d)
+        return d
+
+    def test_follows_the_reference_and_tries_several_in_order(self):
+        broker = self.server(0x00)
+        dead = "127.0.0.1:%d" % free_port()
+        dispatcher = self.server(mr.USE_ANOTHER_SERVER, dead + " " + broker.address)
+
+        device = self.device(dispatcher.address)
+        device.connect()
+
+        self.assertEqual(device.broker, mr.parse_endpoint(broker.address))
+        self.assertEqual(device.hops, 1)
+        self.assertEqual(broker.connects, 1)
+
+    def test_server_moved_is_followed_too(self):
+        broker = self.server(0x00)
+        dispatcher = self.server(mr.SERVER_MOVED, broker.address)
+        device = self.device(dispatcher.address)
+        device.connect()
+        self.assertEqual(device.broker, mr.parse_endpoint(broker.address))
+
+    def test_a_loop_is_an_error_naming_the_path(self):
+        a = self.server(mr.USE_ANOTHER_SERVER, "127.0.0.1:1")  # replaced below once b's port is known
+        b = self.server(mr.USE_ANOTHER_SERVER, a.address)
+        a.answer = __import__("scripted_server").connack(mr.USE_ANOTHER_SERVER, b.address)
+
+        with self.assertRaises(mr.RedirectLoop) as e:
+            self.device(a.address).connect()
+        self.assertIn("redirect loop: %s -> %s -> %s again" % (a.address, b.address, a.address), str(e.exception))
+
+    def test_hops_are_capped(self):
+        broker = self.server(0x00)
+        chain = broker.address
+        for _ in range(3):
+            chain = self.server(mr.USE_ANOTHER_SERVER, chain).address
+
+        with self.assertRaisesRegex(mr.RedirectLoop, "more than 2 redirects"):
+            self.device(chain, max_hops=2).connect()
+        self.assertEqual(self.device(chain, max_hops=3).connect() is not None, True)
+
+    def test_other_refusals_carry_the_reason_code(self):
+        dispatcher = self.server(0x88)
+        with self.assertRaises(mr.ConnectFailed) as e:
+            self.device(dispatcher.address).connect()
+        self.assertEqual(e.exception.reason_code, 0x88)
+        self.assertIn("0x88", str(e.exception))
+
+    def test_a_redirect_without_reference_is_an_error(self):
+        dispatcher = self.server(mr.USE_ANOTHER_SERVER)
+        with self.assertRaisesRegex(mr.ConnectFailed, "without a Server Reference"):
+            self.device(dispatcher.address).connect()
+
+
+if __name__ == "__main__":
+    unittest.main()
