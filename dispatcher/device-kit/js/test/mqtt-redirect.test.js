@@ -1,0 +1,123 @@
+'use strict'
+// The helper's own tests: reference parsing, backoff, and redirect handling against scripted servers
+// on loopback. Run: npm test (node --test).
+const test = require('node:test')
+const assert = require('node:assert')
+const net = require('node:net')
+const mr = require('../mqtt-redirect')
+const { scriptedServer } = require('./scripted-server')
+
+test('reads host:port, [ipv6]:port and a missing port as 1883', () => {
+  assert.deepStrictEqual(mr.parseServerReference('10.0.0.5:1884'), [new mr.Endpoint('10.0.0.5', 1884)])
+  assert.deepStrictEqual(mr.parseServerReference('[::1]:1883'), [new mr.Endpoint('::1', 1883)])
+  assert.strictEqual(String(mr.parseEndpoint('[fd00::5]:2883')), '[fd00::5]:2883')
+  assert.deepStrictEqual(mr.parseEndpoint('broker.example'), new mr.Endpoint('broker.example', 1883))
+  assert.deepStrictEqual(mr.parseEndpoint('[::1]'), new mr.Endpoint('::1', 1883))
+})
+
+test('keeps several references in order', () => {
+  assert.deepStrictEqual(mr.parseServerReference('a:1 [::1]:2  ws://c:3/mqtt'),
+    [new mr.Endpoint('a', 1), new mr.Endpoint('::1', 2), new mr.Endpoint('c', 3, true, false, '/mqtt')])
+})
+
+test('reads WebSocket URIs with path and default ports', () => {
+  assert.deepStrictEqual(mr.parseEndpoint('ws://127.0.0.1:8083/mqtt'), new mr.Endpoint('127.0.0.1', 8083, true, false, '/mqtt'))
+  assert.deepStrictEqual(mr.parseEndpoint('wss://broker.example/mqtt?x=1'), new mr.Endpoint('broker.example', 443, true, true, '/mqtt?x=1'))
+  assert.deepStrictEqual(mr.parseEndpoint('ws://[::1]'), new mr.Endpoint('::1', 80, true, false, '/'))
+  assert.strictEqual(String(mr.parseEndpoint('WSS://[::1]:9001/a/b')), 'wss://[::1]:9001/a/b')
+})
+
+test('refuses broken references with a specific message', () => {
+  for (const bad of ['host:port', 'host:0', 'host:70000', '::1:1883', '[::1', '[::1]x', 'mqtt://h:1', 'ws://:80/x', ':1883']) {
+    assert.throws(() => mr.parseServerReference(bad), (e) => e.message.includes(bad.slice(0, 4)), bad)
+  }
+  assert.throws(() => mr.parseServerReference('  '), /empty/)
+})
+
+test('backoff doubles up to the cap, jittered between half and all', () => {
+  assert.strictEqual(mr.backoffDelay(0, 200, 10000, () => 0), 100)
+  assert.ok(Math.abs(mr.backoffDelay(3, 200, 10000, () => 0.999999) - 1600) < 0.01)
+  assert.strictEqual(mr.backoffDelay(100, 200, 10000, () => 0), 5000)
+})
+
+test('a host:port keeps the device transport and TLS options, a ws URI sets WebSocket and its path', () => {
+  const device = { clientId: 'd', protocol: 'mqtts', ca: 'CA', rejectUnauthorized: true }
+  const plain = mr.optionsFor(device, mr.parseEndpoint('10.0.0.7:8883'))
+  assert.strictEqual(plain.protocol, 'mqtts')
+  assert.strictEqual(plain.ca, 'CA')
+  assert.strictEqual(plain.host, '10.0.0.7')
+  const wss = mr.optionsFor(device, mr.parseEndpoint('wss://broker:9443/ws'))
+  assert.deepStrictEqual([wss.protocol, wss.path, wss.port, wss.ca], ['wss', '/ws', 9443, 'CA'])
+  assert.strictEqual(mr.optionsFor({}, mr.parseEndpoint('ws://b:80/mqtt')).protocol, 'ws')
+})
+
+function freePort () {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address()
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+test('redirects', async (t) => {
+  const servers = []
+  const devices = []
+  const server = async (...args) => { const s = await scriptedServer(...args); servers.push(s); return s }
+  const device = (dispatcher, settings = {}) => {
+    const d = new mr.RedirectingClient(dispatcher, { clientId: 'js-test' }, { connectTimeoutMs: 3000, ...settings })
+    devices.push(d)
+    return d
+  }
+  t.after(async () => {
+    for (const d of devices) await d.close().catch(() => {})
+    for (const s of servers) await s.close()
+  })
+
+  await t.test('follows the reference, trying several in order', async () => {
+    const broker = await server(0)
+    const dead = `127.0.0.1:${await freePort()}`
+    const dispatcher = await server(mr.USE_ANOTHER_SERVER, `${dead} ${broker.address}`)
+    const d = device(dispatcher.address)
+    await d.connect()
+    assert.strictEqual(String(d.broker), broker.address)
+    assert.strictEqual(d.hops, 1)
+    assert.strictEqual(broker.connects, 1)
+  })
+
+  await t.test('follows 0x9D Server moved too', async () => {
+    const broker = await server(0)
+    const dispatcher = await server(mr.SERVER_MOVED, broker.address)
+    const d = device(dispatcher.address)
+    await d.connect()
+    assert.strictEqual(String(d.broker), broker.address)
+  })
+
+  await t.test('a loop is an error naming the path', async () => {
+    const a = await server(mr.USE_ANOTHER_SERVER, '127.0.0.1:1')
+    const b = await server(mr.USE_ANOTHER_SERVER, a.address)
+    a.redirectTo(b.address)
+    await assert.rejects(device(a.address).connect(),
+      (e) => e instanceof mr.RedirectLoop && e.message.includes(`redirect loop: ${a.address} -> ${b.address} -> ${a.address} again`))
+  })
+
+  await t.test('hops are capped', async () => {
+    const broker = await server(0)
+    let chain = broker.address
+    for (let i = 0; i < 3; i++) chain = (await server(mr.USE_ANOTHER_SERVER, chain)).address
+    await assert.rejects(device(chain, { maxHops: 2 }).connect(), (e) => e instanceof mr.RedirectLoop && /more than 2 redirects/.test(e.message))
+    const d = device(chain, { maxHops: 3 })
+    await d.connect()
+    assert.strictEqual(d.hops, 3)
+  })
+
+  await t.test('other refusals carry the reason code', async () => {
+    const dispatcher = await server(0x88)
+    await assert.rejects(device(dispatcher.address).connect(), (e) => e instanceof mr.ConnectFailed && e.reasonCode === 0x88 && /0x88/.test(e.message))
+  })
+
+  await t.test('a redirect without a reference is an error', async () => {
+    const dispatcher = await server(mr.USE_ANOTHER_SERVER)
+    await assert.rejects(device(dispatcher.address).connect(), /without a Server Reference/)
+  })
+})
