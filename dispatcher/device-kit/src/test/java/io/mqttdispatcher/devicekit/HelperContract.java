@@ -8,6 +8,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import io.mqttdispatcher.devicekit.testing.BrokerStack;
 import io.mqttdispatcher.devicekit.testing.HelperProcess;
+import io.mqttdispatcher.devicekit.testing.WebSocketStack;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.testing.TestDispatchers;
 import io.mqttdispatcher.testing.TestProbe;
@@ -57,6 +58,22 @@ abstract class HelperContract {
             .as(device.describe()).isEqualTo("landed " + stack.brokerAddress(1) + " hops=1 reconnects=0");
         await().atMost(WAIT).until(() -> !received.isEmpty());
         assertThat(received.get(0)).contains("hello from helper-lands");
+      } finally {
+        subscriber.disconnect().get(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void follows_a_websocket_redirect_to_the_brokers_websocket_endpoint() throws Exception {
+    try (WebSocketStack stack = WebSocketStack.start()) {
+      List<String> received = new CopyOnWriteArrayList<>();
+      Mqtt5AsyncClient subscriber = subscribe(Endpoint.of("127.0.0.1", stack.brokerMqttPort()), "kit/ws", received);
+      try (HelperProcess device = HelperProcess.start(driver(stack.dispatcherWebSocketUri(), "helper-ws", "kit/ws"), directory())) {
+        assertThat(device.awaitLine(0, l -> l.startsWith("landed ") || l.startsWith("error "), WAIT))
+            .as(device.describe()).isEqualTo("landed " + stack.brokerWebSocketUri() + " hops=1 reconnects=0");
+        await().atMost(WAIT).until(() -> !received.isEmpty());
+        assertThat(received.get(0)).contains("hello from helper-ws");
       } finally {
         subscriber.disconnect().get(5, TimeUnit.SECONDS);
       }

@@ -10,6 +10,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.devicekit.testing.BrokerStack;
+import io.mqttdispatcher.devicekit.testing.WebSocketStack;
 import io.mqttdispatcher.testing.TestDispatchers;
 import io.mqttdispatcher.testing.TestProbe;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +61,32 @@ class RedirectingConnectorIT {
       try (RedirectingConnector connector = RedirectingConnector.builder(unreachable + " " + stack.dispatcherAddress()).build();
           DeviceConnection device = connector.connect()) {
         assertThat(device.broker()).isEqualTo(stack.brokerAddress(0));
+      }
+    }
+  }
+
+  @Test
+  void follows_a_websocket_redirect_with_the_path_of_the_reference() throws Exception {
+    try (WebSocketStack stack = WebSocketStack.start()) {
+      List<String> received = new CopyOnWriteArrayList<>();
+      Mqtt5AsyncClient subscriber = MqttClient.builder().useMqttVersion5().identifier("subscriber-ws")
+          .serverHost("127.0.0.1").serverPort(stack.brokerMqttPort()).buildAsync();
+      subscriber.connect().get(5, TimeUnit.SECONDS);
+      subscriber.subscribeWith().topicFilter("kit/java-ws").qos(MqttQos.AT_LEAST_ONCE)
+          .callback(p -> received.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
+          .send().get(5, TimeUnit.SECONDS);
+      try (RedirectingConnector connector = RedirectingConnector.builder(stack.dispatcherWebSocketUri())
+              .client(b -> b.identifier("device-ws")).build();
+          DeviceConnection device = connector.connect()) {
+        assertThat(device.broker()).hasToString(stack.brokerWebSocketUri());
+        assertThat(device.client().getConfig().getWebSocketConfig()).isPresent();
+
+        device.client().publishWith().topic("kit/java-ws").qos(MqttQos.AT_LEAST_ONCE)
+            .payload("hello over websocket".getBytes(StandardCharsets.UTF_8)).send().get(5, TimeUnit.SECONDS);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("hello over websocket"));
+      } finally {
+        subscriber.disconnect().get(5, TimeUnit.SECONDS);
       }
     }
   }
