@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * The admin HTTP API.
  *
  * <ul>
- *   <li>{@code GET /}: a status page with each broker's load and share of redirects over time.
+ *   <li>{@code GET /}: a status page with each broker's connections, load and redirects over time.
+ *   <li>{@code GET /history?since=<epoch ms>}: the samples behind the page's charts ({@link LoadHistory}).
  *   <li>{@code GET /health}: liveness, always 200 while the process serves.
  *   <li>{@code GET /ready}: 200 when at least one broker is usable for MQTT devices, else 503.
  *   <li>{@code GET /brokers}: every broker with its load and state, as JSON.
@@ -61,7 +62,9 @@ public final class AdminServer {
   private final DispatcherMetrics metrics;
   private final byte @Nullable [] token;
   private final Placements placements;
+  private final LoadHistory history = new LoadHistory(LoadHistory.DEFAULT_SAMPLES, LoadHistory.DEFAULT_INTERVAL);
   private @Nullable HttpServer server;
+  private long historyTimer = -1;
 
   public AdminServer(Vertx vertx, HostPort address, BrokerRegistry registry, DispatcherMetrics metrics, byte @Nullable [] token,
       Placements placements) {
@@ -76,6 +79,8 @@ public final class AdminServer {
   /** Starts listening; completes with the bound port. */
   public Future<Integer> listen() {
     server = vertx.createHttpServer().requestHandler(this::handle);
+    sampleHistory();
+    historyTimer = vertx.setPeriodic(history.interval().toMillis(), t -> sampleHistory());
     return server.listen(address.port(), address.host())
         .map(HttpServer::actualPort)
         .recover(e -> Future.failedFuture(
@@ -83,6 +88,7 @@ public final class AdminServer {
   }
 
   public Future<Void> close() {
+    vertx.cancelTimer(historyTimer);
     return server == null ? Future.succeededFuture() : server.close();
   }
 
@@ -110,6 +116,7 @@ public final class AdminServer {
           }
         }
         case "/route" -> dryRun(req);
+        case "/history" -> history(req);
         default -> getPlacement(req, path);
       }
       return;
@@ -152,6 +159,24 @@ public final class AdminServer {
     } else {
       error(req, 404, "no such resource: " + path);
     }
+  }
+
+  private void sampleHistory() {
+    var snapshot = registry.snapshot();
+    history.record(System.currentTimeMillis(), snapshot.brokers(), snapshot.usable(Transport.MQTT, System.nanoTime()),
+        id -> (long) metrics.redirectCount(id));
+  }
+
+  private void history(HttpServerRequest req) {
+    String since = req.getParam("since", "0");
+    long sinceMillis;
+    try {
+      sinceMillis = Long.parseLong(since);
+    } catch (NumberFormatException e) {
+      error(req, 400, "since '" + since + "' is not a time in epoch milliseconds");
+      return;
+    }
+    json(req, 200, history.toJson(sinceMillis));
   }
 
   private void dryRun(HttpServerRequest req) {

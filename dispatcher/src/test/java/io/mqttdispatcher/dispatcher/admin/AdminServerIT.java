@@ -19,6 +19,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +81,48 @@ class AdminServerIT {
       assertThat(a.getString("group")).isEqualTo("default");
       assertThat(a.getBoolean("cluster")).isFalse();
     }
+  }
+
+  @Test
+  void status_page_draws_from_a_history_of_each_brokers_connections_and_load() throws Exception {
+    String page = get("/").body();
+    assertThat(page).contains("Connections per broker").contains("fetch('history?since=").doesNotContain("http://",
+        "https://");
+
+    try (TestProbe probe = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
+      probe.report(0.25, OptionalLong.of(42), OptionalDouble.of(3.5), 1, "127.0.0.1:11883");
+      TestDevice.ask(dispatcher.devicePort());
+      // Sampled once a second: wait for a sample that has the report and the redirect.
+      await().atMost(Duration.ofSeconds(10)).until(() -> lastOf(history(0), "a", "redirects") instanceof Number n && n.longValue() == 1);
+
+      JsonObject all = history(0);
+      JsonObject a = all.getJsonObject("brokers").getJsonObject("a");
+      assertThat(all.getLong("intervalMs")).isEqualTo(1000);
+      assertThat(all.getJsonArray("t").size()).isEqualTo(a.getJsonArray("connections").size());
+      assertThat(((Number) lastOf(all, "a", "connections")).longValue()).isEqualTo(42);
+      assertThat(((Number) lastOf(all, "a", "meanCpu")).doubleValue()).isGreaterThan(0);
+      assertThat(((Number) lastOf(all, "a", "msgRate")).doubleValue()).isEqualTo(3.5);
+      assertThat(lastOf(all, "a", "state")).isEqualTo("usable");
+
+      long last = all.getJsonArray("t").getLong(all.getJsonArray("t").size() - 1);
+      assertThat(history(last).getJsonArray("t").getList()).allSatisfy(t -> assertThat(((Number) t).longValue()).isGreaterThan(last));
+      assertThat(get("/history?since=yesterday").statusCode()).isEqualTo(400);
+    }
+  }
+
+  private JsonObject history(long since) throws Exception {
+    HttpResponse<String> r = get("/history?since=" + since);
+    assertThat(r.statusCode()).isEqualTo(200);
+    return new JsonObject(r.body());
+  }
+
+  private static Object lastOf(JsonObject history, String broker, String series) {
+    JsonObject b = history.getJsonObject("brokers").getJsonObject(broker);
+    if (b == null) {
+      return null;
+    }
+    var column = b.getJsonArray(series);
+    return column.isEmpty() ? null : column.getValue(column.size() - 1);
   }
 
   @Test
