@@ -5,6 +5,8 @@
 # the load tool to core 1, so the figure is server CPU time per exchange, not a throughput race.
 #
 # usage: loadgen/bench/redirect-cpu.sh [RUNS] [CONCURRENCY] [SECONDS]    (needs gcc, mosquitto, built jars)
+# DISPATCHER_ARGS adds dispatcher options, e.g. DISPATCHER_ARGS="--routing-file loadgen/bench/routing-bench.yaml"
+# to measure a redirect that goes through routing rules.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -26,7 +28,7 @@ printf 'listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n' "$brok
 "$mosq" -c "$tmp/m.conf" >/dev/null 2>&1 & pids+=($!)
 taskset -c 0 java -jar "$root/dispatcher/target/dispatcher.jar" --io-threads 1 --listen 127.0.0.1:$devices \
   --probe-listen 127.0.0.1:$probes --admin-listen 127.0.0.1:$admin --probe-secret-file "$tmp/secret" \
-  --allow 127.0.0.1 >"$tmp/dispatcher.log" 2>&1 & dpid=$!; pids+=($dpid)
+  --allow 127.0.0.1 ${DISPATCHER_ARGS:-} >"$tmp/dispatcher.log" 2>&1 & dpid=$!; pids+=($dpid)
 sleep 2
 java -jar "$root/probe/target/probe.jar" --broker-id bench --endpoint mqtt=127.0.0.1:$broker \
   --dispatcher 127.0.0.1:$probes --secret-file "$tmp/secret" >"$tmp/probe.log" 2>&1 & pids+=($!)

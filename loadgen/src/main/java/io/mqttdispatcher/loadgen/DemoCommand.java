@@ -12,6 +12,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -45,6 +46,11 @@ final class DemoCommand implements Callable<Integer> {
       description = "auto: the local mosquitto binary when installed, else embedded HiveMQ CE in one JVM per broker "
           + "(default: ${DEFAULT-VALUE}).")
   String broker;
+
+  @Option(names = "--groups", paramLabel = "N", defaultValue = "1",
+      description = "Split the brokers into N groups g1..gN of consecutive brokers, with N tenants: publishers get client "
+          + "ids t1-..., t2-... in turn, and a routing file sends tenant tK- to group gK (default: ${DEFAULT-VALUE}, one pool).")
+  int groups;
 
   @Option(names = "--seed", paramLabel = "N", defaultValue = RunOptions.DEFAULT_SEED, description = "Arrival order seed (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -80,12 +86,26 @@ final class DemoCommand implements Callable<Integer> {
     err.println("starting " + brokers + " " + (kind == BrokerKind.MOSQUITTO ? "Mosquitto" : "HiveMQ CE")
         + " brokers (one process each), a probe per broker and a dispatcher ...");
     err.flush();
-    try (DemoStack stack = DemoStack.start(jars, kind, brokers, Files.createDirectories(out).resolve("stack"))) {
+    if (groups < 1 || groups > brokers) {
+      throw new IllegalArgumentException("--groups must be within 1..--brokers (" + brokers + "), got " + groups);
+    }
+    List<String> tenants = new ArrayList<>();
+    for (int k = 1; groups > 1 && k <= groups; k++) {
+      tenants.add(DemoStack.tenantPrefix(k));
+    }
+    try (DemoStack stack = DemoStack.start(jars, kind, brokers, groups, Files.createDirectories(out).resolve("stack"))) {
       err.println("dispatcher on " + stack.dispatcher() + ", brokers " + stack.brokers() + ", status page http://"
           + stack.admin() + "/ (logs in " + out.resolve("stack").resolve("logs") + ")");
       err.flush();
       RunOptions run = new RunOptions(sc, Strategy.parse("both"), stack.dispatcher(), stack.brokers(), seed, heavy, out,
-          stack.admin(), List.of(), settle, DurationConverter.parse(RunOptions.DEFAULT_DRAIN));
+          stack.admin(), List.of(), settle, DurationConverter.parse(RunOptions.DEFAULT_DRAIN), tenants);
+      if (groups > 1) {
+        for (int i = 0; i < brokers; i++) {
+          err.println("broker " + (i + 1) + " (" + stack.brokers().get(i) + ") is in group " + DemoStack.groupOf(i, brokers, groups));
+        }
+        err.println("tenants " + String.join(", ", tenants) + " are routed to groups g1..g" + groups
+            + " (" + out.resolve("stack").resolve("routes.yaml") + ")");
+      }
       String command = "loadgen " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
       RunCommand.runAndReport(run, spec.commandLine(), command);
       err.println("stopping the stack");

@@ -5,6 +5,7 @@ import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.loadgen.report.ReportFiles;
 import io.mqttdispatcher.loadgen.report.Summary;
 import io.mqttdispatcher.loadgen.report.SummaryTable;
+import io.mqttdispatcher.loadgen.report.TenantTable;
 import io.mqttdispatcher.loadgen.run.ExperimentRunner;
 import io.mqttdispatcher.loadgen.run.Progress;
 import io.mqttdispatcher.loadgen.run.RunOptions;
@@ -77,10 +78,15 @@ final class RunCommand implements Callable<Integer> {
       description = "Keep counting this long after the last publisher stopped (default: ${DEFAULT-VALUE}).")
   Duration drain;
 
+  @Option(names = "--tenants", split = ",", paramLabel = "PREFIX",
+      description = "Client id prefixes, given to publishers in turn by arrival position (t1-,t2-: the first publisher "
+          + "is t1-..., the second t2-...); the summary then shows each tenant's publishers per broker.")
+  List<String> tenants = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     RunOptions options = new RunOptions(ScenarioFiles.resolve(scenario), Strategy.parse(strategy), dispatcher, brokers, seed,
-        heavyAt, out, admin, brokerPids, settle, drain);
+        heavyAt, out, admin, brokerPids, settle, drain, tenants);
     String command = "loadgen " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     runAndReport(options, spec.commandLine(), command);
     return 0;
@@ -99,6 +105,7 @@ final class RunCommand implements Callable<Integer> {
     ReportFiles.write(options.out(), command, results);
     PrintWriter stdout = cl.getOut();
     stdout.print(SummaryTable.render(results.stream().map(Summary::of).toList()));
+    stdout.print(TenantTable.render(options, results));
     results.forEach(r -> r.warnings().forEach(w -> stdout.println("warning (" + r.strategy() + "): " + w)));
     stdout.println("report: " + options.out().resolve(ReportFiles.REPORT_HTML).toAbsolutePath());
     stdout.flush();

@@ -53,9 +53,21 @@ public final class DemoStack implements AutoCloseable {
    * @param work folder for configs, secrets and logs
    */
   public static DemoStack start(Jars jars, BrokerKind kind, int count, Path work) throws Exception {
+    return start(jars, kind, count, 1, work);
+  }
+
+  /**
+   * Starts the stack with the brokers split into {@code groups} groups {@code g1..gN} of consecutive
+   * brokers, and, when there is more than one, a routing file that sends client ids starting with
+   * {@link #tenantPrefix tK-} to group {@code gK}.
+   */
+  public static DemoStack start(Jars jars, BrokerKind kind, int count, int groups, Path work) throws Exception {
+    if (groups < 1 || groups > count) {
+      throw new IllegalArgumentException("--groups must be within 1.." + count + " (one broker at least per group), got " + groups);
+    }
     DemoStack stack = new DemoStack();
     try {
-      stack.launch(jars, kind, count, work);
+      stack.launch(jars, kind, count, groups, work);
       return stack;
     } catch (Exception e) {
       stack.close();
@@ -63,7 +75,27 @@ public final class DemoStack implements AutoCloseable {
     }
   }
 
-  private void launch(Jars jars, BrokerKind kind, int count, Path work) throws Exception {
+  /** The client id prefix of tenant {@code k} (1-based), routed to group {@code gk}. */
+  public static String tenantPrefix(int k) {
+    return "t" + k + "-";
+  }
+
+  /** The group of broker {@code i} (0-based) of {@code count} split into {@code groups} groups. */
+  public static String groupOf(int i, int count, int groups) {
+    return "g" + (i * groups / count + 1);
+  }
+
+  private static Path writeRoutes(Path file, int groups) throws IOException {
+    StringBuilder yaml = new StringBuilder("# Written by loadgen demo: tenant tK- goes to group gK.\nrules:\n");
+    for (int k = 1; k <= groups; k++) {
+      yaml.append("  - {name: tenant-").append(k).append(", match: {clientId: {prefix: \"").append(tenantPrefix(k))
+          .append("\"}}, group: g").append(k).append("}\n");
+    }
+    Files.writeString(file, yaml.toString());
+    return file;
+  }
+
+  private void launch(Jars jars, BrokerKind kind, int count, int groups, Path work) throws Exception {
     Path logs = Files.createDirectories(work.resolve("logs"));
     Path secret = writeSecret(work.resolve("probe.secret"));
     for (int i = 1; i <= count; i++) {
@@ -78,22 +110,26 @@ public final class DemoStack implements AutoCloseable {
     int adminPort = freePort();
     dispatcher = new HostPort("127.0.0.1", devices);
     admin = new HostPort("127.0.0.1", adminPort);
-    ChildProcess d = start("dispatcher", List.of(java(), "-jar", jars.dispatcher().toString(),
+    List<String> dispatcherCommand = new ArrayList<>(List.of(java(), "-jar", jars.dispatcher().toString(),
         "--listen", dispatcher.toString(), "--probe-listen", "127.0.0.1:" + probes, "--admin-listen", admin.toString(),
-        "--probe-secret-file", secret.toString(), "--allow", "127.0.0.1"), logs.resolve("dispatcher.log"));
+        "--probe-secret-file", secret.toString(), "--allow", "127.0.0.1"));
+    if (groups > 1) {
+      dispatcherCommand.addAll(List.of("--routing-file", writeRoutes(work.resolve("routes.yaml"), groups).toString()));
+    }
+    ChildProcess d = start("dispatcher", dispatcherCommand, logs.resolve("dispatcher.log"));
     awaitListening(d, adminPort, Duration.ofSeconds(30));
     for (int i = 0; i < count; i++) {
       // The probe's recommended JVM options: it samples once a second, so C1 and a serial GC suffice.
       List<String> probe = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
           "-Xmx64m", "-jar", jars.probe().toString(),
           "--broker-id", "broker-" + (i + 1), "--endpoint", "mqtt=" + brokers.get(i), "--dispatcher", "127.0.0.1:" + probes,
-          "--secret-file", secret.toString(), "--pid", String.valueOf(brokerPids.get(i))));
+          "--secret-file", secret.toString(), "--pid", String.valueOf(brokerPids.get(i)), "--group", groupOf(i, count, groups)));
       if (kind == BrokerKind.HIVEMQ) {
         probe.add("--no-sys-topics"); // HiveMQ CE publishes no $SYS tree
       }
       start("probe-" + (i + 1), probe, logs.resolve("probe-" + (i + 1) + ".log"));
     }
-    awaitUsable(count, Duration.ofSeconds(30));
+    awaitUsable(count, Duration.ofSeconds(90));
     LOG.debug("stack up: {} {} broker(s) {}, dispatcher {}, admin http://{}/ (logs in {})",
         count, kind == BrokerKind.MOSQUITTO ? "Mosquitto" : "HiveMQ CE", brokers, dispatcher, admin, logs);
   }
@@ -167,8 +203,8 @@ public final class DemoStack implements AutoCloseable {
   }
 
   private void awaitUsable(int count, Duration timeout) throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + admin + "/brokers")).timeout(Duration.ofSeconds(2)).build();
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + admin + "/brokers")).timeout(Duration.ofSeconds(5)).build();
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {

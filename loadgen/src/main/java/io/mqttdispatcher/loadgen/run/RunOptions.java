@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  *     {@code /proc} instead; empty for none
  * @param settle pause between two strategies for the brokers to settle
  * @param drain how long subscribers keep counting after the last publisher stopped
+ * @param tenants client id prefixes, given to publishers in turn by arrival position (the first
+ *     publisher gets the first prefix); empty for none
  */
 public record RunOptions(
     Scenario scenario,
@@ -36,7 +38,8 @@ public record RunOptions(
     @Nullable HostPort admin,
     List<Long> brokerPids,
     Duration settle,
-    Duration drain) {
+    Duration drain,
+    List<String> tenants) {
   public static final String DEFAULT_SEED = "1";
   public static final String DEFAULT_OUT = "loadgen-results";
   public static final String DEFAULT_SETTLE = "10s";
@@ -49,6 +52,15 @@ public record RunOptions(
     strategies = List.copyOf(strategies);
     brokers = List.copyOf(brokers);
     brokerPids = List.copyOf(brokerPids);
+    tenants = List.copyOf(tenants);
+    for (String t : tenants) {
+      if (!t.matches("[A-Za-z0-9_.-]{1,32}")) {
+        throw new IllegalArgumentException("--tenants: prefix '" + t + "' must be 1-32 letters, digits, '.', '-' or '_'");
+      }
+    }
+    if (tenants.stream().distinct().count() != tenants.size()) {
+      throw new IllegalArgumentException("--tenants lists a prefix twice");
+    }
     if (strategies.isEmpty()) {
       throw new IllegalArgumentException("no strategy to run");
     }
@@ -65,6 +77,17 @@ public record RunOptions(
     if (settle.isNegative() || drain.isNegative()) {
       throw new IllegalArgumentException("--settle and --drain must not be negative");
     }
+  }
+
+  /** Options without tenants. */
+  public RunOptions(Scenario scenario, List<Strategy> strategies, HostPort dispatcher, List<HostPort> brokers, long seed,
+      @Nullable Integer heavyAt, Path out, @Nullable HostPort admin, List<Long> brokerPids, Duration settle, Duration drain) {
+    this(scenario, strategies, dispatcher, brokers, seed, heavyAt, out, admin, brokerPids, settle, drain, List.of());
+  }
+
+  /** The client id prefix of the publisher at 1-based arrival {@code position}: empty without tenants. */
+  public String tenantOf(int position) {
+    return tenants.isEmpty() ? "" : tenants.get((position - 1) % tenants.size());
   }
 
   /** Throws when {@code heavyAt} is not a position of {@code scenario}. */

@@ -62,7 +62,7 @@ final class StrategyRun {
         HostPort entry = strategy == Strategy.DISPATCHER ? options.dispatcher() : brokers.get((p.position() - 1) % n);
         starter.schedule(() -> {
           try {
-            publisher.start(entry, runTag + "-" + p.id(), ticker);
+            publisher.start(entry, options.tenantOf(p.position()) + runTag + "-" + p.id(), ticker);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
