@@ -1,0 +1,114 @@
+package io.mqttdispatcher.devicekit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.dispatcher.Dispatcher;
+import io.mqttdispatcher.protocol.BrokerGroup;
+import io.mqttdispatcher.protocol.Transport;
+import io.mqttdispatcher.testing.Mosquitto;
+import io.mqttdispatcher.testing.TestDispatchers;
+import io.mqttdispatcher.testing.TestProbe;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fan-in subscriber against a real dispatcher and real Mosquitto brokers: it receives from every
+ * broker of its group and from no other, and keeps receiving while one broker restarts and while
+ * brokers join and leave the group.
+ */
+class FanInSubscriberIT {
+  private static final byte[] TOKEN = "fan-in-token".getBytes(StandardCharsets.UTF_8);
+  private final List<AutoCloseable> open = new ArrayList<>();
+  private final Map<String, Set<String>> received = new ConcurrentHashMap<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+  }
+
+  private <T extends AutoCloseable> T keep(T c) {
+    open.add(c);
+    return c;
+  }
+
+  private TestProbe probe(Dispatcher d, String id, Mosquitto broker, String group) {
+    TestProbe p = keep(TestProbe.authenticated(d.probePort(), id, TestDispatchers.SECRET));
+    p.report(0.1, true, Map.of(Transport.MQTT, broker.endpoint()), new BrokerGroup(group, false));
+    return p;
+  }
+
+  private static void publish(Mosquitto broker, String payload) {
+    Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier("pub-" + payload)
+        .serverHost("127.0.0.1").serverPort(broker.port()).buildBlocking();
+    c.connect();
+    c.publishWith().topic("sensors/x").qos(MqttQos.AT_LEAST_ONCE).payload(payload.getBytes(StandardCharsets.UTF_8)).send();
+    c.disconnect();
+  }
+
+  private boolean got(String broker, String payload) {
+    return received.getOrDefault(broker, Set.of()).contains(payload);
+  }
+
+  @Test
+  void receives_from_every_broker_of_its_group_while_one_restarts_and_members_change() throws Exception {
+    // A long --stale-after: the scripted probes report once, and a busy machine must not make them stale.
+    Dispatcher d = keep(Dispatcher.start(TestDispatchers.options(List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), 65536)
+        .toBuilder().adminListen(new HostPort("127.0.0.1", 0)).adminToken(TOKEN).build()));
+    Mosquitto m1 = keep(Mosquitto.start());
+    Mosquitto m2 = keep(Mosquitto.start());
+    Mosquitto other = keep(Mosquitto.start());
+    TestProbe p1 = probe(d, "b1", m1, "g");
+    probe(d, "b2", m2, "g");
+    probe(d, "b3", other, "elsewhere");
+
+    FanInSubscriber fanIn = keep(FanInSubscriber.builder(URI.create("http://127.0.0.1:" + d.adminPort()), "g")
+        .token(TOKEN).topicFilter("sensors/#").refresh(Duration.ofMillis(200))
+        .onMessage((broker, p) -> received.computeIfAbsent(broker, b -> ConcurrentHashMap.newKeySet())
+            .add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
+        .start());
+    await().atMost(Duration.ofSeconds(20)).until(() -> fanIn.subscribedOn("b1") && fanIn.subscribedOn("b2"));
+    assertThat(fanIn.brokers()).containsOnlyKeys("b1", "b2");
+
+    // every broker of the group reaches it, the other group's broker does not
+    publish(other, "from-elsewhere");
+    publish(m1, "one");
+    publish(m2, "two");
+    await().atMost(Duration.ofSeconds(10)).until(() -> got("b1", "one") && got("b2", "two"));
+    assertThat(received).doesNotContainKey("b3");
+
+    // b2 restarts (and forgets every session): the subscription is made again when it is back,
+    // and b1 delivers all the while
+    m2.kill();
+    publish(m1, "during-restart");
+    await().atMost(Duration.ofSeconds(10)).until(() -> got("b1", "during-restart"));
+    m2.restart();
+    await().atMost(Duration.ofSeconds(20)).until(() -> fanIn.subscribedOn("b2"));
+    publish(m2, "after-restart");
+    await().atMost(Duration.ofSeconds(10)).until(() -> got("b2", "after-restart"));
+
+    // a broker joins the group: subscribed within a refresh; one leaves: dropped
+    Mosquitto m4 = keep(Mosquitto.start());
+    probe(d, "b4", m4, "g");
+    await().atMost(Duration.ofSeconds(20)).until(() -> fanIn.subscribedOn("b4"));
+    publish(m4, "four");
+    await().atMost(Duration.ofSeconds(10)).until(() -> got("b4", "four"));
+    p1.close();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !fanIn.brokers().containsKey("b1"));
+    assertThat(fanIn.brokers()).containsOnlyKeys("b2", "b4");
+  }
+}
