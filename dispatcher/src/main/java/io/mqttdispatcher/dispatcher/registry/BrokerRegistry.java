@@ -4,10 +4,12 @@ import io.mqttdispatcher.protocol.BrokerGroup;
 import io.mqttdispatcher.protocol.ProbeMessage;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +28,7 @@ public final class BrokerRegistry {
   private final Duration window;
   private final long staleAfterNanos;
   private final Map<String, Entry> entries = new LinkedHashMap<>();
+  private final Set<String> mixedGroups = new HashSet<>();
   private volatile BrokerSnapshot snapshot;
 
   public BrokerRegistry(Duration window, Duration staleAfter) {
@@ -138,6 +141,22 @@ public final class BrokerRegistry {
       }
     }
     snapshot = new BrokerSnapshot(views, staleAfterNanos);
+    logMixedGroups(snapshot);
+  }
+
+  /** Warns once when the probes of one group disagree on whether it is a cluster (it is then treated as independent). */
+  private void logMixedGroups(BrokerSnapshot s) {
+    for (Map.Entry<String, List<BrokerView>> g : s.groups().entrySet()) {
+      long clustered = g.getValue().stream().filter(b -> b.group().cluster()).count();
+      boolean mixed = clustered > 0 && clustered < g.getValue().size();
+      if (mixed && mixedGroups.add(g.getKey())) {
+        LOG.warn("group {}: {} of its {} probes say --cluster, the others do not; its brokers are treated as independent"
+            + " (sessions stay on their broker) until they agree", g.getKey(), clustered, g.getValue().size());
+      } else if (!mixed && mixedGroups.remove(g.getKey())) {
+        LOG.info("group {}: its probes agree again ({})", g.getKey(), clustered > 0 ? "cluster" : "independent brokers");
+      }
+    }
+    mixedGroups.retainAll(s.groups().keySet());
   }
 
   private static final class Entry {

@@ -95,9 +95,13 @@ class RoutingIT {
 
   /** Registers broker {@code id} of {@code group} with {@code d}, endpoint 127.0.0.1:{@code port}. */
   private void broker(Dispatcher d, String id, String group, int port) {
+    broker(d, id, new BrokerGroup(group, false), port);
+  }
+
+  private void broker(Dispatcher d, String id, BrokerGroup group, int port) {
     TestProbe p = TestProbe.authenticated(d.probePort(), id, TestDispatchers.SECRET);
     open.add(p);
-    p.report(0.1, true, Map.of(Transport.MQTT, "127.0.0.1:" + port), new BrokerGroup(group, false));
+    p.report(0.1, true, Map.of(Transport.MQTT, "127.0.0.1:" + port), group);
   }
 
   private static void awaitBrokers(Dispatcher d, int n) {
@@ -256,11 +260,16 @@ class RoutingIT {
     Dispatcher d = dispatcher(routes(RULES));
     broker(d, "a1", "ga", 11001);
     broker(d, "a2", "ga", 11002);
-    broker(d, "b1", "gb", 12001);
-    awaitBrokers(d, 3);
+    broker(d, "b1", new BrokerGroup("gb", true), 12001);
+    broker(d, "b2", new BrokerGroup("gb", true), 12002);
+    broker(d, "m1", new BrokerGroup("gm", true), 13001);
+    broker(d, "m2", new BrokerGroup("gm", false), 13002);
+    awaitBrokers(d, 6);
 
     JsonArray groups = getJson(d, "/groups").getJsonArray("groups");
-    assertThat(groups).hasSize(2);
+    assertThat(groups).hasSize(3);
+    assertThat(groups.getJsonObject(1).getString("mode")).isEqualTo("cluster");
+    assertThat(groups.getJsonObject(2).getString("mode")).as("probes disagree").isEqualTo("mixed");
     JsonObject ga = groups.getJsonObject(0);
     assertThat(ga.getString("name")).isEqualTo("ga");
     assertThat(ga.getString("mode")).isEqualTo("independent");
