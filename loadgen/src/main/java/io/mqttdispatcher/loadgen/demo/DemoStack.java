@@ -123,7 +123,10 @@ public final class DemoStack implements AutoCloseable {
       List<String> probe = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
           "-Xmx64m", "-jar", jars.probe().toString(),
           "--broker-id", "broker-" + (i + 1), "--endpoint", "mqtt=" + brokers.get(i), "--dispatcher", "127.0.0.1:" + probes,
-          "--secret-file", secret.toString(), "--pid", String.valueOf(brokerPids.get(i)), "--group", groupOf(i, count, groups)));
+          "--secret-file", secret.toString(), "--pid", String.valueOf(brokerPids.get(i))));
+      if (groups > 1) {
+        probe.addAll(List.of("--group", groupOf(i, count, groups)));
+      }
       if (kind == BrokerKind.HIVEMQ) {
         probe.add("--no-sys-topics"); // HiveMQ CE publishes no $SYS tree
       }
