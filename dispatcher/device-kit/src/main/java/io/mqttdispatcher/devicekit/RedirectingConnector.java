@@ -68,7 +68,11 @@ public final class RedirectingConnector implements AutoCloseable {
     this.dispatchers = b.dispatchers;
     this.connectTimeout = b.connectTimeout;
     this.settings = b.settings;
-    this.transport = settings.apply(baseBuilder()).build().getConfig().getTransportConfig();
+    // The HiveMQ client builder reports TLS and WebSocket set on it in its transport config only
+    // when a server address is set after them; the host and port are replaced at every hop anyway.
+    Endpoint first = dispatchers.get(0);
+    this.transport = settings.apply(baseBuilder()).serverHost(first.host()).serverPort(first.port())
+        .build().getConfig().getTransportConfig();
     this.connect = b.connect;
     this.maxHops = b.maxHops;
     this.reconnectAttempts = b.reconnectAttempts;
@@ -257,6 +261,11 @@ public final class RedirectingConnector implements AutoCloseable {
       });
     }
     reconnector.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** The device's transport settings (TLS, WebSocket, timeouts), before a hop aims them. */
+  MqttClientTransportConfig transport() {
+    return transport;
   }
 
   int reconnectAttempts() {

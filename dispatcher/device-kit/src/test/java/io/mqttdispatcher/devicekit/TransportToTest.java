@@ -13,6 +13,17 @@ class TransportToTest {
   private static final MqttClientSslConfig DEVICE_TLS = MqttClientSslConfig.builder().protocols(List.of("TLSv1.3")).build();
 
   @Test
+  void the_connector_reads_tls_and_websocket_from_the_client_settings() {
+    try (RedirectingConnector connector = RedirectingConnector.builder("127.0.0.1:1883")
+        .client(b -> b.identifier("d").sslConfig().protocols(List.of("TLSv1.3")).applySslConfig()
+            .webSocketConfig().serverPath("mqtt").applyWebSocketConfig())
+        .build()) {
+      assertThat(connector.transport().getSslConfig().flatMap(MqttClientSslConfig::getProtocols)).contains(List.of("TLSv1.3"));
+      assertThat(connector.transport().getWebSocketConfig().map(MqttWebSocketConfig::getServerPath)).contains("mqtt");
+    }
+  }
+
+  @Test
   void host_port_keeps_tls_and_websocket_as_the_device_set_them() {
     MqttClientTransportConfig device = MqttClientTransportConfig.builder()
         .serverHost("dispatcher").serverPort(8883).sslConfig(DEVICE_TLS)
