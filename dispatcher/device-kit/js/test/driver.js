@@ -6,15 +6,17 @@
 //   error <Class>: <message>                   connect failed; exit code 2
 //   gave-up <message>                          reconnecting stopped
 // It stops when stdin closes (the test's handle) or after 120 s.
-// Usage: node test/driver.js DISPATCHER CLIENT_ID TOPIC
+// Usage: node test/driver.js DISPATCHER CLIENT_ID TOPIC [tls]
+// (tls: TLS at every hop, trusting any certificate: the tests' certificate is self-signed)
 const mr = require('../mqtt-redirect')
 
 const say = (line) => process.stdout.write(line + '\n')
 
 async function main () {
-  const [dispatcher, clientId, topic] = process.argv.slice(2)
+  const [dispatcher, clientId, topic, transport] = process.argv.slice(2)
+  const tls = transport === 'tls' ? { protocol: 'mqtts', rejectUnauthorized: false } : {}
   say(`ready mqtt=${require('mqtt/package.json').version}`)
-  const device = new mr.RedirectingClient(dispatcher, { clientId }, {
+  const device = new mr.RedirectingClient(dispatcher, { clientId, ...tls }, {
     connectTimeoutMs: 5000,
     maxBackoffMs: 2000,
     onConnected: async (d) => {

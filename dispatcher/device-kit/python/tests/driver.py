@@ -7,10 +7,12 @@
   gave-up <message>                           reconnecting stopped
 
 It stops when stdin closes (the test's handle) or after 120 s.
-Usage: python3 driver.py DISPATCHER CLIENT_ID TOPIC
+Usage: python3 driver.py DISPATCHER CLIENT_ID TOPIC [tls]
+(tls: TLS at every hop, trusting any certificate: the tests' certificate is self-signed)
 """
 
 import os
+import ssl
 import sys
 import threading
 
@@ -30,6 +32,12 @@ def say(line):
 
 def main():
     dispatcher, client_id, topic = sys.argv[1:4]
+    tls = sys.argv[4:5] == ["tls"]
+
+    def configure(client):
+        if tls:
+            client.tls_set(cert_reqs=ssl.CERT_NONE)
+            client.tls_insecure_set(True)
     say("ready paho=%s" % paho.mqtt.__version__)
 
     def on_connected(device):
@@ -39,7 +47,7 @@ def main():
         if info.is_published():
             say("published %s" % topic)
 
-    device = mr.RedirectingClient(dispatcher, client_id=client_id, connect_timeout=5, max_backoff=2,
+    device = mr.RedirectingClient(dispatcher, client_id=client_id, configure=configure, connect_timeout=5, max_backoff=2,
                                   on_connected=on_connected,
                                   on_gave_up=lambda d, e: say("gave-up %s" % e))
     try:

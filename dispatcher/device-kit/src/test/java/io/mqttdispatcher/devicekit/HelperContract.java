@@ -8,7 +8,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import io.mqttdispatcher.devicekit.testing.BrokerStack;
 import io.mqttdispatcher.devicekit.testing.HelperProcess;
-import io.mqttdispatcher.devicekit.testing.WebSocketStack;
+import io.mqttdispatcher.devicekit.testing.TransportStack;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.testing.TestDispatchers;
 import io.mqttdispatcher.testing.TestProbe;
@@ -30,8 +30,12 @@ import org.junit.jupiter.api.Test;
 abstract class HelperContract {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
-  /** The command that runs the driver for {@code dispatcher}, in {@link #directory()}. */
-  abstract List<String> driver(String dispatcher, String clientId, String topic);
+  /** The command that runs the driver for {@code dispatcher}, in {@link #directory()}; TLS at every hop if {@code tls}. */
+  abstract List<String> driver(String dispatcher, String clientId, String topic, boolean tls);
+
+  private List<String> driver(String dispatcher, String clientId, String topic) {
+    return driver(dispatcher, clientId, topic, false);
+  }
 
   /** Where the driver runs. */
   abstract Path directory();
@@ -66,7 +70,7 @@ abstract class HelperContract {
 
   @Test
   void follows_a_websocket_redirect_to_the_brokers_websocket_endpoint() throws Exception {
-    try (WebSocketStack stack = WebSocketStack.start()) {
+    try (TransportStack stack = TransportStack.start()) {
       List<String> received = new CopyOnWriteArrayList<>();
       Mqtt5AsyncClient subscriber = subscribe(Endpoint.of("127.0.0.1", stack.brokerMqttPort()), "kit/ws", received);
       try (HelperProcess device = HelperProcess.start(driver(stack.dispatcherWebSocketUri(), "helper-ws", "kit/ws"), directory())) {
@@ -74,6 +78,22 @@ abstract class HelperContract {
             .as(device.describe()).isEqualTo("landed " + stack.brokerWebSocketUri() + " hops=1 reconnects=0");
         await().atMost(WAIT).until(() -> !received.isEmpty());
         assertThat(received.get(0)).contains("hello from helper-ws");
+      } finally {
+        subscriber.disconnect().get(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void carries_tls_to_the_brokers_tls_endpoint() throws Exception {
+    try (TransportStack stack = TransportStack.start()) {
+      List<String> received = new CopyOnWriteArrayList<>();
+      Mqtt5AsyncClient subscriber = subscribe(Endpoint.of("127.0.0.1", stack.brokerMqttPort()), "kit/tls", received);
+      try (HelperProcess device = HelperProcess.start(driver(stack.dispatcherTlsAddress(), "helper-tls", "kit/tls", true), directory())) {
+        assertThat(device.awaitLine(0, l -> l.startsWith("landed ") || l.startsWith("error "), WAIT))
+            .as(device.describe()).isEqualTo("landed " + stack.brokerTlsAddress() + " hops=1 reconnects=0");
+        await().atMost(WAIT).until(() -> !received.isEmpty());
+        assertThat(received.get(0)).contains("hello from helper-tls");
       } finally {
         subscriber.disconnect().get(5, TimeUnit.SECONDS);
       }

@@ -48,8 +48,8 @@ class NodeHelperIT extends HelperContract {
   }
 
   @Override
-  List<String> driver(String dispatcher, String clientId, String topic) {
-    return List.of("node", "test/driver.js", dispatcher, clientId, topic);
+  List<String> driver(String dispatcher, String clientId, String topic, boolean tls) {
+    return List.of("node", "test/driver.js", dispatcher, clientId, topic, tls ? "tls" : "tcp");
   }
 
   @Override

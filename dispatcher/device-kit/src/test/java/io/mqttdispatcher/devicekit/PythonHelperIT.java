@@ -54,8 +54,8 @@ class PythonHelperIT extends HelperContract {
   }
 
   @Override
-  List<String> driver(String dispatcher, String clientId, String topic) {
-    return List.of(python, "-u", "tests/driver.py", dispatcher, clientId, topic);
+  List<String> driver(String dispatcher, String clientId, String topic, boolean tls) {
+    return List.of(python, "-u", "tests/driver.py", dispatcher, clientId, topic, tls ? "tls" : "tcp");
   }
 
   @Override

@@ -10,9 +10,10 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.devicekit.testing.BrokerStack;
-import io.mqttdispatcher.devicekit.testing.WebSocketStack;
+import io.mqttdispatcher.devicekit.testing.TransportStack;
 import io.mqttdispatcher.testing.TestDispatchers;
 import io.mqttdispatcher.testing.TestProbe;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -67,7 +68,7 @@ class RedirectingConnectorIT {
 
   @Test
   void follows_a_websocket_redirect_with_the_path_of_the_reference() throws Exception {
-    try (WebSocketStack stack = WebSocketStack.start()) {
+    try (TransportStack stack = TransportStack.start()) {
       List<String> received = new CopyOnWriteArrayList<>();
       Mqtt5AsyncClient subscriber = MqttClient.builder().useMqttVersion5().identifier("subscriber-ws")
           .serverHost("127.0.0.1").serverPort(stack.brokerMqttPort()).buildAsync();
@@ -85,6 +86,35 @@ class RedirectingConnectorIT {
             .payload("hello over websocket".getBytes(StandardCharsets.UTF_8)).send().get(5, TimeUnit.SECONDS);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("hello over websocket"));
+      } finally {
+        subscriber.disconnect().get(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void carries_the_devices_tls_settings_to_the_brokers_tls_endpoint() throws Exception {
+    try (TransportStack stack = TransportStack.start()) {
+      List<String> received = new CopyOnWriteArrayList<>();
+      Mqtt5AsyncClient subscriber = MqttClient.builder().useMqttVersion5().identifier("subscriber-tls")
+          .serverHost("127.0.0.1").serverPort(stack.brokerMqttPort()).buildAsync();
+      subscriber.connect().get(5, TimeUnit.SECONDS);
+      subscriber.subscribeWith().topicFilter("kit/java-tls").qos(MqttQos.AT_LEAST_ONCE)
+          .callback(p -> received.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
+          .send().get(5, TimeUnit.SECONDS);
+      // The test certificate is self-signed: only the device's own trust settings accept it.
+      try (RedirectingConnector connector = RedirectingConnector.builder(stack.dispatcherTlsAddress())
+              .client(b -> b.identifier("device-tls")
+                  .sslConfig().trustManagerFactory(InsecureTrustManagerFactory.INSTANCE).applySslConfig())
+              .build();
+          DeviceConnection device = connector.connect()) {
+        assertThat(device.broker()).hasToString(stack.brokerTlsAddress());
+        assertThat(device.client().getConfig().getSslConfig()).isPresent();
+
+        device.client().publishWith().topic("kit/java-tls").qos(MqttQos.AT_LEAST_ONCE)
+            .payload("hello over tls".getBytes(StandardCharsets.UTF_8)).send().get(5, TimeUnit.SECONDS);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("hello over tls"));
       } finally {
         subscriber.disconnect().get(5, TimeUnit.SECONDS);
       }

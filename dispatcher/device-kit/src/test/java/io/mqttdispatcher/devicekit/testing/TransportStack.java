@@ -7,39 +7,50 @@ import io.mqttdispatcher.testing.FreePort;
 import io.mqttdispatcher.testing.Mosquitto;
 import io.mqttdispatcher.testing.TestDispatchers;
 import io.mqttdispatcher.testing.TestProbe;
+import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One real Mosquitto broker with an MQTT listener and a WebSocket listener, and an in-process
- * dispatcher with a WebSocket device listener, whose scripted probe advertises both endpoints every
- * 200 ms. (Mosquitto 2.0 binds WebSocket listeners to every interface; the tests only connect to
- * 127.0.0.1.)
+ * One real Mosquitto broker with MQTT, WebSocket and TLS listeners, and an in-process dispatcher
+ * with WebSocket and TLS device listeners (a self-signed certificate for {@code localhost}), whose
+ * scripted probe advertises the three endpoints every 200 ms. (Mosquitto 2.0 binds WebSocket
+ * listeners to every interface; the tests only connect to 127.0.0.1.)
  */
-public final class WebSocketStack implements AutoCloseable {
+public final class TransportStack implements AutoCloseable {
   private final int mqttPort = FreePort.find();
   private final int wsPort = FreePort.find();
+  private final int tlsPort = FreePort.find();
+  private final SelfSignedCertificate certificate = new SelfSignedCertificate("localhost");
   private final Path dir;
   private final Process broker;
   private final Dispatcher dispatcher;
   private final TestProbe probe;
   private final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor();
 
-  private WebSocketStack() throws Exception {
-    dir = Files.createTempDirectory("mosquitto-ws");
+  private TransportStack() throws Exception {
+    dir = Files.createTempDirectory("mosquitto-transports");
+    // Mosquitto started as root reads certificates after dropping to its own user: readable copies.
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path cert = readableCopy(certificate.certificate().toPath(), "broker.crt");
+    Path key = readableCopy(certificate.privateKey().toPath(), "broker.key");
     Path conf = dir.resolve("mosquitto.conf");
     Files.writeString(conf, String.join("\n",
         "listener " + mqttPort + " 127.0.0.1",
         "listener " + wsPort,
         "protocol websockets",
+        "listener " + tlsPort + " 127.0.0.1",
+        "certfile " + cert,
+        "keyfile " + key,
         "allow_anonymous true",
         "persistence false",
         ""));
@@ -49,7 +60,12 @@ public final class WebSocketStack implements AutoCloseable {
     try {
       awaitListening(mqttPort);
       awaitListening(wsPort);
-      started = Dispatcher.start(TestDispatchers.options().toBuilder().wsListen(new HostPort("127.0.0.1", 0)).wsPath("/mqtt").build());
+      awaitListening(tlsPort);
+      started = Dispatcher.start(TestDispatchers.options().toBuilder()
+          .wsListen(new HostPort("127.0.0.1", 0)).wsPath("/mqtt")
+          .tlsListen(new HostPort("127.0.0.1", 0))
+          .tlsCert(certificate.certificate().toPath()).tlsKey(certificate.privateKey().toPath())
+          .build());
       probe = TestProbe.authenticated(started.probePort(), "ws-broker", TestDispatchers.SECRET);
     } catch (Exception e) {
       if (started != null) {
@@ -63,9 +79,15 @@ public final class WebSocketStack implements AutoCloseable {
     reporter.scheduleAtFixedRate(this::report, 0, 200, TimeUnit.MILLISECONDS);
   }
 
+  private Path readableCopy(Path from, String name) throws IOException {
+    Path to = Files.copy(from, dir.resolve(name));
+    Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rw-r--r--"));
+    return to;
+  }
+
   /** Starts the broker and the dispatcher; returns once the broker is usable. */
-  public static WebSocketStack start() throws Exception {
-    WebSocketStack stack = new WebSocketStack();
+  public static TransportStack start() throws Exception {
+    TransportStack stack = new TransportStack();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (stack.dispatcher.registry().snapshot().brokers().isEmpty()) {
       if (System.nanoTime() > deadline) {
@@ -78,7 +100,8 @@ public final class WebSocketStack implements AutoCloseable {
   }
 
   private void report() {
-    probe.report(0.1, broker.isAlive(), Map.of(Transport.MQTT, "127.0.0.1:" + mqttPort, Transport.WS, brokerWebSocketUri()));
+    probe.report(0.1, broker.isAlive(), Map.of(Transport.MQTT, "127.0.0.1:" + mqttPort, Transport.WS, brokerWebSocketUri(),
+        Transport.MQTTS, "127.0.0.1:" + tlsPort));
   }
 
   private void awaitListening(int port) throws InterruptedException {
@@ -107,6 +130,16 @@ public final class WebSocketStack implements AutoCloseable {
     return "ws://127.0.0.1:" + wsPort + "/mqtt";
   }
 
+  /** Where TLS devices reach the dispatcher. */
+  public String dispatcherTlsAddress() {
+    return "127.0.0.1:" + dispatcher.tlsPort();
+  }
+
+  /** The broker's TLS endpoint, as its probe advertises it. */
+  public String brokerTlsAddress() {
+    return "127.0.0.1:" + tlsPort;
+  }
+
   /** The broker's plain MQTT port, for a subscriber. */
   public int brokerMqttPort() {
     return mqttPort;
@@ -123,5 +156,6 @@ public final class WebSocketStack implements AutoCloseable {
       broker.destroyForcibly();
       broker.waitFor(5, TimeUnit.SECONDS);
     }
+    certificate.delete();
   }
 }
