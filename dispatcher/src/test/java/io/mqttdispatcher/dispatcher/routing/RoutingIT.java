@@ -281,6 +281,8 @@ class RoutingIT {
     assertThat(lines.body().lines()).containsExactlyInAnyOrder("127.0.0.1:11001\ta1", "127.0.0.1:11002\ta2");
     assertThat(get(d, "/groups/ga/endpoints", null).statusCode()).isEqualTo(401);
     assertThat(get(d, "/groups/nope/endpoints", TOKEN).statusCode()).isEqualTo(404);
+    assertThat(get(d, "/", null).body()).as("the status page shows groups and rules")
+        .contains("<table id=\"groups\">", "<table id=\"rules\">", "fetch('routing')");
   }
 
   private static String reference(Mqtt5ConnAck ack) {
