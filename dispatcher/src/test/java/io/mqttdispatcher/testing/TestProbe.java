@@ -29,7 +29,7 @@ public final class TestProbe implements AutoCloseable {
 
   private TestProbe(Socket socket) throws IOException {
     this.socket = socket;
-    this.socket.setSoTimeout(5000);
+    this.socket.setSoTimeout(15_000); // a margin for busy machines: reads wait for the dispatcher's answer
     this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
     this.out = socket.getOutputStream();
   }
