@@ -5,8 +5,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
-import java.util.concurrent.ExecutorService;
+import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -19,11 +21,15 @@ import org.jspecify.annotations.Nullable;
  * is full, a new device still gets a record and the least valuable one is evicted.
  *
  * <p>Caffeine's maintenance (applying buffered reads and writes, evicting, expiring) runs on {@link
- * #MAINTENANCE}, one daemon thread shared by every table in the process: never on a device event
- * loop, never deferred (each write schedules it), and never on a pool that grows (the default,
- * {@code ForkJoinPool.commonPool()}, is shared with everything else in the JVM and may add threads).
- * The event loops only append to Caffeine's lock-free buffers; should the maintenance thread fall
- * behind a flood of writes, Caffeine lets the writer help drain, which bounds memory.
+ * #MAINTENANCE}, one daemon thread shared by every table in the process, {@link #MAINTENANCE_DELAY}
+ * after a write asks for it: never on a device event loop (a burst of sessions expiring together
+ * would stall the devices behind it), never deferred for longer than the delay, and never on a pool
+ * that grows (the default, {@code ForkJoinPool.commonPool()}, is shared with everything else in the
+ * JVM and may add threads). The delay lets one run drain the writes of a millisecond: without it, at
+ * tens of thousands of new session devices per second, nearly every write would wake the thread (a
+ * futex call and a context switch each). Caffeine schedules a run only when none is pending, so the
+ * event loops only append to its lock-free buffers; should its write buffer fill before the run,
+ * the writer drains it itself, which bounds memory.
  *
  * <p>Times: the record's own expiry is checked against the caller's clock ({@code nowNanos}, as every
  * policy takes it), and Caffeine reclaims the memory of expired records on its {@link Ticker} (the
@@ -37,12 +43,16 @@ public final class SessionRecords {
    */
   public static final int BYTES_PER_RECORD = 200;
 
+  /** How long after a write asks for maintenance it runs. */
+  static final Duration MAINTENANCE_DELAY = Duration.ofMillis(1);
   /** Runs the maintenance of every table; one daemon thread for the process. */
-  static final ExecutorService MAINTENANCE = Executors.newSingleThreadExecutor(r -> {
+  static final ScheduledExecutorService MAINTENANCE = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "session-records-maintenance");
     t.setDaemon(true);
     return t;
   });
+  private static final Executor DELAYED_MAINTENANCE =
+      task -> MAINTENANCE.schedule(task, MAINTENANCE_DELAY.toNanos(), TimeUnit.NANOSECONDS);
 
   private final Cache<String, Placement> records;
   private final LongAdder evictedBySize = new LongAdder();
@@ -58,7 +68,7 @@ public final class SessionRecords {
         .maximumSize(maxRecords)
         .expireAfter(new SessionExpiry())
         .ticker(ticker)
-        .executor(MAINTENANCE)
+        .executor(DELAYED_MAINTENANCE)
         .evictionListener((String id, Placement p, RemovalCause cause) -> counted(cause))
         .build();
   }
