@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Does the cost of a redirect stay flat however many distinct devices the dispatcher has seen?
+# Runs the dispatcher jar (--io-threads 1, pinned to core 0) and drives it with connflood (pinned to
+# core 1), every connection a client id never seen before, until IDS distinct ids have arrived:
+# once with session devices (Clean Start 0, Session Expiry Interval 3600 s: each one gets a session
+# record, so the table fills up to --affinity-records and then evicts), once with clean devices (no
+# record), each mode against a fresh dispatcher. Per chunk of CHUNK seconds it prints redirects/s,
+# the dispatcher's CPU time per redirect (utime+stime of the process over the chunk), heap used after
+# a full GC (jcmd, run between chunks, so its CPU is not counted), and the session records held and
+# evicted (admin /metrics). The last line per mode compares the last chunk with the first.
+#
+# usage: loadgen/bench/session-scale.sh [IDS] [CHUNK_SECONDS] [CONCURRENCY]
+#        (needs gcc, mosquitto, a JDK's jcmd, and the jars: mvn -B -q package -DskipTests)
+# env:   AFFINITY_RECORDS (default: the dispatcher's default), DISPATCHER_JAVA_OPTS (default -Xmx512m,
+#        the heap of deploy/systemd), MODES (default "session clean")
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+ids=${1:-5000000}; chunk=${2:-10}; conc=${3:-64}
+modes=${MODES:-session clean}
+java_opts=${DISPATCHER_JAVA_OPTS:--Xmx512m}
+"$here/build.sh" >/dev/null
+for jar in dispatcher probe; do
+  [ -f "$root/$jar/target/$jar.jar" ] || { echo "missing $jar/target/$jar.jar: mvn -B -q package -DskipTests" >&2; exit 2; }
+done
+mosq=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+[ -x "$mosq" ] || { echo "needs mosquitto (apt-get install -y mosquitto)" >&2; exit 2; }
+command -v jcmd >/dev/null || { echo "needs jcmd (a JDK, not only a JRE)" >&2; exit 2; }
+
+tmp=$(mktemp -d); pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
+trap cleanup EXIT INT TERM
+base=$((20000 + RANDOM % 20000))
+broker=$base devices=$((base + 1)) probes=$((base + 2)) admin=$((base + 3))
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$tmp/secret"
+printf 'listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n' "$broker" > "$tmp/m.conf"
+"$mosq" -c "$tmp/m.conf" >/dev/null 2>&1 & pids+=($!)
+java -jar "$root/probe/target/probe.jar" --broker-id bench --endpoint mqtt=127.0.0.1:$broker \
+  --dispatcher 127.0.0.1:$probes --secret-file "$tmp/secret" >"$tmp/probe.log" 2>&1 & pids+=($!)
+tick=$(getconf CLK_TCK)
+
+cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+metric() { awk -v m="$1" '$1 == m {printf "%d", $2; found=1} END {if (!found) printf "0"}' "$tmp/metrics"; }
+heap_after_gc_mb() {
+  jcmd "$1" GC.run >/dev/null
+  jcmd "$1" GC.heap_info | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i+1); sub(/K,?/, "", v); printf "%.0f", v / 1024; exit}}'
+}
+
+# flood MODE SEQ0 SECONDS -> "exchanges ids_consumed cpu_seconds"
+flood() {
+  local session=0; [ "$1" = session ] && session=1
+  local a b out n errs
+  a=$(cpu_ticks "$dpid")
+  out=$(CONNFLOOD_SESSION=$session CONNFLOOD_SEQ0=$2 taskset -c 1 "$here/bin/connflood" 127.0.0.1 "$devices" "$conc" "$3")
+  b=$(cpu_ticks "$dpid")
+  n=$(echo "$out" | awk 'NR == 1 {print $2}'); errs=$(echo "$out" | awk 'NR == 1 {print $NF}')
+  # Ids are numbered per connection started: the completed ones, the failed ones, and at most
+  # CONCURRENCY still in flight when the run ended. Skip them all, so every id is new.
+  echo "$n $((n + errs + conc)) $(awk -v a="$a" -v b="$b" -v t="$tick" 'BEGIN {printf "%.3f", (b - a) / t}')"
+}
+
+for mode in $modes; do
+  affinity=(); [ -n "${AFFINITY_RECORDS:-}" ] && affinity=(--affinity-records "$AFFINITY_RECORDS")
+  # shellcheck disable=SC2086
+  taskset -c 0 java $java_opts -jar "$root/dispatcher/target/dispatcher.jar" --io-threads 1 --listen 127.0.0.1:$devices \
+    --probe-listen 127.0.0.1:$probes --admin-listen 127.0.0.1:$admin --probe-secret-file "$tmp/secret" \
+    --allow 127.0.0.1 "${affinity[@]}" >"$tmp/dispatcher-$mode.log" 2>&1 & dpid=$!; pids+=($dpid)
+  for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$admin/ready" >/dev/null && break; sleep 0.2; done
+  curl -sf "http://127.0.0.1:$admin/ready" >/dev/null || { echo "dispatcher never became ready: $(tail -5 "$tmp/dispatcher-$mode.log")" >&2; exit 1; }
+
+  # JIT warm-up with ids far outside the measured range (for session devices they enter the table too).
+  read -r wn _ _ < <(flood "$mode" 9000000000 5)
+  echo "== $mode devices: ${AFFINITY_RECORDS:-default} session records, $ids distinct ids in ${chunk}s chunks, concurrency $conc (warm-up: $wn redirects)"
+  printf '%6s %10s %12s %14s %10s %10s %12s %12s\n' chunk ids_seen redirects/s cpu_us/redirect heap_MB records evicted_size evicted_expiry
+  seq0=0; i=0; first=""; last=""; bound_heap=""
+  while [ "$seq0" -lt "$ids" ]; do
+    i=$((i + 1))
+    read -r n used cpu < <(flood "$mode" "$seq0" "$chunk")
+    seq0=$((seq0 + used))
+    heap=$(heap_after_gc_mb "$dpid")
+    curl -sf "http://127.0.0.1:$admin/metrics" > "$tmp/metrics"
+    records=$(metric dispatcher_session_records)
+    by_size=$(metric 'dispatcher_session_records_evicted_total{cause="size"}')
+    by_expiry=$(metric 'dispatcher_session_records_evicted_total{cause="expiry"}')
+    rate=$(awk -v n="$n" -v s="$chunk" 'BEGIN {printf "%.0f", n / s}')
+    us=$(awk -v c="$cpu" -v n="$n" 'BEGIN {printf "%.1f", (n > 0 ? c * 1e6 / n : 0)}')
+    printf '%6d %10d %12s %14s %10s %10s %12s %12s\n' "$i" "$seq0" "$rate" "$us" "$heap" "$records" "$by_size" "$by_expiry"
+    [ -z "$first" ] && first="$rate $us $heap"
+    last="$rate $us $heap"
+    [ -z "$bound_heap" ] && [ "$by_size" -gt 0 ] && bound_heap=$heap
+  done
+  read -r r1 u1 _ <<<"$first"; read -r r2 u2 h2 <<<"$last"
+  awk -v m="$mode" -v r1="$r1" -v r2="$r2" -v u1="$u1" -v u2="$u2" -v hb="${bound_heap:-none}" -v h2="$h2" 'BEGIN {
+    dr = (r2 / r1 - 1) * 100; du = (u2 / u1 - 1) * 100
+    ok = (dr >= -10 && du <= 10) ? "within 10 %" : "NOT within 10 %"
+    printf "%s: last chunk vs first: redirects/s %+.1f %%, CPU per redirect %+.1f %% (%s); heap after GC %s MB when the table first evicted, %s MB at the end\n", m, dr, du, ok, hb, h2 }'
+  kill "$dpid"; wait "$dpid" 2>/dev/null || true
+done
