@@ -12,11 +12,11 @@
 # usage: loadgen/bench/session-scale.sh [IDS] [CHUNK_SECONDS] [CONCURRENCY]
 #        (needs gcc, mosquitto, a JDK's jcmd, and the jars: mvn -B -q package -DskipTests)
 # env:   AFFINITY_RECORDS (default: the dispatcher's default), DISPATCHER_JAVA_OPTS (default -Xmx512m,
-#        the heap of deploy/systemd), MODES (default "session clean")
+#        the heap of deploy/systemd), MODES (default "session clean"), WARMUP (seconds, default 20)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-ids=${1:-5000000}; chunk=${2:-10}; conc=${3:-64}
+ids=${1:-5000000}; chunk=${2:-10}; conc=${3:-64}; warmup=${WARMUP:-20}
 modes=${MODES:-session clean}
 java_opts=${DISPATCHER_JAVA_OPTS:--Xmx512m}
 "$here/build.sh" >/dev/null
@@ -43,7 +43,10 @@ cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 metric() { awk -v m="$1" '$1 == m {printf "%d", $2; found=1} END {if (!found) printf "0"}' "$tmp/metrics"; }
 heap_after_gc_mb() {
   jcmd "$1" GC.run >/dev/null
-  jcmd "$1" GC.heap_info | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i+1); sub(/K,?/, "", v); printf "%.0f", v / 1024; exit}}'
+  # The heap's generations (G1: one line; Serial, which a JVM pinned to one core picks: two) say
+  # "total ...K, used ...K"; Metaspace and class space lines have no total.
+  jcmd "$1" GC.heap_info | awk '/ total .*, used / {for (i = 1; i < NF; i++) if ($i == "used") {v = $(i+1); sub(/K.*/, "", v); kb += v}}
+    END {printf "%.0f", kb / 1024}'
 }
 
 # flood MODE SEQ0 SECONDS -> "exchanges ids_consumed cpu_seconds"
@@ -69,8 +72,8 @@ for mode in $modes; do
   curl -sf "http://127.0.0.1:$admin/ready" >/dev/null || { echo "dispatcher never became ready: $(tail -5 "$tmp/dispatcher-$mode.log")" >&2; exit 1; }
 
   # JIT warm-up with ids far outside the measured range (for session devices they enter the table too).
-  read -r wn _ _ < <(flood "$mode" 9000000000 5)
-  echo "== $mode devices: ${AFFINITY_RECORDS:-default} session records, $ids distinct ids in ${chunk}s chunks, concurrency $conc (warm-up: $wn redirects)"
+  read -r wn _ _ < <(flood "$mode" 9000000000 "$warmup")
+  echo "== $mode devices: ${AFFINITY_RECORDS:-default} session records, $ids distinct ids in ${chunk}s chunks, concurrency $conc (warm-up: $wn redirects in ${warmup}s)"
   printf '%6s %10s %12s %14s %10s %10s %12s %12s\n' chunk ids_seen redirects/s cpu_us/redirect heap_MB records evicted_size evicted_expiry
   seq0=0; i=0; first=""; last=""; bound_heap=""
   while [ "$seq0" -lt "$ids" ]; do

@@ -46,7 +46,7 @@ class ConnectHandlerTest {
       + " 003c" // keep alive 60
       + " 0004 64657631"; // client id "dev1"
 
-  private final BrokerRegistry registry = new BrokerRegistry(Duration.ofSeconds(5), Duration.ofSeconds(3));
+  private final BrokerRegistry registry = new BrokerRegistry(Duration.ofSeconds(5), Duration.ofMinutes(10)); // fresh for a whole test on a slow machine
   private final DispatcherMetrics metrics = new DispatcherMetrics("0x9c");
 
   private EmbeddedChannel channel(RedirectCode code, int maxConnectSize, Duration timeout) {
