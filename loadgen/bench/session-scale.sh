@@ -95,7 +95,7 @@ for mode in $modes; do
   read -r r1 u1 _ <<<"$first"; read -r r2 u2 h2 <<<"$last"
   awk -v m="$mode" -v r1="$r1" -v r2="$r2" -v u1="$u1" -v u2="$u2" -v hb="${bound_heap:-none}" -v h2="$h2" 'BEGIN {
     dr = (r2 / r1 - 1) * 100; du = (u2 / u1 - 1) * 100
-    ok = (dr >= -10 && du <= 10) ? "within 10 %" : "NOT within 10 %"
+    ok = (dr >= -10 && du <= 10) ? "not worse than the first by more than 10 %" : "WORSE than the first by more than 10 %"
     printf "%s: last chunk vs first: redirects/s %+.1f %%, CPU per redirect %+.1f %% (%s); heap after GC %s MB when the table first evicted, %s MB at the end\n", m, dr, du, ok, hb, h2 }'
   kill "$dpid"; wait "$dpid" 2>/dev/null || true
 done
