@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,8 +31,13 @@ final class SimulateCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--brokers", paramLabel = "N", defaultValue = SimulationOptions.DEFAULT_BROKERS,
-      description = "Equal brokers (default: ${DEFAULT-VALUE}).")
+      description = "Brokers (default: ${DEFAULT-VALUE}).")
   int brokers;
+
+  @Option(names = "--capacities", paramLabel = "C[,C...]", split = ",", defaultValue = SimulationOptions.DEFAULT_CAPACITIES,
+      description = "Relative capacities given to the brokers in turn, as each probe's --capacity: 1,2 makes every "
+          + "second broker take twice the work (default: ${DEFAULT-VALUE}, all equal).")
+  List<Double> capacities = new ArrayList<>();
 
   @Option(names = "--devices", paramLabel = "N", defaultValue = SimulationOptions.DEFAULT_DEVICES,
       description = "Devices that arrive (default: ${DEFAULT-VALUE}).")
@@ -50,7 +56,8 @@ final class SimulateCommand implements Callable<Integer> {
   double heavyFactor;
 
   @Option(names = "--utilization", paramLabel = "FRACTION", defaultValue = SimulationOptions.DEFAULT_UTILIZATION,
-      description = "Mean broker CPU once every device has arrived (default: ${DEFAULT-VALUE}).")
+      description = "The brokers' utilisation once every device has arrived, total work over total capacity "
+          + "(default: ${DEFAULT-VALUE}).")
   double utilization;
 
   @Option(names = "--report-interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
@@ -61,7 +68,9 @@ final class SimulateCommand implements Callable<Integer> {
       description = "The dispatcher's load averaging window (default: ${DEFAULT-VALUE}).")
   Duration window;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Which devices are heavy (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+      description = "Which devices are heavy, and the policies' random choices: the same seed gives the same "
+          + "placement (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--policy", paramLabel = "POLICY", split = ",",
@@ -70,13 +79,15 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SimulationOptions options = new SimulationOptions(brokers, devices, arrivals, heavyShare, heavyFactor, utilization,
+    SimulationOptions options = new SimulationOptions(brokers, capacities, devices, arrivals, heavyShare, heavyFactor, utilization,
         reportInterval, window, seed);
     List<PolicyName> names = policies.isEmpty() ? List.of(PolicyName.values()) : policies.stream().map(PolicyName::parse).toList();
     ((Logger) LoggerFactory.getLogger(BrokerRegistry.class)).setLevel(Level.WARN); // thousands of simulated joins
     PrintWriter out = spec.commandLine().getOut();
-    out.printf(Locale.ROOT, "%d brokers, %d devices arriving at %.0f/s (%.1f %% heavy at %.0fx), mean CPU %.0f %% at the end%n",
-        brokers, devices, arrivals, heavyShare * 100, heavyFactor, utilization * 100);
+    String sizes = capacities.stream().allMatch(c -> c == 1) ? "" : " (capacities "
+        + capacities.stream().map(SimulateCommand::number).collect(Collectors.joining(",")) + " in turn)";
+    out.printf(Locale.ROOT, "%d brokers%s, %d devices arriving at %.0f/s (%.1f %% heavy at %.0fx), utilisation %.0f %% at the end%n",
+        brokers, sizes, devices, arrivals, heavyShare * 100, heavyFactor, utilization * 100);
     out.printf(Locale.ROOT, "%-18s %12s %12s %12s %14s %12s%n", "policy", "max/mean", "min/mean", "variation",
         "peak max/mean", "ns/choice");
     out.flush();
@@ -87,9 +98,14 @@ final class SimulateCommand implements Callable<Integer> {
           r.variation(), r.peakMaxOverMean(), r.choiceNanos());
       out.flush();
     }
-    out.println("At the end: max/mean and min/mean, the busiest and idlest broker's message rate against the mean "
-        + "(1 = even), and their coefficient of variation. Peak max/mean: the worst ratio at any report after the first 10 s.");
+    out.println("At the end: max/mean and min/mean, the busiest and idlest broker's load (message rate per unit of "
+        + "capacity) against the mean (1 = even), and their coefficient of variation. Peak max/mean: the worst ratio at any "
+        + "report after the first 10 s.");
     out.flush();
     return 0;
+  }
+
+  private static String number(double value) {
+    return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
   }
 }

@@ -5,6 +5,7 @@ import io.mqttdispatcher.probe.config.ProbeOptions;
 import io.mqttdispatcher.probe.report.ChangeRateRule;
 import io.mqttdispatcher.probe.report.DispatcherLinks;
 import io.mqttdispatcher.probe.report.LoadReporter;
+import io.mqttdispatcher.probe.sample.CpuMath;
 import io.mqttdispatcher.probe.sample.HostSampler;
 import io.mqttdispatcher.probe.sample.LoadSampler;
 import io.mqttdispatcher.probe.sample.ProcessSampler;
@@ -76,14 +77,19 @@ public final class Probe implements AutoCloseable {
     SystemInfo system = new SystemInfo();
     HardwareAbstractionLayer hardware = system.getHardware();
     int cpus = hardware.getProcessor().getLogicalProcessorCount();
+    Double brokerCores = options.brokerCores();
+    if (brokerCores != null && brokerCores > cpus) {
+      LOG.warn("--broker-cores {} is more than this host's {} logical processors; using {}", brokerCores, cpus, cpus);
+    }
+    double cores = CpuMath.usableCores(brokerCores, cpus);
     if (options.pid() != null) {
-      return ProcessSampler.byPid(system.getOperatingSystem(), hardware.getMemory(), cpus, options.pid());
+      return ProcessSampler.byPid(system.getOperatingSystem(), hardware.getMemory(), cores, cpus, options.pid());
     }
     if (options.processName() != null) {
-      return ProcessSampler.byName(system.getOperatingSystem(), hardware.getMemory(), cpus,
+      return ProcessSampler.byName(system.getOperatingSystem(), hardware.getMemory(), cores, cpus,
           options.processName());
     }
-    return new HostSampler(hardware.getProcessor(), hardware.getMemory());
+    return new HostSampler(hardware.getProcessor(), hardware.getMemory(), cores);
   }
 
   /** Stops reporting: closes the dispatcher connections (waiting up to 5 s), then everything else. */

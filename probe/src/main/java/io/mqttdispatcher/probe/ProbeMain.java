@@ -58,6 +58,12 @@ public final class ProbeMain implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   @Nullable Target target;
 
+  @Option(names = "--broker-cores", paramLabel = "N",
+      description = "Cores the broker can use; CPU is reported as utilisation of these, so a saturated broker reads 1.0 "
+          + "on any host. 1 for Mosquitto (single-threaded); in a container, its CPU limit (default: all of the "
+          + "host's logical processors).")
+  @Nullable Double brokerCores;
+
   @Option(names = "--broker-check", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
       description = "Where to check that the broker answers an MQTT v5 CONNECT (default: the mqtt endpoint).")
   @Nullable HostPort brokerCheck;
@@ -68,7 +74,8 @@ public final class ProbeMain implements Callable<Integer> {
   boolean sysTopics;
 
   @Option(names = "--capacity", paramLabel = "N", defaultValue = ProbeOptions.DEFAULT_CAPACITY,
-      description = "Relative capacity of this broker (default: ${DEFAULT-VALUE}).")
+      description = "How much work this broker can take relative to the others: 2 for a broker that can do twice "
+          + "the work of a 1, e.g. a multi-threaded broker on twice the cores (default: ${DEFAULT-VALUE}).")
   double capacity;
 
   @Option(names = "--min-change", paramLabel = "FRACTION", defaultValue = ProbeOptions.DEFAULT_MIN_CHANGE,
@@ -122,6 +129,7 @@ public final class ProbeMain implements Callable<Integer> {
         interval,
         target == null ? null : target.pid,
         target == null ? null : target.processName,
+        brokerCores,
         brokerCheck != null ? brokerCheck : ProbeOptions.defaultBrokerCheck(parsed),
         sysTopics,
         capacity,

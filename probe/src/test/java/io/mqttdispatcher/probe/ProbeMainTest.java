@@ -30,6 +30,7 @@ class ProbeMainTest {
     assertThat(o.interval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(o.pid()).isNull();
     assertThat(o.processName()).isNull();
+    assertThat(o.brokerCores()).isNull(); // all of the host's
     assertThat(o.brokerCheck()).isEqualTo(new HostPort("10.0.0.5", 1883));
     assertThat(o.sysTopics()).isTrue();
     assertThat(o.capacity()).isEqualTo(1.0);
@@ -43,13 +44,14 @@ class ProbeMainTest {
   void every_option_is_read() throws IOException {
     ProbeOptions o = parse("--broker-id", "b1", "--endpoint", "mqtt=10.0.0.5:1883", "--endpoint", "ws=ws://10.0.0.5:8080/mqtt",
         "--dispatcher", "10.0.0.1:7883", "--dispatcher", "10.0.0.2:7883", "--secret-file", secret().toString(),
-        "--interval", "500ms", "--process", "mosquitto", "--broker-check", "127.0.0.1:1883", "--no-sys-topics",
-        "--capacity", "2.5", "--min-change", "0.05", "--group", "tenant-a", "--cluster");
+        "--interval", "500ms", "--process", "mosquitto", "--broker-cores", "1", "--broker-check", "127.0.0.1:1883",
+        "--no-sys-topics", "--capacity", "2.5", "--min-change", "0.05", "--group", "tenant-a", "--cluster");
     assertThat(o.brokerId()).isEqualTo("b1");
     assertThat(o.endpoints()).containsEntry(Transport.WS, "ws://10.0.0.5:8080/mqtt");
     assertThat(o.dispatchers()).hasSize(2);
     assertThat(o.interval()).isEqualTo(Duration.ofMillis(500));
     assertThat(o.processName()).isEqualTo("mosquitto");
+    assertThat(o.brokerCores()).isEqualTo(1.0);
     assertThat(o.brokerCheck()).isEqualTo(new HostPort("127.0.0.1", 1883));
     assertThat(o.sysTopics()).isFalse();
     assertThat(o.capacity()).isEqualTo(2.5);
@@ -83,6 +85,11 @@ class ProbeMainTest {
     assertThat(badGroup.exit).isEqualTo(2);
     assertThat(badGroup.err).contains("--group must be 1 to 64 letters");
 
+    Result noCores = run("--endpoint", "mqtt=h:1", "--dispatcher", "d:1", "--secret-file", secret().toString(),
+        "--broker-cores", "0");
+    assertThat(noCores.exit).isEqualTo(2);
+    assertThat(noCores.err).contains("--broker-cores must be a number of cores greater than 0");
+
     Result noMqtt = run("--endpoint", "ws=ws://h:1/mqtt", "--dispatcher", "d:1", "--secret-file", secret().toString());
     assertThat(noMqtt.exit).isEqualTo(2);
     assertThat(noMqtt.err).contains("--endpoint mqtt=HOST:PORT is required");
@@ -95,7 +102,7 @@ class ProbeMainTest {
     cl.setOut(new PrintWriter(out));
     assertThat(cl.execute("--help")).isZero();
     for (String option : List.of("--broker-id", "--endpoint", "--dispatcher", "--secret-file", "--interval", "--pid",
-        "--process", "--broker-check", "--[no-]sys-topics", "--capacity", "--min-change")) {
+        "--process", "--broker-cores", "--broker-check", "--[no-]sys-topics", "--capacity", "--min-change")) {
       assertThat(out.toString()).contains(option);
     }
   }

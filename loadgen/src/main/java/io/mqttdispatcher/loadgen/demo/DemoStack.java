@@ -127,6 +127,9 @@ public final class DemoStack implements AutoCloseable {
       if (groups > 1) {
         probe.addAll(List.of("--group", groupOf(i, count, groups)));
       }
+      if (kind == BrokerKind.MOSQUITTO) {
+        probe.addAll(List.of("--broker-cores", "1")); // single-threaded: its load is utilisation of one core
+      }
       if (kind == BrokerKind.HIVEMQ) {
         probe.add("--no-sys-topics"); // HiveMQ CE publishes no $SYS tree
       }

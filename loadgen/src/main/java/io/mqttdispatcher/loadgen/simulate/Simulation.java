@@ -8,6 +8,7 @@ import io.mqttdispatcher.dispatcher.registry.BrokerView;
 import io.mqttdispatcher.protocol.ProbeMessage;
 import io.mqttdispatcher.protocol.Transport;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -16,11 +17,12 @@ import java.util.SplittableRandom;
 
 /**
  * Runs one policy on the model, in simulated time: devices arrive evenly spaced, each light (1
- * msg/s) or heavy; a broker's CPU is proportional to the messages it carries, scaled so that the
- * brokers average {@code utilization} at the end; every {@code reportInterval} each broker's probe
- * reports its CPU, client count and message rate to a real {@link BrokerRegistry}, whose snapshots
- * and window averages the real policy sees, exactly as in the dispatcher. Deterministic for a seed,
- * except for the policies' random tie-breaking.
+ * msg/s) or heavy; the work a broker does is proportional to the messages it carries, and its probe
+ * reports it as the dispatcher's probes do: CPU as utilisation of what the broker can use (work over
+ * capacity), scaled so that the fleet's utilisation is {@code utilization} at the end. Every
+ * {@code reportInterval} each probe reports CPU, client count, message rate and capacity to a real
+ * {@link BrokerRegistry}, whose snapshots and window averages the real policy sees, exactly as in the
+ * dispatcher. Deterministic for a seed: the policies draw their random choices from it too.
  */
 public final class Simulation {
   /** Transients while the first devices arrive say little; the peak is taken after this. */
@@ -34,26 +36,29 @@ public final class Simulation {
 
   public SimulationResult run(PolicyName policyName) {
     SimulationOptions o = options;
-    BrokerPolicy policy = policyName.create(o.window());
+    SplittableRandom random = new SplittableRandom(o.seed());
+    BrokerPolicy policy = policyName.create(o.window(), random.split());
     BrokerRegistry registry = new BrokerRegistry(o.window(), Duration.ofDays(365));
     int n = o.brokers();
     Object[] owners = new Object[n];
     String[] ids = new String[n];
+    double[] capacity = new double[n];
+    double totalCapacity = 0;
+    Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < n; i++) {
       ids[i] = "broker-" + (i + 1);
       owners[i] = new Object();
-      registry.attach(ids[i], owners[i]);
-    }
-    java.util.Map<String, Integer> index = new java.util.HashMap<>();
-    for (int i = 0; i < n; i++) {
+      capacity[i] = o.capacity(i);
+      totalCapacity += capacity[i];
       index.put(ids[i], i);
+      registry.attach(ids[i], owners[i]);
     }
     double meanDeviceRate = 1 + o.heavyShare() * (o.heavyFactor() - 1);
     double totalRate = o.devices() * meanDeviceRate;
-    double cpuPerMessage = o.utilization() * n / totalRate; // brokers average `utilization` at the end
+    // Work per message, in capacity-1 brokers: the fleet's utilisation is `utilization` at the end.
+    double workPerMessage = o.utilization() * totalCapacity / totalRate;
     long[] devices = new long[n];
     double[] rate = new double[n];
-    SplittableRandom random = new SplittableRandom(o.seed());
     long spacingNanos = Math.max(1, (long) (1e9 / o.arrivalsPerSecond()));
     long reportNanos = o.reportInterval().toNanos();
     long nextReport = 0;
@@ -63,12 +68,13 @@ public final class Simulation {
       long now = d * spacingNanos;
       while (nextReport <= now) {
         for (int i = 0; i < n; i++) {
-          registry.report(ids[i], owners[i], new ProbeMessage.Report(nextReport / 1_000_000, Math.min(1, rate[i] * cpuPerMessage),
-              0.3, OptionalLong.of(devices[i]), OptionalDouble.of(rate[i]), true, 1, Map.of(Transport.MQTT, ids[i] + ":1883")),
-              nextReport);
+          double utilisation = Math.min(1, rate[i] * workPerMessage / capacity[i]);
+          registry.report(ids[i], owners[i], new ProbeMessage.Report(nextReport / 1_000_000, utilisation, 0.3,
+              OptionalLong.of(devices[i]), OptionalDouble.of(rate[i]), true, capacity[i],
+              Map.of(Transport.MQTT, ids[i] + ":1883")), nextReport);
         }
         if (nextReport >= WARM_UP_NANOS) {
-          peak = Math.max(peak, maxOverMean(rate));
+          peak = Math.max(peak, SimulationResult.maxOverMean(rate, capacity));
         }
         nextReport += reportNanos;
       }
@@ -80,16 +86,6 @@ public final class Simulation {
       devices[i]++;
       rate[i] += random.nextDouble() < o.heavyShare() ? o.heavyFactor() : 1;
     }
-    return new SimulationResult(policyName.optionName(), devices, rate, (double) choiceNanos / o.devices(), peak);
-  }
-
-  private static double maxOverMean(double[] rate) {
-    double max = 0;
-    double sum = 0;
-    for (double r : rate) {
-      max = Math.max(max, r);
-      sum += r;
-    }
-    return sum == 0 ? 0 : max / (sum / rate.length);
+    return new SimulationResult(policyName.optionName(), devices, rate, capacity, (double) choiceNanos / o.devices(), peak);
   }
 }

@@ -24,9 +24,11 @@ import org.jspecify.annotations.Nullable;
  * @param pid process whose CPU and memory are reported, or null
  * @param processName name of the process whose CPU and memory are reported, or null; with neither
  *     this nor {@code pid}, the whole host is reported
+ * @param brokerCores cores the broker can use (1 for a single-threaded broker such as Mosquitto), or
+ *     null for all of the host's; CPU is reported as utilisation of these
  * @param brokerCheck where to check that the broker answers
  * @param sysTopics whether to read connections and message rate from the broker's {@code $SYS} tree
- * @param capacity relative capacity of this broker, greater than 0
+ * @param capacity how much work this broker can take relative to the others, greater than 0
  * @param minChange skip a report when the load changed less than this since the last one sent
  * @param group the broker's group, and whether that group's brokers share sessions (a cluster)
  */
@@ -38,6 +40,7 @@ public record ProbeOptions(
     Duration interval,
     @Nullable Long pid,
     @Nullable String processName,
+    @Nullable Double brokerCores,
     HostPort brokerCheck,
     boolean sysTopics,
     double capacity,
@@ -91,6 +94,9 @@ public record ProbeOptions(
     if (processName != null && processName.isBlank()) {
       throw new IllegalArgumentException("--process must name a process");
     }
+    if (brokerCores != null && (!(brokerCores > 0) || brokerCores.isInfinite())) {
+      throw new IllegalArgumentException("--broker-cores must be a number of cores greater than 0, was " + brokerCores);
+    }
     if (!(capacity > 0) || Double.isInfinite(capacity)) {
       throw new IllegalArgumentException("--capacity must be a number greater than 0, was " + capacity);
     }
@@ -99,12 +105,12 @@ public record ProbeOptions(
     }
   }
 
-  /** Options of a broker in the {@link BrokerGroup#DEFAULT} group. */
+  /** Options of a broker in the {@link BrokerGroup#DEFAULT} group, measured against all of the host's cores. */
   public ProbeOptions(String brokerId, Map<Transport, String> endpoints, List<HostPort> dispatchers, byte[] secret,
       Duration interval, @Nullable Long pid, @Nullable String processName, HostPort brokerCheck, boolean sysTopics,
       double capacity, double minChange) {
-    this(brokerId, endpoints, dispatchers, secret, interval, pid, processName, brokerCheck, sysTopics, capacity, minChange,
-        BrokerGroup.DEFAULT);
+    this(brokerId, endpoints, dispatchers, secret, interval, pid, processName, null, brokerCheck, sysTopics, capacity,
+        minChange, BrokerGroup.DEFAULT);
   }
 
   /** The secret; a copy, so callers cannot change it. */
@@ -145,7 +151,8 @@ public record ProbeOptions(
     // Never print the secret.
     return "ProbeOptions[brokerId=" + brokerId + ", endpoints=" + endpoints + ", dispatchers=" + dispatchers
         + ", interval=" + DurationConverter.format(interval) + ", pid=" + pid + ", process=" + processName
-        + ", brokerCheck=" + brokerCheck + ", sysTopics=" + sysTopics + ", capacity=" + capacity
+        + ", brokerCores=" + (brokerCores == null ? "all" : brokerCores) + ", brokerCheck=" + brokerCheck
+        + ", sysTopics=" + sysTopics + ", capacity=" + capacity
         + ", minChange=" + minChange + ", group=" + group.name() + (group.cluster() ? " (cluster)" : "") + "]";
   }
 }

@@ -1,9 +1,13 @@
 package io.mqttdispatcher.probe.sample;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The arithmetic of CPU load from two successive snapshots, with no OSHI in it so it can be tested
- * on recorded values. Every result is a fraction of the whole machine (all logical processors), so a
- * process that keeps one core of a four-core host busy is 0.25.
+ * on recorded values. What the probe reports is utilisation of what the broker can use: the CPU time
+ * used over the CPU time the broker's cores could have given. A single-threaded broker (Mosquitto)
+ * can use one core, so keeping that core busy is 1.0 however many cores the host has; a broker that
+ * can use the whole host is measured against all its logical processors.
  */
 public final class CpuMath {
   private CpuMath() {}
@@ -31,14 +35,24 @@ public final class CpuMath {
   }
 
   /**
-   * One process's CPU between two snapshots: the CPU time it used divided by the wall time that
-   * passed times the number of logical processors. Zero when no wall time passed or when the
-   * snapshots are of different processes (a restarted broker's counters start again from zero).
+   * Utilisation of {@code cores} of a host with {@code logicalProcessors}, from a share of the whole
+   * host ({@link #hostLoad}): 1/8 of an 8-core host is one core, 1.0 of a broker that can use one.
+   * Capped at 1: what the host does beyond the broker's cores is not the broker's.
    */
-  public static double processLoad(ProcessTimes previous, ProcessTimes current, int logicalProcessors) {
+  public static double utilisation(double hostShare, int logicalProcessors, double cores) {
     if (logicalProcessors <= 0) {
       throw new IllegalArgumentException("logical processors must be at least 1, was " + logicalProcessors);
     }
+    return clamp(hostShare * logicalProcessors / checkCores(cores));
+  }
+
+  /**
+   * One process's utilisation between two snapshots: the CPU time it used divided by the wall time
+   * that passed times the {@code cores} it can use. Zero when no wall time passed or when the
+   * snapshots are of different processes (a restarted broker's counters start again from zero).
+   */
+  public static double processLoad(ProcessTimes previous, ProcessTimes current, double cores) {
+    checkCores(cores);
     if (previous.pid() != current.pid() || previous.startMillis() != current.startMillis()) {
       return 0;
     }
@@ -47,7 +61,31 @@ public final class CpuMath {
     if (wallMillis <= 0 || cpuMillis <= 0) {
       return 0;
     }
-    return clamp((double) cpuMillis / ((double) wallMillis * logicalProcessors));
+    return clamp((double) cpuMillis / ((double) wallMillis * cores));
+  }
+
+  /**
+   * The cores the broker can use: {@code brokerCores} when given (at most the host's), else all of
+   * the host's {@code logicalProcessors}.
+   */
+  public static double usableCores(@Nullable Double brokerCores, int logicalProcessors) {
+    if (logicalProcessors <= 0) {
+      throw new IllegalArgumentException("logical processors must be at least 1, was " + logicalProcessors);
+    }
+    return brokerCores == null ? logicalProcessors : Math.min(checkCores(brokerCores), logicalProcessors);
+  }
+
+  /** For the log: "1 of 8 cores", "all 8 cores". */
+  static String describeCores(double cores, int logicalProcessors) {
+    String n = cores == Math.rint(cores) ? String.valueOf((long) cores) : String.valueOf(cores);
+    return cores >= logicalProcessors ? "all " + logicalProcessors + " cores" : n + " of " + logicalProcessors + " cores";
+  }
+
+  private static double checkCores(double cores) {
+    if (!(cores > 0) || Double.isInfinite(cores)) {
+      throw new IllegalArgumentException("cores must be a number above 0, was " + cores);
+    }
+    return cores;
   }
 
   /** Memory in use as a fraction of {@code total}. */

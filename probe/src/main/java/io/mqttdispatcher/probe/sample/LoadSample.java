@@ -3,7 +3,7 @@ package io.mqttdispatcher.probe.sample;
 /**
  * CPU and memory over one sampling interval.
  *
- * @param cpu CPU use, 0..1 of the whole machine
+ * @param cpu CPU use, 0..1 of the cores the broker can use (utilisation)
  * @param mem memory use, 0..1 of the machine's total
  */
 public record LoadSample(double cpu, double mem) {

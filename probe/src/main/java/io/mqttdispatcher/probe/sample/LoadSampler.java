@@ -7,6 +7,6 @@ package io.mqttdispatcher.probe.sample;
 public interface LoadSampler {
   LoadSample sample();
 
-  /** What is sampled, for the log: "host" or "process 1234 (mosquitto)". */
+  /** What is sampled, for the log: "process 1234, CPU as utilisation of 1 of 8 cores". */
   String describe();
 }

@@ -10,8 +10,8 @@ import oshi.software.os.OSProcess;
 import oshi.software.os.OperatingSystem;
 
 /**
- * One process, by pid or by name: CPU as a fraction of the whole machine (see {@link CpuMath}) and
- * resident memory as a fraction of the machine's total. A process found by name is looked up again
+ * One process, by pid or by name: CPU as utilisation of the cores the broker can use (see
+ * {@link CpuMath#processLoad}) and resident memory as a fraction of the machine's total. A process found by name is looked up again
  * when it goes away, so a restarted broker is followed; while none is running the sample is zero.
  */
 public final class ProcessSampler implements LoadSampler {
@@ -19,6 +19,7 @@ public final class ProcessSampler implements LoadSampler {
 
   private final OperatingSystem os;
   private final GlobalMemory memory;
+  private final double cores;
   private final int logicalProcessors;
   private final @Nullable Long pid;
   private final @Nullable String name;
@@ -26,24 +27,30 @@ public final class ProcessSampler implements LoadSampler {
   private @Nullable OSProcess current;
   private boolean missingLogged;
 
-  private ProcessSampler(OperatingSystem os, GlobalMemory memory, int logicalProcessors, @Nullable Long pid,
-      @Nullable String name) {
+  private ProcessSampler(OperatingSystem os, GlobalMemory memory, double cores, int logicalProcessors,
+      @Nullable Long pid, @Nullable String name) {
     this.os = os;
     this.memory = memory;
+    this.cores = cores;
     this.logicalProcessors = logicalProcessors;
     this.pid = pid;
     this.name = name;
     sample();
   }
 
-  /** Samples the process with id {@code pid}. */
-  public static ProcessSampler byPid(OperatingSystem os, GlobalMemory memory, int logicalProcessors, long pid) {
-    return new ProcessSampler(os, memory, logicalProcessors, pid, null);
+  /**
+   * Samples the process with id {@code pid}, which can use {@code cores} (see {@link CpuMath#usableCores})
+   * of the host's {@code logicalProcessors}.
+   */
+  public static ProcessSampler byPid(OperatingSystem os, GlobalMemory memory, double cores, int logicalProcessors,
+      long pid) {
+    return new ProcessSampler(os, memory, cores, logicalProcessors, pid, null);
   }
 
-  /** Samples the oldest running process called {@code name}. */
-  public static ProcessSampler byName(OperatingSystem os, GlobalMemory memory, int logicalProcessors, String name) {
-    return new ProcessSampler(os, memory, logicalProcessors, null, name);
+  /** Samples the oldest running process called {@code name}, as {@link #byPid}. */
+  public static ProcessSampler byName(OperatingSystem os, GlobalMemory memory, double cores, int logicalProcessors,
+      String name) {
+    return new ProcessSampler(os, memory, cores, logicalProcessors, null, name);
   }
 
   @Override
@@ -52,7 +59,7 @@ public final class ProcessSampler implements LoadSampler {
     current = process;
     if (process == null) {
       if (!missingLogged) {
-        LOG.warn("{} is not running; reporting zero CPU and memory until it is", describe());
+        LOG.warn("{} is not running; reporting zero CPU and memory until it is", target());
         missingLogged = true;
       }
       previous = null;
@@ -64,7 +71,7 @@ public final class ProcessSampler implements LoadSampler {
     }
     ProcessTimes now = new ProcessTimes(process.getProcessID(), process.getStartTime(),
         process.getUserTime() + process.getKernelTime(), System.nanoTime() / 1_000_000);
-    double cpu = previous == null ? 0 : CpuMath.processLoad(previous, now, logicalProcessors);
+    double cpu = previous == null ? 0 : CpuMath.processLoad(previous, now, cores);
     previous = now;
     return new LoadSample(cpu, CpuMath.fraction(process.getResidentSetSize(), memory.getTotal()));
   }
@@ -97,6 +104,10 @@ public final class ProcessSampler implements LoadSampler {
 
   @Override
   public String describe() {
+    return target() + ", CPU as utilisation of " + CpuMath.describeCores(cores, logicalProcessors);
+  }
+
+  private String target() {
     return pid != null ? "process " + pid : "process named '" + name + "'";
   }
 }

@@ -48,12 +48,52 @@ class CpuMathTest {
   }
 
   @Test
-  void process_load_is_normalised_to_the_whole_machine() {
+  void process_load_is_utilisation_of_the_cores_the_broker_can_use() {
     // 2000 ms of CPU in 1000 ms of wall time: two cores busy.
     ProcessTimes before = new ProcessTimes(42, 1_000, 10_000, 50_000);
     ProcessTimes after = new ProcessTimes(42, 1_000, 12_000, 51_000);
     assertThat(CpuMath.processLoad(before, after, 4)).isCloseTo(0.5, within(1e-12));
     assertThat(CpuMath.processLoad(before, after, 8)).isCloseTo(0.25, within(1e-12));
+    assertThat(CpuMath.processLoad(before, after, 2.5)).isCloseTo(0.8, within(1e-12)); // a 2.5-CPU container limit
+  }
+
+  @Test
+  void a_saturated_single_threaded_broker_on_an_8_core_host_reads_one_not_an_eighth() {
+    // Mosquitto keeps its one core busy: 1000 ms of CPU in 1000 ms of wall time.
+    ProcessTimes before = new ProcessTimes(42, 1_000, 10_000, 50_000);
+    ProcessTimes after = new ProcessTimes(42, 1_000, 11_000, 51_000);
+
+    assertThat(CpuMath.processLoad(before, after, CpuMath.usableCores(1.0, 8))).isEqualTo(1.0);
+    assertThat(CpuMath.processLoad(before, after, CpuMath.usableCores(null, 8))).isEqualTo(0.125); // the whole host
+  }
+
+  @Test
+  void host_share_becomes_utilisation_of_the_brokers_cores() {
+    // One of 8 cores busy on a host that runs only Mosquitto: 1/8 of the host, all of Mosquitto's core.
+    assertThat(CpuMath.utilisation(0.125, 8, CpuMath.usableCores(1.0, 8))).isEqualTo(1.0);
+    assertThat(CpuMath.utilisation(0.0625, 8, CpuMath.usableCores(1.0, 8))).isEqualTo(0.5);
+    assertThat(CpuMath.utilisation(0.125, 8, CpuMath.usableCores(null, 8))).isEqualTo(0.125);
+    // Other work on the host beyond the broker's core is not the broker's: capped at 1.
+    assertThat(CpuMath.utilisation(0.5, 8, 1)).isEqualTo(1.0);
+  }
+
+  @Test
+  void a_machine_twice_as_big_doing_twice_the_work_reads_the_same_utilisation() {
+    // 4 of 8 cores busy, and 8 of 16: both half full (the bigger one is given --capacity 2).
+    ProcessTimes before = new ProcessTimes(42, 1_000, 0, 0);
+    assertThat(CpuMath.processLoad(before, new ProcessTimes(42, 1_000, 4_000, 1_000), CpuMath.usableCores(null, 8)))
+        .isEqualTo(CpuMath.processLoad(before, new ProcessTimes(42, 1_000, 8_000, 1_000), CpuMath.usableCores(null, 16)))
+        .isEqualTo(0.5);
+  }
+
+  @Test
+  void usable_cores_are_the_brokers_at_most_the_hosts() {
+    assertThat(CpuMath.usableCores(null, 8)).isEqualTo(8);
+    assertThat(CpuMath.usableCores(1.0, 8)).isEqualTo(1);
+    assertThat(CpuMath.usableCores(1.5, 8)).isEqualTo(1.5);
+    assertThat(CpuMath.usableCores(16.0, 8)).isEqualTo(8);
+    assertThatThrownBy(() -> CpuMath.usableCores(0.0, 8)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> CpuMath.usableCores(null, 0)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
