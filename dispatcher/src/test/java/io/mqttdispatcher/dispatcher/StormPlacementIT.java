@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Placement seen from outside: a real dispatcher, probes speaking protocol v1 with what real probes
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * counted per broker.
  */
 class StormPlacementIT {
+  private static final Logger LOG = LoggerFactory.getLogger(StormPlacementIT.class);
   private static final int IN_FLIGHT = 16;
   private static final String A = "127.0.0.1:11883";
   private static final String B = "127.0.0.1:21883";
@@ -82,8 +86,9 @@ class StormPlacementIT {
     } finally {
       pool.shutdownNow();
     }
-    Map<String, Double> shares = new ConcurrentHashMap<>();
+    Map<String, Double> shares = new TreeMap<>();
     counts.forEach((reference, n) -> shares.put(reference, 100.0 * n.get() / devices));
+    LOG.info("{} devices, share per Server Reference (%): {}", devices, shares);
     return shares;
   }
 

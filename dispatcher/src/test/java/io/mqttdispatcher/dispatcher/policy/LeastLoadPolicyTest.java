@@ -190,6 +190,18 @@ class LeastLoadPolicyTest {
   }
 
   @Test
+  void a_broker_whose_cpu_reads_zero_still_costs_the_minimum_share_per_device() {
+    BrokerView small = broker("small", 0.0, 0.0, OptionalLong.of(500), 1);
+    BrokerView big = broker("big", 0.0, 0.0, OptionalLong.of(500), 2);
+
+    policy.choose(List.of(small), clean("d1"), 0);
+    policy.choose(List.of(big), clean("d2"), 0);
+
+    assertThat(policy.score(small, 0)).isCloseTo(0.6 * LeastLoadPolicy.MIN_DEVICE_CPU, within(1e-12));
+    assertThat(policy.score(big, 0)).isCloseTo(0.6 * LeastLoadPolicy.MIN_DEVICE_CPU / 2, within(1e-12));
+  }
+
+  @Test
   void at_light_load_the_message_rate_tells_brokers_apart() {
     BrokerView busy = new BrokerView("busy", Map.of(io.mqttdispatcher.protocol.Transport.MQTT, "busy:1883"), 0.011, 0.011,
         0.1, OptionalLong.of(4), java.util.OptionalDouble.of(1200), 1, true, false, 0);
