@@ -11,7 +11,9 @@ import io.mqttdispatcher.dispatcher.metrics.DispatcherMetrics;
 import io.mqttdispatcher.dispatcher.policy.BoundedLoad;
 import io.mqttdispatcher.dispatcher.policy.BrokerPolicy;
 import io.mqttdispatcher.dispatcher.policy.SessionAffinityPolicy;
+import io.mqttdispatcher.dispatcher.probe.ClientIdFeed;
 import io.mqttdispatcher.dispatcher.probe.ProbeServer;
+import io.mqttdispatcher.dispatcher.rebalance.Rebalancer;
 import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
 import io.mqttdispatcher.dispatcher.routing.Routing;
 import io.mqttdispatcher.dispatcher.routing.RoutingFileException;
@@ -33,10 +35,14 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
   private static final long STALE_CHECK_MS = 250;
+  /** How often this replica checks whether a rebalance donor is within its thresholds. */
+  private static final long THRESHOLD_CHECK_MS = 250;
 
   private final DispatcherOptions options;
   private final BrokerRegistry registry;
   private final DispatcherMetrics metrics;
+  /** Client ids sent to each broker, on their way to its probe (v2). */
+  private final ClientIdFeed clientIds = new ClientIdFeed(ClientIdFeed.DEFAULT_CAPACITY);
   private final Vertx vertx;
   private final RedirectServer devices;
   private final @Nullable RedirectServer webSocketDevices;
@@ -60,11 +66,11 @@ public final class Dispatcher implements AutoCloseable {
     }
     ConnectService service = new ConnectService(
         Transport.MQTT, registry, policy, options.redirectCode(), metrics, options.connectTimeout(), options.maxPending(),
-        options.maxConnectsPerSource(), routing, deviceTable);
+        options.maxConnectsPerSource(), routing, deviceTable, clientIds);
     this.devices = new RedirectServer(options.listen(), options.ioThreads(), service, options.maxConnectSize());
     if (options.wsListen() != null) {
       ConnectService ws = new ConnectService(Transport.WS, registry, policy, options.redirectCode(), metrics,
-          options.connectTimeout(), options.maxPending(), options.maxConnectsPerSource(), routing, deviceTable);
+          options.connectTimeout(), options.maxPending(), options.maxConnectsPerSource(), routing, deviceTable, clientIds);
       this.webSocketDevices = new RedirectServer(options.wsListen(), options.ioThreads(), ws, options.maxConnectSize(),
           options.wsPath(), null);
     } else {
@@ -72,7 +78,7 @@ public final class Dispatcher implements AutoCloseable {
     }
     if (options.tlsListen() != null) {
       ConnectService tls = new ConnectService(Transport.MQTTS, registry, policy, options.redirectCode(), metrics,
-          options.connectTimeout(), options.maxPending(), options.maxConnectsPerSource(), routing, deviceTable);
+          options.connectTimeout(), options.maxPending(), options.maxConnectsPerSource(), routing, deviceTable, clientIds);
       this.tlsDevices = new RedirectServer(options.tlsListen(), options.ioThreads(), tls, options.maxConnectSize(), null,
           TlsContexts.server(options.tlsCert(), options.tlsKey()));
     } else {
@@ -197,10 +203,13 @@ public final class Dispatcher implements AutoCloseable {
 
     @Override
     public void start(Promise<Void> started) {
-      probes = new ProbeServer(vertx, options.probeListen(), registry, options.allow(), options.probeSecret());
+      probes = new ProbeServer(vertx, options.probeListen(), registry, options.allow(), options.probeSecret(), clientIds);
+      Rebalancer rebalancer = new Rebalancer(registry, probes);
       admin = new AdminServer(vertx, options.adminListen(), registry, metrics, options.adminToken(),
           new Placements(registry, routing, deviceTable,
-              () -> options.policy().create(options.window(), 0, new BoundedLoad(options.affinityEpsilon()))));
+              () -> options.policy().create(options.window(), 0, new BoundedLoad(options.affinityEpsilon()))),
+          probes, rebalancer);
+      vertx.setPeriodic(THRESHOLD_CHECK_MS, t -> rebalancer.checkThresholds());
       metrics.gauges(
           () -> registry.snapshot().usable(Transport.MQTT, System.nanoTime()).size(),
           probes::authenticatedConnections);

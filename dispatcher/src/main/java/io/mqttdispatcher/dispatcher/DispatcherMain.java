@@ -7,6 +7,7 @@ import io.mqttdispatcher.cli.SecretFile;
 import io.mqttdispatcher.dispatcher.config.AllowList;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.dispatcher.config.RedirectCode;
+import io.mqttdispatcher.dispatcher.ctl.CtlCommand;
 import io.mqttdispatcher.dispatcher.policy.PolicyName;
 import io.mqttdispatcher.dispatcher.policy.SessionRecords;
 import java.nio.file.Path;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = CommandLines.Version.class,
     sortOptions = false,
-    description = "Redirects MQTT v5 devices to the least loaded broker (CONNACK 0x9C/0x9D with a Server Reference).")
+    description = "Redirects MQTT v5 devices to the least loaded broker (CONNACK 0x9C/0x9D with a Server Reference).",
+    footer = "%nCommands for a running dispatcher (drain, evacuate, rebalance): 'dispatcher ctl --help'.")
 public final class DispatcherMain implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(DispatcherMain.class);
 
@@ -191,6 +193,10 @@ public final class DispatcherMain implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("ctl")) {
+      // A separate command line: the server's required options do not apply to ctl.
+      System.exit(CtlCommand.commandLine().execute(java.util.Arrays.copyOfRange(args, 1, args.length)));
+    }
     System.exit(commandLine().execute(args));
   }
 

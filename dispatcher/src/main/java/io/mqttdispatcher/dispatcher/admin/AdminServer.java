@@ -3,10 +3,20 @@ package io.mqttdispatcher.dispatcher.admin;
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.metrics.DispatcherMetrics;
 import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
+import io.mqttdispatcher.dispatcher.probe.ProbeCommands;
+import io.mqttdispatcher.dispatcher.rebalance.PlanChooser;
+import io.mqttdispatcher.dispatcher.rebalance.RebalanceRequest;
+import io.mqttdispatcher.dispatcher.rebalance.Rebalancer;
 import io.mqttdispatcher.dispatcher.registry.BrokerView;
+import io.mqttdispatcher.protocol.CommandOp;
+import io.mqttdispatcher.protocol.PlanKind;
+import io.mqttdispatcher.protocol.PlanStatus;
+import io.mqttdispatcher.protocol.ProbeMessage.Command;
+import io.mqttdispatcher.protocol.ProbeState;
 import io.mqttdispatcher.protocol.Transport;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -32,8 +42,13 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code GET /health}: liveness, always 200 while the process serves.
  *   <li>{@code GET /ready}: 200 when at least one broker is usable for MQTT devices, else 503.
  *   <li>{@code GET /brokers}: every broker with its load and state, as JSON.
- *   <li>{@code POST /brokers/{id}/drain} and {@code /undrain}: stop or resume sending devices there;
- *       needs {@code Authorization: Bearer <token>} matching {@code --admin-token-file}.
+ *   <li>{@code POST /brokers/{id}/drain} and {@code /undrain}: stop or resume sending devices there,
+ *       from every replica (the broker's v2 probe carries the flag; a v1 probe's drain stays on this
+ *       replica).
+ *   <li>{@code POST /brokers/{id}/evacuate}: no new devices, every device moved off at a bounded rate;
+ *       {@code GET} shows its progress, {@code DELETE} stops it.
+ *   <li>{@code POST /rebalance}, {@code GET /rebalance}, {@code DELETE /rebalance}: start, show, stop a
+ *       rebalance plan ({@link Rebalancer}).
  *   <li>{@code GET /metrics}: Prometheus text format.
  *   <li>{@code GET /groups}: every broker group, its mode and members; {@code GET
  *       /groups/{name}/endpoints?transport=mqtt}: the group's usable brokers as text lines (token).
@@ -44,13 +59,17 @@ import org.jspecify.annotations.Nullable;
  *       for it as a session device; hints (token).
  * </ul>
  *
- * Endpoints marked (token) need the bearer token when the dispatcher has one.
+ * Endpoints marked (token) need the bearer token when the dispatcher has one. Every change (POST,
+ * DELETE) needs {@code Authorization: Bearer <token>} matching {@code --admin-token-file}, and is
+ * refused when the dispatcher has none.
  *
  * Runs on the control-plane event loop, the same one that owns the registry.
  */
 public final class AdminServer {
   private static final String STATUS_PAGE = loadStatusPage();
-  private static final Pattern DRAIN = Pattern.compile("/brokers/([^/]+)/(drain|undrain)");
+  private static final Pattern BROKER_ACTION = Pattern.compile("/brokers/([^/]+)/(drain|undrain|evacuate)");
+  /** Largest request body accepted. */
+  static final int MAX_BODY_BYTES = 64 * 1024;
   private static final Pattern GROUP_ENDPOINTS = Pattern.compile("/groups/([^/]+)/endpoints");
   private static final Pattern DEVICE = Pattern.compile("/devices/([^/]+)");
 
@@ -63,13 +82,17 @@ public final class AdminServer {
   private final byte @Nullable [] token;
   private final Placements placements;
   private final LoadHistory history = new LoadHistory(LoadHistory.DEFAULT_SAMPLES, LoadHistory.DEFAULT_INTERVAL);
+  private final ProbeCommands probes;
+  private final Rebalancer rebalancer;
   private @Nullable HttpServer server;
   private long historyTimer = -1;
 
   public AdminServer(Vertx vertx, HostPort address, BrokerRegistry registry, DispatcherMetrics metrics, byte @Nullable [] token,
-      Placements placements) {
+      Placements placements, ProbeCommands probes, Rebalancer rebalancer) {
     this.placements = placements;
     this.vertx = vertx;
+    this.probes = probes;
+    this.rebalancer = rebalancer;
     this.address = address;
     this.registry = registry;
     this.metrics = metrics;
@@ -94,6 +117,44 @@ public final class AdminServer {
 
   private void handle(HttpServerRequest req) {
     String path = req.path();
+    Matcher action = BROKER_ACTION.matcher(path);
+    if (action.matches()) {
+      String id = PathSegments.decode(action.group(1));
+      String verb = action.group(2);
+      if (req.method() == HttpMethod.POST && !verb.equals("evacuate")) {
+        whenAuthorized(req, body -> drain(req, id, verb.equals("drain")));
+      } else if (req.method() == HttpMethod.POST) {
+        whenAuthorized(req, body -> evacuate(req, id, body));
+      } else if (req.method() == HttpMethod.GET && verb.equals("evacuate")) {
+        json(req, 200, evacuation(id));
+      } else if (req.method() == HttpMethod.DELETE && verb.equals("evacuate")) {
+        whenAuthorized(req, body -> reply(req, rebalancer.stopEvacuation(id).map(ack -> evacuation(id))));
+      } else {
+        error(req, 405, "method " + req.method() + " not allowed on " + path);
+      }
+      return;
+    }
+    if (path.equals("/rebalance")) {
+      if (req.method() == HttpMethod.GET) {
+        json(req, 200, rebalancer.status());
+      } else if (req.method() == HttpMethod.POST) {
+        whenAuthorized(req, body -> {
+          RebalanceRequest request;
+          try {
+            request = RebalanceRequest.fromJson(body);
+          } catch (IllegalArgumentException e) {
+            error(req, 400, e.getMessage());
+            return;
+          }
+          reply(req, rebalancer.start(request));
+        });
+      } else if (req.method() == HttpMethod.DELETE) {
+        whenAuthorized(req, body -> reply(req, rebalancer.stop()));
+      } else {
+        error(req, 405, "method " + req.method() + " not allowed on " + path);
+      }
+      return;
+    }
     if (req.method() == HttpMethod.GET) {
       switch (path) {
         case "/", "/status" -> req.response().putHeader("Content-Type", "text/html; charset=utf-8").end(STATUS_PAGE);
@@ -119,11 +180,6 @@ public final class AdminServer {
         case "/history" -> history(req);
         default -> getPlacement(req, path);
       }
-      return;
-    }
-    Matcher m = DRAIN.matcher(path);
-    if (req.method() == HttpMethod.POST && m.matches()) {
-      drain(req, m.group(1), m.group(2).equals("drain"));
       return;
     }
     error(req, 405, "method " + req.method() + " not allowed on " + path);
@@ -226,7 +282,8 @@ public final class AdminServer {
     return token != null && MessageDigest.isEqual(token, given);
   }
 
-  private void drain(HttpServerRequest req, String id, boolean draining) {
+  /** Checks the bearer token, reads the JSON body (empty object when none), then runs {@code action}. */
+  private void whenAuthorized(HttpServerRequest req, java.util.function.Consumer<JsonObject> action) {
     if (token == null) {
       error(req, 403, "admin changes are disabled: start the dispatcher with --admin-token-file");
       return;
@@ -235,11 +292,95 @@ public final class AdminServer {
       error(req, 401, "missing or wrong bearer token");
       return;
     }
+    String length = req.getHeader("Content-Length");
+    if (length != null && length.length() < 12 && Long.parseLong(length.strip()) > MAX_BODY_BYTES) {
+      error(req, 413, "request body larger than " + MAX_BODY_BYTES + " bytes");
+      return;
+    }
+    req.body().onComplete(ar -> {
+      if (ar.failed()) {
+        error(req, 400, "cannot read the request body: " + ar.cause().getMessage());
+        return;
+      }
+      Buffer body = ar.result();
+      if (body.length() > MAX_BODY_BYTES) {
+        error(req, 413, "request body larger than " + MAX_BODY_BYTES + " bytes");
+        return;
+      }
+      JsonObject json;
+      try {
+        json = body.length() == 0 || body.toString(StandardCharsets.UTF_8).isBlank() ? new JsonObject() : body.toJsonObject();
+      } catch (RuntimeException e) {
+        error(req, 400, "the request body must be one JSON object");
+        return;
+      }
+      action.accept(json);
+    });
+  }
+
+  private void drain(HttpServerRequest req, String id, boolean draining) {
+    if (probes.takesCommands(id)) {
+      Command command = Command.of(probes.newCommandId(), draining ? CommandOp.DRAIN : CommandOp.UNDRAIN);
+      reply(req, probes.send(id, command).map(ack -> {
+        if (!ack.ok()) {
+          throw new IllegalStateException(ack.reason());
+        }
+        return new JsonObject().put("broker", id).put("draining", ack.state().draining())
+            .put("scope", "every dispatcher (carried by the broker's probe)");
+      }));
+      return;
+    }
     if (!registry.setDraining(id, draining)) {
       error(req, 404, "no connected broker '" + id + "'");
       return;
     }
-    json(req, 200, new JsonObject().put("broker", id).put("draining", draining));
+    json(req, 200, new JsonObject().put("broker", id).put("draining", draining)
+        .put("scope", "this dispatcher only (the broker's probe speaks protocol v1)"));
+  }
+
+  private void evacuate(HttpServerRequest req, String id, JsonObject body) {
+    double rate;
+    boolean includeSessions;
+    try {
+      rate = RebalanceRequest.number(body, "rate", RebalanceRequest.DEFAULT_EVACUATION_RATE);
+      includeSessions = RebalanceRequest.bool(body, "includeSessions");
+    } catch (IllegalArgumentException e) {
+      error(req, 400, e.getMessage());
+      return;
+    }
+    reply(req, rebalancer.evacuate(id, rate, includeSessions).map(ack -> evacuation(id)));
+  }
+
+  /** The evacuation of broker {@code id} as its probe reports it. */
+  private JsonObject evacuation(String id) {
+    ProbeState state = registry.probeState(id);
+    PlanStatus s = state == null ? null : state.plan();
+    JsonObject o = new JsonObject().put("broker", id);
+    registry.snapshot().brokers().stream().filter(b -> b.id().equals(id)).findFirst()
+        .ifPresent(b -> b.connections().ifPresent(c -> o.put("connections", c)));
+    if (s == null || s.plan().kind() != PlanKind.EVACUATE) {
+      return o.put("state", "none");
+    }
+    o.put("id", s.plan().id()).put("state", s.state().wireName()).put("rate", s.plan().rate())
+        .put("includeSessions", s.plan().includeSessions()).put("evicted", s.evicted()).put("skipped", s.skipped())
+        .put("remaining", new JsonArray(s.remaining()));
+    if (!s.reason().isEmpty()) {
+      o.put("reason", s.reason());
+    }
+    return o;
+  }
+
+  /** Answers with {@code result}'s JSON, or with the refusal's status and message. */
+  private static void reply(HttpServerRequest req, Future<JsonObject> result) {
+    result.onComplete(ar -> {
+      if (ar.succeeded()) {
+        json(req, 200, ar.result());
+      } else if (ar.cause() instanceof PlanChooser.PlanRefused refused) {
+        error(req, refused.status(), refused.getMessage());
+      } else {
+        error(req, 502, ar.cause().getMessage());
+      }
+    });
   }
 
   private JsonObject brokers() {
@@ -265,6 +406,14 @@ public final class AdminServer {
           .put("redirects", (long) metrics.redirectCount(b.id()));
       b.connections().ifPresent(c -> o.put("connections", c));
       b.msgRate().ifPresent(r -> o.put("msgRate", r));
+      ProbeState state = registry.probeState(b.id());
+      o.put("probeProtocol", state == null ? 1 : 2);
+      o.put("drainedHereOnly", registry.drainedLocally(b.id()));
+      if (state != null && state.plan() != null) {
+        PlanStatus p = state.plan();
+        o.put("plan", new JsonObject().put("id", p.plan().id()).put("kind", p.plan().kind().wireName())
+            .put("state", p.state().wireName()).put("evicted", p.evicted()).put("skipped", p.skipped()));
+      }
       list.add(o);
     }
     return new JsonObject().put("brokers", list).put("usable", usable.size());

@@ -4,6 +4,7 @@ import io.mqttdispatcher.dispatcher.config.RedirectCode;
 import io.mqttdispatcher.dispatcher.metrics.DispatcherMetrics;
 import io.mqttdispatcher.dispatcher.metrics.RejectCause;
 import io.mqttdispatcher.dispatcher.policy.BrokerPolicy;
+import io.mqttdispatcher.dispatcher.probe.ClientIdFeed;
 import io.mqttdispatcher.dispatcher.policy.ConnectFacts;
 import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
 import io.mqttdispatcher.dispatcher.registry.BrokerSnapshot;
@@ -44,7 +45,9 @@ public final class ConnectService {
   private final SourceRateLimit rateLimit;
   private final @Nullable Routing routing;
   private final @Nullable DeviceTable devices;
+  private final ClientIdFeed clientIds;
 
+  /** A service that tells no probe which devices it sent where. */
   public ConnectService(
       Transport transport,
       BrokerRegistry registry,
@@ -72,9 +75,27 @@ public final class ConnectService {
       int maxConnectsPerSource,
       @Nullable Routing routing,
       @Nullable DeviceTable devices) {
+    this(transport, registry, policy, redirectCode, metrics, connectTimeout, maxPending, maxConnectsPerSource, routing,
+        devices, new ClientIdFeed(0));
+  }
+
+  /** @param clientIds where the client id of each redirected device goes, for its broker's probe */
+  public ConnectService(
+      Transport transport,
+      BrokerRegistry registry,
+      BrokerPolicy policy,
+      RedirectCode redirectCode,
+      DispatcherMetrics metrics,
+      Duration connectTimeout,
+      int maxPending,
+      int maxConnectsPerSource,
+      @Nullable Routing routing,
+      @Nullable DeviceTable devices,
+      ClientIdFeed clientIds) {
     this.routing = routing;
     this.devices = devices;
     this.transport = transport;
+    this.clientIds = clientIds;
     this.registry = registry;
     this.policy = policy;
     this.redirectCode = redirectCode;
@@ -146,7 +167,7 @@ public final class ConnectService {
     if (devices != null) {
       devices.record(facts.clientId(), new DeviceTable.Sent(broker.id(), broker.group().name(), null, System.currentTimeMillis()));
     }
-    return redirect(broker, maximumPacketSize);
+    return redirect(broker, facts, maximumPacketSize);
   }
 
   /**
@@ -174,11 +195,12 @@ public final class ConnectService {
     if (devices != null) {
       devices.record(facts.clientId(), new DeviceTable.Sent(broker.id(), group, route.ruleName(), System.currentTimeMillis()));
     }
-    return redirect(broker, maximumPacketSize);
+    return redirect(broker, facts, maximumPacketSize);
   }
 
-  private MqttConnAckMessage redirect(BrokerView broker, long maximumPacketSize) {
+  private MqttConnAckMessage redirect(BrokerView broker, ConnectFacts facts, long maximumPacketSize) {
     metrics.redirected(broker.id());
+    clientIds.sent(broker.id(), facts.clientId(), facts.hasSession());
     String reference = broker.endpoint(transport);
     String reason = "use broker " + broker.id();
     MqttProperties props = new MqttProperties();

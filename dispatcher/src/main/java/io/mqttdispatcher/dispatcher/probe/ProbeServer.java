@@ -7,20 +7,31 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.mqttdispatcher.protocol.ProbeMessage;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Accepts probe connections and runs a {@link ProbeSession} for each. */
-public final class ProbeServer {
+/**
+ * Accepts probe connections and runs a {@link ProbeSession} for each; sends operators' commands to
+ * the probe of a broker ({@link ProbeCommands}). Runs on the control-plane event loop.
+ */
+public final class ProbeServer implements ProbeCommands {
   private final Vertx vertx;
   private final HostPort address;
   private final BrokerRegistry registry;
   private final AllowList allow;
   private final byte[] secret;
   private final AtomicInteger authenticated = new AtomicInteger();
+  private final ClientIdFeed feed;
+  private final Map<String, ProbeSession> sessions = new HashMap<>();
   private NetServer server;
+  private long commands;
 
-  public ProbeServer(Vertx vertx, HostPort address, BrokerRegistry registry, AllowList allow, byte[] secret) {
+  public ProbeServer(Vertx vertx, HostPort address, BrokerRegistry registry, AllowList allow, byte[] secret,
+      ClientIdFeed feed) {
     this.vertx = vertx;
+    this.feed = feed;
     this.address = address;
     this.registry = registry;
     this.allow = allow;
@@ -31,13 +42,42 @@ public final class ProbeServer {
   public Future<Integer> listen() {
     server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
     server.connectHandler(socket -> {
-      ProbeSession session = new ProbeSession(vertx, socket, registry, allow, secret, authenticated);
+      ProbeSession session = new ProbeSession(vertx, socket, registry, allow, secret, authenticated, this, feed);
       session.start();
     });
     return server.listen(address.port(), address.host())
         .map(NetServer::actualPort)
         .recover(e -> Future.failedFuture(
             new IllegalStateException("cannot listen for probes on " + address + ": " + e.getMessage(), e)));
+  }
+
+  @Override
+  public boolean takesCommands(String brokerId) {
+    ProbeSession s = sessions.get(brokerId);
+    return s != null && s.speaksV2();
+  }
+
+  @Override
+  public Future<ProbeMessage.Ack> send(String brokerId, ProbeMessage.Command command) {
+    ProbeSession s = sessions.get(brokerId);
+    if (s == null) {
+      return Future.failedFuture("no connected broker '" + brokerId + "'");
+    }
+    return s.command(command);
+  }
+
+  @Override
+  public String newCommandId() {
+    return "c-" + (++commands);
+  }
+
+  void remember(String brokerId, ProbeSession session) {
+    sessions.put(brokerId, session);
+  }
+
+  /** Forgets {@code session} if it still speaks for {@code brokerId}; true when it did. */
+  boolean forget(String brokerId, ProbeSession session) {
+    return sessions.remove(brokerId, session);
   }
 
   /** Probe connections that passed authentication and are open. */

@@ -7,12 +7,15 @@ import io.mqttdispatcher.protocol.ProbeCodec;
 import io.mqttdispatcher.protocol.ProbeMessage;
 import io.mqttdispatcher.protocol.ProtocolException;
 import io.mqttdispatcher.protocol.Transport;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -21,11 +24,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One probe connection: challenge, hello, then reports. Any bad line closes this connection only;
- * other brokers' state is never touched. Runs on the control-plane event loop.
+ * other brokers' state is never touched. With a v2 probe it also carries commands (answered by acks)
+ * and the client ids this dispatcher sent to the broker. Runs on the control-plane event loop.
  */
 final class ProbeSession {
   private static final Logger LOG = LoggerFactory.getLogger(ProbeSession.class);
   static final Duration HELLO_TIMEOUT = Duration.ofSeconds(10);
+  /** How long a probe has to acknowledge a command. */
+  static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
+  /** How often buffered client ids go to a v2 probe. */
+  static final Duration CLIENTS_EVERY = Duration.ofMillis(250);
 
   private final Vertx vertx;
   private final NetSocket socket;
@@ -38,10 +46,20 @@ final class ProbeSession {
   private boolean welcomed;
   private @Nullable String brokerId;
   private long helloTimer;
+  private long clientsTimer = -1;
   private boolean closing;
+  private int version = ProbeMessage.VERSION;
+  private final Map<String, Pending> pending = new HashMap<>();
+  private final ProbeServer server;
+  private final ClientIdFeed feed;
 
-  ProbeSession(Vertx vertx, NetSocket socket, BrokerRegistry registry, AllowList allow, byte[] secret, AtomicInteger authenticatedCount) {
+  private record Pending(Promise<ProbeMessage.Ack> promise, long timer) {}
+
+  ProbeSession(Vertx vertx, NetSocket socket, BrokerRegistry registry, AllowList allow, byte[] secret,
+      AtomicInteger authenticatedCount, ProbeServer server, ClientIdFeed feed) {
     this.vertx = vertx;
+    this.server = server;
+    this.feed = feed;
     this.authenticatedCount = authenticatedCount;
     this.socket = socket;
     this.registry = registry;
@@ -57,8 +75,13 @@ final class ProbeSession {
     socket.exceptionHandler(e -> LOG.debug("probe {}: {}", peer, e.toString()));
     socket.closeHandler(v -> {
       vertx.cancelTimer(helloTimer);
+      vertx.cancelTimer(clientsTimer);
+      failPending("the probe's connection closed");
       if (brokerId != null) {
         registry.detach(brokerId, this);
+        if (server.forget(brokerId, this)) {
+          feed.close(brokerId);
+        }
       }
       if (welcomed) {
         authenticatedCount.decrementAndGet();
@@ -69,7 +92,56 @@ final class ProbeSession {
         refuse("no hello within " + HELLO_TIMEOUT.toSeconds() + " s");
       }
     });
-    send(new ProbeMessage.Challenge(nonce));
+    send(new ProbeMessage.Challenge(nonce, ProbeMessage.MAX_VERSION));
+  }
+
+  /** Whether this probe speaks v2: takes commands and carries the broker's state. */
+  boolean speaksV2() {
+    return version >= 2;
+  }
+
+  /** Sends {@code command}; completes with the probe's ack, or fails after {@link #ACK_TIMEOUT}. */
+  Future<ProbeMessage.Ack> command(ProbeMessage.Command command) {
+    if (!speaksV2() || closing) {
+      return Future.failedFuture("the probe of broker " + brokerId + " takes no commands (protocol v1)");
+    }
+    String id = command.id();
+    Promise<ProbeMessage.Ack> promise = Promise.promise();
+    long timer = vertx.setTimer(ACK_TIMEOUT.toMillis(), t -> {
+      Pending p = pending.remove(id);
+      if (p != null) {
+        p.promise().tryFail("the probe of broker " + brokerId + " did not acknowledge within " + ACK_TIMEOUT.toSeconds() + " s");
+      }
+    });
+    pending.put(id, new Pending(promise, timer));
+    send(command);
+    return promise.future();
+  }
+
+  private void ack(ProbeMessage.Ack ack) {
+    registry.applyProbeState(brokerId, this, ack.state());
+    Pending p = pending.remove(ack.id());
+    if (p != null) {
+      vertx.cancelTimer(p.timer());
+      p.promise().tryComplete(ack);
+    }
+  }
+
+  private void failPending(String why) {
+    for (Pending p : pending.values()) {
+      vertx.cancelTimer(p.timer());
+      p.promise().tryFail(why);
+    }
+    pending.clear();
+  }
+
+  private void sendClients() {
+    if (brokerId == null || closing || socket.writeQueueFull()) {
+      return; // a probe that does not read keeps its ids buffered (bounded) until it does
+    }
+    for (ProbeMessage.Clients line : feed.drain(brokerId)) {
+      send(line);
+    }
   }
 
   private void line(Buffer buffer) {
@@ -95,8 +167,10 @@ final class ProbeSession {
       }
     } else if (message instanceof ProbeMessage.Report report) {
       report(report);
+    } else if (message instanceof ProbeMessage.Ack ack && speaksV2()) {
+      ack(ack);
     } else {
-      refuse("expected a report");
+      refuse(speaksV2() ? "expected a report or an ack" : "expected a report");
     }
   }
 
@@ -108,10 +182,19 @@ final class ProbeSession {
     }
     vertx.cancelTimer(helloTimer);
     brokerId = hello.broker();
+    version = hello.version();
     welcomed = true;
     authenticatedCount.incrementAndGet();
     registry.attach(brokerId, this).ifPresent(old -> ((ProbeSession) old).replaced());
+    server.remember(brokerId, this);
     send(new ProbeMessage.Welcome());
+    if (speaksV2()) {
+      feed.open(brokerId);
+      clientsTimer = vertx.setPeriodic(CLIENTS_EVERY.toMillis(), t -> sendClients());
+    } else {
+      LOG.info("probe for broker {} speaks protocol v1: drain stays local to each dispatcher, no rebalance or "
+          + "evacuation for this broker", brokerId);
+    }
   }
 
   private void report(ProbeMessage.Report report) {
@@ -127,6 +210,8 @@ final class ProbeSession {
   /** Another connection now speaks for this broker. */
   private void replaced() {
     brokerId = null; // the new session owns the registry entry now
+    vertx.cancelTimer(clientsTimer);
+    failPending("replaced by a newer connection for the same broker");
     sendAndClose("replaced by a newer connection for the same broker");
   }
 

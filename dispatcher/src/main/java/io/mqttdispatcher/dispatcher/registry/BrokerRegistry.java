@@ -1,7 +1,9 @@
 package io.mqttdispatcher.dispatcher.registry;
 
 import io.mqttdispatcher.protocol.BrokerGroup;
+import io.mqttdispatcher.protocol.PlanStatus;
 import io.mqttdispatcher.protocol.ProbeMessage;
+import io.mqttdispatcher.protocol.ProbeState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,8 +21,12 @@ import org.slf4j.LoggerFactory;
  * is called on one thread (the dispatcher's control-plane event loop). Readers on other threads use
  * {@link #snapshot()}, which is immutable and replaced after each change.
  *
- * <p>Logs one line per state change (joined, gone, unhealthy, healthy, stale, draining), never one
- * per report.
+ * <p>Logs one line per state change (joined, gone, unhealthy, healthy, stale, draining, plan state),
+ * never one per report.
+ *
+ * <p>Draining has two sources. A v2 probe carries its broker's state ({@link ProbeState}: draining,
+ * eviction plan) in its reports to every dispatcher, so every replica agrees; a v1 probe carries
+ * none, and an operator's drain is then kept here, on the replica that was asked.
  */
 public final class BrokerRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(BrokerRegistry.class);
@@ -37,6 +43,11 @@ public final class BrokerRegistry {
     this.snapshot = new BrokerSnapshot(List.of(), staleAfterNanos);
   }
 
+  /** A broker without a report for this long is not used. */
+  public long staleAfterNanos() {
+    return staleAfterNanos;
+  }
+
   /** The latest published state; safe to call from any thread. */
   public BrokerSnapshot snapshot() {
     return snapshot;
@@ -50,7 +61,8 @@ public final class BrokerRegistry {
     Entry old = entries.get(id);
     Entry e = new Entry(id, owner, new LoadWindow(window));
     if (old != null) {
-      e.draining = old.draining; // an operator's drain survives a probe reconnect
+      e.localDraining = old.localDraining; // an operator's drain survives a probe reconnect
+      e.probeState = old.probeState; // until the new connection's first report says otherwise
       LOG.info("broker {}: probe reconnected, replacing the previous connection", id);
     } else {
       LOG.info("broker {}: probe connected", id);
@@ -73,6 +85,9 @@ public final class BrokerRegistry {
     BrokerGroup oldGroup = e.last == null ? null : e.last.group();
     e.last = report;
     e.reportedAtNanos = nowNanos;
+    if (report.state() != null) {
+      changeProbeState(e, report.state());
+    }
     e.stale = false;
     if (first) {
       LOG.info("broker {}: joined group {} with endpoints {} ({})", id, describe(report.group()), report.endpoints(),
@@ -100,17 +115,59 @@ public final class BrokerRegistry {
     }
   }
 
-  /** Marks broker {@code id} draining or not; false when no such broker is connected. */
+  /**
+   * Marks broker {@code id} draining or not on this replica only (for a v1 probe, which carries no
+   * state); false when no such broker is connected.
+   */
   public boolean setDraining(String id, boolean draining) {
     Entry e = entries.get(id);
     if (e == null) {
       return false;
     }
-    if (e.draining != draining) {
-      e.draining = draining;
-      LOG.info("broker {}: {}", id, draining ? "draining (no new devices)" : "no longer draining");
+    if (e.localDraining != draining) {
+      e.localDraining = draining;
+      LOG.info("broker {}: {} on this dispatcher", id, draining ? "draining (no new devices)" : "no longer draining");
       publish();
     }
+    return true;
+  }
+
+  /** Applies the state a v2 probe acknowledged a command with; ignored when {@code owner} no longer speaks for {@code id}. */
+  public void applyProbeState(String id, Object owner, ProbeState state) {
+    Entry e = entries.get(id);
+    if (e != null && e.owner == owner && changeProbeState(e, state)) {
+      publish();
+    }
+  }
+
+  /** The state broker {@code id}'s probe carries (v2), or null for a v1 probe or an unknown broker. */
+  public @Nullable ProbeState probeState(String id) {
+    Entry e = entries.get(id);
+    return e == null ? null : e.probeState;
+  }
+
+  /** Whether an operator drained broker {@code id} on this replica only (v1 probe). */
+  public boolean drainedLocally(String id) {
+    Entry e = entries.get(id);
+    return e != null && e.localDraining;
+  }
+
+  private static boolean changeProbeState(Entry e, ProbeState state) {
+    ProbeState old = e.probeState;
+    if (state.equals(old)) {
+      return false;
+    }
+    boolean wasDraining = old != null && old.draining();
+    if (wasDraining != state.draining()) {
+      LOG.info("broker {}: {} (carried by its probe)", e.id, state.draining() ? "draining (no new devices)" : "no longer draining");
+    }
+    PlanStatus before = old == null ? null : old.plan();
+    PlanStatus now = state.plan();
+    if (now != null && (before == null || !before.plan().id().equals(now.plan().id()) || before.state() != now.state())) {
+      LOG.info("broker {}: {} plan {} {}{}", e.id, now.plan().kind().wireName(), now.plan().id(), now.state().wireName(),
+          now.reason().isEmpty() ? "" : " (" + now.reason() + ")");
+    }
+    e.probeState = state;
     return true;
   }
 
@@ -165,7 +222,8 @@ public final class BrokerRegistry {
     final LoadWindow window;
     ProbeMessage.@Nullable Report last;
     long reportedAtNanos;
-    boolean draining;
+    boolean localDraining;
+    @Nullable ProbeState probeState;
     boolean stale;
 
     Entry(String id, Object owner, LoadWindow window) {
@@ -190,7 +248,7 @@ public final class BrokerRegistry {
           r.msgRate(),
           r.capacity(),
           r.healthy(),
-          draining,
+          localDraining || (probeState != null && probeState.refusesNewDevices()),
           reportedAtNanos,
           r.group());
     }

@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param msgRate received messages per second, when the probe knows it
  * @param capacity relative capacity (1 = reference machine)
  * @param healthy whether the probe says the broker answers
- * @param draining whether an operator stopped new devices from going there
+ * @param draining whether the broker gets no new devices: drained by an operator (on any replica,
+ *     carried by a v2 probe; on this replica for a v1 probe), or a plan is moving devices off it
  * @param reportedAtNanos dispatcher clock ({@link System#nanoTime()}) of the last report
  * @param group the group its probe advertises, and whether the probe says that group is a cluster
  */
