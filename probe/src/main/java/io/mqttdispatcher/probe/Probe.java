@@ -2,7 +2,15 @@ package io.mqttdispatcher.probe;
 
 import io.mqttdispatcher.probe.check.BrokerCheck;
 import io.mqttdispatcher.probe.config.ProbeOptions;
+import io.mqttdispatcher.probe.evict.BrokerLog;
+import io.mqttdispatcher.probe.evict.EvictionRunner;
+import io.mqttdispatcher.probe.evict.KnownClients;
+import io.mqttdispatcher.probe.evict.MqttTakeover;
+import io.mqttdispatcher.probe.evict.ProbeControl;
 import io.mqttdispatcher.probe.report.ChangeRateRule;
+import io.mqttdispatcher.probe.report.ControlChannel;
+import io.mqttdispatcher.protocol.ProbeMessage;
+import io.mqttdispatcher.protocol.ProbeState;
 import io.mqttdispatcher.probe.report.DispatcherLinks;
 import io.mqttdispatcher.probe.report.LoadReporter;
 import io.mqttdispatcher.probe.sample.CpuMath;
@@ -34,6 +42,9 @@ public final class Probe implements AutoCloseable {
   private final BrokerCheck check;
   private final @Nullable SysSubscriber sys;
   private final LoadReporter reporter;
+  private final KnownClients known;
+  private final ProbeControl control;
+  private final @Nullable EvictionRunner evictions;
 
   private Probe(ProbeOptions options) {
     // One event loop is plenty: a handful of sockets, one line per interval each. Native epoll is
@@ -44,17 +55,63 @@ public final class Probe implements AutoCloseable {
         .setInternalBlockingPoolSize(1)
         .setPreferNativeTransport(true));
     LoadSampler sampler = sampler(options);
-    this.links = new DispatcherLinks(vertx, options.dispatchers(), options.brokerId(), options.secret());
+    this.known = new KnownClients(options.maxKnownClients());
+    this.links = new DispatcherLinks(vertx, options.dispatchers(), options.brokerId(), options.secret(), controlChannel());
     // The check reports changes only after start(), when the reporter exists.
     this.check = new BrokerCheck(options.brokerCheck(), options.interval(), healthy -> healthChanged());
-    this.sys = options.sysTopics() ? new SysSubscriber(options.brokerCheck(), check::checkNow) : null;
+    BrokerLog brokerLog = new BrokerLog(known);
+    this.sys = options.sysTopics()
+        ? new SysSubscriber(options.brokerCheck(), check::checkNow, brokerLog::line, options.brokerUsername(),
+            options.brokerPassword())
+        : null;
     LoadReporter.Sources sources = new LoadReporter.Sources(
         check::healthy,
         sys == null ? OptionalLong::empty : sys::connections,
         sys == null ? now -> OptionalDouble.empty() : sys::msgRate);
     this.reporter = new LoadReporter(sampler, sources, options.endpoints(), options.capacity(), options.group(), options.interval(),
         new ChangeRateRule(options.minChange(), options.heartbeat(), options.interval()), links);
+    this.control = new ProbeControl(reporter::stateChanged); // before start(): no command arrives earlier
+    reporter.carryState(control::state);
+    this.evictions = options.evictor().equals("none") ? null
+        : new EvictionRunner(control, known, new MqttTakeover(options.brokerCheck(), options.brokerUsername(),
+            options.brokerPassword()), sources.connections());
     LOG.info("probe for broker '{}' sampling {}; {}", options.brokerId(), sampler.describe(), options);
+  }
+
+  /** Commands and client ids from v2 dispatchers; a plan stops when the last dispatcher is lost. */
+  private ControlChannel controlChannel() {
+    return new ControlChannel() {
+      @Override
+      public ProbeMessage.Ack command(ProbeMessage.Command command) {
+        if (evictions == null && command.plan() != null) {
+          return new ProbeMessage.Ack(command.id(), false, "this probe runs with --evictor none", control.state());
+        }
+        return control.apply(command);
+      }
+
+      @Override
+      public void clients(ProbeMessage.Clients clients) {
+        clients.ids().forEach(id -> known.connected(id, false));
+        clients.sessions().forEach(id -> known.connected(id, true));
+      }
+
+      @Override
+      public void readyConnections(int count) {
+        if (count == 0) {
+          control.dispatchersLost();
+        }
+      }
+    };
+  }
+
+  /** The state this probe carries to every dispatcher. */
+  public ProbeState state() {
+    return control.state();
+  }
+
+  /** Client ids this probe knows on its broker. */
+  public int knownClients() {
+    return known.size();
   }
 
   private void healthChanged() {
@@ -67,6 +124,9 @@ public final class Probe implements AutoCloseable {
     probe.check.start();
     if (probe.sys != null) {
       probe.sys.start();
+    }
+    if (probe.evictions != null) {
+      probe.evictions.start();
     }
     probe.links.start();
     probe.reporter.start();
@@ -95,6 +155,9 @@ public final class Probe implements AutoCloseable {
   /** Stops reporting: closes the dispatcher connections (waiting up to 5 s), then everything else. */
   @Override
   public void close() {
+    if (evictions != null) {
+      evictions.close();
+    }
     reporter.close();
     try {
       links.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);

@@ -94,6 +94,24 @@ public final class ProbeMain implements Callable<Integer> {
   boolean cluster;
 
   /** Whose CPU and memory to report: one process instead of the whole host. */
+  @Option(names = "--evictor", paramLabel = "KIND", defaultValue = ProbeOptions.DEFAULT_EVICTOR,
+      description = "How devices are moved off the broker when a dispatcher asks (rebalance, evacuation): mqtt-takeover"
+          + " (connect with the device's client id; any MQTT broker) or none (default: ${DEFAULT-VALUE}).")
+  String evictor;
+
+  @Option(names = "--max-known-clients", paramLabel = "N", defaultValue = ProbeOptions.DEFAULT_MAX_KNOWN_CLIENTS,
+      description = "Client ids remembered for eviction, from the dispatchers and the broker's connection log; the"
+          + " oldest are forgotten past it (default: ${DEFAULT-VALUE}).")
+  int maxKnownClients;
+
+  @Option(names = "--broker-username", paramLabel = "NAME",
+      description = "The probe's account on the broker, for takeovers and $SYS (default: none).")
+  @Nullable String brokerUsername;
+
+  @Option(names = "--broker-password-file", paramLabel = "FILE",
+      description = "Password of --broker-username (file content, trailing newline stripped).")
+  @Nullable Path brokerPasswordFile;
+
   static final class Target {
     @Option(names = "--pid", paramLabel = "N", required = true,
         description = "Report the CPU and memory of this process instead of the whole host.")
@@ -134,7 +152,11 @@ public final class ProbeMain implements Callable<Integer> {
         sysTopics,
         capacity,
         minChange,
-        brokerGroup());
+        brokerGroup(),
+        evictor,
+        maxKnownClients,
+        brokerUsername,
+        brokerPasswordFile == null ? null : SecretFile.read(brokerPasswordFile));
   }
 
   private BrokerGroup brokerGroup() {

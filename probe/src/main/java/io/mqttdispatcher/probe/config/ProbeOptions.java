@@ -31,6 +31,10 @@ import org.jspecify.annotations.Nullable;
  * @param capacity how much work this broker can take relative to the others, greater than 0
  * @param minChange skip a report when the load changed less than this since the last one sent
  * @param group the broker's group, and whether that group's brokers share sessions (a cluster)
+ * @param evictor how devices are moved off the broker: {@code mqtt-takeover}, or {@code none}
+ * @param maxKnownClients client ids remembered for eviction (from the dispatchers and the broker's log)
+ * @param brokerUsername the probe's broker account (takeovers and {@code $SYS}), or null for none
+ * @param brokerPassword its password (never logged), or null
  */
 public record ProbeOptions(
     String brokerId,
@@ -45,7 +49,16 @@ public record ProbeOptions(
     boolean sysTopics,
     double capacity,
     double minChange,
-    BrokerGroup group) {
+    BrokerGroup group,
+    String evictor,
+    int maxKnownClients,
+    @Nullable String brokerUsername,
+    byte @Nullable [] brokerPassword) {
+
+  public static final String DEFAULT_EVICTOR = "mqtt-takeover";
+  /** The evictors there are. */
+  public static final java.util.List<String> EVICTORS = java.util.List.of("mqtt-takeover", "none");
+  public static final String DEFAULT_MAX_KNOWN_CLIENTS = "100000";
 
   public static final String DEFAULT_INTERVAL = "1s";
   public static final String DEFAULT_SYS_TOPICS = "true";
@@ -63,6 +76,17 @@ public record ProbeOptions(
 
   public ProbeOptions {
     Objects.requireNonNull(brokerId, "brokerId");
+    Objects.requireNonNull(evictor, "evictor");
+    if (!EVICTORS.contains(evictor)) {
+      throw new IllegalArgumentException("--evictor must be one of " + String.join(", ", EVICTORS) + ", was " + evictor);
+    }
+    if (maxKnownClients < 1) {
+      throw new IllegalArgumentException("--max-known-clients must be at least 1, was " + maxKnownClients);
+    }
+    if (brokerPassword != null && brokerUsername == null) {
+      throw new IllegalArgumentException("--broker-password-file needs --broker-username");
+    }
+    brokerPassword = brokerPassword == null ? null : brokerPassword.clone();
     Objects.requireNonNull(brokerCheck, "brokerCheck");
     Objects.requireNonNull(secret, "secret");
     Objects.requireNonNull(interval, "interval");
@@ -113,10 +137,32 @@ public record ProbeOptions(
         minChange, BrokerGroup.DEFAULT);
   }
 
+  /** Options of a broker in {@code group}, all its host's cores, the default evictor and no broker account. */
+  public ProbeOptions(String brokerId, Map<Transport, String> endpoints, List<HostPort> dispatchers, byte[] secret,
+      Duration interval, @Nullable Long pid, @Nullable String processName, HostPort brokerCheck, boolean sysTopics,
+      double capacity, double minChange, BrokerGroup group) {
+    this(brokerId, endpoints, dispatchers, secret, interval, pid, processName, null, brokerCheck, sysTopics, capacity,
+        minChange, group);
+  }
+
+  /** Options with the default evictor and no broker account. */
+  public ProbeOptions(String brokerId, Map<Transport, String> endpoints, List<HostPort> dispatchers, byte[] secret,
+      Duration interval, @Nullable Long pid, @Nullable String processName, @Nullable Double brokerCores,
+      HostPort brokerCheck, boolean sysTopics, double capacity, double minChange, BrokerGroup group) {
+    this(brokerId, endpoints, dispatchers, secret, interval, pid, processName, brokerCores, brokerCheck, sysTopics,
+        capacity, minChange, group, DEFAULT_EVICTOR, Integer.parseInt(DEFAULT_MAX_KNOWN_CLIENTS), null, null);
+  }
+
   /** The secret; a copy, so callers cannot change it. */
   @Override
   public byte[] secret() {
     return secret.clone();
+  }
+
+  /** The broker account's password; a copy. */
+  @Override
+  public byte @Nullable [] brokerPassword() {
+    return brokerPassword == null ? null : brokerPassword.clone();
   }
 
   /** The longest time between two reports sent on one connection. */
@@ -153,6 +199,7 @@ public record ProbeOptions(
         + ", interval=" + DurationConverter.format(interval) + ", pid=" + pid + ", process=" + processName
         + ", brokerCores=" + (brokerCores == null ? "all" : brokerCores) + ", brokerCheck=" + brokerCheck
         + ", sysTopics=" + sysTopics + ", capacity=" + capacity
-        + ", minChange=" + minChange + ", group=" + group.name() + (group.cluster() ? " (cluster)" : "") + "]";
+        + ", minChange=" + minChange + ", group=" + group.name() + (group.cluster() ? " (cluster)" : "")
+        + ", evictor=" + evictor + ", maxKnownClients=" + maxKnownClients + ", brokerUsername=" + brokerUsername + "]";
   }
 }

@@ -39,6 +39,9 @@ final class DispatcherLink {
   private final byte[] secret;
   private final Backoff backoff;
   private final Supplier<@Nullable String> latestReport;
+  private final ControlChannel control;
+  private final Runnable readyChanged;
+  private int version = ProbeMessage.VERSION;
   private State state = State.WAITING;
   private @Nullable NetSocket socket;
   private int attempt;
@@ -55,8 +58,10 @@ final class DispatcherLink {
    * @param latestReport the line to send right after the welcome, or null when there is none yet
    */
   DispatcherLink(Vertx vertx, NetClient client, String host, int port, String brokerId, byte[] secret,
-      Backoff backoff, Supplier<@Nullable String> latestReport) {
+      Backoff backoff, Supplier<@Nullable String> latestReport, ControlChannel control, Runnable readyChanged) {
     this.vertx = vertx;
+    this.control = control;
+    this.readyChanged = readyChanged;
     this.client = client;
     this.host = host;
     this.port = port;
@@ -91,6 +96,9 @@ final class DispatcherLink {
   Future<Void> close() {
     State before = state;
     state = State.CLOSED;
+    if (before == State.READY) {
+      readyChanged.run();
+    }
     vertx.cancelTimer(timer);
     NetSocket s = socket;
     socket = null;
@@ -152,9 +160,16 @@ final class DispatcherLink {
       refused(s, error.reason());
     } else if (state == State.AWAIT_CHALLENGE && message instanceof ProbeMessage.Challenge challenge) {
       state = State.AWAIT_WELCOME;
-      s.write(ProbeLines.line(ProbeLines.hello(brokerId, secret, challenge)));
+      // v2 when the dispatcher offers it: commands and client ids on this connection.
+      version = Math.min(challenge.maxVersion(), ProbeMessage.MAX_VERSION);
+      ProbeMessage.Hello hello = ProbeLines.hello(brokerId, secret, challenge);
+      s.write(ProbeLines.line(new ProbeMessage.Hello(hello.broker(), hello.mac(), version)));
     } else if (state == State.AWAIT_WELCOME && message instanceof ProbeMessage.Welcome) {
       welcomed(s);
+    } else if (state == State.READY && version >= 2 && message instanceof ProbeMessage.Command command) {
+      s.write(ProbeLines.line(control.command(command)));
+    } else if (state == State.READY && version >= 2 && message instanceof ProbeMessage.Clients clients) {
+      control.clients(clients);
     } else {
       fail(s, "unexpected " + message.getClass().getSimpleName().toLowerCase() + " in state " + state);
     }
@@ -163,6 +178,7 @@ final class DispatcherLink {
   private void welcomed(NetSocket s) {
     vertx.cancelTimer(timer);
     state = State.READY;
+    readyChanged.run();
     readySinceNanos = Math.max(1, System.nanoTime());
     LOG.info("{} dispatcher {} as broker '{}'", everReady ? "reporting again to" : "reporting to", address(), brokerId);
     everReady = true;
@@ -196,13 +212,22 @@ final class DispatcherLink {
     }
     boolean wasReady = state == State.READY;
     socket = null;
+    if (wasReady) {
+      state = State.WAITING;
+      readyChanged.run();
+    }
     vertx.cancelTimer(timer);
     retry(wasReady ? "connection closed by the dispatcher" : "dispatcher closed the connection during the handshake", wasReady);
   }
 
   /** Stops using {@code s}, closes it and plans the next connect; returns the delay. */
   private long scheduleAfterClose(NetSocket s) {
+    boolean wasReady = state == State.READY;
     socket = null;
+    if (wasReady) {
+      state = State.WAITING;
+      readyChanged.run();
+    }
     vertx.cancelTimer(timer);
     s.close();
     lossLogged = true; // the caller logs this loss itself

@@ -46,11 +46,19 @@ public final class DispatcherLinks {
   /** Links by dispatcher option, then by resolved address. */
   private final Map<HostPort, Map<String, DispatcherLink>> links = new LinkedHashMap<>();
   private @Nullable String latest;
+  private final ControlChannel control;
+  private int lastReady;
   private long resolveTimer = -1;
   private boolean closed;
 
   public DispatcherLinks(Vertx vertx, List<HostPort> dispatchers, String brokerId, byte[] secret) {
+    this(vertx, dispatchers, brokerId, secret, ControlChannel.NONE);
+  }
+
+  /** @param control where v2 dispatchers' commands and client ids go */
+  public DispatcherLinks(Vertx vertx, List<HostPort> dispatchers, String brokerId, byte[] secret, ControlChannel control) {
     this.vertx = vertx;
+    this.control = control;
     this.context = vertx.getOrCreateContext();
     this.dispatchers = List.copyOf(dispatchers);
     this.brokerId = brokerId;
@@ -147,10 +155,24 @@ public final class DispatcherLinks {
           LOG.info("dispatcher {} resolves to {}", dispatcher, address);
         }
         DispatcherLink link = new DispatcherLink(vertx, client, address, dispatcher.port(), brokerId, secret, backoff,
-            () -> latest);
+            () -> latest, control, this::readyChanged);
         byAddress.put(address, link);
         link.start();
       }
+    }
+  }
+
+  /** Counts the welcomed connections and tells the control channel when the number changed. */
+  private void readyChanged() {
+    int ready = 0;
+    for (Map<String, DispatcherLink> byAddress : links.values()) {
+      for (DispatcherLink link : byAddress.values()) {
+        ready += link.ready() ? 1 : 0;
+      }
+    }
+    if (ready != lastReady) {
+      lastReady = ready;
+      control.readyConnections(ready);
     }
   }
 

@@ -43,6 +43,7 @@ public final class LoadReporter implements AutoCloseable {
   private final Duration interval;
   private final ChangeRateRule rule;
   private final DispatcherLinks links;
+  private Supplier<io.mqttdispatcher.protocol.@Nullable ProbeState> state = () -> null;
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "probe-sampler");
     t.setDaemon(true);
@@ -66,10 +67,20 @@ public final class LoadReporter implements AutoCloseable {
     this.links = links;
   }
 
+  /** Puts {@code source}'s state in every report from now on (protocol v2). Call before {@link #start()}. */
+  public void carryState(Supplier<io.mqttdispatcher.protocol.@Nullable ProbeState> source) {
+    this.state = source;
+  }
+
   /** Starts ticking; the first report goes out one interval from now, when there is a first sample. */
   public void start() {
     long ms = interval.toMillis();
     thread.scheduleAtFixedRate(this::tick, ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  /** Reports the broker's new state now (draining, plan), with the last sample. */
+  public void stateChanged() {
+    healthChanged();
   }
 
   /** Reports the broker's new health now, with the last sample, instead of at the next tick. */
@@ -97,7 +108,7 @@ public final class LoadReporter implements AutoCloseable {
   private ProbeMessage.Report build(LoadSample sample, long nowNanos) {
     return new ProbeMessage.Report(System.currentTimeMillis(), sample.cpu(), sample.mem(),
         sources.connections().get(), sources.msgRate().apply(nowNanos), sources.healthy().getAsBoolean(), capacity,
-        endpoints, null, group);
+        endpoints, state.get(), group);
   }
 
   private void send(ProbeMessage.Report report, boolean now) {

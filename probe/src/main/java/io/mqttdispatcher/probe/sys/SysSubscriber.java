@@ -26,10 +26,13 @@ public final class SysSubscriber implements AutoCloseable {
   static final String CLIENTS_CONNECTED = "$SYS/broker/clients/connected";
   static final String PUBLISH_RECEIVED = "$SYS/broker/publish/messages/received";
   static final String MESSAGES_RECEIVED = "$SYS/broker/messages/received";
+  /** Mosquitto's notice-level log with {@code log_dest topic}: connects and disconnects. */
+  static final String LOG_NOTICE = "$SYS/broker/log/N";
 
   private final HostPort broker;
   private final Runnable onDisconnect;
   private final Mqtt5AsyncClient client;
+  private final java.util.function.Consumer<String> logLines;
   private final CounterRate publishRate = new CounterRate();
   private final CounterRate messageRate = new CounterRate();
   private long connections = -1;
@@ -42,9 +45,20 @@ public final class SysSubscriber implements AutoCloseable {
    *     the broker died, worth a liveness check at once
    */
   public SysSubscriber(HostPort broker, Runnable onDisconnect) {
+    this(broker, onDisconnect, line -> {}, null, null);
+  }
+
+  /**
+   * @param logLines receives each line of the broker's connection log ({@code $SYS/broker/log/N},
+   *     Mosquitto with {@code log_dest topic}); never called for brokers that do not publish it
+   * @param username the probe's broker account, or null
+   */
+  public SysSubscriber(HostPort broker, Runnable onDisconnect, java.util.function.Consumer<String> logLines,
+      @org.jspecify.annotations.Nullable String username, byte @org.jspecify.annotations.Nullable [] password) {
     this.broker = broker;
     this.onDisconnect = onDisconnect;
-    this.client = Mqtt5Client.builder()
+    this.logLines = logLines;
+    var builder = Mqtt5Client.builder()
         .identifier(newClientId())
         .serverHost(broker.host())
         .serverPort(broker.port())
@@ -52,8 +66,12 @@ public final class SysSubscriber implements AutoCloseable {
         .automaticReconnect().initialDelay(500, TimeUnit.MILLISECONDS).maxDelay(10, TimeUnit.SECONDS)
         .applyAutomaticReconnect()
         .addConnectedListener(ctx -> connected())
-        .addDisconnectedListener(ctx -> disconnected(ctx.getCause()))
-        .buildAsync();
+        .addDisconnectedListener(ctx -> disconnected(ctx.getCause()));
+    if (username != null) {
+      builder = builder.simpleAuth().username(username).password(password == null ? new byte[0] : password)
+          .applySimpleAuth();
+    }
+    this.client = builder.buildAsync();
   }
 
   /** Connects and subscribes; returns at once, retrying in the background until the broker answers. */
@@ -72,6 +90,7 @@ public final class SysSubscriber implements AutoCloseable {
         .addSubscription().topicFilter(CLIENTS_CONNECTED).qos(MqttQos.AT_MOST_ONCE).applySubscription()
         .addSubscription().topicFilter(PUBLISH_RECEIVED).qos(MqttQos.AT_MOST_ONCE).applySubscription()
         .addSubscription().topicFilter(MESSAGES_RECEIVED).qos(MqttQos.AT_MOST_ONCE).applySubscription()
+        .addSubscription().topicFilter(LOG_NOTICE).qos(MqttQos.AT_MOST_ONCE).applySubscription()
         .send()
         .whenComplete((ack, e) -> {
           if (e != null) {
@@ -99,6 +118,10 @@ public final class SysSubscriber implements AutoCloseable {
 
   private void onPublish(Mqtt5Publish publish) {
     String topic = publish.getTopic().toString();
+    if (topic.equals(LOG_NOTICE)) {
+      logLines.accept(new String(publish.getPayloadAsBytes(), StandardCharsets.UTF_8));
+      return;
+    }
     long value;
     try {
       value = Long.parseLong(new String(publish.getPayloadAsBytes(), StandardCharsets.US_ASCII).trim());

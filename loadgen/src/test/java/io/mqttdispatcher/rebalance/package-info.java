@@ -1,0 +1,2 @@
+/** Moving live devices, end to end: real Mosquitto brokers, in-process probes and dispatchers, real devices. */
+package io.mqttdispatcher.rebalance;
