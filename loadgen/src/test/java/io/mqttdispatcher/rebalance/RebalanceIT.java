@@ -10,8 +10,9 @@ import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.dispatcher.ctl.AdminClient;
-import io.mqttdispatcher.loadgen.connect.DeviceConnection;
-import io.mqttdispatcher.loadgen.connect.RedirectingConnector;
+import io.mqttdispatcher.devicekit.DeviceConnection;
+import io.mqttdispatcher.devicekit.Endpoint;
+import io.mqttdispatcher.devicekit.RedirectingConnector;
 import io.mqttdispatcher.probe.Probe;
 import io.mqttdispatcher.probe.config.ProbeOptions;
 import io.mqttdispatcher.protocol.PlanState;
@@ -98,7 +99,7 @@ class RebalanceIT {
 
   /** {@code count} devices connected through dispatcher {@code replica}, each reconnecting through it when dropped. */
   private void connectDevices(int count, int replica) throws Exception {
-    HostPort dispatcher = new HostPort("127.0.0.1", dispatchers.get(replica).devicePort());
+    Endpoint dispatcher = Endpoint.of("127.0.0.1", dispatchers.get(replica).devicePort());
     for (int i = 0; i < count; i++) {
       String id = "device-" + devices.size();
       RedirectingConnector connector = RedirectingConnector.builder(dispatcher)
@@ -159,7 +160,19 @@ class RebalanceIT {
     AdminClient.Response r = admin(0).post("/brokers/b0/evacuate", new JsonObject().put("rate", 20));
 
     assertThat(r.status()).as(r.body().encode()).isEqualTo(200);
-    await().atMost(WAIT).until(() -> planState(0) == PlanState.DONE);
+    // The probe's own count, sampled as it moves devices: when the 5th and the 35th were moved.
+    long[] at = new long[2];
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> {
+      var plan = probes.get(0).state().plan();
+      long now = System.nanoTime();
+      if (at[0] == 0 && plan.evicted() >= 5) {
+        at[0] = now;
+      }
+      if (at[1] == 0 && plan.evicted() >= 35) {
+        at[1] = now;
+      }
+      return plan.state() == PlanState.DONE;
+    });
     await().atMost(WAIT).until(() -> onBroker(1) == 40);
     assertThat(onBroker(0)).isZero();
     assertThat(probes.get(0).state().plan().evicted()).isEqualTo(40);
@@ -167,9 +180,11 @@ class RebalanceIT {
     JsonObject status = admin(1).get("/brokers/b0/evacuate").body();
     assertThat(status.getString("state")).as("the other replica sees the same").isEqualTo("done");
     assertThat(status.getLong("evicted")).isEqualTo(40);
-    double measured = rate(reconnects);
-    LOG.info("evacuation: 40 devices moved at {} per second (plan: 20)", String.format("%.1f", measured));
+    double measured = 30 / ((at[1] - at[0]) / 1e9);
+    LOG.info("evacuation: devices moved at {} per second (plan: 20), devices back through a dispatcher at {} per second",
+        String.format("%.1f", measured), String.format("%.1f", rate(reconnects)));
     assertThat(measured).as("devices per second moved, plan 20").isBetween(16.0, 24.0);
+    assertThat(reconnects).as("every moved device came back through a dispatcher").hasSize(40);
     // No session or will left behind by the takeovers: a clean device id resumes nothing, nothing was published.
     assertThat(published.receive(200, TimeUnit.MILLISECONDS)).as("a will published by a takeover").isEmpty();
     watcher.disconnect();
