@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
     versionProvider = CommandLines.Version.class,
     sortOptions = false,
     description = "Redirects MQTT v5 devices to the least loaded broker (CONNACK 0x9C/0x9D with a Server Reference).",
-    footer = "%nCommands for a running dispatcher (drain, evacuate, rebalance): 'dispatcher ctl --help'.")
+    footer = "%nCommands for a running dispatcher (drain, evacuate, rebalance, route): 'dispatcher ctl --help'.")
 public final class DispatcherMain implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(DispatcherMain.class);
 

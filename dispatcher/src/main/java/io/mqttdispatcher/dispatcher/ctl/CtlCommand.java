@@ -23,13 +23,14 @@ import picocli.CommandLine.Spec;
         CtlCommand.Undrain.class,
         EvacuateCommand.class,
         RebalanceCommand.class,
+        RouteCommand.class,
     })
 public final class CtlCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: brokers, drain, undrain, evacuate, rebalance");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: brokers, drain, undrain, evacuate, rebalance, route");
   }
 
   /** The command line of {@code dispatcher ctl} with the project's error handling. */

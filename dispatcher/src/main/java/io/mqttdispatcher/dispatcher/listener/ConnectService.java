@@ -200,7 +200,8 @@ public final class ConnectService {
 
   private MqttConnAckMessage redirect(BrokerView broker, ConnectFacts facts, long maximumPacketSize) {
     metrics.redirected(broker.id());
-    clientIds.sent(broker.id(), facts.clientId(), facts.hasSession());
+    // In a cluster group the session is on every node: moving the device costs it nothing.
+    clientIds.sent(broker.id(), facts.clientId(), facts.hasSession() && !broker.group().cluster());
     String reference = broker.endpoint(transport);
     String reason = "use broker " + broker.id();
     MqttProperties props = new MqttProperties();

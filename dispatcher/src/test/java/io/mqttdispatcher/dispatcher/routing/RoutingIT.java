@@ -12,6 +12,7 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
+import io.mqttdispatcher.dispatcher.ctl.CtlCommand;
 import io.mqttdispatcher.protocol.BrokerGroup;
 import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.TestDevice;
@@ -20,6 +21,8 @@ import io.mqttdispatcher.testing.TestProbe;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -42,6 +45,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** Routing rules in a running dispatcher: real sockets, HiveMQ clients, probes reporting groups. */
 class RoutingIT {
@@ -182,6 +186,33 @@ class RoutingIT {
     JsonObject routing = getJson(d, "/routing");
     assertThat(routing.getJsonArray("rules").getJsonObject(0).getLong("hits")).as("a dry run counts nothing").isZero();
     assertThat(routing.getLong("refused")).isZero();
+  }
+
+  @Test
+  void dispatcher_ctl_route_asks_the_dry_run() throws Exception {
+    Dispatcher d = dispatcher(routes(RULES));
+    broker(d, "b1", "gb", 12001);
+    awaitBrokers(d, 1);
+    Path token = dir.resolve("token");
+    Files.write(token, TOKEN);
+
+    CommandLine cl = CtlCommand.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int exit = cl.execute("route", "--admin", "http://127.0.0.1:" + d.adminPort(), "--token-file", token.toString(),
+        "--client-id", "z-1", "--property", "tenant=acme", "--transport", "mqtt", "--session");
+
+    assertThat(exit).as(err.toString()).isZero();
+    JsonObject answer = new JsonObject(out.toString());
+    assertThat(answer.getString("rule")).isEqualTo("acme");
+    assertThat(answer.getString("group")).isEqualTo("gb");
+    assertThat(answer.getString("broker")).isEqualTo("b1");
+    assertThat(answer.getString("session")).contains("independent brokers");
+
+    assertThat(cl.execute("route", "--admin", "http://127.0.0.1:" + d.adminPort(), "--client-id", "x",
+        "--property", "no-equals-sign")).isEqualTo(2);
   }
 
   @Test
