@@ -114,7 +114,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** The checkout this jar was built in: {@code <root>/loadgen/target/loadgen.jar}. */
-  private static Path checkoutRoot() throws URISyntaxException {
+  static Path checkoutRoot() throws URISyntaxException {
     Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path target = jar.getParent();
     if (target != null && target.getParent() != null && target.getParent().getParent() != null) {

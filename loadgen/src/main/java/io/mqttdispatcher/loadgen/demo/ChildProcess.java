@@ -10,6 +10,7 @@ final class ChildProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path log;
+  private volatile boolean killed;
 
   private ChildProcess(String name, Process process, Path log) {
     this.name = name;
@@ -17,9 +18,14 @@ final class ChildProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts {@code command} with stdout and stderr going to {@code log}. */
-  static ChildProcess start(String name, List<String> command, Path log) throws IOException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  /**
+   * Starts {@code command} with stdout and stderr going to {@code log}.
+   *
+   * @param append add to the log (a restarted process) instead of starting it afresh
+   */
+  static ChildProcess start(String name, List<String> command, Path log, boolean append) throws IOException {
+    ProcessBuilder.Redirect output = append ? ProcessBuilder.Redirect.appendTo(log.toFile()) : ProcessBuilder.Redirect.to(log.toFile());
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output).start();
     return new ChildProcess(name, p, log);
   }
 
@@ -35,8 +41,35 @@ final class ChildProcess implements AutoCloseable {
     return log;
   }
 
+  /** Whether it was stopped on purpose with {@link #kill()}. */
+  boolean killed() {
+    return killed;
+  }
+
   boolean isAlive() {
     return process.isAlive();
+  }
+
+  /**
+   * SIGKILL, as a crash or a power cut would stop it: no shutdown hook runs and the kernel closes its
+   * sockets. Returns at once; {@link #awaitKilled()} waits for the exit.
+   */
+  void signalKill() {
+    killed = true;
+    List<ProcessHandle> descendants = process.descendants().toList();
+    process.destroyForcibly();
+    descendants.forEach(ProcessHandle::destroyForcibly);
+  }
+
+  /** Waits until a process sent SIGKILL is gone. */
+  void awaitKilled() {
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(name + " (pid " + process.pid() + ") did not exit within 10 s of SIGKILL");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** SIGTERM, then SIGKILL after five seconds; the same for any process it started. */

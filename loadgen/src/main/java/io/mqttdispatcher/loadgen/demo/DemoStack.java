@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +36,15 @@ public final class DemoStack implements AutoCloseable {
 
   private final List<ChildProcess> processes = new ArrayList<>();
   private final List<HostPort> brokers = new ArrayList<>();
-  private final List<Long> brokerPids = new ArrayList<>();
+  private final List<BrokerHost> hosts = new ArrayList<>();
   private final Thread shutdownHook = new Thread(this::interrupted, "demo-stop");
   private HostPort dispatcher;
   private HostPort admin;
+  private Path secret;
+  private int probePort;
+  private BrokerKind kind;
+  private Jars jars;
+  private int groups = 1;
 
   private DemoStack() {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -96,51 +102,40 @@ public final class DemoStack implements AutoCloseable {
   }
 
   private void launch(Jars jars, BrokerKind kind, int count, int groups, Path work) throws Exception {
+    this.kind = kind;
+    this.jars = jars;
+    this.groups = groups;
     Path logs = Files.createDirectories(work.resolve("logs"));
-    Path secret = writeSecret(work.resolve("probe.secret"));
+    secret = writeSecret(work.resolve("probe.secret"));
     for (int i = 1; i <= count; i++) {
       int port = freePort();
-      ChildProcess broker = startBroker(kind, jars, i, port, work, logs);
-      awaitListening(broker, port, Duration.ofSeconds(60));
+      BrokerHost host = new BrokerHost(i, port, brokerCommand(kind, jars, i, port, work), logs);
+      hosts.add(host);
       brokers.add(new HostPort("127.0.0.1", port));
-      brokerPids.add(broker.pid());
+      startBrokers(List.of(i - 1));
     }
     int devices = freePort();
-    int probes = freePort();
+    probePort = freePort();
     int adminPort = freePort();
     dispatcher = new HostPort("127.0.0.1", devices);
     admin = new HostPort("127.0.0.1", adminPort);
     List<String> dispatcherCommand = new ArrayList<>(List.of(java(), "-jar", jars.dispatcher().toString(),
-        "--listen", dispatcher.toString(), "--probe-listen", "127.0.0.1:" + probes, "--admin-listen", admin.toString(),
+        "--listen", dispatcher.toString(), "--probe-listen", "127.0.0.1:" + probePort, "--admin-listen", admin.toString(),
         "--probe-secret-file", secret.toString(), "--allow", "127.0.0.1"));
     if (groups > 1) {
       dispatcherCommand.addAll(List.of("--routing-file", writeRoutes(work.resolve("routes.yaml"), groups).toString()));
     }
-    ChildProcess d = start("dispatcher", dispatcherCommand, logs.resolve("dispatcher.log"));
+    ChildProcess d = start("dispatcher", dispatcherCommand, logs.resolve("dispatcher.log"), false);
     awaitListening(d, adminPort, Duration.ofSeconds(30));
     for (int i = 0; i < count; i++) {
-      // The probe's recommended JVM options: it samples once a second, so C1 and a serial GC suffice.
-      List<String> probe = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
-          "-Xmx64m", "-jar", jars.probe().toString(),
-          "--broker-id", "broker-" + (i + 1), "--endpoint", "mqtt=" + brokers.get(i), "--dispatcher", "127.0.0.1:" + probes,
-          "--secret-file", secret.toString(), "--pid", String.valueOf(brokerPids.get(i))));
-      if (groups > 1) {
-        probe.addAll(List.of("--group", groupOf(i, count, groups)));
-      }
-      if (kind == BrokerKind.MOSQUITTO) {
-        probe.addAll(List.of("--broker-cores", "1")); // single-threaded: its load is utilisation of one core
-      }
-      if (kind == BrokerKind.HIVEMQ) {
-        probe.add("--no-sys-topics"); // HiveMQ CE publishes no $SYS tree
-      }
-      start("probe-" + (i + 1), probe, logs.resolve("probe-" + (i + 1) + ".log"));
+      startProbe(i);
     }
-    awaitUsable(count, Duration.ofSeconds(90));
+    awaitUsable(count, Duration.ofSeconds(90)); // generous: probe JVMs start slowly on a busy machine
     LOG.debug("stack up: {} {} broker(s) {}, dispatcher {}, admin http://{}/ (logs in {})",
         count, kind == BrokerKind.MOSQUITTO ? "Mosquitto" : "HiveMQ CE", brokers, dispatcher, admin, logs);
   }
 
-  private ChildProcess startBroker(BrokerKind kind, Jars jars, int i, int port, Path work, Path logs) throws IOException {
+  private static List<String> brokerCommand(BrokerKind kind, Jars jars, int i, int port, Path work) throws IOException {
     Path dir = Files.createDirectories(work.resolve("broker-" + i));
     if (kind == BrokerKind.MOSQUITTO) {
       Path conf = dir.resolve("mosquitto.conf");
@@ -148,14 +143,85 @@ public final class DemoStack implements AutoCloseable {
           "persistence false", "sys_interval 1", "log_dest stderr", "log_type error", ""));
       String binary = BrokerKind.mosquittoBinary()
           .orElseThrow(() -> new IllegalStateException("mosquitto is not installed: install it or use --broker hivemq"));
-      return start("broker-" + i, List.of(binary, "-c", conf.toString()), logs.resolve("broker-" + i + ".log"));
+      return List.of(binary, "-c", conf.toString());
     }
-    return start("broker-" + i, List.of(java(), "-Xmx512m", "-cp", jars.loadgen().toString(),
-        EmbeddedBrokerMain.class.getName(), String.valueOf(port), dir.toString()), logs.resolve("broker-" + i + ".log"));
+    return List.of(java(), "-Xmx512m", "-cp", jars.loadgen().toString(), EmbeddedBrokerMain.class.getName(),
+        String.valueOf(port), dir.toString());
   }
 
-  private ChildProcess start(String name, List<String> command, Path log) throws IOException {
-    ChildProcess p = ChildProcess.start(name, command, log);
+  /**
+   * Starts brokers {@code indexes} (0-based) on their ports, all at once as after a power cut, again
+   * after {@link #killBrokers}, and waits until each accepts connections. Their probes keep the pid
+   * they were started with: restart the probes too ({@link #killProbes}, {@link #startProbe}) for
+   * them to sample the new processes.
+   */
+  public void startBrokers(List<Integer> indexes) throws IOException, InterruptedException {
+    List<BrokerHost> starting = indexes.stream().map(hosts::get).toList();
+    List<ChildProcess> started = new ArrayList<>();
+    for (BrokerHost host : starting) {
+      ChildProcess previous = host.broker;
+      if (previous != null && previous.isAlive()) {
+        throw new IllegalStateException("broker-" + host.number + " is already running");
+      }
+      ChildProcess broker = start("broker-" + host.number, host.command, host.logs.resolve("broker-" + host.number + ".log"),
+          previous != null);
+      host.broker = broker;
+      started.add(broker);
+    }
+    for (int i = 0; i < starting.size(); i++) {
+      awaitListening(started.get(i), starting.get(i).port, Duration.ofSeconds(60));
+    }
+  }
+
+  /**
+   * SIGKILL to brokers {@code indexes} (0-based), all signalled before any exit is awaited: their
+   * clients see their connections closed at once, nothing is saved.
+   */
+  public void killBrokers(List<Integer> indexes) {
+    kill(indexes.stream().map(i -> hosts.get(i).broker).toList());
+  }
+
+  /** Starts the probe beside broker {@code index} (0-based), sampling the broker process running now. */
+  public void startProbe(int index) throws IOException {
+    BrokerHost host = hosts.get(index);
+    ChildProcess broker = host.broker;
+    if (broker == null || !broker.isAlive()) {
+      throw new IllegalStateException("broker-" + host.number + " is not running: start it before its probe");
+    }
+    ChildProcess previous = host.probe;
+    if (previous != null && previous.isAlive()) {
+      throw new IllegalStateException("the probe of broker-" + host.number + " is already running");
+    }
+    // The probe's recommended JVM options: it samples once a second, so C1 and a serial GC suffice.
+    List<String> probe = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
+        "-Xmx64m", "-jar", jars.probe().toString(),
+        "--broker-id", "broker-" + host.number, "--endpoint", "mqtt=" + brokers.get(index),
+        "--dispatcher", "127.0.0.1:" + probePort, "--secret-file", secret.toString(), "--pid", String.valueOf(broker.pid())));
+    if (groups > 1) {
+      probe.addAll(List.of("--group", groupOf(index, hosts.size(), groups)));
+    }
+    if (kind == BrokerKind.MOSQUITTO) {
+      probe.addAll(List.of("--broker-cores", "1")); // single-threaded: its load is utilisation of one core
+    }
+    if (kind == BrokerKind.HIVEMQ) {
+      probe.add("--no-sys-topics"); // HiveMQ CE publishes no $SYS tree
+    }
+    host.probe = start("probe-" + host.number, probe, host.logs.resolve("probe-" + host.number + ".log"), previous != null);
+  }
+
+  /** SIGKILL to the probes beside brokers {@code indexes} (0-based): every dispatcher sees their report connections close. */
+  public void killProbes(List<Integer> indexes) {
+    kill(indexes.stream().map(i -> hosts.get(i).probe).toList());
+  }
+
+  private static void kill(List<@Nullable ChildProcess> processes) {
+    List<ChildProcess> running = processes.stream().filter(p -> p != null && p.isAlive()).toList();
+    running.forEach(ChildProcess::signalKill);
+    running.forEach(ChildProcess::awaitKilled);
+  }
+
+  private synchronized ChildProcess start(String name, List<String> command, Path log, boolean append) throws IOException {
+    ChildProcess p = ChildProcess.start(name, command, log, append);
     processes.add(p);
     return p;
   }
@@ -164,8 +230,13 @@ public final class DemoStack implements AutoCloseable {
     return List.copyOf(brokers);
   }
 
+  /** The process id of each broker running now (a restarted broker has a new one). */
   public List<Long> brokerPids() {
-    return List.copyOf(brokerPids);
+    return hosts.stream().map(h -> h.broker == null ? -1L : h.broker.pid()).toList();
+  }
+
+  public BrokerKind kind() {
+    return kind;
   }
 
   public HostPort dispatcher() {
@@ -208,7 +279,8 @@ public final class DemoStack implements AutoCloseable {
     }
   }
 
-  private void awaitUsable(int count, Duration timeout) throws Exception {
+  /** Waits until the dispatcher reports exactly {@code count} usable brokers. */
+  public void awaitUsable(int count, Duration timeout) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + admin + "/brokers")).timeout(Duration.ofSeconds(5)).build();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -245,9 +317,10 @@ public final class DemoStack implements AutoCloseable {
         + " s; see " + p.log());
   }
 
-  private void checkAlive() {
+  /** Every process that should run does: the dispatcher, and each broker and probe not killed on purpose. */
+  private synchronized void checkAlive() {
     for (ChildProcess p : processes) {
-      if (!p.isAlive()) {
+      if (!p.isAlive() && !p.killed()) {
         throw new IllegalStateException(p.name() + " exited; see " + p.log());
       }
     }
@@ -272,6 +345,23 @@ public final class DemoStack implements AutoCloseable {
 
   private static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** One broker's machine: the broker and the probe beside it, each restartable with the same settings. */
+  private static final class BrokerHost {
+    final int number;
+    final int port;
+    final List<String> command;
+    final Path logs;
+    @Nullable ChildProcess broker;
+    @Nullable ChildProcess probe;
+
+    BrokerHost(int number, int port, List<String> command, Path logs) {
+      this.number = number;
+      this.port = port;
+      this.command = command;
+      this.logs = logs;
+    }
   }
 
   /**

@@ -1,12 +1,17 @@
 package io.mqttdispatcher.loadgen.report;
 
+import io.mqttdispatcher.loadgen.fleet.ConnectionTimeline;
 import io.mqttdispatcher.loadgen.run.BrokerSecond;
 import io.mqttdispatcher.loadgen.run.StrategyResult;
+import io.mqttdispatcher.loadgen.storm.StormResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.knowm.xchart.AnnotationLine;
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -69,6 +74,66 @@ final class Charts {
       chart.addSeries(s.strategy(), categories, s.meanRate());
     }
     return png(chart);
+  }
+
+  /**
+   * Devices connected to each broker over time, as the devices see it, with the devices on no
+   * broker, and a vertical line at each event.
+   */
+  static String devicesPerBroker(StormResult r) {
+    XYChart chart = xy(r.strategy() + ": devices connected per broker", "devices connected");
+    chart.setXAxisTitle("time since the fleet started (s)");
+    List<Double> x = r.timeline().stream().map(s -> s.millis() / 1000.0).toList();
+    for (int b = 0; b < r.brokers().size(); b++) {
+      int i = b;
+      line(chart, "broker-" + (b + 1) + " " + r.brokers().get(b), x,
+          r.timeline().stream().map(s -> (double) s.devices().get(i)).toList());
+    }
+    line(chart, "on no broker", x, r.timeline().stream().map(s -> (double) s.disconnected()).toList());
+    marks(chart, r.marks(), r.devices());
+    return png(chart);
+  }
+
+  /** Each broker's own connection count ($SYS, as its probe reports it) over time, or null when none reported one. */
+  static @Nullable String reportedConnections(StormResult r) {
+    XYChart chart = xy(r.strategy() + ": connections each broker reports ($SYS, via its probe)", "connections");
+    chart.setXAxisTitle("time since the fleet started (s)");
+    boolean any = false;
+    for (int b = 0; b < r.brokers().size(); b++) {
+      List<Double> x = new ArrayList<>();
+      List<Double> y = new ArrayList<>();
+      for (ConnectionTimeline.Sample s : r.timeline()) {
+        Long reported = s.reported().get(b);
+        if (reported != null) {
+          x.add(s.millis() / 1000.0);
+          y.add((double) reported);
+        }
+      }
+      any |= addSeries(chart, "broker-" + (b + 1) + " " + r.brokers().get(b), x, y);
+    }
+    if (!any) {
+      return null;
+    }
+    marks(chart, r.marks(), r.devices());
+    return png(chart);
+  }
+
+  private static void line(XYChart chart, String name, List<Double> x, List<Double> y) {
+    if (!x.isEmpty()) {
+      chart.addSeries(name, x, y).setMarker(SeriesMarkers.NONE);
+    }
+  }
+
+  /** A vertical line and a label at each mark; labels sit near the top, staggered so neighbours do not overlap. */
+  private static void marks(XYChart chart, List<ConnectionTimeline.Mark> marks, int top) {
+    chart.getStyler().setYAxisMin(0.0);
+    chart.getStyler().setYAxisMax(top * 1.15);
+    for (int m = 0; m < marks.size(); m++) {
+      ConnectionTimeline.Mark mark = marks.get(m);
+      double x = mark.millis() / 1000.0;
+      chart.addAnnotation(new AnnotationLine(x, true, false));
+      chart.addAnnotation(new AnnotationText(mark.label(), x, top * (m % 2 == 0 ? 1.10 : 1.04), false));
+    }
   }
 
   private static XYChart xy(String title, String yTitle) {

@@ -49,7 +49,7 @@ final class HtmlReport {
         p.connectMillis(), p.startSecond(), p.targetRate(), p.achievedRate(), p.sent());
   }
 
-  private static String table(List<List<String>> rows) {
+  static String table(List<List<String>> rows) {
     StringBuilder t = new StringBuilder("<table>\n");
     for (int r = 0; r < rows.size(); r++) {
       String cell = r == 0 ? "th" : "td";
@@ -62,7 +62,7 @@ final class HtmlReport {
     return t.append("</table>\n").toString();
   }
 
-  private static String esc(String s) {
+  static String esc(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }

@@ -39,7 +39,11 @@ public final class SummaryTable {
 
   /** The table as aligned text. */
   public static String render(List<Summary> summaries) {
-    List<List<String>> rows = rows(summaries);
+    return renderRows(rows(summaries));
+  }
+
+  /** Rows (header first, then one per figure) as aligned text: the first column left, the others right. */
+  public static String renderRows(List<List<String>> rows) {
     int[] width = new int[rows.get(0).size()];
     for (List<String> row : rows) {
       for (int c = 0; c < row.size(); c++) {

@@ -1,0 +1,74 @@
+package io.mqttdispatcher.loadgen.fleet;
+
+import io.mqttdispatcher.cli.HostPort;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** How the fleet's devices find a broker, first and after losing one. */
+public sealed interface EntryPoint {
+  /** Shown in logs and reports. */
+  String describe();
+
+  /** Every device connects to the dispatcher and follows its redirect, and goes back through it after a loss. */
+  static EntryPoint dispatcher(HostPort address) {
+    return new Dispatcher(address);
+  }
+
+  /**
+   * What a DNS name with one A record per broker gives: each lookup answers the next address of a
+   * fixed list (the server rotates its answers), whether that broker is alive or not. Every
+   * connection attempt, first or after a loss or a failure, takes the next address.
+   */
+  static EntryPoint dnsRoundRobin(List<HostPort> addresses) {
+    return new DnsRoundRobin(addresses);
+  }
+
+  /** @param address the dispatcher's device listener */
+  record Dispatcher(HostPort address) implements EntryPoint {
+    public Dispatcher {
+      Objects.requireNonNull(address, "address");
+    }
+
+    @Override
+    public String describe() {
+      return "dispatcher " + address;
+    }
+  }
+
+  /**
+   * @param addresses the broker addresses the name resolves to, in the order the server rotates them
+   */
+  record DnsRoundRobin(List<HostPort> addresses) implements EntryPoint {
+    public DnsRoundRobin {
+      addresses = List.copyOf(addresses);
+      if (addresses.isEmpty()) {
+        throw new IllegalArgumentException("DNS round-robin needs at least one address");
+      }
+    }
+
+    @Override
+    public String describe() {
+      return "DNS round-robin over " + addresses;
+    }
+
+    /** The rotating answer, shared by every device as the name server is. */
+    Resolver resolver() {
+      return new Resolver(addresses);
+    }
+  }
+
+  /** One name server: each lookup answers the next address. */
+  final class Resolver {
+    private final List<HostPort> addresses;
+    private final AtomicLong lookups = new AtomicLong();
+
+    Resolver(List<HostPort> addresses) {
+      this.addresses = addresses;
+    }
+
+    HostPort next() {
+      return addresses.get((int) Math.floorMod(lookups.getAndIncrement(), (long) addresses.size()));
+    }
+  }
+}
