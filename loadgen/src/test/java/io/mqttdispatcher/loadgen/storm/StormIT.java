@@ -42,7 +42,7 @@ class StormIT {
     cl.setErr(new PrintWriter(stderr));
 
     int exit = cl.execute("storm", "--devices", String.valueOf(DEVICES), "--broker", "mosquitto", "--strategy", "both",
-        "--settle", "1s", "--dead-for", "3s", "--outage", "2s", "--observe", "2s", "--recover-timeout", "60s",
+        "--settle", "1s", "--dead-for", "3s", "--outage", "2s", "--observe", "2s", "--recover-timeout", "120s",
         "--out", out.toString(), "--root", "..");
 
     assertThat(exit).as(stderr.toString()).isZero();
