@@ -41,6 +41,8 @@ class StormIT {
     cl.setOut(new PrintWriter(stdout));
     cl.setErr(new PrintWriter(stderr));
 
+    // Generous recovery timeout: after the power cut the dispatcher needs the restarted probes, JVMs that
+    // start in about a second on a quiet machine and much later on a busy one. The test is done when the fleet is.
     int exit = cl.execute("storm", "--devices", String.valueOf(DEVICES), "--broker", "mosquitto", "--strategy", "both",
         "--settle", "1s", "--dead-for", "3s", "--outage", "2s", "--observe", "2s", "--recover-timeout", "120s",
         "--out", out.toString(), "--root", "..");
