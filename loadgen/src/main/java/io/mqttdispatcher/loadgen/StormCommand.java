@@ -98,7 +98,7 @@ final class StormCommand implements Callable<Integer> {
 
   @Option(names = "--max-backoff", paramLabel = "DURATION", defaultValue = FleetOptions.DEFAULT_MAX_BACKOFF,
       converter = DurationConverter.class,
-      description = "After a failed attempt a device waits 100 ms, doubling per failure up to this, with jitter "
+      description = "After a failed attempt a device waits about 200 ms, doubling per failure up to this, with jitter "
           + "(default: ${DEFAULT-VALUE}).")
   Duration maxBackoff;
 

@@ -2,9 +2,11 @@ package io.mqttdispatcher.loadgen.fleet;
 
 import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5Connect;
 import io.mqttdispatcher.cli.HostPort;
-import io.mqttdispatcher.loadgen.connect.ConnectFailedException;
-import io.mqttdispatcher.loadgen.connect.DeviceConnection;
-import io.mqttdispatcher.loadgen.connect.RedirectingConnector;
+import io.mqttdispatcher.devicekit.Backoff;
+import io.mqttdispatcher.devicekit.ConnectFailedException;
+import io.mqttdispatcher.devicekit.DeviceConnection;
+import io.mqttdispatcher.devicekit.Endpoint;
+import io.mqttdispatcher.devicekit.RedirectingConnector;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class DispatchedDevice implements FleetDevice {
   private final RedirectingConnector connector;
-  private final FleetOptions options;
+  private final Backoff backoff;
   private final Executor connecting;
   private final ScheduledExecutorService timer;
   private volatile @Nullable DeviceConnection connection;
@@ -30,10 +32,10 @@ final class DispatchedDevice implements FleetDevice {
    */
   DispatchedDevice(int index, FleetOptions options, HostPort dispatcher, DeviceEvents events, Executor connecting,
       ScheduledExecutorService timer) {
-    this.options = options;
+    this.backoff = options.backoff();
     this.connecting = connecting;
     this.timer = timer;
-    this.connector = RedirectingConnector.builder(dispatcher)
+    this.connector = RedirectingConnector.builder(Endpoint.of(dispatcher.host(), dispatcher.port()))
         .client(b -> AttemptWatcher.watch(b.identifier(options.clientId(index)), index, events, () -> {}))
         .connectMessage(Mqtt5Connect.builder().keepAlive((int) options.keepAlive().toSeconds()).build())
         .connectTimeout(options.connectTimeout())
@@ -53,10 +55,9 @@ final class DispatchedDevice implements FleetDevice {
         c.close();
       }
     } catch (ConnectFailedException e) {
-      // The device kit's connector leaves the first connect to its caller: retry on the same schedule.
+      // The device kit's connector leaves the first connect to its caller: retry on its schedule.
       failures++;
-      timer.schedule(() -> connecting.execute(this::start), RetrySchedule.delayMillis(failures, options.maxBackoff()),
-          TimeUnit.MILLISECONDS);
+      timer.schedule(() -> connecting.execute(this::start), backoff.delayMillis(failures - 1), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -1,6 +1,7 @@
 package io.mqttdispatcher.loadgen.fleet;
 
 import io.mqttdispatcher.cli.DurationConverter;
+import io.mqttdispatcher.devicekit.Backoff;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -14,8 +15,8 @@ import java.util.Objects;
  * @param keepAlive MQTT keep-alive each device asks for
  * @param connectRate devices that connect per second when the fleet starts
  * @param connectTimeout per connection attempt: TCP connect plus CONNECT/CONNACK
- * @param maxBackoff after a failed attempt a device waits 100 ms, doubling per failure up to this,
- *     with jitter (the schedule of {@code DeviceConnection})
+ * @param maxBackoff after a failed attempt a device waits about {@link Backoff#DEFAULT_INITIAL},
+ *     doubling per failure up to this, with jitter: the device kit's schedule, for both entry points
  */
 public record FleetOptions(
     int devices, String idPrefix, Duration keepAlive, int connectRate, Duration connectTimeout, Duration maxBackoff) {
@@ -36,8 +37,9 @@ public record FleetOptions(
     if (connectRate < 1) {
       throw new IllegalArgumentException("connect rate must be at least 1 device/s, got " + connectRate);
     }
-    if (connectTimeout.isNegative() || connectTimeout.isZero() || maxBackoff.toMillis() < 100) {
-      throw new IllegalArgumentException("connect timeout must be positive and max backoff at least 100ms");
+    if (connectTimeout.isNegative() || connectTimeout.isZero() || maxBackoff.compareTo(Backoff.DEFAULT_INITIAL) < 0) {
+      throw new IllegalArgumentException("connect timeout must be positive and max backoff at least "
+          + DurationConverter.format(Backoff.DEFAULT_INITIAL));
     }
   }
 
@@ -46,6 +48,11 @@ public record FleetOptions(
     return new FleetOptions(devices, DEFAULT_ID_PREFIX, DurationConverter.parse(DEFAULT_KEEP_ALIVE),
         Integer.parseInt(DEFAULT_CONNECT_RATE), DurationConverter.parse(DEFAULT_CONNECT_TIMEOUT),
         DurationConverter.parse(DEFAULT_MAX_BACKOFF));
+  }
+
+  /** The wait after failed attempts, as the device kit's connector waits. */
+  Backoff backoff() {
+    return new Backoff(Backoff.DEFAULT_INITIAL, maxBackoff);
   }
 
   /** The client identifier of device {@code index} (0-based). */

@@ -4,6 +4,7 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5Connect;
 import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.devicekit.Backoff;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -20,6 +21,7 @@ final class RoundRobinDevice implements FleetDevice {
   private final DeviceEvents events;
   private final ScheduledExecutorService timer;
   private final Mqtt5Connect connect;
+  private final Backoff backoff;
   private volatile @Nullable Mqtt5AsyncClient client;
   private volatile boolean closed;
   private int failures;
@@ -32,6 +34,7 @@ final class RoundRobinDevice implements FleetDevice {
     this.resolver = resolver;
     this.events = events;
     this.timer = timer;
+    this.backoff = options.backoff();
     this.connect = Mqtt5Connect.builder().keepAlive((int) options.keepAlive().toSeconds()).build();
   }
 
@@ -65,7 +68,7 @@ final class RoundRobinDevice implements FleetDevice {
         return;
       }
       failures++;
-      timer.schedule(this::attempt, RetrySchedule.delayMillis(failures, options.maxBackoff()), TimeUnit.MILLISECONDS);
+      timer.schedule(this::attempt, backoff.delayMillis(failures - 1), TimeUnit.MILLISECONDS);
     });
   }
 
