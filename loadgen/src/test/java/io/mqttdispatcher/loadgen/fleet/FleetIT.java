@@ -29,6 +29,11 @@ class FleetIT {
       assertThat(onFirst + fleet.connectedTo(second)).isEqualTo(40);
       assertThat(onFirst).as("the dispatcher used both brokers").isPositive().isLessThan(40);
       long lossesBefore = fleet.losses();
+      // The timeline has seen the fleet settled before the kill (it samples every 50 ms on its own thread).
+      org.awaitility.Awaitility.await().atMost(WAIT).until(() -> {
+        List<ConnectionTimeline.Sample> seen = timeline.samples();
+        return !seen.isEmpty() && seen.get(seen.size() - 1).devices().get(0) == onFirst;
+      });
 
       timeline.mark("kill");
       dead.markDown(first);
