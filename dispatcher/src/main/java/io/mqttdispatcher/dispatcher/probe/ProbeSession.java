@@ -2,6 +2,7 @@ package io.mqttdispatcher.dispatcher.probe;
 
 import io.mqttdispatcher.dispatcher.config.AllowList;
 import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
+import io.mqttdispatcher.protocol.ErrorCode;
 import io.mqttdispatcher.protocol.ProbeAuth;
 import io.mqttdispatcher.protocol.ProbeCodec;
 import io.mqttdispatcher.protocol.ProbeMessage;
@@ -70,7 +71,7 @@ final class ProbeSession {
 
   void start() {
     RecordParser parser = RecordParser.newDelimited("\n", this::line).maxRecordSize(ProbeMessage.MAX_LINE_BYTES + 1);
-    parser.exceptionHandler(e -> refuse("line longer than " + ProbeMessage.MAX_LINE_BYTES + " bytes"));
+    parser.exceptionHandler(e -> refuse(ErrorCode.BAD_MESSAGE, "line longer than " + ProbeMessage.MAX_LINE_BYTES + " bytes"));
     socket.handler(parser);
     socket.exceptionHandler(e -> LOG.debug("probe {}: {}", peer, e.toString()));
     socket.closeHandler(v -> {
@@ -89,7 +90,7 @@ final class ProbeSession {
     });
     helloTimer = vertx.setTimer(HELLO_TIMEOUT.toMillis(), t -> {
       if (brokerId == null) {
-        refuse("no hello within " + HELLO_TIMEOUT.toSeconds() + " s");
+        refuse(ErrorCode.HELLO_TIMEOUT, "no hello within " + HELLO_TIMEOUT.toSeconds() + " s");
       }
     });
     send(new ProbeMessage.Challenge(nonce, ProbeMessage.MAX_VERSION));
@@ -156,28 +157,28 @@ final class ProbeSession {
     try {
       message = ProbeCodec.decode(text);
     } catch (ProtocolException e) {
-      refuse(e.getMessage());
+      refuse(ErrorCode.BAD_MESSAGE, e.getMessage());
       return;
     }
     if (brokerId == null) {
       if (message instanceof ProbeMessage.Hello hello) {
         hello(hello);
       } else {
-        refuse("expected a hello first");
+        refuse(ErrorCode.BAD_MESSAGE, "expected a hello first");
       }
     } else if (message instanceof ProbeMessage.Report report) {
       report(report);
     } else if (message instanceof ProbeMessage.Ack ack && speaksV2()) {
       ack(ack);
     } else {
-      refuse(speaksV2() ? "expected a report or an ack" : "expected a report");
+      refuse(ErrorCode.BAD_MESSAGE, speaksV2() ? "expected a report or an ack" : "expected a report");
     }
   }
 
   private void hello(ProbeMessage.Hello hello) {
     if (!ProbeAuth.verify(secret, nonce, hello.mac())) {
       LOG.warn("probe {} for broker '{}': authentication failed (wrong secret?); closing", peer, hello.broker());
-      sendAndClose("authentication failed");
+      sendAndClose(ErrorCode.AUTH_FAILED, "authentication failed");
       return;
     }
     vertx.cancelTimer(helloTimer);
@@ -200,7 +201,7 @@ final class ProbeSession {
   private void report(ProbeMessage.Report report) {
     for (Map.Entry<Transport, String> e : report.endpoints().entrySet()) {
       if (!allow.allows(e.getKey(), e.getValue())) {
-        refuse("endpoint " + e.getKey().wireName() + "=" + e.getValue() + " is not in the dispatcher's --allow list");
+        refuse(ErrorCode.ENDPOINT_NOT_ALLOWED, "endpoint " + e.getKey().wireName() + "=" + e.getValue() + " is not in the dispatcher's --allow list");
         return;
       }
     }
@@ -212,20 +213,20 @@ final class ProbeSession {
     brokerId = null; // the new session owns the registry entry now
     vertx.cancelTimer(clientsTimer);
     failPending("replaced by a newer connection for the same broker");
-    sendAndClose("replaced by a newer connection for the same broker");
+    sendAndClose(ErrorCode.REPLACED, "replaced by a newer connection for the same broker");
   }
 
-  private void refuse(String reason) {
+  private void refuse(ErrorCode code, String reason) {
     LOG.warn("probe {}{}: {}; closing its connection", peer, brokerId == null ? "" : " (broker " + brokerId + ")", reason);
-    sendAndClose(reason);
+    sendAndClose(code, reason);
   }
 
-  private void sendAndClose(String reason) {
+  private void sendAndClose(ErrorCode code, String reason) {
     if (closing) {
       return;
     }
     closing = true;
-    socket.write(ProbeCodec.encode(new ProbeMessage.Error(reason)) + "\n").onComplete(ar -> socket.close());
+    socket.write(ProbeCodec.encode(new ProbeMessage.Error(code, reason)) + "\n").onComplete(ar -> socket.close());
   }
 
   private void send(ProbeMessage message) {

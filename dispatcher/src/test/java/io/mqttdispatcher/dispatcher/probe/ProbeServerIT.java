@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import io.mqttdispatcher.dispatcher.Dispatcher;
+import io.mqttdispatcher.protocol.ErrorCode;
 import io.mqttdispatcher.protocol.ProbeMessage;
 import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.TestDevice;
@@ -43,7 +44,7 @@ class ProbeServerIT {
     try (TestProbe probe = TestProbe.connect(dispatcher.probePort())) {
       ProbeMessage answer = probe.hello("a", "wrong-secret".getBytes(StandardCharsets.UTF_8));
 
-      assertThat(answer).isEqualTo(new ProbeMessage.Error("authentication failed"));
+      assertThat(answer).isEqualTo(new ProbeMessage.Error(ErrorCode.AUTH_FAILED, "authentication failed"));
       assertThat(probe.closedByPeer()).isTrue();
     }
     assertThat(dispatcher.registry().snapshot().brokers()).isEmpty();
@@ -56,7 +57,7 @@ class ProbeServerIT {
       assertThat(probe.read()).isInstanceOf(ProbeMessage.Challenge.class);
       probe.report(0.1, "127.0.0.1:1883");
 
-      assertThat(probe.read()).isEqualTo(new ProbeMessage.Error("expected a hello first"));
+      assertThat(probe.read()).isEqualTo(new ProbeMessage.Error(ErrorCode.BAD_MESSAGE, "expected a hello first"));
       assertThat(probe.closedByPeer()).isTrue();
     }
     assertThat(dispatcher.registry().snapshot().brokers()).isEmpty();

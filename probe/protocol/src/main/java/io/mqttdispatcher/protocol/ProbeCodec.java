@@ -45,7 +45,7 @@ public final class ProbeCodec {
     } else if (message instanceof ProbeMessage.Welcome) {
       node.put("type", "welcome");
     } else if (message instanceof ProbeMessage.Error e) {
-      node.put("type", "error").put("reason", e.reason());
+      node.put("type", "error").put("code", e.code().wireName()).put("reason", e.reason());
     } else if (message instanceof ProbeMessage.Report r) {
       encodeReport(node, r);
     } else {
@@ -106,7 +106,8 @@ public final class ProbeCodec {
         yield new ProbeMessage.Hello(broker, text(node, "mac"), version);
       }
       case "welcome" -> new ProbeMessage.Welcome();
-      case "error" -> new ProbeMessage.Error(node.path("reason").asText(""));
+      case "error" -> new ProbeMessage.Error(
+          ErrorCode.fromWireName(node.path("code").asText("")), node.path("reason").asText(""));
       case "report" -> decodeReport(node);
       case "command" -> V2Codec.decodeCommand(node);
       case "ack" -> V2Codec.decodeAck(node);

@@ -63,9 +63,15 @@ public sealed interface ProbeMessage {
   /** Dispatcher to probe: the hello was accepted; reports may follow. */
   record Welcome() implements ProbeMessage {}
 
-  /** Dispatcher to probe: the connection is refused or closed, and why. */
-  record Error(String reason) implements ProbeMessage {
+  /**
+   * Dispatcher to probe: the connection is refused or closed, and why.
+   *
+   * @param code what a peer acts on
+   * @param reason a sentence for people (log lines), never parsed
+   */
+  record Error(ErrorCode code, String reason) implements ProbeMessage {
     public Error {
+      Objects.requireNonNull(code, "code");
       Objects.requireNonNull(reason, "reason");
     }
   }

@@ -1,6 +1,7 @@
 package io.mqttdispatcher.probe.report;
 
 import io.mqttdispatcher.devicekit.Backoff;
+import io.mqttdispatcher.protocol.ErrorCode;
 import io.mqttdispatcher.protocol.ProbeCodec;
 import io.mqttdispatcher.protocol.ProbeMessage;
 import io.mqttdispatcher.protocol.ProtocolException;
@@ -12,6 +13,7 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -157,7 +159,7 @@ final class DispatcherLink {
       return;
     }
     if (message instanceof ProbeMessage.Error error) {
-      refused(s, error.reason());
+      refused(s, error);
     } else if (state == State.AWAIT_CHALLENGE && message instanceof ProbeMessage.Challenge challenge) {
       state = State.AWAIT_WELCOME;
       // v2 when the dispatcher offers it: commands and client ids on this connection.
@@ -171,7 +173,7 @@ final class DispatcherLink {
     } else if (state == State.READY && version >= 2 && message instanceof ProbeMessage.Clients clients) {
       control.clients(clients);
     } else {
-      fail(s, "unexpected " + message.getClass().getSimpleName().toLowerCase() + " in state " + state);
+      fail(s, "unexpected " + message.getClass().getSimpleName().toLowerCase(Locale.ROOT) + " in state " + state);
     }
   }
 
@@ -190,14 +192,14 @@ final class DispatcherLink {
     }
   }
 
-  private void refused(NetSocket s, String reason) {
-    boolean auth = reason.toLowerCase().contains("authentication");
+  private void refused(NetSocket s, ProbeMessage.Error error) {
     long delay = scheduleAfterClose(s);
-    if (auth) {
+    if (error.code() == ErrorCode.AUTH_FAILED) {
       LOG.error("dispatcher {} refused broker '{}': {}; check that --secret-file holds the same secret as the "
-          + "dispatcher's --probe-secret-file; retrying in {} ms", address(), brokerId, reason, delay);
+          + "dispatcher's --probe-secret-file; retrying in {} ms", address(), brokerId, error.reason(), delay);
     } else {
-      LOG.warn("dispatcher {} refused broker '{}': {}; retrying in {} ms", address(), brokerId, reason, delay);
+      LOG.warn("dispatcher {} refused broker '{}': {} ({}); retrying in {} ms", address(), brokerId, error.reason(),
+          error.code().wireName(), delay);
     }
   }
 
