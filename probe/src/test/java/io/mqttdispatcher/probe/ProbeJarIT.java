@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +62,7 @@ class ProbeJarIT {
   void broker_appears_in_admin_brokers_and_sigterm_removes_it_at_once() throws Exception {
     // given a probe process beside Mosquitto, sampling the broker's own process
     Path secret = dir.resolve("secret");
-    Files.writeString(secret, new String(TestDispatchers.SECRET) + "\n");
+    Files.writeString(secret, new String(TestDispatchers.SECRET, StandardCharsets.UTF_8) + "\n");
     Path log = dir.resolve("probe.log");
     probe = java("--broker-id", "jar-broker", "--endpoint", "mqtt=" + mosquitto.endpoint(),
         "--dispatcher", "127.0.0.1:" + dispatcher.probePort(), "--secret-file", secret.toString(),
@@ -91,7 +92,7 @@ class ProbeJarIT {
     assertThat(probe.waitFor(10, TimeUnit.SECONDS)).as("probe exited after SIGTERM").isTrue();
     String output = Files.readString(log);
     assertThat(output).contains("reporting to dispatcher", "closing report connection")
-        .doesNotContain(new String(TestDispatchers.SECRET))
+        .doesNotContain(new String(TestDispatchers.SECRET, StandardCharsets.UTF_8))
         .doesNotContain("Exception");
   }
 

@@ -17,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -81,7 +82,7 @@ class ConnectHandlerTest {
 
   private static String utf8(String s) {
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    return String.format("%04x", b.length) + HEX.formatHex(b);
+    return String.format(Locale.ROOT, "%04x", b.length) + HEX.formatHex(b);
   }
 
   @ParameterizedTest
@@ -95,10 +96,10 @@ class ConnectHandlerTest {
     String serverReference = "1c" + utf8("127.0.0.1:1884");
     String reasonString = "1f" + utf8("use broker b1");
     String props = serverReference + reasonString;
-    String expected = "20" + String.format("%02x", 3 + props.length() / 2) // CONNACK, remaining length
+    String expected = "20" + String.format(Locale.ROOT, "%02x", 3 + props.length() / 2) // CONNACK, remaining length
         + "00" // session present: 0
-        + String.format("%02x", code.code().byteValue() & 0xFF) // 0x9C or 0x9D
-        + String.format("%02x", props.length() / 2) // properties length
+        + String.format(Locale.ROOT, "%02x", code.code().byteValue() & 0xFF) // 0x9C or 0x9D
+        + String.format(Locale.ROOT, "%02x", props.length() / 2) // properties length
         + props;
     assertThat(written(ch)).isEqualTo(expected);
     assertThat(ch.isOpen()).isFalse();
@@ -117,8 +118,8 @@ class ConnectHandlerTest {
     ch.writeInbound(bytes(connect));
 
     String props = "1c" + utf8("127.0.0.1:1884"); // Server Reference only
-    String expected = "20" + String.format("%02x", 3 + props.length() / 2) + "00" + "9c"
-        + String.format("%02x", props.length() / 2) + props;
+    String expected = "20" + String.format(Locale.ROOT, "%02x", 3 + props.length() / 2) + "00" + "9c"
+        + String.format(Locale.ROOT, "%02x", props.length() / 2) + props;
     assertThat(written(ch)).isEqualTo(expected);
     assertThat(expected.length() / 2).isLessThanOrEqualTo(30);
   }
@@ -154,8 +155,8 @@ class ConnectHandlerTest {
     ch.writeInbound(bytes(CONNECT_V5));
 
     String reason = "1f" + utf8("no broker available");
-    assertThat(written(ch)).isEqualTo("20" + String.format("%02x", 3 + reason.length() / 2) + "00" + "88"
-        + String.format("%02x", reason.length() / 2) + reason);
+    assertThat(written(ch)).isEqualTo("20" + String.format(Locale.ROOT, "%02x", 3 + reason.length() / 2) + "00" + "88"
+        + String.format(Locale.ROOT, "%02x", reason.length() / 2) + reason);
     assertThat(ch.isOpen()).isFalse();
     assertThat(metrics.rejectCount(RejectCause.NO_BROKER)).isEqualTo(1);
   }
@@ -215,8 +216,8 @@ class ConnectHandlerTest {
     ch.writeInbound(bytes(bad));
 
     String reason = "1f" + utf8("malformed CONNECT");
-    assertThat(written(ch)).isEqualTo("20" + String.format("%02x", 3 + reason.length() / 2) + "00" + "81"
-        + String.format("%02x", reason.length() / 2) + reason);
+    assertThat(written(ch)).isEqualTo("20" + String.format(Locale.ROOT, "%02x", 3 + reason.length() / 2) + "00" + "81"
+        + String.format(Locale.ROOT, "%02x", reason.length() / 2) + reason);
     assertThat(ch.isOpen()).isFalse();
     assertThat(metrics.rejectCount(RejectCause.MALFORMED)).isEqualTo(1);
   }
@@ -252,8 +253,8 @@ class ConnectHandlerTest {
     byte[] clientId = new byte[100];
     java.util.Arrays.fill(clientId, (byte) 'x');
     int remaining = 10 + 2 + clientId.length;
-    packet.writeBytes(HEX.parseHex("10" + String.format("%02x", remaining) + "00044d51545405020" + "03c00"));
-    packet.writeBytes(HEX.parseHex(String.format("%04x", clientId.length)));
+    packet.writeBytes(HEX.parseHex("10" + String.format(Locale.ROOT, "%02x", remaining) + "00044d51545405020" + "03c00"));
+    packet.writeBytes(HEX.parseHex(String.format(Locale.ROOT, "%04x", clientId.length)));
     packet.writeBytes(clientId);
 
     ch.writeInbound(Unpooled.wrappedBuffer(packet.toByteArray()));

@@ -3,6 +3,10 @@ package io.mqttdispatcher.loadgen.bench;
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.devicekit.Endpoint;
 import io.mqttdispatcher.devicekit.ServerReference;
+import io.mqttdispatcher.loadgen.report.Percentile;
+import io.mqttdispatcher.wire.ConnAck;
+import io.mqttdispatcher.wire.MqttV5Packets;
+import io.mqttdispatcher.wire.ReasonCodes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -10,13 +14,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,8 +29,8 @@ import org.jspecify.annotations.Nullable;
  * loopback target, come from several 127.0.0.x source addresses, so ephemeral ports last.
  */
 public final class ConnectBenchmark {
-  /** Samples kept per thread; beyond it latencies are still counted but not kept for percentiles. */
-  private static final int MAX_SAMPLES_PER_THREAD = 2_000_000;
+  /** Keep alive of the CONNECTs sent; the connection closes after the CONNACK anyway. */
+  private static final int KEEP_ALIVE_SECONDS = 60;
 
   private final BenchOptions options;
   private final InetSocketAddress target;
@@ -58,18 +62,20 @@ public final class ConnectBenchmark {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     long exchanges = workers.stream().mapToLong(w -> w.completed).sum();
-    long[] all = workers.stream().flatMapToLong(w -> Arrays.stream(w.samples, 0, Math.min(w.kept, w.samples.length))).sorted().toArray();
-    return new BenchResult(exchanges, errors.get(), seconds, pct(all, 50), pct(all, 99), pct(all, 99.9),
-        all.length == 0 ? Double.NaN : all[all.length - 1] / 1e6, snapshot(codes), snapshot(followCodes), firstError.get());
+    Histogram all = Percentile.microsecondsHistogram();
+    workers.forEach(w -> all.add(w.latencies));
+    return new BenchResult(exchanges, errors.get(), seconds, Percentile.millis(all, 50), Percentile.millis(all, 99),
+        Percentile.millis(all, 99.9), Percentile.maxMillis(all), snapshot(codes), snapshot(followCodes),
+        firstError.get());
   }
 
   private final class Worker implements Runnable {
     final Thread thread;
     final long deadline;
     final int id;
-    long[] samples = new long[1024];
+    /** Written by this worker's thread only; read after it ended. */
+    final Histogram latencies = Percentile.microsecondsHistogram();
     long completed;
-    int kept;
 
     Worker(int id, long deadline) {
       this.id = id;
@@ -86,12 +92,12 @@ public final class ConnectBenchmark {
         InetAddress source = sources.isEmpty() ? null : sources.get((int) ((n + id) % sources.size()));
         long t0 = System.nanoTime();
         try {
-          MqttWire.ConnAck ack = exchange(target, source, "bench-" + id + "-" + n);
+          ConnAck ack = exchange(target, source, "bench-" + id + "-" + n);
           count(codes, ack.reasonCode());
           if (options.follow() && ack.serverReference() != null) {
             Endpoint broker = ServerReference.parse(ack.serverReference()).get(0);
             InetSocketAddress to = new InetSocketAddress(InetAddress.getByName(broker.host()), broker.port());
-            MqttWire.ConnAck brokerAck = exchange(to, source, "bench-" + id + "-" + n);
+            ConnAck brokerAck = exchange(to, source, "bench-" + id + "-" + n);
             count(followCodes, brokerAck.reasonCode());
           }
           record(System.nanoTime() - t0);
@@ -104,17 +110,11 @@ public final class ConnectBenchmark {
 
     private void record(long nanos) {
       completed++;
-      if (kept == MAX_SAMPLES_PER_THREAD) {
-        return;
-      }
-      if (kept == samples.length) {
-        samples = Arrays.copyOf(samples, Math.min(MAX_SAMPLES_PER_THREAD, samples.length * 2));
-      }
-      samples[kept++] = nanos;
+      latencies.recordValue(nanos / 1000);
     }
   }
 
-  private MqttWire.ConnAck exchange(InetSocketAddress to, @Nullable InetAddress source, String clientId) throws IOException {
+  private ConnAck exchange(InetSocketAddress to, @Nullable InetAddress source, String clientId) throws IOException {
     int timeout = (int) options.timeout().toMillis();
     try (Socket s = new Socket()) {
       s.setSoLinger(true, 0);
@@ -124,32 +124,24 @@ public final class ConnectBenchmark {
         s.bind(new InetSocketAddress(source, 0));
       }
       s.connect(to, timeout);
-      s.getOutputStream().write(MqttWire.connect(clientId));
+      s.getOutputStream().write(MqttV5Packets.connect(clientId, KEEP_ALIVE_SECONDS));
       InputStream in = s.getInputStream();
-      MqttWire.ConnAck ack = MqttWire.readConnAck(in);
-      if (ack.reasonCode() == 0x00) {
-        s.getOutputStream().write(MqttWire.DISCONNECT);
+      ConnAck ack = ConnAck.read(in);
+      if (ack.reasonCode() == ReasonCodes.SUCCESS) {
+        s.getOutputStream().write(MqttV5Packets.disconnect());
       }
       return ack;
     }
   }
 
   private static void count(Map<String, AtomicLong> counts, int code) {
-    counts.computeIfAbsent(MqttWire.describe(code), k -> new AtomicLong()).incrementAndGet();
+    counts.computeIfAbsent(ReasonCodes.describe(code), k -> new AtomicLong()).incrementAndGet();
   }
 
   private static Map<String, Long> snapshot(Map<String, AtomicLong> counts) {
     Map<String, Long> out = new TreeMap<>();
     counts.forEach((k, v) -> out.put(k, v.get()));
     return out;
-  }
-
-  private static double pct(long[] sorted, double p) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    int rank = (int) Math.ceil(p / 100 * sorted.length);
-    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))] / 1e6;
   }
 
   /** 127.0.0.1..127.0.0.N for a loopback target; none otherwise (the system picks the route's address). */

@@ -9,8 +9,10 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
+import io.mqttdispatcher.cli.SuppressForbidden;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -21,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 public final class EmbeddedBrokerMain {
   private EmbeddedBrokerMain() {}
 
+  @SuppressForbidden(reason = "the demo script reads the usage and the ready line on stderr")
   public static void main(String[] args) throws Exception {
     if (args.length != 2) {
       System.err.println("usage: EmbeddedBrokerMain PORT DIR");
@@ -29,7 +32,7 @@ public final class EmbeddedBrokerMain {
     int port = Integer.parseInt(args[0]);
     Path dir = Path.of(args[1]);
     Path conf = Files.createDirectories(dir.resolve("conf"));
-    Files.writeString(conf.resolve("config.xml"), """
+    Files.writeString(conf.resolve("config.xml"), String.format(Locale.ROOT, """
         <?xml version="1.0"?>
         <hivemq>
           <listeners>
@@ -38,7 +41,7 @@ public final class EmbeddedBrokerMain {
           <persistence><mode>in-memory</mode></persistence>
           <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
         </hivemq>
-        """.formatted(port));
+        """, port));
     EmbeddedExtension allowAll = EmbeddedExtension.builder()
         .withId("allow-all")
         .withName("allow every client")

@@ -5,6 +5,7 @@ import io.mqttdispatcher.loadgen.run.PublisherResult;
 import io.mqttdispatcher.loadgen.run.StrategyResult;
 import java.util.ArrayList;
 import java.util.List;
+import org.HdrHistogram.Histogram;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -84,12 +85,13 @@ public record Summary(
     double max = meanRate.stream().mapToDouble(Double::doubleValue).max().orElse(0);
     double min = meanRate.stream().mapToDouble(Double::doubleValue).min().orElse(0);
     double total = meanRate.stream().mapToDouble(Double::doubleValue).sum();
-    List<Double> latencies = r.publishers().stream().filter(p -> p.error() == null && p.connectMillis() >= 0)
-        .map(PublisherResult::connectMillis).sorted().toList();
+    Histogram latencies = Percentile.microsecondsHistogram();
+    r.publishers().stream().filter(p -> p.error() == null && p.connectMillis() >= 0)
+        .forEach(p -> latencies.recordValue(Math.round(p.connectMillis() * 1000)));
     double target = r.publishers().stream().mapToDouble(PublisherResult::targetRate).sum();
     double achieved = r.publishers().stream().mapToDouble(PublisherResult::achievedRate).sum();
     return new Summary(r.strategy(), r.brokers(), meanRate, max - min, total == 0 ? 0 : (max - min) / total * 100,
-        meanCpu, gapCount == 0 ? null : gapSum / gapCount, percentile(latencies, 50), percentile(latencies, 99),
+        meanCpu, gapCount == 0 ? null : gapSum / gapCount, Percentile.millis(latencies, 50), Percentile.millis(latencies, 99),
         (int) r.publishers().stream().filter(p -> p.error() == null).count(), r.publishers().size(),
         r.publishers().stream().mapToLong(PublisherResult::sent).sum(),
         r.received().stream().mapToLong(Long::longValue).sum(),
@@ -108,14 +110,5 @@ public record Summary(
     }
     rows.add(current);
     return rows;
-  }
-
-  /** Nearest-rank percentile of sorted {@code values}; NaN when there are none. */
-  public static double percentile(List<Double> sorted, double p) {
-    if (sorted.isEmpty()) {
-      return Double.NaN;
-    }
-    int rank = (int) Math.ceil(p / 100 * sorted.size());
-    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
   }
 }

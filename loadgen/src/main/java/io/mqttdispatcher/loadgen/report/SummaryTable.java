@@ -55,7 +55,7 @@ public final class SummaryTable {
       List<String> row = rows.get(r);
       for (int c = 0; c < row.size(); c++) {
         String cell = row.get(c);
-        out.append(c == 0 ? String.format("%-" + width[c] + "s", cell) : String.format("  %" + width[c] + "s", cell));
+        out.append(c == 0 ? String.format(Locale.ROOT, "%-" + width[c] + "s", cell) : String.format(Locale.ROOT, "  %" + width[c] + "s", cell));
       }
       out.append('\n');
       if (r == 0) {

@@ -5,6 +5,7 @@ import io.mqttdispatcher.loadgen.scenario.ArrivalPlan;
 import io.mqttdispatcher.loadgen.scenario.PlannedPublisher;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -138,7 +139,7 @@ final class StrategyRun {
       } else if (r.broker() != null && !brokers.contains(HostPort.parse(r.broker()))) {
         warnings.add(r.id() + " was sent to " + r.broker() + ", which is not in --brokers: its messages are not counted");
       } else if (!r.keptUp()) {
-        warnings.add(String.format("%s sent %.0f msg/s of %.0f configured (%d missed): this machine could not keep up",
+        warnings.add(String.format(Locale.ROOT, "%s sent %.0f msg/s of %.0f configured (%d missed): this machine could not keep up",
             r.id(), r.achievedRate(), r.targetRate(), r.missed()));
       }
     }

@@ -1,6 +1,10 @@
 package io.mqttdispatcher.probe.check;
 
 import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.wire.ConnAck;
+import io.mqttdispatcher.wire.MalformedPacketException;
+import io.mqttdispatcher.wire.MqttV5Packets;
+import io.mqttdispatcher.wire.ReasonCodes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,6 +13,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -112,22 +117,29 @@ public final class BrokerCheck implements AutoCloseable {
     }
   }
 
-  /** One CONNECT/CONNACK exchange; true when the broker accepts clients. */
+  /**
+   * One CONNECT/CONNACK exchange; true when the broker accepts clients. Any CONNACK counts as an
+   * answer except Server unavailable and Server busy: a refusal for credentials still proves the
+   * broker works. Bytes that are not a CONNACK mean something else listens there.
+   */
   private boolean roundTrip() throws IOException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     try (Socket socket = new Socket()) {
       socket.setTcpNoDelay(true);
       socket.connect(new InetSocketAddress(target.host(), target.port()), timeoutMillis);
       OutputStream out = socket.getOutputStream();
-      out.write(ConnAckVerdict.connect(newClientId()));
+      out.write(MqttV5Packets.connect(newClientId(), 0)); // no keep alive: one round trip
       out.flush();
       InputStream in = socket.getInputStream();
-      byte[] received = new byte[16];
+      byte[] received = new byte[256];
       int length = 0;
       while (true) {
         int left = (int) TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (left <= 0) {
           throw new SocketTimeoutException();
+        }
+        if (length == received.length) {
+          received = Arrays.copyOf(received, Math.min(received.length * 2, ConnAck.MAX_REMAINING_LENGTH + 5));
         }
         socket.setSoTimeout(left);
         int n = in.read(received, length, received.length - length);
@@ -135,15 +147,20 @@ public final class BrokerCheck implements AutoCloseable {
           throw new IOException("the broker closed the connection without a CONNACK");
         }
         length += n;
-        Boolean verdict = ConnAckVerdict.read(received, length);
-        if (verdict != null) {
-          if (verdict) {
-            out.write(ConnAckVerdict.DISCONNECT);
-          }
-          return verdict;
+        ConnAck ack;
+        try {
+          ack = ConnAck.parse(received, length);
+        } catch (MalformedPacketException e) {
+          LOG.debug("{} does not answer like an MQTT broker: {}", target, e.getMessage());
+          return false;
         }
-        if (length == received.length) {
-          return false; // a CONNACK's header and reason fit in 16 bytes; this is something else
+        if (ack != null) {
+          boolean accepts = ack.reasonCode() != ReasonCodes.SERVER_UNAVAILABLE
+              && ack.reasonCode() != ReasonCodes.SERVER_BUSY;
+          if (accepts) {
+            out.write(MqttV5Packets.disconnect());
+          }
+          return accepts;
         }
       }
     }
