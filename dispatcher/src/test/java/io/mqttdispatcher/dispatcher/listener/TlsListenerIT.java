@@ -36,7 +36,8 @@ class TlsListenerIT {
 
   private static DispatcherOptions withTls(Path cert, Path key) {
     DispatcherOptions o = TestDispatchers.options();
-    return o.toBuilder().tlsListen(new HostPort("127.0.0.1", 0)).tlsCert(cert).tlsKey(key).build();
+    // a long staleness limit: a TLS handshake on a loaded machine must not outlast the broker's report
+    return o.toBuilder().staleAfter(Duration.ofSeconds(30)).tlsListen(new HostPort("127.0.0.1", 0)).tlsCert(cert).tlsKey(key).build();
   }
 
   @BeforeEach
