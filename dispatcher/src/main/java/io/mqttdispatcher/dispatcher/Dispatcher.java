@@ -12,6 +12,7 @@ import io.mqttdispatcher.dispatcher.policy.BoundedLoad;
 import io.mqttdispatcher.dispatcher.policy.BrokerPolicy;
 import io.mqttdispatcher.dispatcher.policy.SessionAffinityPolicy;
 import io.mqttdispatcher.dispatcher.probe.ClientIdFeed;
+import io.mqttdispatcher.dispatcher.probe.ProbeListenerTls;
 import io.mqttdispatcher.dispatcher.probe.ProbeServer;
 import io.mqttdispatcher.dispatcher.rebalance.Rebalancer;
 import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
@@ -23,6 +24,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.net.NetServerOptions;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -47,11 +49,14 @@ public final class Dispatcher implements AutoCloseable {
   private final RedirectServer devices;
   private final @Nullable RedirectServer webSocketDevices;
   private final @Nullable RedirectServer tlsDevices;
+  private final @Nullable RedirectServer secureWebSocketDevices;
   private int webSocketPort;
   private int tlsPort;
+  private int secureWebSocketPort;
   private final ControlPlane controlPlane;
   private final @Nullable Routing routing;
   private final @Nullable DeviceTable deviceTable;
+  private final NetServerOptions probeListener;
   private int devicePort;
 
   private Dispatcher(DispatcherOptions options, BrokerPolicy policy, @Nullable Routing routing) {
@@ -84,6 +89,15 @@ public final class Dispatcher implements AutoCloseable {
     } else {
       this.tlsDevices = null;
     }
+    if (options.wssListen() != null) {
+      ConnectService wss = new ConnectService(Transport.WSS, registry, policy, options.redirectCode(), metrics,
+          options.connectTimeout(), options.maxPending(), options.maxConnectsPerSource());
+      this.secureWebSocketDevices = new RedirectServer(options.wssListen(), options.ioThreads(), wss,
+          options.maxConnectSize(), options.wsPath(), TlsContexts.server(options.tlsCert(), options.tlsKey()));
+    } else {
+      this.secureWebSocketDevices = null;
+    }
+    this.probeListener = ProbeListenerTls.of(options);
     // Last: everything above may refuse the options, and nothing should be left running then.
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
   }
@@ -121,6 +135,9 @@ public final class Dispatcher implements AutoCloseable {
       if (d.tlsDevices != null) {
         d.tlsPort = d.tlsDevices.start();
       }
+      if (d.secureWebSocketDevices != null) {
+        d.secureWebSocketPort = d.secureWebSocketDevices.start();
+      }
     } catch (Exception e) {
       d.close();
       throw e;
@@ -145,6 +162,11 @@ public final class Dispatcher implements AutoCloseable {
   /** Port of the TLS listener, or 0 when there is none. */
   public int tlsPort() {
     return tlsPort;
+  }
+
+  /** Port of the secure WebSocket listener, or 0 when there is none. */
+  public int secureWebSocketPort() {
+    return secureWebSocketPort;
   }
 
   public int probePort() {
@@ -187,6 +209,9 @@ public final class Dispatcher implements AutoCloseable {
     if (tlsDevices != null) {
       tlsDevices.close();
     }
+    if (secureWebSocketDevices != null) {
+      secureWebSocketDevices.close();
+    }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -203,7 +228,7 @@ public final class Dispatcher implements AutoCloseable {
 
     @Override
     public void start(Promise<Void> started) {
-      probes = new ProbeServer(vertx, options.probeListen(), registry, options.allow(), options.probeSecret(), clientIds);
+      probes = new ProbeServer(vertx, options.probeListen(), probeListener, registry, options.allow(), options.probeSecret(), clientIds);
       Rebalancer rebalancer = new Rebalancer(registry, probes);
       admin = new AdminServer(vertx, options.adminListen(), registry, metrics, options.adminToken(),
           new Placements(registry, routing, deviceTable,

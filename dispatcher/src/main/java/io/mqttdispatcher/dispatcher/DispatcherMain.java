@@ -56,9 +56,26 @@ public final class DispatcherMain implements Callable<Integer> {
   @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (PKCS#8) of the TLS listener.")
   @Nullable Path tlsKey;
 
+  @Option(names = "--wss-listen", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+      description = "MQTT over secure WebSocket (TLS with --tls-cert and --tls-key, path --ws-path) for devices, "
+          + "redirected to the brokers' wss endpoints (default: none).")
+  @Nullable HostPort wssListen;
+
   @Option(names = "--probe-listen", paramLabel = "HOST:PORT", defaultValue = DispatcherOptions.DEFAULT_PROBE_LISTEN,
       converter = HostPort.Converter.class, description = "Probe reports (default: ${DEFAULT-VALUE}).")
   HostPort probeListen;
+
+  @Option(names = "--probe-tls-cert", paramLabel = "FILE",
+      description = "PEM certificate chain of the probe listener: probes must then connect with TLS (default: plain TCP).")
+  @Nullable Path probeTlsCert;
+
+  @Option(names = "--probe-tls-key", paramLabel = "FILE", description = "PEM private key (PKCS#8) of the probe listener.")
+  @Nullable Path probeTlsKey;
+
+  @Option(names = "--probe-client-ca", paramLabel = "FILE",
+      description = "PEM certificates a probe's client certificate must chain to: mutual TLS, a probe without such a "
+          + "certificate is refused in the handshake (default: no client certificate asked for).")
+  @Nullable Path probeClientCa;
 
   @Option(names = "--admin-listen", paramLabel = "HOST:PORT", defaultValue = DispatcherOptions.DEFAULT_ADMIN_LISTEN,
       converter = HostPort.Converter.class, description = "Admin HTTP: /health, /ready, /brokers, /metrics (default: ${DEFAULT-VALUE}).")
@@ -144,7 +161,11 @@ public final class DispatcherMain implements Callable<Integer> {
         .tlsListen(tlsListen)
         .tlsCert(tlsCert)
         .tlsKey(tlsKey)
+        .wssListen(wssListen)
         .probeListen(probeListen)
+        .probeTlsCert(probeTlsCert)
+        .probeTlsKey(probeTlsKey)
+        .probeClientCa(probeClientCa)
         .adminListen(adminListen)
         .allow(AllowList.of(allow))
         .redirectCode(RedirectCode.parse(redirectCode))

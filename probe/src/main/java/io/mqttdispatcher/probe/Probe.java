@@ -56,7 +56,8 @@ public final class Probe implements AutoCloseable {
         .setPreferNativeTransport(true));
     LoadSampler sampler = sampler(options);
     this.known = new KnownClients(options.maxKnownClients());
-    this.links = new DispatcherLinks(vertx, options.dispatchers(), options.brokerId(), options.secret(), controlChannel());
+    this.links = new DispatcherLinks(vertx, options.dispatchers(), options.brokerId(), options.secret(), options.tls(),
+        controlChannel());
     // The check reports changes only after start(), when the reporter exists.
     this.check = new BrokerCheck(options.brokerCheck(), options.interval(), healthy -> healthChanged());
     BrokerLog brokerLog = new BrokerLog(known);

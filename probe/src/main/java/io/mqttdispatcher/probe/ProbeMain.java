@@ -4,6 +4,7 @@ import io.mqttdispatcher.cli.CommandLines;
 import io.mqttdispatcher.cli.DurationConverter;
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.cli.SecretFile;
+import io.mqttdispatcher.probe.config.DispatcherTls;
 import io.mqttdispatcher.probe.config.Endpoints;
 import io.mqttdispatcher.probe.config.ProbeOptions;
 import io.mqttdispatcher.protocol.BrokerGroup;
@@ -93,6 +94,18 @@ public final class ProbeMain implements Callable<Integer> {
           + " any of them. Give it on every probe of the group; without it the brokers are independent.")
   boolean cluster;
 
+  @Option(names = "--tls-trust", paramLabel = "FILE",
+      description = "Report to dispatchers over TLS, trusting the PEM certificates in FILE (a CA, or the dispatchers' "
+          + "own); the dispatcher's certificate must name the --dispatcher host (default: plain TCP).")
+  @Nullable Path tlsTrust;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "PEM certificate chain this probe presents to dispatchers that ask for one (mutual TLS); needs --tls-trust.")
+  @Nullable Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (PKCS#8) of --tls-cert.")
+  @Nullable Path tlsKey;
+
   /** Whose CPU and memory to report: one process instead of the whole host. */
   @Option(names = "--evictor", paramLabel = "KIND", defaultValue = ProbeOptions.DEFAULT_EVICTOR,
       description = "How devices are moved off the broker when a dispatcher asks (rebalance, evacuation): mqtt-takeover"
@@ -156,7 +169,8 @@ public final class ProbeMain implements Callable<Integer> {
         evictor,
         maxKnownClients,
         brokerUsername,
-        brokerPasswordFile == null ? null : SecretFile.read(brokerPasswordFile));
+        brokerPasswordFile == null ? null : SecretFile.read(brokerPasswordFile),
+        tls());
   }
 
   private BrokerGroup brokerGroup() {
@@ -164,6 +178,16 @@ public final class ProbeMain implements Callable<Integer> {
       throw new IllegalArgumentException("--group must be 1 to 64 letters, digits, '.', '_' or '-', was '" + group + "'");
     }
     return new BrokerGroup(group, cluster);
+  }
+
+  private @Nullable DispatcherTls tls() {
+    if (tlsTrust == null) {
+      if (tlsCert != null || tlsKey != null) {
+        throw new IllegalArgumentException("--tls-cert and --tls-key need --tls-trust (mutual TLS is TLS first)");
+      }
+      return null;
+    }
+    return new DispatcherTls(tlsTrust, tlsCert, tlsKey);
   }
 
   public static void main(String[] args) {

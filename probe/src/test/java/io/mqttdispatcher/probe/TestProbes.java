@@ -3,7 +3,7 @@ package io.mqttdispatcher.probe;
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.probe.config.ProbeOptions;
 import io.mqttdispatcher.protocol.Transport;
-import io.mqttdispatcher.testing.Mosquitto;
+import io.mqttdispatcher.testing.TestBroker;
 import io.mqttdispatcher.testing.TestDispatchers;
 import java.time.Duration;
 import java.util.List;
@@ -14,11 +14,11 @@ import org.jspecify.annotations.Nullable;
 final class TestProbes {
   private TestProbes() {}
 
-  static ProbeOptions options(String brokerId, Mosquitto broker, int probePort, @Nullable Long pid) {
+  static ProbeOptions options(String brokerId, TestBroker broker, int probePort, @Nullable Long pid) {
     return options(brokerId, broker, probePort, pid, TestDispatchers.SECRET);
   }
 
-  static ProbeOptions options(String brokerId, Mosquitto broker, int probePort, @Nullable Long pid, byte[] secret) {
+  static ProbeOptions options(String brokerId, TestBroker broker, int probePort, @Nullable Long pid, byte[] secret) {
     return new ProbeOptions(brokerId, Map.of(Transport.MQTT, broker.endpoint()),
         List.of(new HostPort("127.0.0.1", probePort)), secret, Duration.ofSeconds(1), pid, null,
         HostPort.parse(broker.endpoint()), true, 1, 0);

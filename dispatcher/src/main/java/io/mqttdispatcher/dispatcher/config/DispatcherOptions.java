@@ -22,7 +22,13 @@ import org.jspecify.annotations.Nullable;
  * @param tlsListen MQTT over TLS listener for devices, or null for none
  * @param tlsCert PEM certificate chain of the TLS listener, or null
  * @param tlsKey PEM (PKCS#8) private key of the TLS listener, or null
+ * @param wssListen MQTT over secure WebSocket listener for devices (TLS with {@code tlsCert} and
+ *     {@code tlsKey}, WebSocket on {@code wsPath}), or null for none
  * @param probeListen listener for probe reports
+ * @param probeTlsCert PEM certificate chain of the probe listener, or null for plain TCP
+ * @param probeTlsKey PEM (PKCS#8) private key of the probe listener, or null
+ * @param probeClientCa PEM certificates a probe's client certificate must chain to (mutual TLS), or
+ *     null to ask probes for no certificate
  * @param adminListen HTTP admin API
  * @param probeSecret shared secret probes authenticate with (never logged)
  * @param allow endpoints devices may be sent to
@@ -49,7 +55,11 @@ public record DispatcherOptions(
     @Nullable HostPort tlsListen,
     @Nullable Path tlsCert,
     @Nullable Path tlsKey,
+    @Nullable HostPort wssListen,
     HostPort probeListen,
+    @Nullable Path probeTlsCert,
+    @Nullable Path probeTlsKey,
+    @Nullable Path probeClientCa,
     HostPort adminListen,
     byte[] probeSecret,
     AllowList allow,
@@ -94,6 +104,15 @@ public record DispatcherOptions(
     Objects.requireNonNull(wsPath, "wsPath");
     if (tlsListen != null && (tlsCert == null || tlsKey == null)) {
       throw new IllegalArgumentException("--tls-listen needs --tls-cert and --tls-key (PEM files)");
+    }
+    if (wssListen != null && (tlsCert == null || tlsKey == null)) {
+      throw new IllegalArgumentException("--wss-listen needs --tls-cert and --tls-key (PEM files)");
+    }
+    if ((probeTlsCert == null) != (probeTlsKey == null)) {
+      throw new IllegalArgumentException("--probe-tls-cert and --probe-tls-key go together (PEM files)");
+    }
+    if (probeClientCa != null && probeTlsCert == null) {
+      throw new IllegalArgumentException("--probe-client-ca needs --probe-tls-cert and --probe-tls-key (mutual TLS is TLS first)");
     }
     if (!wsPath.startsWith("/")) {
       throw new IllegalArgumentException("--ws-path must start with '/', was '" + wsPath + "'");
@@ -150,7 +169,11 @@ public record DispatcherOptions(
     b.tlsListen = tlsListen;
     b.tlsCert = tlsCert;
     b.tlsKey = tlsKey;
+    b.wssListen = wssListen;
     b.probeListen = probeListen;
+    b.probeTlsCert = probeTlsCert;
+    b.probeTlsKey = probeTlsKey;
+    b.probeClientCa = probeClientCa;
     b.adminListen = adminListen;
     b.allow = allow;
     b.redirectCode = redirectCode;
@@ -192,6 +215,10 @@ public record DispatcherOptions(
     private @Nullable HostPort tlsListen;
     private @Nullable Path tlsCert;
     private @Nullable Path tlsKey;
+    private @Nullable HostPort wssListen;
+    private @Nullable Path probeTlsCert;
+    private @Nullable Path probeTlsKey;
+    private @Nullable Path probeClientCa;
     private HostPort probeListen = HostPort.parse(DEFAULT_PROBE_LISTEN);
     private HostPort adminListen = HostPort.parse(DEFAULT_ADMIN_LISTEN);
     private AllowList allow = AllowList.of(List.of());
@@ -220,7 +247,11 @@ public record DispatcherOptions(
     public Builder tlsListen(@Nullable HostPort v) { tlsListen = v; return this; }
     public Builder tlsCert(@Nullable Path v) { tlsCert = v; return this; }
     public Builder tlsKey(@Nullable Path v) { tlsKey = v; return this; }
+    public Builder wssListen(@Nullable HostPort v) { wssListen = v; return this; }
     public Builder probeListen(HostPort v) { probeListen = v; return this; }
+    public Builder probeTlsCert(@Nullable Path v) { probeTlsCert = v; return this; }
+    public Builder probeTlsKey(@Nullable Path v) { probeTlsKey = v; return this; }
+    public Builder probeClientCa(@Nullable Path v) { probeClientCa = v; return this; }
     public Builder adminListen(HostPort v) { adminListen = v; return this; }
     public Builder allow(AllowList v) { allow = v; return this; }
     public Builder redirectCode(RedirectCode v) { redirectCode = v; return this; }
@@ -240,7 +271,8 @@ public record DispatcherOptions(
 
     /** The options; throws {@link IllegalArgumentException} naming the option that is wrong. */
     public DispatcherOptions build() {
-      return new DispatcherOptions(listen, wsListen, wsPath, tlsListen, tlsCert, tlsKey, probeListen, adminListen, probeSecret, allow,
+      return new DispatcherOptions(listen, wsListen, wsPath, tlsListen, tlsCert, tlsKey, wssListen, probeListen,
+          probeTlsCert, probeTlsKey, probeClientCa, adminListen, probeSecret, allow,
           redirectCode, policy, window, staleAfter, connectTimeout, maxConnectSize, maxPending, maxConnectsPerSource, ioThreads,
           affinityRecords, affinityEpsilon, adminToken, routingFile, deviceTable);
     }
@@ -256,7 +288,7 @@ public record DispatcherOptions(
   @Override
   public String toString() {
     // Never print the secret.
-    return "DispatcherOptions[listen=" + listen + ", wsListen=" + wsListen + ", wsPath=" + wsPath + ", tlsListen=" + tlsListen + ", tlsCert=" + tlsCert + ", probeListen=" + probeListen + ", adminListen=" + adminListen
+    return "DispatcherOptions[listen=" + listen + ", wsListen=" + wsListen + ", wsPath=" + wsPath + ", tlsListen=" + tlsListen + ", tlsCert=" + tlsCert + ", wssListen=" + wssListen + ", probeListen=" + probeListen + ", probeTlsCert=" + probeTlsCert + ", probeClientCa=" + probeClientCa + ", adminListen=" + adminListen
         + ", allow=" + allow + ", redirectCode=" + redirectCode + ", policy=" + policy.optionName() + ", window=" + window + ", staleAfter=" + staleAfter
         + ", connectTimeout=" + connectTimeout + ", maxConnectSize=" + maxConnectSize + ", maxPending=" + maxPending + ", maxConnectsPerSource=" + maxConnectsPerSource + ", ioThreads=" + ioThreads + ", affinityRecords=" + affinityRecords + ", affinityEpsilon=" + affinityEpsilon + ", adminToken=" + (adminToken == null ? "none" : "set") + ", routingFile=" + routingFile + ", deviceTable=" + deviceTable + "]";
   }

@@ -13,12 +13,13 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Accepts probe connections and runs a {@link ProbeSession} for each; sends operators' commands to
+ * Accepts probe connections (over TLS when configured) and runs a {@link ProbeSession} for each; sends operators' commands to
  * the probe of a broker ({@link ProbeCommands}). Runs on the control-plane event loop.
  */
 public final class ProbeServer implements ProbeCommands {
   private final Vertx vertx;
   private final HostPort address;
+  private final NetServerOptions serverOptions;
   private final BrokerRegistry registry;
   private final AllowList allow;
   private final byte[] secret;
@@ -28,11 +29,15 @@ public final class ProbeServer implements ProbeCommands {
   private NetServer server;
   private long commands;
 
-  public ProbeServer(Vertx vertx, HostPort address, BrokerRegistry registry, AllowList allow, byte[] secret,
-      ClientIdFeed feed) {
+  /**
+   * @param serverOptions the listener's socket and TLS settings (see {@link ProbeListenerTls})
+   */
+  public ProbeServer(Vertx vertx, HostPort address, NetServerOptions serverOptions, BrokerRegistry registry,
+      AllowList allow, byte[] secret, ClientIdFeed feed) {
     this.vertx = vertx;
     this.feed = feed;
     this.address = address;
+    this.serverOptions = new NetServerOptions(serverOptions);
     this.registry = registry;
     this.allow = allow;
     this.secret = secret.clone();
@@ -40,7 +45,7 @@ public final class ProbeServer implements ProbeCommands {
 
   /** Starts listening; completes with the bound port. Call on the control-plane context. */
   public Future<Integer> listen() {
-    server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
+    server = vertx.createNetServer(serverOptions);
     server.connectHandler(socket -> {
       ProbeSession session = new ProbeSession(vertx, socket, registry, allow, secret, authenticated, this, feed);
       session.start();

@@ -35,6 +35,7 @@ import org.jspecify.annotations.Nullable;
  * @param maxKnownClients client ids remembered for eviction (from the dispatchers and the broker's log)
  * @param brokerUsername the probe's broker account (takeovers and {@code $SYS}), or null for none
  * @param brokerPassword its password (never logged), or null
+ * @param tls how to reach dispatchers over TLS, or null for plain TCP
  */
 public record ProbeOptions(
     String brokerId,
@@ -53,7 +54,8 @@ public record ProbeOptions(
     String evictor,
     int maxKnownClients,
     @Nullable String brokerUsername,
-    byte @Nullable [] brokerPassword) {
+    byte @Nullable [] brokerPassword,
+    @Nullable DispatcherTls tls) {
 
   public static final String DEFAULT_EVICTOR = "mqtt-takeover";
   /** The evictors there are. */
@@ -150,7 +152,7 @@ public record ProbeOptions(
       Duration interval, @Nullable Long pid, @Nullable String processName, @Nullable Double brokerCores,
       HostPort brokerCheck, boolean sysTopics, double capacity, double minChange, BrokerGroup group) {
     this(brokerId, endpoints, dispatchers, secret, interval, pid, processName, brokerCores, brokerCheck, sysTopics,
-        capacity, minChange, group, DEFAULT_EVICTOR, Integer.parseInt(DEFAULT_MAX_KNOWN_CLIENTS), null, null);
+        capacity, minChange, group, DEFAULT_EVICTOR, Integer.parseInt(DEFAULT_MAX_KNOWN_CLIENTS), null, null, null);
   }
 
   /** The secret; a copy, so callers cannot change it. */
@@ -200,6 +202,6 @@ public record ProbeOptions(
         + ", brokerCores=" + (brokerCores == null ? "all" : brokerCores) + ", brokerCheck=" + brokerCheck
         + ", sysTopics=" + sysTopics + ", capacity=" + capacity
         + ", minChange=" + minChange + ", group=" + group.name() + (group.cluster() ? " (cluster)" : "")
-        + ", evictor=" + evictor + ", maxKnownClients=" + maxKnownClients + ", brokerUsername=" + brokerUsername + "]";
+        + ", evictor=" + evictor + ", maxKnownClients=" + maxKnownClients + ", brokerUsername=" + brokerUsername + ", tls=" + tls + "]";
   }
 }

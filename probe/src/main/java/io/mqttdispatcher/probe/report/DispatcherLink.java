@@ -36,6 +36,7 @@ final class DispatcherLink {
   private final Vertx vertx;
   private final NetClient client;
   private final String host;
+  private final String serverName;
   private final int port;
   private final String brokerId;
   private final byte[] secret;
@@ -57,15 +58,17 @@ final class DispatcherLink {
 
   /**
    * @param host an IP address (names are resolved by {@link DispatcherLinks})
+   * @param serverName the dispatcher's name as configured: over TLS, its certificate must name it
    * @param latestReport the line to send right after the welcome, or null when there is none yet
    */
-  DispatcherLink(Vertx vertx, NetClient client, String host, int port, String brokerId, byte[] secret,
+  DispatcherLink(Vertx vertx, NetClient client, String host, String serverName, int port, String brokerId, byte[] secret,
       Backoff backoff, Supplier<@Nullable String> latestReport, ControlChannel control, Runnable readyChanged) {
     this.vertx = vertx;
     this.control = control;
     this.readyChanged = readyChanged;
     this.client = client;
     this.host = host;
+    this.serverName = serverName;
     this.port = port;
     this.brokerId = brokerId;
     this.secret = secret;
@@ -118,7 +121,7 @@ final class DispatcherLink {
       return;
     }
     state = State.CONNECTING;
-    client.connect(port, host).onComplete(ar -> {
+    client.connect(port, host, serverName).onComplete(ar -> {
       if (state == State.CLOSED) {
         if (ar.succeeded()) {
           ar.result().close();

@@ -2,12 +2,15 @@ package io.mqttdispatcher.probe.report;
 
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.devicekit.Backoff;
+import io.mqttdispatcher.probe.config.DispatcherTls;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -52,21 +55,40 @@ public final class DispatcherLinks {
   private boolean closed;
 
   public DispatcherLinks(Vertx vertx, List<HostPort> dispatchers, String brokerId, byte[] secret) {
-    this(vertx, dispatchers, brokerId, secret, ControlChannel.NONE);
+    this(vertx, dispatchers, brokerId, secret, null, ControlChannel.NONE);
   }
 
-  /** @param control where v2 dispatchers' commands and client ids go */
-  public DispatcherLinks(Vertx vertx, List<HostPort> dispatchers, String brokerId, byte[] secret, ControlChannel control) {
+  /**
+   * @param tls how to reach the dispatchers over TLS, or null for plain TCP
+   * @param control where v2 dispatchers' commands and client ids go
+   */
+  public DispatcherLinks(Vertx vertx, List<HostPort> dispatchers, String brokerId, byte[] secret,
+      @Nullable DispatcherTls tls, ControlChannel control) {
     this.vertx = vertx;
     this.control = control;
     this.context = vertx.getOrCreateContext();
     this.dispatchers = List.copyOf(dispatchers);
     this.brokerId = brokerId;
     this.secret = secret.clone();
-    this.client = vertx.createNetClient(new NetClientOptions()
+    this.client = vertx.createNetClient(clientOptions(tls));
+  }
+
+  private static NetClientOptions clientOptions(@Nullable DispatcherTls tls) {
+    NetClientOptions options = new NetClientOptions()
         .setConnectTimeout(5000)
         .setTcpNoDelay(true)
-        .setTcpKeepAlive(true));
+        .setTcpKeepAlive(true);
+    if (tls != null) {
+      options.setSsl(true)
+          .setHostnameVerificationAlgorithm("HTTPS")
+          .setTrustOptions(new PemTrustOptions().addCertPath(tls.trust().toString()));
+      if (tls.cert() != null && tls.key() != null) {
+        options.setKeyCertOptions(new PemKeyCertOptions()
+            .setCertPath(tls.cert().toString())
+            .setKeyPath(tls.key().toString()));
+      }
+    }
+    return options;
   }
 
   /** Resolves every dispatcher name and starts connecting; returns at once. */
@@ -154,7 +176,7 @@ public final class DispatcherLinks {
         if (!address.equals(dispatcher.host())) {
           LOG.info("dispatcher {} resolves to {}", dispatcher, address);
         }
-        DispatcherLink link = new DispatcherLink(vertx, client, address, dispatcher.port(), brokerId, secret, backoff,
+        DispatcherLink link = new DispatcherLink(vertx, client, address, dispatcher.host(), dispatcher.port(), brokerId, secret, backoff,
             () -> latest, control, this::readyChanged);
         byAddress.put(address, link);
         link.start();

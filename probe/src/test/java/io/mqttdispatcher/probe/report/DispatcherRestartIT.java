@@ -10,7 +10,7 @@ import io.mqttdispatcher.probe.Probe;
 import io.mqttdispatcher.probe.config.ProbeOptions;
 import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.FreePort;
-import io.mqttdispatcher.testing.Mosquitto;
+import io.mqttdispatcher.testing.TestBroker;
 import io.mqttdispatcher.testing.TestDispatchers;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 /** The probe survives a dispatcher restart without operator action. */
 @Timeout(60)
 class DispatcherRestartIT {
-  private Mosquitto mosquitto;
+  private TestBroker mosquitto;
   private Dispatcher dispatcher;
   private Probe probe;
 
@@ -43,7 +43,7 @@ class DispatcherRestartIT {
   void broker_is_usable_again_within_5_seconds_of_a_dispatcher_restart() throws Exception {
     // given a probe reporting to a dispatcher on a fixed probe port
     int probePort = FreePort.find();
-    mosquitto = Mosquitto.start();
+    mosquitto = TestBroker.start();
     dispatcher = Dispatcher.start(onProbePort(probePort));
     probe = Probe.start(new ProbeOptions("broker-a", Map.of(Transport.MQTT, mosquitto.endpoint()),
         List.of(new HostPort("127.0.0.1", probePort)), TestDispatchers.SECRET, Duration.ofSeconds(1), null, null,

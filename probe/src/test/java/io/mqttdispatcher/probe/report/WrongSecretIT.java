@@ -12,7 +12,7 @@ import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.probe.Probe;
 import io.mqttdispatcher.probe.config.ProbeOptions;
 import io.mqttdispatcher.protocol.Transport;
-import io.mqttdispatcher.testing.Mosquitto;
+import io.mqttdispatcher.testing.TestBroker;
 import io.mqttdispatcher.testing.TestDispatchers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,7 +34,7 @@ class WrongSecretIT {
 
   private final ListAppender<ILoggingEvent> log = new ListAppender<>();
   private final Logger linkLogger = (Logger) LoggerFactory.getLogger(DispatcherLink.class);
-  private Mosquitto mosquitto;
+  private TestBroker mosquitto;
   private Dispatcher dispatcher;
   private Probe probe;
 
@@ -57,7 +57,7 @@ class WrongSecretIT {
       throws Exception {
     log.start();
     linkLogger.addAppender(log);
-    mosquitto = Mosquitto.start();
+    mosquitto = TestBroker.start();
     dispatcher = Dispatcher.start(TestDispatchers.options());
 
     // when a probe with the wrong secret runs for 7 s
