@@ -11,7 +11,7 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCo
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
-import io.mqttdispatcher.testing.Mosquitto;
+import io.mqttdispatcher.testing.TestBroker;
 import io.mqttdispatcher.testing.TestDevice;
 import io.mqttdispatcher.testing.TestDispatchers;
 import io.mqttdispatcher.testing.TestProbe;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The whole flow with real parts: HiveMQ client, dispatcher over TCP, real Mosquitto brokers. */
+/** The whole flow with real parts: HiveMQ client, dispatcher over TCP, real brokers (see TestBroker). */
 class DispatcherIT {
   private Dispatcher dispatcher;
 
@@ -43,7 +43,7 @@ class DispatcherIT {
 
   @Test
   void device_is_redirected_to_a_real_broker_and_its_publish_reaches_a_subscriber() throws Exception {
-    try (Mosquitto broker = Mosquitto.start();
+    try (TestBroker broker = TestBroker.start();
         TestProbe probe = TestProbe.authenticated(dispatcher.probePort(), "broker-a", TestDispatchers.SECRET)) {
       probe.report(0.1, broker.endpoint());
       await().atMost(Duration.ofSeconds(5)).until(() -> !dispatcher.registry().snapshot().brokers().isEmpty());

@@ -3,19 +3,18 @@ package io.mqttdispatcher.testing;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real Mosquitto broker, started by a test on a free loopback port as a child process and
- * stopped by its own handle. Fails loudly when the {@code mosquitto} binary is not installed:
- * {@code .ci/run} installs it.
+ * stopped by its own handle. Tests take it through {@link TestBroker}, which uses it when the
+ * {@code mosquitto} binary is on the PATH ({@code .ci/run} installs it).
  */
-public final class Mosquitto implements AutoCloseable {
+public final class Mosquitto implements TestBroker {
   private final int port;
   private final Path dir;
   private Process process;
@@ -36,15 +35,29 @@ public final class Mosquitto implements AutoCloseable {
     }
   }
 
+  /** Whether the mosquitto executable is on the PATH. */
+  public static boolean installed() {
+    return find().isPresent();
+  }
+
   /** The mosquitto executable, or an error telling how to install it. */
   public static String binary() {
-    for (String candidate : new String[] {"/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"}) {
-      if (new File(candidate).canExecute()) {
-        return candidate;
+    return find().orElseThrow(() -> new IllegalStateException(
+        "this test needs a real Mosquitto broker and none is installed: run 'apt-get install -y mosquitto' (.ci/run does)"));
+  }
+
+  private static Optional<String> find() {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return Optional.empty();
+    }
+    for (String dir : path.split(File.pathSeparator)) {
+      File f = new File(dir, "mosquitto");
+      if (!dir.isEmpty() && f.canExecute()) {
+        return Optional.of(f.getAbsolutePath());
       }
     }
-    throw new IllegalStateException(
-        "this test needs a real Mosquitto broker and none is installed: run 'apt-get install -y mosquitto' (.ci/run does)");
+    return Optional.empty();
   }
 
   private void launch() throws IOException {
@@ -62,43 +75,31 @@ public final class Mosquitto implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("mosquitto.log").toFile())
         .start();
-    awaitListening(Duration.ofSeconds(10));
+    Listening.await(port, Duration.ofSeconds(10), process, dir.resolve("mosquitto.log").toString());
   }
 
-  private void awaitListening(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("mosquitto exited with " + process.exitValue() + "; log in " + dir.resolve("mosquitto.log"));
-      }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
-      } catch (IOException e) {
-        sleep(50);
-      }
-    }
-    throw new IllegalStateException("mosquitto did not listen on port " + port + " within " + timeout);
-  }
-
+  @Override
   public int port() {
     return port;
   }
 
-  /** {@code 127.0.0.1:port}, the endpoint a probe advertises. */
-  public String endpoint() {
-    return "127.0.0.1:" + port;
-  }
-
+  @Override
   public long pid() {
     return process.pid();
   }
 
+  @Override
   public boolean isAlive() {
     return process != null && process.isAlive();
   }
 
+  @Override
+  public boolean hasSysTree() {
+    return true;
+  }
+
   /** Kills the broker at once (SIGKILL), as a crash would. */
+  @Override
   public void kill() {
     if (process != null) {
       process.destroyForcibly();
@@ -107,6 +108,7 @@ public final class Mosquitto implements AutoCloseable {
   }
 
   /** Starts the broker again on the same port. */
+  @Override
   public void restart() {
     kill();
     try {
@@ -140,12 +142,8 @@ public final class Mosquitto implements AutoCloseable {
     }
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  @Override
+  public String toString() {
+    return "Mosquitto on " + endpoint();
   }
 }

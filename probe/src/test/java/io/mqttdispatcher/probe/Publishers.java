@@ -3,7 +3,7 @@ package io.mqttdispatcher.probe;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-import io.mqttdispatcher.testing.Mosquitto;
+import io.mqttdispatcher.testing.TestBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +20,7 @@ final class Publishers implements AutoCloseable {
   private final AtomicLong sent = new AtomicLong();
   private volatile boolean stop;
 
-  Publishers(Mosquitto broker, int count, Duration atMost) {
+  Publishers(TestBroker broker, int count, Duration atMost) {
     long deadline = System.nanoTime() + atMost.toNanos();
     byte[] payload = new byte[256];
     for (int i = 0; i < count; i++) {

@@ -8,7 +8,7 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCo
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.dispatcher.registry.BrokerView;
 import io.mqttdispatcher.protocol.Transport;
-import io.mqttdispatcher.testing.Mosquitto;
+import io.mqttdispatcher.testing.TestBroker;
 import io.mqttdispatcher.testing.TestDispatchers;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -16,19 +16,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Two Mosquitto brokers on one host, each with a probe on its own process (--pid). */
+/** Two Mosquitto brokers on one host (skipped, saying why, where there is no Mosquitto), each with a probe on its own process (--pid). */
 @Timeout(90)
 class TwoBrokersLoadIT {
-  private Mosquitto busy;
-  private Mosquitto idle;
+  private TestBroker busy;
+  private TestBroker idle;
   private Dispatcher dispatcher;
   private Probe busyProbe;
   private Probe idleProbe;
 
   @BeforeEach
   void start() throws Exception {
-    busy = Mosquitto.start();
-    idle = Mosquitto.start();
+    busy = TestBroker.startMosquitto("the $SYS message rate of a single-threaded broker");
+    idle = TestBroker.startMosquitto("the $SYS message rate of a single-threaded broker");
     dispatcher = Dispatcher.start(TestDispatchers.options());
     busyProbe = Probe.start(TestProbes.options("busy", busy, dispatcher.probePort(), busy.pid()));
     idleProbe = Probe.start(TestProbes.options("idle", idle, dispatcher.probePort(), idle.pid()));

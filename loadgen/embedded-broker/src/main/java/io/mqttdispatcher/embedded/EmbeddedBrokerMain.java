@@ -1,4 +1,4 @@
-package io.mqttdispatcher.loadgen.demo;
+package io.mqttdispatcher.embedded;
 
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
@@ -17,13 +17,15 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * One HiveMQ CE broker in this JVM, listening on 127.0.0.1:PORT, with in-memory persistence, no
- * usage statistics and every client allowed: the demo's broker when mosquitto is not installed.
- * Usage: {@code java -cp loadgen.jar io.mqttdispatcher.loadgen.demo.EmbeddedBrokerMain PORT DIR}.
+ * usage statistics and every client allowed: the demo's broker, and the tests' broker, when
+ * mosquitto is not installed. It prints {@code broker listening on 127.0.0.1:PORT} on stderr once it
+ * accepts clients, and stops on SIGTERM. Usage: {@code java -cp loadgen.jar
+ * io.mqttdispatcher.embedded.EmbeddedBrokerMain PORT DIR}.
  */
 public final class EmbeddedBrokerMain {
   private EmbeddedBrokerMain() {}
 
-  @SuppressForbidden(reason = "the demo script reads the usage and the ready line on stderr")
+  @SuppressForbidden(reason = "a command-line entry point: usage and the ready line go to stderr")
   public static void main(String[] args) throws Exception {
     if (args.length != 2) {
       System.err.println("usage: EmbeddedBrokerMain PORT DIR");

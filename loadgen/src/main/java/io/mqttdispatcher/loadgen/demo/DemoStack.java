@@ -1,6 +1,7 @@
 package io.mqttdispatcher.loadgen.demo;
 
 import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.embedded.EmbeddedBrokerMain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

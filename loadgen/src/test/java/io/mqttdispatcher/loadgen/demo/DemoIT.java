@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mqttdispatcher.loadgen.LoadgenMain;
+import io.mqttdispatcher.testing.TestBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -78,6 +79,7 @@ class DemoIT {
 
   @Test
   void demo_with_mosquitto_runs_both_strategies_and_stops_everything(@TempDir Path dir) throws Exception {
+    TestBroker.assumeMosquittoBinary("the demo's --broker mosquitto");
     Path scenario = Files.writeString(dir.resolve("tiny.yaml"), SCENARIO);
     Path out = dir.resolve("out");
 
@@ -107,7 +109,7 @@ class DemoIT {
     Path out = dir.resolve("out");
     Path log = dir.resolve("demo.log");
     Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        "target/loadgen.jar", "demo", "--scenario", scenario.toString(), "--broker", "mosquitto", "--out", out.toString(),
+        "target/loadgen.jar", "demo", "--scenario", scenario.toString(), "--broker", "auto", "--out", out.toString(),
         "--root", "..").redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

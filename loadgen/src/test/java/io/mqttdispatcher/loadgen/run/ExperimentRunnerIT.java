@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The smoke scenario, both strategies, two real Mosquitto brokers and a dispatcher, through the command line. */
+/** The smoke scenario, both strategies, two real brokers (Mosquitto, or HiveMQ CE where it is not installed) and a dispatcher, through the command line. */
 class ExperimentRunnerIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 

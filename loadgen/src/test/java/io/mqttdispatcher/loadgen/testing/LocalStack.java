@@ -3,7 +3,7 @@ package io.mqttdispatcher.loadgen.testing;
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.loadgen.run.ProcessCpuLoad;
-import io.mqttdispatcher.testing.Mosquitto;
+import io.mqttdispatcher.testing.TestBroker;
 import io.mqttdispatcher.testing.TestDispatchers;
 import io.mqttdispatcher.testing.TestProbe;
 import java.util.ArrayList;
@@ -15,11 +15,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Real Mosquitto brokers and an in-process dispatcher, with one scripted probe per broker reporting
+ * Real brokers (see {@link TestBroker}: Mosquitto, or HiveMQ CE where it is not installed) and an in-process dispatcher, with one scripted probe per broker reporting
  * every 500 ms the broker's own CPU (from /proc), or a CPU a test pins, and whether it is alive.
  */
 public final class LocalStack implements AutoCloseable {
-  private final List<Mosquitto> brokers = new ArrayList<>();
+  private final List<TestBroker> brokers = new ArrayList<>();
   private final List<TestProbe> probes = new ArrayList<>();
   private final Map<Integer, Double> pinnedCpu = new ConcurrentHashMap<>();
   private final Dispatcher dispatcher;
@@ -28,13 +28,13 @@ public final class LocalStack implements AutoCloseable {
 
   private LocalStack(int brokerCount) throws Exception {
     for (int i = 0; i < brokerCount; i++) {
-      brokers.add(Mosquitto.start());
+      brokers.add(TestBroker.start());
     }
     dispatcher = Dispatcher.start(TestDispatchers.options());
     for (int i = 0; i < brokerCount; i++) {
       probes.add(TestProbe.authenticated(dispatcher.probePort(), "broker-" + (i + 1), TestDispatchers.SECRET));
     }
-    cpu = new ProcessCpuLoad(brokers.stream().map(Mosquitto::pid).toList());
+    cpu = new ProcessCpuLoad(brokers.stream().map(TestBroker::pid).toList());
     report();
     reporter.scheduleAtFixedRate(this::report, 500, 500, TimeUnit.MILLISECONDS);
   }
@@ -52,7 +52,7 @@ public final class LocalStack implements AutoCloseable {
   private synchronized void report() {
     List<Double> measured = cpu.sampleCpu();
     for (int i = 0; i < brokers.size(); i++) {
-      Mosquitto m = brokers.get(i);
+      TestBroker m = brokers.get(i);
       Double pinned = pinnedCpu.get(i);
       double load = pinned != null ? pinned : measured.get(i) == null ? 0 : measured.get(i);
       probes.get(i).report(load, m.isAlive(), Map.of(io.mqttdispatcher.protocol.Transport.MQTT, m.endpoint()));
@@ -91,7 +91,7 @@ public final class LocalStack implements AutoCloseable {
     return new HostPort("127.0.0.1", dispatcher.adminPort());
   }
 
-  public Mosquitto broker(int index) {
+  public TestBroker broker(int index) {
     return brokers.get(index);
   }
 
@@ -108,6 +108,6 @@ public final class LocalStack implements AutoCloseable {
     reporter.shutdownNow();
     probes.forEach(TestProbe::close);
     dispatcher.close();
-    brokers.forEach(Mosquitto::close);
+    brokers.forEach(TestBroker::close);
   }
 }
