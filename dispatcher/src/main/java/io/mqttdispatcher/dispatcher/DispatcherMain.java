@@ -4,6 +4,7 @@ import io.mqttdispatcher.cli.CommandLines;
 import io.mqttdispatcher.cli.DurationConverter;
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.cli.SecretFile;
+import io.mqttdispatcher.cli.SuppressForbidden;
 import io.mqttdispatcher.dispatcher.config.AllowList;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.dispatcher.config.RedirectCode;
@@ -201,6 +202,7 @@ public final class DispatcherMain implements Callable<Integer> {
 
   /** SIGHUP reloads the routing file, as daemons do with their configuration. */
   @SuppressWarnings("sunapi")
+  @SuppressForbidden(reason = "the JDK has no public API for SIGHUP; sun.misc.Signal is the supported way (jdk.unsupported)")
   private static void reloadOnHangup(Dispatcher dispatcher) {
     try {
       sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {

@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -197,6 +198,6 @@ public final class Placements {
   }
 
   private static String hex(byte code) {
-    return String.format("0x%02x", code & 0xFF);
+    return String.format(Locale.ROOT, "0x%02x", code & 0xFF);
   }
 }

@@ -2,6 +2,7 @@ package io.mqttdispatcher.dispatcher.policy;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.util.Locale;
 
 /**
  * Measures the heap one session record takes: fills a table of N records (twice over, so it is full
@@ -23,7 +24,7 @@ public final class SessionRecordsFootprint {
     }
     records.cleanUp();
     long after = usedAfterGc();
-    System.out.printf("records held %d, evicted %d, id length %d: %.0f bytes per record%n",
+    System.out.printf(Locale.ROOT, "records held %d, evicted %d, id length %d: %.0f bytes per record%n",
         records.size(), records.evictedBySize(), idLength, (after - before) / (double) records.size());
   }
 
