@@ -38,6 +38,8 @@ public final class HiveMqBroker implements TestBroker {
   }
 
   private void launch() throws IOException {
+    Path log = dir.resolve("hivemq.log");
+    long logged = Files.exists(log) ? Files.size(log) : 0; // a restart appends: wait for a new ready line
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     process = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-cp", System.getProperty("java.class.path"), EmbeddedBrokerMain.class.getName(), String.valueOf(port),
@@ -45,14 +47,14 @@ public final class HiveMqBroker implements TestBroker {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("hivemq.log").toFile()))
         .start();
-    awaitReady(dir.resolve("hivemq.log"));
+    awaitReady(log, logged);
   }
 
   /** Waits for the ready line: HiveMQ may accept TCP before its allow-all authenticator is in place. */
-  private void awaitReady(Path log) throws IOException {
+  private void awaitReady(Path log, long from) throws IOException {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
-      if (Files.readString(log).contains("broker listening on 127.0.0.1:" + port)) {
+      if (Files.readString(log).substring((int) from).contains("broker listening on 127.0.0.1:" + port)) {
         return;
       }
       if (!process.isAlive()) {

@@ -69,7 +69,8 @@ class ProbeJarIT {
         "--pid", Long.toString(mosquitto.pid())).redirectOutput(log.toFile()).start();
 
     // then the dispatcher's GET /brokers shows it, healthy, with its endpoint and $SYS figures
-    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+    // (a bound that holds while a loaded machine starts the probe's JVM)
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
       JsonNode body = brokers();
       assertThat(body.get("usable").asInt()).isEqualTo(1);
       JsonNode b = body.get("brokers").get(0);
