@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HiveMqBroker implements TestBroker {
   /** HiveMQ CE takes a few seconds to start, more on a loaded machine. */
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
   private final int port;
   private final Path dir;

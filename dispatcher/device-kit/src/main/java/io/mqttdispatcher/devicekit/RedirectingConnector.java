@@ -16,6 +16,7 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCo
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -294,7 +295,7 @@ public final class RedirectingConnector implements AutoCloseable {
   }
 
   static String hex(Mqtt5ConnAckReasonCode code) {
-    return String.format("0x%02X", code.getCode());
+    return String.format(Locale.ROOT, "0x%02X", code.getCode());
   }
 
   /** Where one pass through the dispatcher ended. */

@@ -10,7 +10,7 @@ import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.protocol.BrokerGroup;
 import io.mqttdispatcher.protocol.Transport;
-import io.mqttdispatcher.testing.Mosquitto;
+import io.mqttdispatcher.testing.TestBroker;
 import io.mqttdispatcher.testing.TestDispatchers;
 import io.mqttdispatcher.testing.TestProbe;
 import java.net.URI;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fan-in subscriber against a real dispatcher and real Mosquitto brokers: it receives from every
+ * The fan-in subscriber against a real dispatcher and real TestBroker brokers: it receives from every
  * broker of its group and from no other, and keeps receiving while one broker restarts and while
  * brokers join and leave the group.
  */
@@ -46,13 +46,13 @@ class FanInSubscriberIT {
     return c;
   }
 
-  private TestProbe probe(Dispatcher d, String id, Mosquitto broker, String group) {
+  private TestProbe probe(Dispatcher d, String id, TestBroker broker, String group) {
     TestProbe p = keep(TestProbe.authenticated(d.probePort(), id, TestDispatchers.SECRET));
     p.report(0.1, true, Map.of(Transport.MQTT, broker.endpoint()), new BrokerGroup(group, false));
     return p;
   }
 
-  private static void publish(Mosquitto broker, String payload) {
+  private static void publish(TestBroker broker, String payload) {
     Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier("pub-" + payload)
         .serverHost("127.0.0.1").serverPort(broker.port()).buildBlocking();
     c.connect();
@@ -69,9 +69,9 @@ class FanInSubscriberIT {
     // A long --stale-after: the scripted probes report once, and a busy machine must not make them stale.
     Dispatcher d = keep(Dispatcher.start(TestDispatchers.options(List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), 65536)
         .toBuilder().adminListen(new HostPort("127.0.0.1", 0)).adminToken(TOKEN).build()));
-    Mosquitto m1 = keep(Mosquitto.start());
-    Mosquitto m2 = keep(Mosquitto.start());
-    Mosquitto other = keep(Mosquitto.start());
+    TestBroker m1 = keep(TestBroker.start());
+    TestBroker m2 = keep(TestBroker.start());
+    TestBroker other = keep(TestBroker.start());
     TestProbe p1 = probe(d, "b1", m1, "g");
     probe(d, "b2", m2, "g");
     probe(d, "b3", other, "elsewhere");
@@ -102,7 +102,7 @@ class FanInSubscriberIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> got("b2", "after-restart"));
 
     // a broker joins the group: subscribed within a refresh; one leaves: dropped
-    Mosquitto m4 = keep(Mosquitto.start());
+    TestBroker m4 = keep(TestBroker.start());
     probe(d, "b4", m4, "g");
     await().atMost(Duration.ofSeconds(20)).until(() -> fanIn.subscribedOn("b4"));
     publish(m4, "four");

@@ -3,7 +3,7 @@ package io.mqttdispatcher.devicekit.testing;
 import io.mqttdispatcher.devicekit.Endpoint;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.protocol.Transport;
-import io.mqttdispatcher.testing.Mosquitto;
+import io.mqttdispatcher.testing.TestBroker;
 import io.mqttdispatcher.testing.TestDispatchers;
 import io.mqttdispatcher.testing.TestProbe;
 import java.util.ArrayList;
@@ -15,12 +15,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Real Mosquitto brokers and an in-process dispatcher, with one scripted probe per broker that
+ * Real TestBroker brokers and an in-process dispatcher, with one scripted probe per broker that
  * reports every 200 ms the CPU a test pins (0.5 until then) and whether the broker process is
  * alive, so a killed broker is out of the dispatcher's choice within a report.
  */
 public final class BrokerStack implements AutoCloseable {
-  private final List<Mosquitto> brokers = new ArrayList<>();
+  private final List<TestBroker> brokers = new ArrayList<>();
   private final List<TestProbe> probes = new ArrayList<>();
   private final Map<Integer, Double> pinnedCpu = new ConcurrentHashMap<>();
   private final Dispatcher dispatcher;
@@ -28,7 +28,7 @@ public final class BrokerStack implements AutoCloseable {
 
   private BrokerStack(int brokerCount) throws Exception {
     for (int i = 0; i < brokerCount; i++) {
-      brokers.add(Mosquitto.start());
+      brokers.add(TestBroker.start());
     }
     dispatcher = Dispatcher.start(TestDispatchers.options());
     for (int i = 0; i < brokerCount; i++) {
@@ -59,7 +59,7 @@ public final class BrokerStack implements AutoCloseable {
 
   private synchronized void report() {
     for (int i = 0; i < brokers.size(); i++) {
-      Mosquitto m = brokers.get(i);
+      TestBroker m = brokers.get(i);
       probes.get(i).report(pinnedCpu.getOrDefault(i, 0.5), m.isAlive(), Map.of(Transport.MQTT, m.endpoint()));
     }
   }
@@ -89,7 +89,7 @@ public final class BrokerStack implements AutoCloseable {
     return "127.0.0.1:" + dispatcher.devicePort();
   }
 
-  public Mosquitto broker(int index) {
+  public TestBroker broker(int index) {
     return brokers.get(index);
   }
 
@@ -107,6 +107,6 @@ public final class BrokerStack implements AutoCloseable {
     }
     probes.forEach(TestProbe::close);
     dispatcher.close();
-    brokers.forEach(Mosquitto::close);
+    brokers.forEach(TestBroker::close);
   }
 }

@@ -5,6 +5,7 @@ import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.FreePort;
 import io.mqttdispatcher.testing.Mosquitto;
+import io.mqttdispatcher.testing.TestBroker;
 import io.mqttdispatcher.testing.TestDispatchers;
 import io.mqttdispatcher.testing.TestProbe;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
@@ -87,6 +88,7 @@ public final class TransportStack implements AutoCloseable {
 
   /** Starts the broker and the dispatcher; returns once the broker is usable. */
   public static TransportStack start() throws Exception {
+    TestBroker.assumeMosquittoBinary("one broker with MQTT, WebSocket and TLS listeners from one config file");
     TransportStack stack = new TransportStack();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (stack.dispatcher.registry().snapshot().brokers().isEmpty()) {
