@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -182,7 +183,7 @@ class RebalanceIT {
     assertThat(status.getLong("evicted")).isEqualTo(40);
     double measured = 30 / ((at[1] - at[0]) / 1e9);
     LOG.info("evacuation: devices moved at {} per second (plan: 20), devices back through a dispatcher at {} per second",
-        String.format("%.1f", measured), String.format("%.1f", rate(reconnects)));
+        String.format(Locale.ROOT, "%.1f", measured), String.format(Locale.ROOT, "%.1f", rate(reconnects)));
     assertThat(measured).as("devices per second moved, plan 20").isBetween(16.0, 24.0);
     assertThat(reconnects).as("every moved device came back through a dispatcher").hasSize(40);
     // No session or will left behind by the takeovers: a clean device id resumes nothing, nothing was published.

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -281,6 +282,6 @@ public final class Rebalancer {
 
   /** A plan id that sorts by start time: kind letter, epoch milliseconds, random suffix. */
   private static String newPlanId(String kind) {
-    return String.format("%s-%013d-%04x", kind, System.currentTimeMillis(), ThreadLocalRandom.current().nextInt(0x10000));
+    return String.format(Locale.ROOT, "%s-%013d-%04x", kind, System.currentTimeMillis(), ThreadLocalRandom.current().nextInt(0x10000));
   }
 }

@@ -6,6 +6,7 @@ import io.mqttdispatcher.protocol.ProbeCodec;
 import io.mqttdispatcher.protocol.ProbeMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class ClientIdFeedTest {
@@ -51,7 +52,7 @@ class ClientIdFeedTest {
     ClientIdFeed feed = new ClientIdFeed(10_000);
     feed.open("a");
     for (int i = 0; i < 400; i++) {
-      feed.sent("a", String.format("%0256d", i), false);
+      feed.sent("a", String.format(Locale.ROOT, "%0256d", i), false);
     }
 
     List<ProbeMessage.Clients> lines = feed.drain("a");

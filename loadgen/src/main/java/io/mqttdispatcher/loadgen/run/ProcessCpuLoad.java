@@ -8,7 +8,7 @@ import oshi.hardware.HardwareAbstractionLayer;
 /**
  * Broker CPU of local broker processes by pid, read with OSHI by the probe's own {@link
  * ProcessSampler}, so the experiment and the probe measure CPU one way: a fraction of the whole
- * machine. A process that is gone reads zero.
+ * machine (all its cores usable, as the paper measured). A process that is gone reads zero.
  */
 public final class ProcessCpuLoad implements LoadSource {
   private final List<Long> pids;
@@ -20,7 +20,7 @@ public final class ProcessCpuLoad implements LoadSource {
     HardwareAbstractionLayer hardware = system.getHardware();
     int cpus = hardware.getProcessor().getLogicalProcessorCount();
     this.samplers = this.pids.stream()
-        .map(pid -> ProcessSampler.byPid(system.getOperatingSystem(), hardware.getMemory(), cpus, pid))
+        .map(pid -> ProcessSampler.byPid(system.getOperatingSystem(), hardware.getMemory(), cpus, cpus, pid))
         .toList();
   }
 

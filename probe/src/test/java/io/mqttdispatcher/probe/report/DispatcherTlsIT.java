@@ -80,7 +80,8 @@ class DispatcherTlsIT {
     int nobody = FreePort.find();
     probes.add(Probe.start(new ProbeOptions(brokerId, Map.of(Transport.MQTT, "127.0.0.1:" + nobody),
         List.of(new HostPort(host, dispatcher.probePort())), TestDispatchers.SECRET, Duration.ofMillis(500), null,
-        null, new HostPort("127.0.0.1", nobody), false, 1, 0, BrokerGroup.DEFAULT, tls)));
+        null, null, new HostPort("127.0.0.1", nobody), false, 1, 0, BrokerGroup.DEFAULT, ProbeOptions.DEFAULT_EVICTOR,
+        Integer.parseInt(ProbeOptions.DEFAULT_MAX_KNOWN_CLIENTS), null, null, tls)));
   }
 
   private Set<String> registered() {
