@@ -14,6 +14,7 @@ import io.mqttdispatcher.dispatcher.policy.SessionAffinityPolicy;
 import io.mqttdispatcher.dispatcher.probe.ClientIdFeed;
 import io.mqttdispatcher.dispatcher.probe.ProbeListenerTls;
 import io.mqttdispatcher.dispatcher.probe.ProbeServer;
+import io.mqttdispatcher.dispatcher.rebalance.AutomaticRebalance;
 import io.mqttdispatcher.dispatcher.rebalance.Rebalancer;
 import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
 import io.mqttdispatcher.dispatcher.routing.Routing;
@@ -235,6 +236,12 @@ public final class Dispatcher implements AutoCloseable {
               () -> options.policy().create(options.window(), 0, new BoundedLoad(options.affinityEpsilon()))),
           probes, rebalancer);
       vertx.setPeriodic(THRESHOLD_CHECK_MS, t -> rebalancer.checkThresholds());
+      if (options.autoRebalance() != null) {
+        AutomaticRebalance automatic = new AutomaticRebalance(options.autoRebalance(), rebalancer, registry);
+        rebalancer.showAutomatic(automatic::status);
+        vertx.setPeriodic(AutomaticRebalance.TICK_MS, t -> automatic.tick(System.nanoTime()));
+        LOG.info("automatic rebalance on: {}", options.autoRebalance());
+      }
       metrics.gauges(
           () -> registry.snapshot().usable(Transport.MQTT, System.nanoTime()).size(),
           probes::authenticatedConnections);

@@ -7,6 +7,7 @@ import io.mqttdispatcher.cli.SecretFile;
 import io.mqttdispatcher.cli.SuppressForbidden;
 import io.mqttdispatcher.dispatcher.config.AllowList;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
+import io.mqttdispatcher.dispatcher.rebalance.AutomaticTrigger;
 import io.mqttdispatcher.dispatcher.config.RedirectCode;
 import io.mqttdispatcher.dispatcher.ctl.CtlCommand;
 import io.mqttdispatcher.dispatcher.policy.PolicyName;
@@ -153,6 +154,36 @@ public final class DispatcherMain implements Callable<Integer> {
       description = "Client ids whose last redirect is kept for GET /devices/{clientId}; 0 keeps none (default: ${DEFAULT-VALUE}).")
   int deviceTable;
 
+  @Option(names = "--auto-rebalance",
+      description = "Automatic mode: when the connections per broker stay imbalanced past the thresholds below for"
+          + " --auto-rebalance-after, start a rebalance by itself; never within --auto-rebalance-cool-down of the last"
+          + " plan; the plan stops at half the thresholds. Off by default.")
+  boolean autoRebalance;
+
+  @Option(names = "--auto-rebalance-after", paramLabel = "DURATION", defaultValue = DispatcherOptions.DEFAULT_AUTO_REBALANCE_AFTER,
+      converter = DurationConverter.class,
+      description = "How long the imbalance must last before a plan starts (default: ${DEFAULT-VALUE}).")
+  Duration autoRebalanceAfter;
+
+  @Option(names = "--auto-rebalance-cool-down", paramLabel = "DURATION",
+      defaultValue = DispatcherOptions.DEFAULT_AUTO_REBALANCE_COOL_DOWN, converter = DurationConverter.class,
+      description = "No automatic plan starts within this time of the last plan's start or end (default: ${DEFAULT-VALUE}).")
+  Duration autoRebalanceCoolDown;
+
+  @Option(names = "--auto-rebalance-abs-threshold", paramLabel = "N",
+      defaultValue = DispatcherOptions.DEFAULT_AUTO_REBALANCE_ABS_THRESHOLD,
+      description = "Imbalanced when a broker is more than N connections above the below-mean brokers' mean... (default: ${DEFAULT-VALUE}).")
+  double autoRebalanceAbs;
+
+  @Option(names = "--auto-rebalance-rel-threshold", paramLabel = "R",
+      defaultValue = DispatcherOptions.DEFAULT_AUTO_REBALANCE_REL_THRESHOLD,
+      description = "... and more than R times that mean (default: ${DEFAULT-VALUE}).")
+  double autoRebalanceRel;
+
+  @Option(names = "--auto-rebalance-rate", paramLabel = "N", defaultValue = DispatcherOptions.DEFAULT_AUTO_REBALANCE_RATE,
+      description = "Devices each donor moves per second in an automatic plan (default: ${DEFAULT-VALUE}).")
+  double autoRebalanceRate;
+
   @Override
   public Integer call() throws Exception {
     DispatcherOptions options = DispatcherOptions.builder(SecretFile.read(probeSecretFile))
@@ -183,6 +214,8 @@ public final class DispatcherMain implements Callable<Integer> {
         .adminToken(adminTokenFile == null ? null : SecretFile.read(adminTokenFile))
         .routingFile(routingFile)
         .deviceTable(deviceTable)
+        .autoRebalance(!autoRebalance ? null : new AutomaticTrigger.Settings(autoRebalanceAfter, autoRebalanceCoolDown,
+            autoRebalanceAbs, autoRebalanceRel, DispatcherOptions.DEFAULT_AUTO_REBALANCE_STOP_FACTOR, autoRebalanceRate))
         .build();
     Dispatcher dispatcher = Dispatcher.start(options);
     if (routingFile != null) {

@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import io.mqttdispatcher.dispatcher.rebalance.AutomaticTrigger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -64,8 +66,12 @@ class RebalanceIT {
   }
 
   private void stack(int brokerCount, int dispatcherCount) {
+    stack(brokerCount, dispatcherCount, b -> b);
+  }
+
+  private void stack(int brokerCount, int dispatcherCount, UnaryOperator<DispatcherOptions.Builder> dispatcherOptions) {
     for (int i = 0; i < dispatcherCount; i++) {
-      DispatcherOptions options = TestDispatchers.options().toBuilder().adminToken(TOKEN).build();
+      DispatcherOptions options = dispatcherOptions.apply(TestDispatchers.options().toBuilder().adminToken(TOKEN)).build();
       Dispatcher d = start(options);
       dispatchers.add(d);
       open.add(d);
@@ -272,6 +278,61 @@ class RebalanceIT {
     assertThat(evicted).isLessThan(30);
     Thread.sleep(2500); // at 1 device/s, a plan still running would move two or three more
     assertThat(probes.get(0).state().plan().evicted()).isLessThanOrEqualTo(evicted + 1);
+  }
+
+  /** Starts an imbalance by hand: every device on b0, then b1 takes devices again. */
+  private void allDevicesOnTheFirstBroker(int count) throws Exception {
+    admin(0).post("/brokers/b1/drain", null);
+    await().atMost(WAIT).until(() -> dispatchers.get(0).registry().snapshot().usable(Transport.MQTT, System.nanoTime()).size() == 1);
+    connectDevices(count, 0);
+    await().atMost(WAIT).until(() -> probes.get(0).knownClients() >= count);
+    admin(0).post("/brokers/b1/undrain", null);
+  }
+
+  @Test
+  void automatic_mode_starts_one_plan_after_the_imbalance_lasts_and_stops_at_the_tighter_bound() throws Exception {
+    // Start when 10 connections and 1.5 times above for 3 s; the plan stops at 5 and 1.25, moving 2 a second
+    // (slow enough that the reports' lag moves at most a few too many); then 60 s of cool-down.
+    stack(2, 1, b -> b.autoRebalance(new AutomaticTrigger.Settings(Duration.ofSeconds(3), Duration.ofSeconds(60), 10, 1.5,
+        0.5, 2)));
+    allDevicesOnTheFirstBroker(40);
+    long imbalancedAt = System.nanoTime(); // b1 takes devices again: not before
+
+    await().atMost(WAIT).until(() -> "done".equals(admin(0).get("/rebalance").body().getString("state")));
+    await().atMost(WAIT).until(() -> devices.stream().allMatch(DeviceConnection::isConnected));
+
+    JsonObject status = admin(0).get("/rebalance").body();
+    JsonObject automatic = status.getJsonObject("automatic");
+    assertThat(automatic.getLong("starts")).isEqualTo(1);
+    assertThat(status.getDouble("absThreshold")).as("the plan's own, tighter bound").isEqualTo(5.0);
+    assertThat(status.getDouble("relThreshold")).isEqualTo(1.25);
+    assertThat(reconnects).isNotEmpty();
+    long firstMove = Collections.min(reconnects);
+    assertThat(Duration.ofNanos(firstMove - imbalancedAt)).as("no move before the imbalance lasted 3 s").isGreaterThan(Duration.ofSeconds(3));
+    long left = onBroker(0);
+    LOG.info("automatic rebalance: {} of 40 devices left on the donor, {} moved", left, 40 - left);
+    // Done below 23 (recipient's count plus 5); at most a few more moved while the counts travel.
+    assertThat(left).as("devices left on the donor").isBetween(15L, 22L);
+    assertThat(AutomaticTrigger.imbalanced(List.of(new AutomaticTrigger.Load("b0", left),
+        new AutomaticTrigger.Load("b1", 40 - left)), 10, 1.5)).as("what the plan left starts nothing").isFalse();
+    // Balanced now: whatever the next seconds bring, no second plan.
+    Thread.sleep(4000);
+    assertThat(admin(0).get("/rebalance").body().getJsonObject("automatic").getLong("starts")).isEqualTo(1);
+  }
+
+  @Test
+  void automatic_mode_is_off_by_default() throws Exception {
+    stack(2, 1);
+    allDevicesOnTheFirstBroker(20);
+    await().atMost(WAIT).until(() -> dispatchers.get(0).registry().snapshot().brokers().stream()
+        .allMatch(b -> !b.draining() && b.connections().orElse(-1) == (b.id().equals("b0") ? 20 : 0)));
+
+    Thread.sleep(5000); // imbalanced all along: 20 against 0
+
+    JsonObject status = admin(0).get("/rebalance").body();
+    assertThat(status.getString("state")).isEqualTo("none");
+    assertThat(status.containsKey("automatic")).isFalse();
+    assertThat(onBroker(0)).isEqualTo(20);
   }
 
   /** Devices per second over the reconnect times, first to last. */

@@ -2,6 +2,7 @@ package io.mqttdispatcher.dispatcher.config;
 
 import io.mqttdispatcher.cli.DurationConverter;
 import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.dispatcher.rebalance.AutomaticTrigger;
 import io.mqttdispatcher.dispatcher.policy.BoundedLoad;
 import io.mqttdispatcher.dispatcher.policy.BrokerPolicy;
 import io.mqttdispatcher.dispatcher.policy.PolicyName;
@@ -47,6 +48,7 @@ import org.jspecify.annotations.Nullable;
  * @param routingFile routing rules (YAML) mapping devices to broker groups, or null to treat every
  *     broker as one pool
  * @param deviceTable client ids whose last redirect is kept for {@code GET /devices/{id}}; 0 keeps none
+ * @param autoRebalance automatic mode's settings ({@link AutomaticTrigger}), or null when it is off
  */
 public record DispatcherOptions(
     HostPort listen,
@@ -76,7 +78,8 @@ public record DispatcherOptions(
     double affinityEpsilon,
     byte @Nullable [] adminToken,
     @Nullable Path routingFile,
-    int deviceTable) {
+    int deviceTable,
+    AutomaticTrigger.@Nullable Settings autoRebalance) {
 
   public static final String DEFAULT_LISTEN = "0.0.0.0:1883";
   public static final String DEFAULT_WS_PATH = "/mqtt";
@@ -98,6 +101,18 @@ public record DispatcherOptions(
   public static final String DEFAULT_AFFINITY_EPSILON = "0.25";
   /** About 15 MB when full. */
   public static final String DEFAULT_DEVICE_TABLE = "100000";
+  /** Automatic rebalance: how long an imbalance must last before a plan starts. */
+  public static final String DEFAULT_AUTO_REBALANCE_AFTER = "60s";
+  /** Automatic rebalance: no plan starts within this time of the last one's start or end. */
+  public static final String DEFAULT_AUTO_REBALANCE_COOL_DOWN = "5m";
+  /** Automatic rebalance starts when a broker is this many connections above the below-mean brokers' mean... */
+  public static final String DEFAULT_AUTO_REBALANCE_ABS_THRESHOLD = "100";
+  /** ... and this many times their mean. */
+  public static final String DEFAULT_AUTO_REBALANCE_REL_THRESHOLD = "1.2";
+  /** The plan it starts stops at thresholds tightened by this factor (hysteresis). */
+  public static final double DEFAULT_AUTO_REBALANCE_STOP_FACTOR = 0.5;
+  /** Devices each donor moves per second in an automatic plan. */
+  public static final String DEFAULT_AUTO_REBALANCE_RATE = "50";
 
   public DispatcherOptions {
     Objects.requireNonNull(listen, "listen");
@@ -190,6 +205,7 @@ public record DispatcherOptions(
     b.adminToken = adminToken;
     b.routingFile = routingFile;
     b.deviceTable = deviceTable;
+    b.autoRebalance = autoRebalance;
     return b;
   }
 
@@ -236,6 +252,7 @@ public record DispatcherOptions(
     private byte @Nullable [] adminToken;
     private @Nullable Path routingFile;
     private int deviceTable = Integer.parseInt(DEFAULT_DEVICE_TABLE);
+    private AutomaticTrigger.@Nullable Settings autoRebalance;
 
     private Builder(byte[] probeSecret) {
       this.probeSecret = Objects.requireNonNull(probeSecret, "probeSecret");
@@ -268,13 +285,14 @@ public record DispatcherOptions(
     public Builder adminToken(byte @Nullable [] v) { adminToken = v; return this; }
     public Builder routingFile(@Nullable Path v) { routingFile = v; return this; }
     public Builder deviceTable(int v) { deviceTable = v; return this; }
+    public Builder autoRebalance(AutomaticTrigger.@Nullable Settings v) { autoRebalance = v; return this; }
 
     /** The options; throws {@link IllegalArgumentException} naming the option that is wrong. */
     public DispatcherOptions build() {
       return new DispatcherOptions(listen, wsListen, wsPath, tlsListen, tlsCert, tlsKey, wssListen, probeListen,
           probeTlsCert, probeTlsKey, probeClientCa, adminListen, probeSecret, allow,
           redirectCode, policy, window, staleAfter, connectTimeout, maxConnectSize, maxPending, maxConnectsPerSource, ioThreads,
-          affinityRecords, affinityEpsilon, adminToken, routingFile, deviceTable);
+          affinityRecords, affinityEpsilon, adminToken, routingFile, deviceTable, autoRebalance);
     }
   }
 
@@ -290,6 +308,6 @@ public record DispatcherOptions(
     // Never print the secret.
     return "DispatcherOptions[listen=" + listen + ", wsListen=" + wsListen + ", wsPath=" + wsPath + ", tlsListen=" + tlsListen + ", tlsCert=" + tlsCert + ", wssListen=" + wssListen + ", probeListen=" + probeListen + ", probeTlsCert=" + probeTlsCert + ", probeClientCa=" + probeClientCa + ", adminListen=" + adminListen
         + ", allow=" + allow + ", redirectCode=" + redirectCode + ", policy=" + policy.optionName() + ", window=" + window + ", staleAfter=" + staleAfter
-        + ", connectTimeout=" + connectTimeout + ", maxConnectSize=" + maxConnectSize + ", maxPending=" + maxPending + ", maxConnectsPerSource=" + maxConnectsPerSource + ", ioThreads=" + ioThreads + ", affinityRecords=" + affinityRecords + ", affinityEpsilon=" + affinityEpsilon + ", adminToken=" + (adminToken == null ? "none" : "set") + ", routingFile=" + routingFile + ", deviceTable=" + deviceTable + "]";
+        + ", connectTimeout=" + connectTimeout + ", maxConnectSize=" + maxConnectSize + ", maxPending=" + maxPending + ", maxConnectsPerSource=" + maxConnectsPerSource + ", ioThreads=" + ioThreads + ", affinityRecords=" + affinityRecords + ", affinityEpsilon=" + affinityEpsilon + ", adminToken=" + (adminToken == null ? "none" : "set") + ", routingFile=" + routingFile + ", deviceTable=" + deviceTable + ", autoRebalance=" + autoRebalance + "]";
   }
 }

@@ -39,6 +39,9 @@ public final class Rebalancer {
   /** Donors told to stop as done, by broker and plan, so a replica says it once per plan. */
   private final Set<String> doneSent = new HashSet<>();
 
+  /** Automatic mode's state for {@link #status()}, when it is on. */
+  private java.util.function.@Nullable LongFunction<JsonObject> automatic;
+
   public Rebalancer(BrokerRegistry registry, ProbeCommands probes) {
     this.registry = registry;
     this.probes = probes;
@@ -168,8 +171,18 @@ public final class Rebalancer {
     return n == 0 ? null : sum / n;
   }
 
-  /** The latest rebalance as the donors' probes report it, the same on every replica. */
+  /** Shows automatic mode's state ({@code automatic}, given the time) in {@link #status()}. */
+  public void showAutomatic(java.util.function.LongFunction<JsonObject> status) {
+    this.automatic = status;
+  }
+
+  /** The latest rebalance as the donors' probes report it, with automatic mode's state on this replica. */
   public JsonObject status() {
+    JsonObject status = planStatus();
+    return automatic == null ? status : status.put("automatic", automatic.apply(System.nanoTime()));
+  }
+
+  private JsonObject planStatus() {
     Map<String, BrokerView> byId = new LinkedHashMap<>();
     registry.snapshot().brokers().forEach(b -> byId.put(b.id(), b));
     PlanStatus latest = latestRebalance();
