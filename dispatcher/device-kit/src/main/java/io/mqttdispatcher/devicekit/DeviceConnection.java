@@ -77,8 +77,13 @@ public final class DeviceConnection implements AutoCloseable {
       LOG.log(Level.INFO, () -> "lost broker " + l.broker() + "; reconnecting is off");
       return;
     }
-    LOG.log(Level.INFO, () -> "lost broker " + l.broker() + ", going back through the dispatcher " + connector.dispatchers());
-    connector.schedule(() -> reconnect(1), 0);
+    // The first pass waits a first backoff too (100-200 ms by default): the broker's probe sees the same
+    // loss and needs a moment to tell the dispatcher, which would otherwise send a device that returns at
+    // once straight back to the dead broker; the jitter also spreads the herd of devices that lost it.
+    long delay = connector.backoff().delayMillis(0);
+    LOG.log(Level.INFO, () -> "lost broker " + l.broker() + ", going back through the dispatcher " + connector.dispatchers()
+        + " in " + delay + " ms");
+    connector.schedule(() -> reconnect(1), delay);
   }
 
   private void reconnect(int attempt) {
@@ -102,7 +107,7 @@ public final class DeviceConnection implements AutoCloseable {
             + " after " + attempt + " attempts: " + e.getMessage());
         return;
       }
-      long delay = connector.backoff().delayMillis(attempt - 1);
+      long delay = connector.backoff().delayMillis(attempt);
       LOG.log(Level.DEBUG, () -> "reconnect attempt " + attempt + " failed (" + e.getMessage() + "), next in " + delay + " ms");
       connector.schedule(() -> reconnect(attempt + 1), delay);
     } catch (InterruptedException e) {

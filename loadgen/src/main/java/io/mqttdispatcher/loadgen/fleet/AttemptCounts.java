@@ -12,7 +12,8 @@ import java.util.TreeMap;
  * @param redirected attempts a dispatcher answered with a redirect (0x9C/0x9D and a Server Reference)
  * @param failed attempts that ended neither way: refused, reset, timed out, or refused by CONNACK
  *     (for example 0x88 from a dispatcher without a usable broker)
- * @param toDeadEndpoint failed attempts whose endpoint was down at the time (see {@link DeadEndpoints})
+ * @param toDeadEndpoint failed attempts whose endpoint was already down when they began, that is when a
+ *     dispatcher's redirect or a name lookup chose it (see {@link DeadEndpoints})
  * @param failedBy failed attempts by cause, e.g. {@code connection refused} or {@code CONNACK 0x88}
  */
 public record AttemptCounts(long attempts, long landed, long redirected, long failed, long toDeadEndpoint,

@@ -23,6 +23,8 @@ final class AttemptWatcher {
   private final DeviceEvents events;
   private final Runnable onLost;
   private final AtomicBoolean connected = new AtomicBoolean();
+  /** When the attempt began: the watcher is made for the client of one attempt, just before it connects. */
+  private final long startedNanos = System.nanoTime();
 
   private AttemptWatcher(int device, DeviceEvents events, Runnable onLost) {
     this.device = device;
@@ -55,7 +57,7 @@ final class AttemptWatcher {
       return;
     }
     if (context.getSource() == MqttDisconnectSource.USER) {
-      events.failed(target, "given up (no CONNACK in time)");
+      events.failed(target, startedNanos, "given up (no CONNACK in time)");
       return;
     }
     Throwable cause = context.getCause();
@@ -65,10 +67,10 @@ final class AttemptWatcher {
         events.redirected(target);
         return;
       }
-      events.failed(target, String.format(Locale.ROOT, "CONNACK 0x%02X %s", code.getCode(), code));
+      events.failed(target, startedNanos, String.format(Locale.ROOT, "CONNACK 0x%02X %s", code.getCode(), code));
       return;
     }
-    events.failed(target, describe(cause));
+    events.failed(target, startedNanos, describe(cause));
   }
 
   /** A failure in a few words, the same for the same kind of failure, so they can be counted. */

@@ -16,6 +16,9 @@ interface DeviceEvents {
   /** An attempt to {@code target} was refused with a redirect, the normal answer of a dispatcher. */
   void redirected(HostPort target);
 
-  /** An attempt to {@code target} failed; {@code cause} in a few words, e.g. {@code connection refused}. */
-  void failed(HostPort target, String cause);
+  /**
+   * An attempt to {@code target}, begun at {@code startedNanos} ({@link System#nanoTime()}), failed;
+   * {@code cause} in a few words, e.g. {@code connection refused}.
+   */
+  void failed(HostPort target, long startedNanos, String cause);
 }

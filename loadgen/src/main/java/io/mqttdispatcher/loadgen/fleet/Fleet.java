@@ -276,11 +276,11 @@ public final class Fleet implements AutoCloseable {
     }
 
     @Override
-    public void failed(HostPort target, String cause) {
+    public void failed(HostPort target, long startedNanos, String cause) {
       counters.attempts.increment();
       counters.failed.increment();
       counters.failedBy.computeIfAbsent(cause, c -> new LongAdder()).increment();
-      if (dead.isDown(target)) {
+      if (dead.wasDownAt(target, startedNanos)) {
         counters.toDeadEndpoint.increment();
       }
     }
