@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the plan {@link ProbeControl} holds: after its wait, takes over known clients at the plan's
  * rate (a token bucket refilled every tick, bursts capped at a quarter second's worth), and ends the
- * plan when nothing movable is left (evacuation: also when the broker's count reaches 0). A rebalance
+ * plan when nothing movable is left (evacuation: also when the broker's count reaches 0 and no movable
+ * id is known). A rebalance
  * otherwise ends when a dispatcher sees the donor within its thresholds and says so.
  */
 public final class EvictionRunner implements AutoCloseable {
@@ -64,7 +65,8 @@ public final class EvictionRunner implements AutoCloseable {
     }
   }
 
-  private void step(long now) {
+  /** One tick at {@code now}; package-private so tests can drive the clock. */
+  void step(long now) {
     PlanStatus s = control.running();
     if (s == null) {
       tokens = 0;
@@ -91,8 +93,12 @@ public final class EvictionRunner implements AutoCloseable {
       control.finish(id, PlanState.FAILED, "the broker refused " + MAX_FAILURES_IN_A_ROW + " takeovers in a row", List.of());
       return;
     }
+    // The $SYS count lags the broker by up to its interval: a 0 is believed only when nothing known
+    // contradicts it (no movable id left, no takeover in flight), or an evacuation would end before
+    // it moved the devices that connected since the broker last published it.
     OptionalLong count = connections.get();
-    if (s.plan().kind() == PlanKind.EVACUATE && count.isPresent() && count.getAsLong() == 0) {
+    if (s.plan().kind() == PlanKind.EVACUATE && count.isPresent() && count.getAsLong() == 0 && inFlight.get() == 0
+        && !known.hasMovable(sessions)) {
       control.finish(id, PlanState.DONE, "the broker has no connection left", List.of());
       return;
     }

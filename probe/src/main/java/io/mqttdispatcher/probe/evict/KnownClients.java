@@ -73,6 +73,11 @@ public final class KnownClients {
     return null;
   }
 
+  /** Whether {@link #takeMovable} would return an id, without taking it. */
+  public synchronized boolean hasMovable(boolean includeSessions) {
+    return includeSessions ? !ids.isEmpty() : ids.containsValue(false);
+  }
+
   /** Ids of devices with a session, at most {@code max} of them. */
   public synchronized List<String> withSession(int max) {
     List<String> result = new ArrayList<>();
