@@ -167,16 +167,22 @@ class RebalanceIT {
     AdminClient.Response r = admin(0).post("/brokers/b0/evacuate", new JsonObject().put("rate", 20));
 
     assertThat(r.status()).as(r.body().encode()).isEqualTo(200);
-    // The probe's own count, sampled as it moves devices: when the 5th and the 35th were moved.
+    // The probe's own count, sampled as it moves devices: the count and the time at the first sample
+    // past the 5th and past the 35th. The rate is taken from the counts actually read at those two
+    // moments, so a sample that comes late (a busy test thread) shifts the window, not the rate.
     long[] at = new long[2];
+    long[] count = new long[2];
     await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> {
       var plan = probes.get(0).state().plan();
       long now = System.nanoTime();
-      if (at[0] == 0 && plan.evicted() >= 5) {
+      long evicted = plan.evicted();
+      if (at[0] == 0 && evicted >= 5) {
         at[0] = now;
+        count[0] = evicted;
       }
-      if (at[1] == 0 && plan.evicted() >= 35) {
+      if (at[1] == 0 && evicted >= 35) {
         at[1] = now;
+        count[1] = evicted;
       }
       return plan.state() == PlanState.DONE;
     });
@@ -187,7 +193,7 @@ class RebalanceIT {
     JsonObject status = admin(1).get("/brokers/b0/evacuate").body();
     assertThat(status.getString("state")).as("the other replica sees the same").isEqualTo("done");
     assertThat(status.getLong("evicted")).isEqualTo(40);
-    double measured = 30 / ((at[1] - at[0]) / 1e9);
+    double measured = (count[1] - count[0]) / ((at[1] - at[0]) / 1e9);
     LOG.info("evacuation: devices moved at {} per second (plan: 20), devices back through a dispatcher at {} per second",
         String.format(Locale.ROOT, "%.1f", measured), String.format(Locale.ROOT, "%.1f", rate(reconnects)));
     assertThat(measured).as("devices per second moved, plan 20").isBetween(16.0, 24.0);
