@@ -138,7 +138,8 @@ public final class RedirectingConnector implements AutoCloseable {
           continue;
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof Mqtt5ConnAckException refused)) {
-            failures.add(new ConnectFailedException("cannot connect to " + target + ": " + e.getCause().getMessage(), null, e.getCause()));
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            failures.add(new ConnectFailedException("cannot connect to " + target + ": " + cause.getMessage(), null, cause));
             continue;
           }
           refusal = refused.getMqttMessage();
@@ -242,7 +243,7 @@ public final class RedirectingConnector implements AutoCloseable {
     }
     MqttWebSocketConfigBuilder ws = device.getWebSocketConfig().map(MqttWebSocketConfig::extend).orElseGet(MqttWebSocketConfig::builder);
     int query = target.path().indexOf('?');
-    ws.serverPath(query < 0 ? target.path() : target.path().substring(0, query))
+    ws = ws.serverPath(query < 0 ? target.path() : target.path().substring(0, query))
         .queryString(query < 0 ? "" : target.path().substring(query + 1));
     MqttClientSslConfig tls = target.kind() == Endpoint.Kind.WSS
         ? device.getSslConfig().orElseGet(() -> MqttClientSslConfig.builder().build())

@@ -29,6 +29,7 @@ import java.net.UnknownHostException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -143,7 +144,7 @@ public final class AdminServer {
           try {
             request = RebalanceRequest.fromJson(body);
           } catch (IllegalArgumentException e) {
-            error(req, 400, e.getMessage());
+            error(req, 400, Objects.requireNonNullElse(e.getMessage(), e.toString()));
             return;
           }
           reply(req, rebalancer.start(request));
@@ -345,7 +346,7 @@ public final class AdminServer {
       rate = RebalanceRequest.number(body, "rate", RebalanceRequest.DEFAULT_EVACUATION_RATE);
       includeSessions = RebalanceRequest.bool(body, "includeSessions");
     } catch (IllegalArgumentException e) {
-      error(req, 400, e.getMessage());
+      error(req, 400, Objects.requireNonNullElse(e.getMessage(), e.toString()));
       return;
     }
     reply(req, rebalancer.evacuate(id, rate, includeSessions).map(ack -> evacuation(id)));
@@ -376,9 +377,9 @@ public final class AdminServer {
       if (ar.succeeded()) {
         json(req, 200, ar.result());
       } else if (ar.cause() instanceof PlanChooser.PlanRefused refused) {
-        error(req, refused.status(), refused.getMessage());
+        error(req, refused.status(), Objects.requireNonNullElse(refused.getMessage(), refused.toString()));
       } else {
-        error(req, 502, ar.cause().getMessage());
+        error(req, 502, Objects.requireNonNullElse(ar.cause().getMessage(), ar.cause().toString()));
       }
     });
   }

@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.ToLongFunction;
 
 /**
@@ -90,7 +91,7 @@ public final class LoadHistory {
       Sample s = taken.get(i);
       times.add(s.epochMillis());
       for (Point p : s.brokers()) {
-        JsonObject o = series.get(p.id());
+        JsonObject o = Objects.requireNonNull(series.get(p.id()), "series made above");
         pad(o, i);
         o.getJsonArray("connections").add(p.connections() < 0 ? null : p.connections());
         o.getJsonArray("meanCpu").add(p.meanCpu());

@@ -25,6 +25,7 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import java.time.Duration;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -202,7 +203,7 @@ public final class ConnectService {
     metrics.redirected(broker.id());
     // In a cluster group the session is on every node: moving the device costs it nothing.
     clientIds.sent(broker.id(), facts.clientId(), facts.hasSession() && !broker.group().cluster());
-    String reference = broker.endpoint(transport);
+    String reference = Objects.requireNonNull(broker.endpoint(transport), "a usable broker has an endpoint for the transport");
     String reason = "use broker " + broker.id();
     MqttProperties props = new MqttProperties();
     props.add(new MqttProperties.StringProperty(MqttProperties.MqttPropertyType.SERVER_REFERENCE.value(), reference));

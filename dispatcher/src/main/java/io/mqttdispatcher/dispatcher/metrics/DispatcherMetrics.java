@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mqttdispatcher.dispatcher.policy.SessionRecords;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -55,7 +56,7 @@ public final class DispatcherMetrics {
 
   /** Counts one rejected connection. */
   public void rejected(RejectCause cause) {
-    rejects.get(cause).increment();
+    Objects.requireNonNull(rejects.get(cause), "a counter per cause").increment();
   }
 
   /** Records how long one broker choice took. */
@@ -71,7 +72,7 @@ public final class DispatcherMetrics {
 
   /** Connections rejected for {@code cause} so far. */
   public double rejectCount(RejectCause cause) {
-    return rejects.get(cause).count();
+    return Objects.requireNonNull(rejects.get(cause), "a counter per cause").count();
   }
 
   /** Registers the gauges that read the registry's state. */

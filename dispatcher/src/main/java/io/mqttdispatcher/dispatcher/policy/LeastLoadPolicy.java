@@ -4,6 +4,7 @@ import io.mqttdispatcher.dispatcher.registry.BrokerView;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
@@ -131,7 +132,7 @@ public final class LeastLoadPolicy implements BrokerPolicy {
     AtomicReference<Pending> ref = pending.computeIfAbsent(chosen.id(), id -> new AtomicReference<>(Pending.NONE));
     Pending p;
     do {
-      p = ref.get();
+      p = Objects.requireNonNull(ref.get());
     } while (!ref.compareAndSet(p, new Pending(
         p.at(nowNanos, halfLifeNanos) + 1, p.trafficAt(nowNanos, trafficHalfLifeNanos) + 1, nowNanos)));
     return chosen;
@@ -161,7 +162,7 @@ public final class LeastLoadPolicy implements BrokerPolicy {
 
   private Pending pendingOf(String brokerId) {
     AtomicReference<Pending> ref = pending.get(brokerId);
-    return ref == null ? Pending.NONE : ref.get();
+    return ref == null ? Pending.NONE : Objects.requireNonNull(ref.get());
   }
 
   /** Utilisation of {@code b} that one more device adds. */

@@ -69,7 +69,7 @@ public final class SessionRecords {
         .expireAfter(new SessionExpiry())
         .ticker(ticker)
         .executor(DELAYED_MAINTENANCE)
-        .evictionListener((String id, Placement p, RemovalCause cause) -> counted(cause))
+        .evictionListener((@Nullable String id, @Nullable Placement p, RemovalCause cause) -> counted(cause))
         .build();
   }
 

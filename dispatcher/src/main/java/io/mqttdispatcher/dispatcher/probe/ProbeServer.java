@@ -11,6 +11,7 @@ import io.mqttdispatcher.protocol.ProbeMessage;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Accepts probe connections (over TLS when configured) and runs a {@link ProbeSession} for each; sends operators' commands to
@@ -26,7 +27,7 @@ public final class ProbeServer implements ProbeCommands {
   private final AtomicInteger authenticated = new AtomicInteger();
   private final ClientIdFeed feed;
   private final Map<String, ProbeSession> sessions = new HashMap<>();
-  private NetServer server;
+  private @Nullable NetServer server;
   private long commands;
 
   /**
@@ -45,7 +46,8 @@ public final class ProbeServer implements ProbeCommands {
 
   /** Starts listening; completes with the bound port. Call on the control-plane context. */
   public Future<Integer> listen() {
-    server = vertx.createNetServer(serverOptions);
+    NetServer server = vertx.createNetServer(serverOptions);
+    this.server = server;
     server.connectHandler(socket -> {
       ProbeSession session = new ProbeSession(vertx, socket, registry, allow, secret, authenticated, this, feed);
       session.start();

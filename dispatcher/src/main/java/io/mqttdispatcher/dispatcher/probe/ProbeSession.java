@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -120,7 +121,7 @@ final class ProbeSession {
   }
 
   private void ack(ProbeMessage.Ack ack) {
-    registry.applyProbeState(brokerId, this, ack.state());
+    registry.applyProbeState(Objects.requireNonNull(brokerId, "broker id, set at the welcome"), this, ack.state());
     Pending p = pending.remove(ack.id());
     if (p != null) {
       vertx.cancelTimer(p.timer());
@@ -157,7 +158,7 @@ final class ProbeSession {
     try {
       message = ProbeCodec.decode(text);
     } catch (ProtocolException e) {
-      refuse(ErrorCode.BAD_MESSAGE, e.getMessage());
+      refuse(ErrorCode.BAD_MESSAGE, Objects.requireNonNullElse(e.getMessage(), e.toString()));
       return;
     }
     if (brokerId == null) {
@@ -205,7 +206,7 @@ final class ProbeSession {
         return;
       }
     }
-    registry.report(brokerId, this, report, System.nanoTime());
+    registry.report(Objects.requireNonNull(brokerId, "broker id, set at the welcome"), this, report, System.nanoTime());
   }
 
   /** Another connection now speaks for this broker. */

@@ -3,6 +3,7 @@ package io.mqttdispatcher.dispatcher.rebalance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
@@ -40,7 +41,7 @@ public final class PlanChooser {
       if (request.recipients().contains(id)) {
         throw new PlanRefused(400, "broker '" + id + "' cannot be both donor and recipient");
       }
-      if (!byId.get(id).takesCommands()) {
+      if (!Objects.requireNonNull(byId.get(id), "checked above").takesCommands()) {
         throw new PlanRefused(409, "broker '" + id + "' has a protocol v1 probe, which cannot move devices");
       }
     }

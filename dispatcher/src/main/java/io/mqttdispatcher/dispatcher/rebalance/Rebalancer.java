@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
@@ -107,7 +108,7 @@ public final class Rebalancer {
     try {
       plan = new EvictionPlan(newPlanId("e"), PlanKind.EVACUATE, rate, 0, includeSessions, 0, 1, List.of(brokerId), List.of());
     } catch (IllegalArgumentException e) {
-      return Future.failedFuture(new PlanChooser.PlanRefused(400, e.getMessage()));
+      return Future.failedFuture(new PlanChooser.PlanRefused(400, Objects.requireNonNullElse(e.getMessage(), e.toString())));
     }
     LOG.info("evacuation {} of broker {}: {} devices/s", plan.id(), brokerId, rate);
     return probes.send(brokerId, ProbeMessage.Command.evict(probes.newCommandId(), plan)).compose(Rebalancer::accepted);

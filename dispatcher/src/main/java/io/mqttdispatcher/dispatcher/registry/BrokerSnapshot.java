@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -72,7 +73,7 @@ public final class BrokerSnapshot {
 
   /** The brokers a device arriving over {@code transport} at {@code nowNanos} may be sent to. */
   public List<BrokerView> usable(Transport transport, long nowNanos) {
-    return fresh(candidates.get(transport), nowNanos);
+    return fresh(Objects.requireNonNullElse(candidates.get(transport), List.of()), nowNanos);
   }
 
   /**
@@ -81,7 +82,7 @@ public final class BrokerSnapshot {
    */
   public List<BrokerView> usable(String group, Transport transport, long nowNanos) {
     Map<Transport, List<BrokerView>> perTransport = groupCandidates.get(group);
-    return perTransport == null ? List.of() : fresh(perTransport.get(transport), nowNanos);
+    return perTransport == null ? List.of() : fresh(Objects.requireNonNullElse(perTransport.get(transport), List.of()), nowNanos);
   }
 
   private List<BrokerView> fresh(List<BrokerView> list, long nowNanos) {

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -111,7 +112,7 @@ public final class RoutingFile {
       try {
         refuse = RefuseCode.parse(scalar(n, "refuse"));
       } catch (IllegalArgumentException e) {
-        throw error(n, e.getMessage());
+        throw error(n, Objects.requireNonNullElse(e.getMessage(), e.toString()));
       }
     }
     List<Rule> rules = new ArrayList<>();
@@ -139,7 +140,7 @@ public final class RoutingFile {
     Map<String, NodeTuple> fields = mapping(node, RULE, "a rule");
     String name = fields.containsKey("name") ? scalar(fields.get("name").getValueNode(), "name") : "rule " + index;
     if (name.isBlank()) {
-      throw error(fields.get("name").getValueNode(), "'name' must not be empty");
+      throw error(Objects.requireNonNull(fields.get("name")).getValueNode(), "'name' must not be empty");
     }
     Conditions conditions = fields.containsKey("match") ? conditions(fields.get("match").getValueNode()) : Conditions.ANY;
     boolean group = fields.containsKey("group");
@@ -148,9 +149,9 @@ public final class RoutingFile {
       throw error(node, "rule '" + name + "' needs exactly one of 'group: NAME' or 'hash: [GROUP, ...]' (or 'hash: all')");
     }
     if (group) {
-      return Rule.toGroup(name, line(node), conditions, groupName(fields.get("group").getValueNode()));
+      return Rule.toGroup(name, line(node), conditions, groupName(Objects.requireNonNull(fields.get("group")).getValueNode()));
     }
-    Node h = fields.get("hash").getValueNode();
+    Node h = Objects.requireNonNull(fields.get("hash")).getValueNode();
     if (h instanceof ScalarNode s && s.getValue().equals("all")) {
       return Rule.hash(name, line(node), conditions, List.of());
     }

@@ -5,6 +5,7 @@ import io.mqttdispatcher.protocol.Transport;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
@@ -106,7 +107,7 @@ public final class RoutingTable {
       return g == null ? null : new Route(g, r, "rule '" + r.name() + "': hash of the client id");
     }
     String g = GroupHash.choose(device.clientId(), r.hashGroups(), name -> !snapshot.usable(name, t, nowNanos).isEmpty());
-    return g == null ? null : hashRoutes.get(r).get(g);
+    return g == null ? null : Objects.requireNonNull(hashRoutes.get(r), "a route per hash rule").get(g);
   }
 
   public List<Rule> rules() {

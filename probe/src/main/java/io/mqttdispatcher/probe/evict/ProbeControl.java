@@ -7,6 +7,7 @@ import io.mqttdispatcher.protocol.PlanStatus;
 import io.mqttdispatcher.protocol.ProbeMessage;
 import io.mqttdispatcher.protocol.ProbeState;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,13 +59,13 @@ public final class ProbeControl {
       case DRAIN -> setDraining(true);
       case UNDRAIN -> {
         setDraining(false);
-        if (running && current.plan().kind() == PlanKind.EVACUATE) {
+        if (current != null && running && current.plan().kind() == PlanKind.EVACUATE) {
           end(PlanState.STOPPED, "undrained");
         }
       }
       case REBALANCE, EVACUATE -> {
-        var next = command.plan();
-        if (running) {
+        var next = Objects.requireNonNull(command.plan(), "a rebalance or evacuate command carries a plan");
+        if (current != null && running) {
           return current.plan().id().equals(next.id()) ? null
               : current.plan().kind().wireName() + " plan " + current.plan().id() + " is " + current.state().wireName()
                   + " on this broker; stop it first";
@@ -80,8 +81,8 @@ public final class ProbeControl {
       }
       case STOP -> {
         String planId = command.planId();
-        if (running && (planId == null || planId.equals(current.plan().id()))) {
-          end(command.outcome(), command.outcome() == PlanState.DONE ? "within the thresholds" : "stopped by an operator");
+        if (current != null && running && (planId == null || planId.equals(current.plan().id()))) {
+          end(Objects.requireNonNullElse(command.outcome(), PlanState.STOPPED), command.outcome() == PlanState.DONE ? "within the thresholds" : "stopped by an operator");
         } else if (current == null || (planId != null && !planId.equals(current.plan().id()))) {
           return "no plan " + (planId == null ? "" : planId + " ") + "runs here";
         }

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -168,7 +169,7 @@ public final class DispatcherLinks {
     for (String gone : new ArrayList<>(byAddress.keySet())) {
       if (!addresses.contains(gone)) {
         LOG.info("dispatcher {} no longer resolves to {}; closing that connection", dispatcher, gone);
-        byAddress.remove(gone).close();
+        Objects.requireNonNull(byAddress.remove(gone), "listed above").close();
       }
     }
     for (String address : addresses) {

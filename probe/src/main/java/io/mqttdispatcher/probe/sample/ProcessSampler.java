@@ -2,6 +2,7 @@ package io.mqttdispatcher.probe.sample;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,7 +98,8 @@ public final class ProcessSampler implements LoadSampler {
         return known;
       }
     }
-    List<OSProcess> matches = os.getProcesses(p -> name.equals(p.getName()),
+    String wanted = Objects.requireNonNull(name, "a sampler has a pid or a name");
+    List<OSProcess> matches = os.getProcesses(p -> wanted.equals(p.getName()),
         Comparator.comparingLong(OSProcess::getStartTime), 1);
     return matches.isEmpty() ? null : matches.get(0);
   }
