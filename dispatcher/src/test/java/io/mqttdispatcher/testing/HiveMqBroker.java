@@ -47,7 +47,12 @@ public final class HiveMqBroker implements TestBroker {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("hivemq.log").toFile()))
         .start();
-    awaitReady(log, logged);
+    try {
+      awaitReady(log, logged);
+    } catch (IOException | RuntimeException e) {
+      process.destroyForcibly(); // a broker that never got ready is not left behind
+      throw e;
+    }
   }
 
   /** Waits for the ready line: HiveMQ may accept TCP before its allow-all authenticator is in place. */

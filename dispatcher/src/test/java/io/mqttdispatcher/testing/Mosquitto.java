@@ -75,7 +75,12 @@ public final class Mosquitto implements TestBroker {
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("mosquitto.log").toFile())
         .start();
-    Listening.await(port, Duration.ofSeconds(10), process, dir.resolve("mosquitto.log").toString());
+    try {
+      Listening.await(port, Duration.ofSeconds(10), process, dir.resolve("mosquitto.log").toString());
+    } catch (RuntimeException e) {
+      process.destroyForcibly(); // a broker that never listened is not left behind
+      throw e;
+    }
   }
 
   @Override
