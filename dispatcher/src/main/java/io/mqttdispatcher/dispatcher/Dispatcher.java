@@ -38,14 +38,17 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
   private static final long STALE_CHECK_MS = 250;
+
   /** How often this replica checks whether a rebalance donor is within its thresholds. */
   private static final long THRESHOLD_CHECK_MS = 250;
 
   private final DispatcherOptions options;
   private final BrokerRegistry registry;
   private final DispatcherMetrics metrics;
+
   /** Client ids sent to each broker, on their way to its probe (v2). */
   private final ClientIdFeed clientIds = new ClientIdFeed(ClientIdFeed.DEFAULT_CAPACITY);
+
   private final Vertx vertx;
   private final RedirectServer devices;
   private final @Nullable RedirectServer webSocketDevices;
@@ -65,36 +68,98 @@ public final class Dispatcher implements AutoCloseable {
     this.routing = routing;
     this.deviceTable = options.deviceTable() > 0 ? new DeviceTable(options.deviceTable()) : null;
     this.registry = new BrokerRegistry(options.window(), options.staleAfter());
-    this.metrics = new DispatcherMetrics("0x" + Integer.toHexString(options.redirectCode().code().byteValue() & 0xFF));
+    this.metrics =
+        new DispatcherMetrics(
+            "0x" + Integer.toHexString(options.redirectCode().code().byteValue() & 0xFF));
     this.controlPlane = new ControlPlane();
     if (policy instanceof SessionAffinityPolicy affinity) {
       metrics.sessionRecords(affinity.records());
     }
-    ConnectService service = new ConnectService(
-        Transport.MQTT, registry, policy, options.redirectCode(), metrics, options.connectTimeout(), options.maxPending(),
-        options.maxConnectsPerSource(), routing, deviceTable, clientIds);
-    this.devices = new RedirectServer(options.listen(), options.ioThreads(), service, options.maxConnectSize());
+    ConnectService service =
+        new ConnectService(
+            Transport.MQTT,
+            registry,
+            policy,
+            options.redirectCode(),
+            metrics,
+            options.connectTimeout(),
+            options.maxPending(),
+            options.maxConnectsPerSource(),
+            routing,
+            deviceTable,
+            clientIds);
+    this.devices =
+        new RedirectServer(
+            options.listen(), options.ioThreads(), service, options.maxConnectSize());
     if (options.wsListen() != null) {
-      ConnectService ws = new ConnectService(Transport.WS, registry, policy, options.redirectCode(), metrics,
-          options.connectTimeout(), options.maxPending(), options.maxConnectsPerSource(), routing, deviceTable, clientIds);
-      this.webSocketDevices = new RedirectServer(options.wsListen(), options.ioThreads(), ws, options.maxConnectSize(),
-          options.wsPath(), null);
+      ConnectService ws =
+          new ConnectService(
+              Transport.WS,
+              registry,
+              policy,
+              options.redirectCode(),
+              metrics,
+              options.connectTimeout(),
+              options.maxPending(),
+              options.maxConnectsPerSource(),
+              routing,
+              deviceTable,
+              clientIds);
+      this.webSocketDevices =
+          new RedirectServer(
+              options.wsListen(),
+              options.ioThreads(),
+              ws,
+              options.maxConnectSize(),
+              options.wsPath(),
+              null);
     } else {
       this.webSocketDevices = null;
     }
     if (options.tlsListen() != null) {
-      ConnectService tls = new ConnectService(Transport.MQTTS, registry, policy, options.redirectCode(), metrics,
-          options.connectTimeout(), options.maxPending(), options.maxConnectsPerSource(), routing, deviceTable, clientIds);
-      this.tlsDevices = new RedirectServer(options.tlsListen(), options.ioThreads(), tls, options.maxConnectSize(), null,
-          TlsContexts.server(options.tlsCert(), options.tlsKey()));
+      ConnectService tls =
+          new ConnectService(
+              Transport.MQTTS,
+              registry,
+              policy,
+              options.redirectCode(),
+              metrics,
+              options.connectTimeout(),
+              options.maxPending(),
+              options.maxConnectsPerSource(),
+              routing,
+              deviceTable,
+              clientIds);
+      this.tlsDevices =
+          new RedirectServer(
+              options.tlsListen(),
+              options.ioThreads(),
+              tls,
+              options.maxConnectSize(),
+              null,
+              TlsContexts.server(options.tlsCert(), options.tlsKey()));
     } else {
       this.tlsDevices = null;
     }
     if (options.wssListen() != null) {
-      ConnectService wss = new ConnectService(Transport.WSS, registry, policy, options.redirectCode(), metrics,
-          options.connectTimeout(), options.maxPending(), options.maxConnectsPerSource());
-      this.secureWebSocketDevices = new RedirectServer(options.wssListen(), options.ioThreads(), wss,
-          options.maxConnectSize(), options.wsPath(), TlsContexts.server(options.tlsCert(), options.tlsKey()));
+      ConnectService wss =
+          new ConnectService(
+              Transport.WSS,
+              registry,
+              policy,
+              options.redirectCode(),
+              metrics,
+              options.connectTimeout(),
+              options.maxPending(),
+              options.maxConnectsPerSource());
+      this.secureWebSocketDevices =
+          new RedirectServer(
+              options.wssListen(),
+              options.ioThreads(),
+              wss,
+              options.maxConnectSize(),
+              options.wsPath(),
+              TlsContexts.server(options.tlsCert(), options.tlsKey()));
     } else {
       this.secureWebSocketDevices = null;
     }
@@ -128,7 +193,11 @@ public final class Dispatcher implements AutoCloseable {
       throw e;
     }
     try {
-      d.vertx.deployVerticle(d.controlPlane).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      d.vertx
+          .deployVerticle(d.controlPlane)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
       d.devicePort = d.devices.start();
       if (d.webSocketDevices != null) {
         d.webSocketPort = d.webSocketDevices.start();
@@ -144,7 +213,8 @@ public final class Dispatcher implements AutoCloseable {
       throw e;
     }
     if (options.allow().allowsAll()) {
-      LOG.warn("no --allow given: devices may be sent to any endpoint a probe with the secret advertises");
+      LOG.warn(
+          "no --allow given: devices may be sent to any endpoint a probe with the secret advertises");
     } else {
       LOG.info("redirect targets allowed: {}", options.allow());
     }
@@ -229,15 +299,37 @@ public final class Dispatcher implements AutoCloseable {
 
     @Override
     public void start(Promise<Void> started) {
-      probes = new ProbeServer(vertx, options.probeListen(), probeListener, registry, options.allow(), options.probeSecret(), clientIds);
+      probes =
+          new ProbeServer(
+              vertx,
+              options.probeListen(),
+              probeListener,
+              registry,
+              options.allow(),
+              options.probeSecret(),
+              clientIds);
       Rebalancer rebalancer = new Rebalancer(registry, probes);
-      admin = new AdminServer(vertx, options.adminListen(), registry, metrics, options.adminToken(),
-          new Placements(registry, routing, deviceTable,
-              () -> options.policy().create(options.window(), 0, new BoundedLoad(options.affinityEpsilon()))),
-          probes, rebalancer);
+      admin =
+          new AdminServer(
+              vertx,
+              options.adminListen(),
+              registry,
+              metrics,
+              options.adminToken(),
+              new Placements(
+                  registry,
+                  routing,
+                  deviceTable,
+                  () ->
+                      options
+                          .policy()
+                          .create(options.window(), 0, new BoundedLoad(options.affinityEpsilon()))),
+              probes,
+              rebalancer);
       vertx.setPeriodic(THRESHOLD_CHECK_MS, t -> rebalancer.checkThresholds());
       if (options.autoRebalance() != null) {
-        AutomaticRebalance automatic = new AutomaticRebalance(options.autoRebalance(), rebalancer, registry);
+        AutomaticRebalance automatic =
+            new AutomaticRebalance(options.autoRebalance(), rebalancer, registry);
         rebalancer.showAutomatic(automatic::status);
         vertx.setPeriodic(AutomaticRebalance.TICK_MS, t -> automatic.tick(System.nanoTime()));
         LOG.info("automatic rebalance on: {}", options.autoRebalance());
@@ -247,12 +339,17 @@ public final class Dispatcher implements AutoCloseable {
           probes::authenticatedConnections);
       vertx.setPeriodic(STALE_CHECK_MS, t -> registry.checkStale(System.nanoTime()));
       Future.all(probes.listen(), admin.listen())
-          .onSuccess(f -> {
-            probePort = f.resultAt(0);
-            adminPort = f.resultAt(1);
-            LOG.info("probe listener on {}:{}, admin HTTP on {}:{}",
-                options.probeListen().host(), probePort, options.adminListen().host(), adminPort);
-          })
+          .onSuccess(
+              f -> {
+                probePort = f.resultAt(0);
+                adminPort = f.resultAt(1);
+                LOG.info(
+                    "probe listener on {}:{}, admin HTTP on {}:{}",
+                    options.probeListen().host(),
+                    probePort,
+                    options.adminListen().host(),
+                    adminPort);
+              })
           .<Void>mapEmpty()
           .onComplete(started);
     }

@@ -1,4 +1,7 @@
-/** The dispatcher process: {@link io.mqttdispatcher.dispatcher.DispatcherMain} wires the parts together. */
+/**
+ * The dispatcher process: {@link io.mqttdispatcher.dispatcher.DispatcherMain} wires the parts
+ * together.
+ */
 @NullMarked
 package io.mqttdispatcher.dispatcher;
 

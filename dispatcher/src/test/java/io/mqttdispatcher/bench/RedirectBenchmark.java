@@ -44,7 +44,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class RedirectBenchmark {
   /** MQTT v5 CONNECT, Clean Start, keep alive 60, client id "dev1". */
-  private static final byte[] CONNECT = HexFormat.of().parseHex("101100044d5154540502003c00000464657631");
+  private static final byte[] CONNECT =
+      HexFormat.of().parseHex("101100044d5154540502003c00000464657631");
 
   @Param({"2", "16", "64"})
   int brokers;
@@ -66,8 +67,18 @@ public class RedirectBenchmark {
     for (int i = 0; i < brokers; i++) {
       Object owner = new Object();
       registry.attach("broker-" + i, owner);
-      registry.report("broker-" + i, owner, new ProbeMessage.Report(0, 0.1 + 0.8 * i / brokers, 0.3,
-          OptionalLong.of(1000), OptionalDouble.empty(), true, 1, Map.of(Transport.MQTT, "10.0.0." + i + ":1883")),
+      registry.report(
+          "broker-" + i,
+          owner,
+          new ProbeMessage.Report(
+              0,
+              0.1 + 0.8 * i / brokers,
+              0.3,
+              OptionalLong.of(1000),
+              OptionalDouble.empty(),
+              true,
+              1,
+              Map.of(Transport.MQTT, "10.0.0." + i + ":1883")),
           System.nanoTime());
     }
     usable = registry.snapshot().usable(Transport.MQTT, System.nanoTime());
@@ -86,7 +97,8 @@ public class RedirectBenchmark {
 
   @Benchmark
   public Object connect_to_connack() {
-    EmbeddedChannel ch = DevicePipelines.embedded(registry, chooser, RedirectCode.USE_ANOTHER_SERVER, metrics);
+    EmbeddedChannel ch =
+        DevicePipelines.embedded(registry, chooser, RedirectCode.USE_ANOTHER_SERVER, metrics);
     ch.writeInbound(Unpooled.wrappedBuffer(CONNECT));
     ByteBuf out = ch.readOutbound();
     int code = out.getByte(3);

@@ -37,8 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What routing rules and the device table add to one CONNECT to CONNACK exchange on an in-memory
- * channel: no routing file, rules on client id prefixes, a hash over groups, and rules that need the
- * user name and user properties. Run as described in docs/benchmarks.md.
+ * channel: no routing file, rules on client id prefixes, a hash over groups, and rules that need
+ * the user name and user properties. Run as described in docs/benchmarks.md.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -48,16 +48,20 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class RoutingBenchmark {
   /** MQTT v5 CONNECT, Clean Start, keep alive 60, client id "t2-dev1". */
-  private static final byte[] CONNECT = HexFormat.of().parseHex("101400044d5154540502003c00000774322d64657631");
+  private static final byte[] CONNECT =
+      HexFormat.of().parseHex("101400044d5154540502003c00000774322d64657631");
 
-  private static final Map<String, String> RULES = Map.of(
-      "prefix", """
+  private static final Map<String, String> RULES =
+      Map.of(
+          "prefix",
+              """
           rules:
             - {match: {clientId: {prefix: "t1-"}}, group: g1}
             - {match: {clientId: {prefix: "t2-"}}, group: g2}
           """,
-      "hash", "rules:\n  - hash: [g1, g2, g3, g4]\n",
-      "fields", """
+          "hash", "rules:\n  - hash: [g1, g2, g3, g4]\n",
+          "fields",
+              """
           rules:
             - {match: {username: {prefix: "eu-"}}, group: g1}
             - {match: {userProperties: {tenant: acme}}, group: g3}
@@ -85,9 +89,21 @@ public class RoutingBenchmark {
     for (int i = 0; i < 16; i++) {
       Object owner = new Object();
       registry.attach("broker-" + i, owner);
-      registry.report("broker-" + i, owner, new ProbeMessage.Report(0, 0.1 + 0.05 * i, 0.3, OptionalLong.of(1000),
-          OptionalDouble.empty(), true, 1, Map.of(Transport.MQTT, "10.0.0." + i + ":1883"), null,
-          new BrokerGroup("g" + (i % 4 + 1), false)), System.nanoTime());
+      registry.report(
+          "broker-" + i,
+          owner,
+          new ProbeMessage.Report(
+              0,
+              0.1 + 0.05 * i,
+              0.3,
+              OptionalLong.of(1000),
+              OptionalDouble.empty(),
+              true,
+              1,
+              Map.of(Transport.MQTT, "10.0.0." + i + ":1883"),
+              null,
+              new BrokerGroup("g" + (i % 4 + 1), false)),
+          System.nanoTime());
     }
     metrics = new DispatcherMetrics("0x9c");
     if (!routing.equals("none")) {
@@ -110,7 +126,9 @@ public class RoutingBenchmark {
 
   @Benchmark
   public Object connect_to_connack() {
-    EmbeddedChannel ch = DevicePipelines.embedded(registry, policy, RedirectCode.USE_ANOTHER_SERVER, metrics, rules, devices);
+    EmbeddedChannel ch =
+        DevicePipelines.embedded(
+            registry, policy, RedirectCode.USE_ANOTHER_SERVER, metrics, rules, devices);
     ch.writeInbound(Unpooled.wrappedBuffer(CONNECT));
     ByteBuf out = ch.readOutbound();
     int code = out.getByte(3);

@@ -25,8 +25,12 @@ class DispatcherCliIT {
   private static final Path JAR = Path.of("target", "dispatcher.jar");
 
   private static Process java(Path log, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString()));
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
@@ -48,22 +52,48 @@ class DispatcherCliIT {
     Result r = run(dir, "--help");
 
     assertThat(r.exit()).isZero();
-    assertThat(r.output()).contains("--listen", "--tls-listen", "--tls-cert", "--tls-key", "--ws-listen", "--ws-path", "--probe-listen", "--admin-listen", "--probe-secret-file", "--allow",
-        "--redirect-code", "--window", "--stale-after", "--connect-timeout", "--max-connect-size", "--io-threads",
-        "--admin-token-file", "--affinity-records", "--affinity-epsilon",
-        "bytes of heap each", "0.0.0.0:1883", "0.0.0.0:7883", "127.0.0.1:8080", "use-another-server", "65536");
+    assertThat(r.output())
+        .contains(
+            "--listen",
+            "--tls-listen",
+            "--tls-cert",
+            "--tls-key",
+            "--ws-listen",
+            "--ws-path",
+            "--probe-listen",
+            "--admin-listen",
+            "--probe-secret-file",
+            "--allow",
+            "--redirect-code",
+            "--window",
+            "--stale-after",
+            "--connect-timeout",
+            "--max-connect-size",
+            "--io-threads",
+            "--admin-token-file",
+            "--affinity-records",
+            "--affinity-epsilon",
+            "bytes of heap each",
+            "0.0.0.0:1883",
+            "0.0.0.0:7883",
+            "127.0.0.1:8080",
+            "use-another-server",
+            "65536");
   }
 
   @Test
   void missing_or_empty_secret_file_refuses_to_start(@TempDir Path dir) throws Exception {
     Result none = run(dir);
     assertThat(none.exit()).isEqualTo(2);
-    assertThat(none.output()).contains("Missing required option: '--probe-secret-file=FILE'", "--help")
+    assertThat(none.output())
+        .contains("Missing required option: '--probe-secret-file=FILE'", "--help")
         .doesNotContain("Usage:");
 
     Result missing = run(dir, "--probe-secret-file", dir.resolve("nope").toString());
     assertThat(missing.exit()).isEqualTo(2);
-    assertThat(missing.output()).contains("secret file", "does not exist").doesNotContain("Exception");
+    assertThat(missing.output())
+        .contains("secret file", "does not exist")
+        .doesNotContain("Exception");
 
     Path empty = Files.writeString(dir.resolve("empty"), "\n");
     Result blank = run(dir, "--probe-secret-file", empty.toString());
@@ -74,69 +104,148 @@ class DispatcherCliIT {
   @Test
   void bad_option_values_get_specific_messages(@TempDir Path dir) throws Exception {
     Path secret = Files.writeString(dir.resolve("secret"), "s");
-    assertThat(run(dir, "--probe-secret-file", secret.toString(), "--window", "5").output()).contains("500ms");
-    assertThat(run(dir, "--probe-secret-file", secret.toString(), "--redirect-code", "moved").output())
+    assertThat(run(dir, "--probe-secret-file", secret.toString(), "--window", "5").output())
+        .contains("500ms");
+    assertThat(
+            run(dir, "--probe-secret-file", secret.toString(), "--redirect-code", "moved").output())
         .contains("use-another-server");
-    assertThat(run(dir, "--probe-secret-file", secret.toString(), "--allow", "10.0.0.0/40").output())
+    assertThat(
+            run(dir, "--probe-secret-file", secret.toString(), "--allow", "10.0.0.0/40").output())
         .contains("10.0.0.0/40");
-    assertThat(run(dir, "--probe-secret-file", secret.toString(), "--tls-listen", "127.0.0.1:0").output())
+    assertThat(
+            run(dir, "--probe-secret-file", secret.toString(), "--tls-listen", "127.0.0.1:0")
+                .output())
         .contains("--tls-listen needs --tls-cert and --tls-key");
-    assertThat(run(dir, "--probe-secret-file", secret.toString(), "--affinity-epsilon", "-1").output())
+    assertThat(
+            run(dir, "--probe-secret-file", secret.toString(), "--affinity-epsilon", "-1").output())
         .contains("--affinity-epsilon must be 0 or more");
-    assertThat(run(dir, "--probe-secret-file", secret.toString(), "--affinity-records", "-1").output())
+    assertThat(
+            run(dir, "--probe-secret-file", secret.toString(), "--affinity-records", "-1").output())
         .contains("--affinity-records must be 0 (keep none) or more");
   }
 
   @Test
   void a_busy_port_is_named(@TempDir Path dir) throws Exception {
     Path secret = Files.writeString(dir.resolve("secret"), "s");
-    try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket busy =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       String taken = "127.0.0.1:" + busy.getLocalPort();
-      Result r = run(dir, "--probe-secret-file", secret.toString(), "--listen", taken, "--probe-listen", "127.0.0.1:0",
-          "--admin-listen", "127.0.0.1:0", "--io-threads", "1");
+      Result r =
+          run(
+              dir,
+              "--probe-secret-file",
+              secret.toString(),
+              "--listen",
+              taken,
+              "--probe-listen",
+              "127.0.0.1:0",
+              "--admin-listen",
+              "127.0.0.1:0",
+              "--io-threads",
+              "1");
 
       assertThat(r.exit()).isEqualTo(1);
-      assertThat(r.output()).contains("cannot listen for devices on " + taken).doesNotContain("\tat ");
+      assertThat(r.output())
+          .contains("cannot listen for devices on " + taken)
+          .doesNotContain("\tat ");
     }
   }
 
   @Test
-  void running_jar_redirects_mosquitto_sub_and_stops_on_sigterm(@TempDir Path dir) throws Exception {
+  void running_jar_redirects_mosquitto_sub_and_stops_on_sigterm(@TempDir Path dir)
+      throws Exception {
     Path secret = Files.write(dir.resolve("secret"), TestDispatchers.SECRET);
     int devices = FreePort.find();
     int probes = FreePort.find();
     int admin = FreePort.find();
     Path log = dir.resolve("dispatcher.log");
-    Process p = java(log, "--listen", "127.0.0.1:" + devices, "--probe-listen", "127.0.0.1:" + probes,
-        "--admin-listen", "127.0.0.1:" + admin, "--probe-secret-file", secret.toString(), "--allow", "127.0.0.1",
-        "--affinity-records", "1000");
+    Process p =
+        java(
+            log,
+            "--listen",
+            "127.0.0.1:" + devices,
+            "--probe-listen",
+            "127.0.0.1:" + probes,
+            "--admin-listen",
+            "127.0.0.1:" + admin,
+            "--probe-secret-file",
+            secret.toString(),
+            "--allow",
+            "127.0.0.1",
+            "--affinity-records",
+            "1000");
     try {
       awaitLog(log, "dispatcher ready");
       HttpClient http = HttpClient.newHttpClient();
-      assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/health")).build(),
-          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+      assertThat(
+              http.send(
+                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/health"))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
+          .isEqualTo(200);
 
       try (TestProbe probe = TestProbe.authenticated(probes, "broker-a", TestDispatchers.SECRET)) {
         probe.report(0.1, "127.0.0.1:11883");
         awaitReady(http, admin);
 
-        Process sub = new ProcessBuilder("mosquitto_sub", "-V", "mqttv5", "-h", "127.0.0.1", "-p", String.valueOf(devices),
-            "-t", "x", "-W", "5").redirectErrorStream(true).start();
+        Process sub =
+            new ProcessBuilder(
+                    "mosquitto_sub",
+                    "-V",
+                    "mqttv5",
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    String.valueOf(devices),
+                    "-t",
+                    "x",
+                    "-W",
+                    "5")
+                .redirectErrorStream(true)
+                .start();
         assertThat(sub.waitFor(10, TimeUnit.SECONDS)).isTrue();
         String out = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(out).contains("Use another server");
         // A device with a session (-c: Clean Start 0) gets a session record.
-        Process sessionSub = new ProcessBuilder("mosquitto_sub", "-V", "mqttv5", "-h", "127.0.0.1", "-p", String.valueOf(devices),
-            "-t", "x", "-W", "5", "-c", "-i", "meter-1").redirectErrorStream(true).start();
+        Process sessionSub =
+            new ProcessBuilder(
+                    "mosquitto_sub",
+                    "-V",
+                    "mqttv5",
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    String.valueOf(devices),
+                    "-t",
+                    "x",
+                    "-W",
+                    "5",
+                    "-c",
+                    "-i",
+                    "meter-1")
+                .redirectErrorStream(true)
+                .start();
         assertThat(sessionSub.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
-        String brokers = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/brokers")).build(),
-            HttpResponse.BodyHandlers.ofString()).body();
+        String brokers =
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/brokers"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
         assertThat(brokers).contains("\"id\":\"broker-a\"", "\"redirects\":2");
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/metrics")).build(),
-            HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(metrics).contains("dispatcher_redirects_total{broker=\"broker-a\",code=\"0x9c\"} 2.0",
-            "dispatcher_session_records 1.0", "dispatcher_session_records_evicted_total{cause=\"size\"} 0.0");
+        String metrics =
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/metrics"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(metrics)
+            .contains(
+                "dispatcher_redirects_total{broker=\"broker-a\",code=\"0x9c\"} 2.0",
+                "dispatcher_session_records 1.0",
+                "dispatcher_session_records_evicted_total{cause=\"size\"} 0.0");
       }
     } finally {
       p.destroy(); // SIGTERM
@@ -146,14 +255,17 @@ class DispatcherCliIT {
       }
       assertThat(exited).as("dispatcher exits on SIGTERM").isTrue();
     }
-    assertThat(Files.readString(log)).doesNotContain(new String(TestDispatchers.SECRET, StandardCharsets.UTF_8));
+    assertThat(Files.readString(log))
+        .doesNotContain(new String(TestDispatchers.SECRET, StandardCharsets.UTF_8));
   }
 
   private static void awaitReady(HttpClient http, int admin) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/ready")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/ready")).build(),
+              HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() == 200) {
         return;
       }

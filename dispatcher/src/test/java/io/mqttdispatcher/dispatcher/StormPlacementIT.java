@@ -11,9 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,8 +44,12 @@ class StormPlacementIT {
 
   @BeforeEach
   void start() throws Exception {
-    // Reports are sent once: a long --stale-after keeps the brokers usable however slow the machine.
-    dispatcher = Dispatcher.start(TestDispatchers.options(List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), 65536));
+    // Reports are sent once: a long --stale-after keeps the brokers usable however slow the
+    // machine.
+    dispatcher =
+        Dispatcher.start(
+            TestDispatchers.options(
+                List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), 65536));
   }
 
   @AfterEach
@@ -61,10 +65,15 @@ class StormPlacementIT {
   }
 
   private void awaitBrokers(int n) {
-    await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.registry().snapshot().brokers().size() == n);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> dispatcher.registry().snapshot().brokers().size() == n);
   }
 
-  /** {@code devices} real devices asking at once ({@link #IN_FLIGHT} in flight): Server References by share, in %. */
+  /**
+   * {@code devices} real devices asking at once ({@link #IN_FLIGHT} in flight): Server References
+   * by share, in %.
+   */
   private Map<String, Double> storm(int devices) throws Exception {
     Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     AtomicInteger next = new AtomicInteger();
@@ -72,13 +81,17 @@ class StormPlacementIT {
     try {
       List<Future<?>> workers = new ArrayList<>();
       for (int w = 0; w < IN_FLIGHT; w++) {
-        workers.add(pool.submit(() -> {
-          while (next.getAndIncrement() < devices) {
-            String reference = TestDevice.serverReference(dispatcher.devicePort());
-            counts.computeIfAbsent(String.valueOf(reference), r -> new AtomicInteger()).incrementAndGet();
-          }
-          return null;
-        }));
+        workers.add(
+            pool.submit(
+                () -> {
+                  while (next.getAndIncrement() < devices) {
+                    String reference = TestDevice.serverReference(dispatcher.devicePort());
+                    counts
+                        .computeIfAbsent(String.valueOf(reference), r -> new AtomicInteger())
+                        .incrementAndGet();
+                  }
+                  return null;
+                }));
       }
       for (Future<?> w : workers) {
         w.get(3, TimeUnit.MINUTES);
@@ -111,8 +124,10 @@ class StormPlacementIT {
   }
 
   @Test
-  void a_machine_twice_as_big_set_up_as_the_docs_say_takes_half_at_the_same_utilisation() throws Exception {
-    // given: --capacity 2 on the machine with twice the cores; every probe reports utilisation of what
+  void a_machine_twice_as_big_set_up_as_the_docs_say_takes_half_at_the_same_utilisation()
+      throws Exception {
+    // given: --capacity 2 on the machine with twice the cores; every probe reports utilisation of
+    // what
     // its broker can use, here 50 % on all three, and the big one has twice the clients
     probe("big").report(0.5, OptionalLong.of(2000), OptionalDouble.of(2000), 2, C);
     probe("a").report(0.5, OptionalLong.of(1000), OptionalDouble.of(1000), 1, A);

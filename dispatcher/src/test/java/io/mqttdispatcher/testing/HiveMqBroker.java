@@ -39,14 +39,24 @@ public final class HiveMqBroker implements TestBroker {
 
   private void launch() throws IOException {
     Path log = dir.resolve("hivemq.log");
-    long logged = Files.exists(log) ? Files.size(log) : 0; // a restart appends: wait for a new ready line
+    long logged =
+        Files.exists(log) ? Files.size(log) : 0; // a restart appends: wait for a new ready line
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    process = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), EmbeddedBrokerMain.class.getName(), String.valueOf(port),
-        dir.resolve("broker").toString()))
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("hivemq.log").toFile()))
-        .start();
+    process =
+        new ProcessBuilder(
+                List.of(
+                    java,
+                    "-Xmx256m",
+                    "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    EmbeddedBrokerMain.class.getName(),
+                    String.valueOf(port),
+                    dir.resolve("broker").toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("hivemq.log").toFile()))
+            .start();
     try {
       awaitReady(log, logged);
     } catch (IOException | RuntimeException e) {
@@ -55,15 +65,20 @@ public final class HiveMqBroker implements TestBroker {
     }
   }
 
-  /** Waits for the ready line: HiveMQ may accept TCP before its allow-all authenticator is in place. */
+  /**
+   * Waits for the ready line: HiveMQ may accept TCP before its allow-all authenticator is in place.
+   */
   private void awaitReady(Path log, long from) throws IOException {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
-      if (Files.readString(log).substring((int) from).contains("broker listening on 127.0.0.1:" + port)) {
+      if (Files.readString(log)
+          .substring((int) from)
+          .contains("broker listening on 127.0.0.1:" + port)) {
         return;
       }
       if (!process.isAlive()) {
-        throw new IllegalStateException("HiveMQ CE exited with " + process.exitValue() + "; log in " + log);
+        throw new IllegalStateException(
+            "HiveMQ CE exited with " + process.exitValue() + "; log in " + log);
       }
       try {
         Thread.sleep(100);
@@ -72,7 +87,8 @@ public final class HiveMqBroker implements TestBroker {
         throw new IllegalStateException(e);
       }
     }
-    throw new IllegalStateException("HiveMQ CE was not ready on port " + port + " within " + START_TIMEOUT + "; log in " + log);
+    throw new IllegalStateException(
+        "HiveMQ CE was not ready on port " + port + " within " + START_TIMEOUT + "; log in " + log);
   }
 
   @Override

@@ -18,7 +18,8 @@ final class Listening {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (process != null && !process.isAlive()) {
-        throw new IllegalStateException("the broker exited with " + process.exitValue() + "; log in " + log);
+        throw new IllegalStateException(
+            "the broker exited with " + process.exitValue() + "; log in " + log);
       }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -32,6 +33,7 @@ final class Listening {
         }
       }
     }
-    throw new IllegalStateException("the broker did not listen on port " + port + " within " + timeout + "; log in " + log);
+    throw new IllegalStateException(
+        "the broker did not listen on port " + port + " within " + timeout + "; log in " + log);
   }
 }

@@ -10,9 +10,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Mosquitto broker, started by a test on a free loopback port as a child process and
- * stopped by its own handle. Tests take it through {@link TestBroker}, which uses it when the
- * {@code mosquitto} binary is on the PATH ({@code .ci/run} installs it).
+ * A real Mosquitto broker, started by a test on a free loopback port as a child process and stopped
+ * by its own handle. Tests take it through {@link TestBroker}, which uses it when the {@code
+ * mosquitto} binary is on the PATH ({@code .ci/run} installs it).
  */
 public final class Mosquitto implements TestBroker {
   private final int port;
@@ -24,7 +24,10 @@ public final class Mosquitto implements TestBroker {
     this.dir = dir;
   }
 
-  /** Starts a broker with {@code sys_interval 1} on a free port and waits until it accepts connections. */
+  /**
+   * Starts a broker with {@code sys_interval 1} on a free port and waits until it accepts
+   * connections.
+   */
   public static Mosquitto start() {
     try {
       Mosquitto m = new Mosquitto(FreePort.find(), Files.createTempDirectory("mosquitto"));
@@ -42,8 +45,11 @@ public final class Mosquitto implements TestBroker {
 
   /** The mosquitto executable, or an error telling how to install it. */
   public static String binary() {
-    return find().orElseThrow(() -> new IllegalStateException(
-        "this test needs a real Mosquitto broker and none is installed: run 'apt-get install -y mosquitto' (.ci/run does)"));
+    return find()
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "this test needs a real Mosquitto broker and none is installed: run 'apt-get install -y mosquitto' (.ci/run does)"));
   }
 
   private static Optional<String> find() {
@@ -62,21 +68,26 @@ public final class Mosquitto implements TestBroker {
 
   private void launch() throws IOException {
     Path conf = dir.resolve("mosquitto.conf");
-    Files.writeString(conf, String.join("\n",
-        "listener " + port + " 127.0.0.1",
-        "allow_anonymous true",
-        "persistence false",
-        "sys_interval 1",
-        "log_dest stderr",
-        "log_type error",
-        "max_keepalive 65535",
-        ""));
-    process = new ProcessBuilder(binary(), "-c", conf.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("mosquitto.log").toFile())
-        .start();
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "listener " + port + " 127.0.0.1",
+            "allow_anonymous true",
+            "persistence false",
+            "sys_interval 1",
+            "log_dest stderr",
+            "log_type error",
+            "max_keepalive 65535",
+            ""));
+    process =
+        new ProcessBuilder(binary(), "-c", conf.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("mosquitto.log").toFile())
+            .start();
     try {
-      Listening.await(port, Duration.ofSeconds(10), process, dir.resolve("mosquitto.log").toString());
+      Listening.await(
+          port, Duration.ofSeconds(10), process, dir.resolve("mosquitto.log").toString());
     } catch (RuntimeException e) {
       process.destroyForcibly(); // a broker that never listened is not left behind
       throw e;

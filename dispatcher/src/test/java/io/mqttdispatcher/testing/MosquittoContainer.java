@@ -23,14 +23,30 @@ public final class MosquittoContainer implements TestBroker {
 
   private MosquittoContainer(int port) {
     this.port = port;
-    this.container = new GenericContainer<>(IMAGE)
-        .withCopyToContainer(Transferable.of(String.join("\n", "listener " + BROKER_PORT, "allow_anonymous true",
-            "persistence false", "sys_interval 1", "log_dest stderr", "log_type error", "max_keepalive 65535", "")),
-            "/mosquitto/config/mosquitto.conf")
-        .withExposedPorts(BROKER_PORT)
-        .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
-            new PortBinding(Ports.Binding.bindIpAndPort("127.0.0.1", port), ExposedPort.tcp(BROKER_PORT))))
-        .waitingFor(Wait.forListeningPort().withStartupTimeout(Duration.ofSeconds(60)));
+    this.container =
+        new GenericContainer<>(IMAGE)
+            .withCopyToContainer(
+                Transferable.of(
+                    String.join(
+                        "\n",
+                        "listener " + BROKER_PORT,
+                        "allow_anonymous true",
+                        "persistence false",
+                        "sys_interval 1",
+                        "log_dest stderr",
+                        "log_type error",
+                        "max_keepalive 65535",
+                        "")),
+                "/mosquitto/config/mosquitto.conf")
+            .withExposedPorts(BROKER_PORT)
+            .withCreateContainerCmdModifier(
+                cmd ->
+                    cmd.getHostConfig()
+                        .withPortBindings(
+                            new PortBinding(
+                                Ports.Binding.bindIpAndPort("127.0.0.1", port),
+                                ExposedPort.tcp(BROKER_PORT))))
+            .waitingFor(Wait.forListeningPort().withStartupTimeout(Duration.ofSeconds(60)));
   }
 
   public static MosquittoContainer start() {
@@ -68,7 +84,8 @@ public final class MosquittoContainer implements TestBroker {
   public void restart() {
     kill();
     container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
-    Listening.await(port, Duration.ofSeconds(30), null, "docker logs " + container.getContainerId());
+    Listening.await(
+        port, Duration.ofSeconds(30), null, "docker logs " + container.getContainerId());
   }
 
   @Override

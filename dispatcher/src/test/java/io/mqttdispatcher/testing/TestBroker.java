@@ -37,7 +37,10 @@ public interface TestBroker extends AutoCloseable {
     if (Docker.available()) {
       return MosquittoContainer.start();
     }
-    throw skip("this test needs Mosquitto (" + why + "), and neither the mosquitto binary nor a Docker engine is here");
+    throw skip(
+        "this test needs Mosquitto ("
+            + why
+            + "), and neither the mosquitto binary nor a Docker engine is here");
   }
 
   /** Skips the test, loudly, unless the mosquitto binary is on the PATH. */
@@ -47,9 +50,13 @@ public interface TestBroker extends AutoCloseable {
     }
   }
 
-  /** Says on the console, in the log and in the test report that the test is skipped and why, then skips it. */
+  /**
+   * Says on the console, in the log and in the test report that the test is skipped and why, then
+   * skips it.
+   */
   private static AssertionError skip(String reason) {
-    String message = "SKIPPED: " + reason + "; install mosquitto (apt-get install -y mosquitto) to run it";
+    String message =
+        "SKIPPED: " + reason + "; install mosquitto (apt-get install -y mosquitto) to run it";
     Docker.LOG.warn(message);
     System.err.println("*** " + message + " ***");
     Assumptions.abort(message);
@@ -68,7 +75,9 @@ public interface TestBroker extends AutoCloseable {
 
   boolean isAlive();
 
-  /** Whether the broker publishes a Mosquitto-style {@code $SYS} tree (connections, message rates). */
+  /**
+   * Whether the broker publishes a Mosquitto-style {@code $SYS} tree (connections, message rates).
+   */
   boolean hasSysTree();
 
   /** Kills the broker at once, as a crash would. */
@@ -97,8 +106,11 @@ public interface TestBroker extends AutoCloseable {
           answer = false;
         }
         available = known = answer;
-        LOG.info("no mosquitto binary; {}", answer ? "Docker runs: tests use Mosquitto in a container"
-            : "no Docker engine either: tests use HiveMQ CE brokers, each in its own JVM");
+        LOG.info(
+            "no mosquitto binary; {}",
+            answer
+                ? "Docker runs: tests use Mosquitto in a container"
+                : "no Docker engine either: tests use HiveMQ CE brokers, each in its own JVM");
       }
       return known;
     }

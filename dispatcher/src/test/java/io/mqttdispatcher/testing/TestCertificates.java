@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Certificates made for one test, as PEM files: a certificate authority and certificates it signs
- * for a server name or a client, valid for a day. Keys are PKCS#8, as the dispatcher and probe read them.
+ * for a server name or a client, valid for a day. Keys are PKCS#8, as the dispatcher and probe read
+ * them.
  */
 public final class TestCertificates {
   private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
@@ -45,7 +46,8 @@ public final class TestCertificates {
   /** A PEM certificate chain file and its private key file. */
   public record Pem(Path cert, Path key) {}
 
-  private TestCertificates(Path dir, String name) throws GeneralSecurityException, IOException, OperatorCreationException {
+  private TestCertificates(Path dir, String name)
+      throws GeneralSecurityException, IOException, OperatorCreationException {
     this.dir = dir;
     this.name = name;
     this.caKeys = newKeys();
@@ -93,23 +95,36 @@ public final class TestCertificates {
     return new Pem(certFile, keyFile);
   }
 
-  private X509Certificate sign(X500Name subject, KeyPair keys, @Nullable String dnsName, boolean authority)
+  private X509Certificate sign(
+      X500Name subject, KeyPair keys, @Nullable String dnsName, boolean authority)
       throws GeneralSecurityException, IOException, OperatorCreationException {
     Instant now = Instant.now();
     X500Name issuer = authority ? subject : caName;
-    X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
-        Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(1))), subject, keys.getPublic());
+    X509v3CertificateBuilder b =
+        new JcaX509v3CertificateBuilder(
+            issuer,
+            BigInteger.valueOf(SERIAL.incrementAndGet()),
+            Date.from(now.minus(Duration.ofMinutes(5))),
+            Date.from(now.plus(Duration.ofDays(1))),
+            subject,
+            keys.getPublic());
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(authority));
-    b.addExtension(Extension.keyUsage, true, authority
-        ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
-        : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+    b.addExtension(
+        Extension.keyUsage,
+        true,
+        authority
+            ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
+            : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
     if (dnsName != null) {
-      b.addExtension(Extension.subjectAlternativeName, false,
+      b.addExtension(
+          Extension.subjectAlternativeName,
+          false,
           new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
     }
     KeyPair signer = authority ? keys : caKeys;
-    return new JcaX509CertificateConverter().getCertificate(
-        b.build(new JcaContentSignerBuilder("SHA256withRSA").build(signer.getPrivate())));
+    return new JcaX509CertificateConverter()
+        .getCertificate(
+            b.build(new JcaContentSignerBuilder("SHA256withRSA").build(signer.getPrivate())));
   }
 
   private static KeyPair newKeys() throws GeneralSecurityException {

@@ -13,25 +13,37 @@ public final class TestDevice {
   private TestDevice() {}
 
   /**
-   * Connects to {@code port} on loopback and returns the refusing CONNACK the dispatcher answers with
-   * (a redirect or 0x88). Fails if the connection is accepted or no CONNACK arrives within 5 s.
+   * Connects to {@code port} on loopback and returns the refusing CONNACK the dispatcher answers
+   * with (a redirect or 0x88). Fails if the connection is accepted or no CONNACK arrives within 5
+   * s.
    */
   public static Mqtt5ConnAck ask(int port) {
     return ask(port, "dev-" + UUID.randomUUID(), true, 0);
   }
 
-  /** Like {@link #ask(int)}, for a device with this client id, Clean Start flag and Session Expiry Interval. */
-  public static Mqtt5ConnAck ask(int port, String clientId, boolean cleanStart, long sessionExpirySeconds) {
-    Mqtt5AsyncClient client = MqttClient.builder()
-        .useMqttVersion5()
-        .identifier(clientId)
-        .serverHost("127.0.0.1")
-        .serverPort(port)
-        .buildAsync();
+  /**
+   * Like {@link #ask(int)}, for a device with this client id, Clean Start flag and Session Expiry
+   * Interval.
+   */
+  public static Mqtt5ConnAck ask(
+      int port, String clientId, boolean cleanStart, long sessionExpirySeconds) {
+    Mqtt5AsyncClient client =
+        MqttClient.builder()
+            .useMqttVersion5()
+            .identifier(clientId)
+            .serverHost("127.0.0.1")
+            .serverPort(port)
+            .buildAsync();
     try {
-      client.connectWith().cleanStart(cleanStart).sessionExpiryInterval(sessionExpirySeconds).send().get(5, TimeUnit.SECONDS);
+      client
+          .connectWith()
+          .cleanStart(cleanStart)
+          .sessionExpiryInterval(sessionExpirySeconds)
+          .send()
+          .get(5, TimeUnit.SECONDS);
       client.disconnect();
-      throw new AssertionError("the server on port " + port + " accepted the connection instead of refusing it");
+      throw new AssertionError(
+          "the server on port " + port + " accepted the connection instead of refusing it");
     } catch (ExecutionException e) {
       if (e.getCause() instanceof Mqtt5ConnAckException refused) {
         return refused.getMqttMessage();

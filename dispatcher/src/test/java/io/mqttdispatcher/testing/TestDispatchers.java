@@ -19,7 +19,8 @@ public final class TestDispatchers {
     return options(List.of(), Duration.ofSeconds(3), Duration.ofSeconds(5), 65536);
   }
 
-  public static DispatcherOptions options(List<String> allow, Duration staleAfter, Duration connectTimeout, int maxConnectSize) {
+  public static DispatcherOptions options(
+      List<String> allow, Duration staleAfter, Duration connectTimeout, int maxConnectSize) {
     HostPort any = new HostPort("127.0.0.1", 0);
     return DispatcherOptions.builder(SECRET)
         .listen(any)

@@ -29,8 +29,10 @@ public final class TestProbe implements AutoCloseable {
 
   private TestProbe(Socket socket) throws IOException {
     this.socket = socket;
-    this.socket.setSoTimeout(15_000); // a margin for busy machines: reads wait for the dispatcher's answer
-    this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+    this.socket.setSoTimeout(
+        15_000); // a margin for busy machines: reads wait for the dispatcher's answer
+    this.in =
+        new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
     this.out = socket.getOutputStream();
   }
 
@@ -45,7 +47,10 @@ public final class TestProbe implements AutoCloseable {
     }
   }
 
-  /** Connects, answers the challenge for {@code broker} with {@code secret} and returns the dispatcher's answer. */
+  /**
+   * Connects, answers the challenge for {@code broker} with {@code secret} and returns the
+   * dispatcher's answer.
+   */
   public ProbeMessage hello(String broker, byte[] secret) {
     ProbeMessage.Challenge challenge = (ProbeMessage.Challenge) read();
     send(new ProbeMessage.Hello(broker, ProbeAuth.mac(secret, challenge.nonce())));
@@ -73,19 +78,43 @@ public final class TestProbe implements AutoCloseable {
   }
 
   /** Sends a report of a broker in {@code group}. */
-  public void report(double cpu, boolean healthy, Map<Transport, String> endpoints, BrokerGroup group) {
-    send(new ProbeMessage.Report(System.currentTimeMillis(), cpu, 0.1, OptionalLong.empty(), OptionalDouble.empty(),
-        healthy, 1.0, endpoints, null, group));
+  public void report(
+      double cpu, boolean healthy, Map<Transport, String> endpoints, BrokerGroup group) {
+    send(
+        new ProbeMessage.Report(
+            System.currentTimeMillis(),
+            cpu,
+            0.1,
+            OptionalLong.empty(),
+            OptionalDouble.empty(),
+            healthy,
+            1.0,
+            endpoints,
+            null,
+            group));
   }
 
   /**
-   * Sends a healthy report as a probe beside a real broker would: {@code cpu} as utilisation of what
-   * the broker can use, the client count and message rate from {@code $SYS} (empty: unknown), and the
-   * broker's {@code capacity}.
+   * Sends a healthy report as a probe beside a real broker would: {@code cpu} as utilisation of
+   * what the broker can use, the client count and message rate from {@code $SYS} (empty: unknown),
+   * and the broker's {@code capacity}.
    */
-  public void report(double cpu, OptionalLong connections, OptionalDouble msgRate, double capacity, String mqttEndpoint) {
-    send(new ProbeMessage.Report(System.currentTimeMillis(), cpu, 0.1, connections, msgRate, true, capacity,
-        Map.of(Transport.MQTT, mqttEndpoint)));
+  public void report(
+      double cpu,
+      OptionalLong connections,
+      OptionalDouble msgRate,
+      double capacity,
+      String mqttEndpoint) {
+    send(
+        new ProbeMessage.Report(
+            System.currentTimeMillis(),
+            cpu,
+            0.1,
+            connections,
+            msgRate,
+            true,
+            capacity,
+            Map.of(Transport.MQTT, mqttEndpoint)));
   }
 
   public void send(ProbeMessage message) {
@@ -116,7 +145,10 @@ public final class TestProbe implements AutoCloseable {
     }
   }
 
-  /** Whether the dispatcher has closed this connection (reads until end of stream, up to the timeout). */
+  /**
+   * Whether the dispatcher has closed this connection (reads until end of stream, up to the
+   * timeout).
+   */
   public boolean closedByPeer() {
     try {
       while (in.readLine() != null) {

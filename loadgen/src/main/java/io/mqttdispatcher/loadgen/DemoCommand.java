@@ -28,48 +28,85 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = {"Starts brokers, a probe beside each and a dispatcher on free loopback ports, runs the comparison "
-        + "(dispatcher against DNS round-robin), prints the summary table and the report's path, and stops everything "
-        + "it started, also on Ctrl-C or failure."})
+    description = {
+      "Starts brokers, a probe beside each and a dispatcher on free loopback ports, runs the comparison "
+          + "(dispatcher against DNS round-robin), prints the summary table and the report's path, and stops everything "
+          + "it started, also on Ctrl-C or failure."
+    })
 final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--scenario", paramLabel = "paper|smoke|FILE", defaultValue = "smoke",
-      description = "Scenario to run: smoke (about a minute for both strategies), paper (the published setup, about "
-          + "5 minutes, 28,000 msg/s) or a scenario file (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--scenario",
+      paramLabel = "paper|smoke|FILE",
+      defaultValue = "smoke",
+      description =
+          "Scenario to run: smoke (about a minute for both strategies), paper (the published setup, about "
+              + "5 minutes, 28,000 msg/s) or a scenario file (default: ${DEFAULT-VALUE}).")
   String scenario;
 
-  @Option(names = "--brokers", paramLabel = "N", defaultValue = "2", description = "How many brokers (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--brokers",
+      paramLabel = "N",
+      defaultValue = "2",
+      description = "How many brokers (default: ${DEFAULT-VALUE}).")
   int brokers;
 
-  @Option(names = "--broker", paramLabel = "auto|mosquitto|hivemq", defaultValue = "auto",
-      description = "auto: the local mosquitto binary when installed, else embedded HiveMQ CE in one JVM per broker "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--broker",
+      paramLabel = "auto|mosquitto|hivemq",
+      defaultValue = "auto",
+      description =
+          "auto: the local mosquitto binary when installed, else embedded HiveMQ CE in one JVM per broker "
+              + "(default: ${DEFAULT-VALUE}).")
   String broker;
 
-  @Option(names = "--groups", paramLabel = "N", defaultValue = "1",
-      description = "Split the brokers into N groups g1..gN of consecutive brokers, with N tenants: publishers get client "
-          + "ids t1-..., t2-... in turn, and a routing file sends tenant tK- to group gK (default: ${DEFAULT-VALUE}, one pool).")
+  @Option(
+      names = "--groups",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Split the brokers into N groups g1..gN of consecutive brokers, with N tenants: publishers get client "
+              + "ids t1-..., t2-... in turn, and a routing file sends tenant tK- to group gK (default: ${DEFAULT-VALUE}, one pool).")
   int groups;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = RunOptions.DEFAULT_SEED, description = "Arrival order seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = RunOptions.DEFAULT_SEED,
+      description = "Arrival order seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--heavy-at", paramLabel = "N", defaultValue = "2",
-      description = "Put the highest-rate publisher at arrival position N, as the paper did (it showed 2 and 4); 0 leaves "
-          + "it where the seed's random order puts it (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--heavy-at",
+      paramLabel = "N",
+      defaultValue = "2",
+      description =
+          "Put the highest-rate publisher at arrival position N, as the paper did (it showed 2 and 4); 0 leaves "
+              + "it where the seed's random order puts it (default: ${DEFAULT-VALUE}).")
   int heavyAt;
 
-  @Option(names = "--out", paramLabel = "DIR", defaultValue = "demo-results",
-      description = "Directory for results.json, timeline.csv, report.html and the stack's logs (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      defaultValue = "demo-results",
+      description =
+          "Directory for results.json, timeline.csv, report.html and the stack's logs (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--settle", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+  @Option(
+      names = "--settle",
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
       description = "Pause between the two strategies (default: ${DEFAULT-VALUE}).")
   Duration settle;
 
-  @Option(names = "--root", paramLabel = "DIR",
-      description = "The checkout whose dispatcher/, probe/ and loadgen/target/*.jar to run (default: found from this jar).")
+  @Option(
+      names = "--root",
+      paramLabel = "DIR",
+      description =
+          "The checkout whose dispatcher/, probe/ and loadgen/target/*.jar to run (default: found from this jar).")
   @Nullable Path root;
 
   @Override
@@ -83,30 +120,70 @@ final class DemoCommand implements Callable<Integer> {
     RunOptions.checkHeavyAt(sc, heavy); // before anything starts
     PrintWriter err = spec.commandLine().getErr();
     DemoStack.Jars jars = DemoStack.Jars.in(root != null ? root : checkoutRoot());
-    err.println("starting " + brokers + " " + (kind == BrokerKind.MOSQUITTO ? "Mosquitto" : "HiveMQ CE")
-        + " brokers (one process each), a probe per broker and a dispatcher ...");
+    err.println(
+        "starting "
+            + brokers
+            + " "
+            + (kind == BrokerKind.MOSQUITTO ? "Mosquitto" : "HiveMQ CE")
+            + " brokers (one process each), a probe per broker and a dispatcher ...");
     err.flush();
     if (groups < 1 || groups > brokers) {
-      throw new IllegalArgumentException("--groups must be within 1..--brokers (" + brokers + "), got " + groups);
+      throw new IllegalArgumentException(
+          "--groups must be within 1..--brokers (" + brokers + "), got " + groups);
     }
     List<String> tenants = new ArrayList<>();
     for (int k = 1; groups > 1 && k <= groups; k++) {
       tenants.add(DemoStack.tenantPrefix(k));
     }
-    try (DemoStack stack = DemoStack.start(jars, kind, brokers, groups, Files.createDirectories(out).resolve("stack"))) {
-      err.println("dispatcher on " + stack.dispatcher() + ", brokers " + stack.brokers() + ", status page http://"
-          + stack.admin() + "/ (logs in " + out.resolve("stack").resolve("logs") + ")");
+    try (DemoStack stack =
+        DemoStack.start(
+            jars, kind, brokers, groups, Files.createDirectories(out).resolve("stack"))) {
+      err.println(
+          "dispatcher on "
+              + stack.dispatcher()
+              + ", brokers "
+              + stack.brokers()
+              + ", status page http://"
+              + stack.admin()
+              + "/ (logs in "
+              + out.resolve("stack").resolve("logs")
+              + ")");
       err.flush();
-      RunOptions run = new RunOptions(sc, Strategy.parse("both"), stack.dispatcher(), stack.brokers(), seed, heavy, out,
-          stack.admin(), List.of(), settle, DurationConverter.parse(RunOptions.DEFAULT_DRAIN), tenants);
+      RunOptions run =
+          new RunOptions(
+              sc,
+              Strategy.parse("both"),
+              stack.dispatcher(),
+              stack.brokers(),
+              seed,
+              heavy,
+              out,
+              stack.admin(),
+              List.of(),
+              settle,
+              DurationConverter.parse(RunOptions.DEFAULT_DRAIN),
+              tenants);
       if (groups > 1) {
         for (int i = 0; i < brokers; i++) {
-          err.println("broker " + (i + 1) + " (" + stack.brokers().get(i) + ") is in group " + DemoStack.groupOf(i, brokers, groups));
+          err.println(
+              "broker "
+                  + (i + 1)
+                  + " ("
+                  + stack.brokers().get(i)
+                  + ") is in group "
+                  + DemoStack.groupOf(i, brokers, groups));
         }
-        err.println("tenants " + String.join(", ", tenants) + " are routed to groups g1..g" + groups
-            + " (" + out.resolve("stack").resolve("routes.yaml") + ")");
+        err.println(
+            "tenants "
+                + String.join(", ", tenants)
+                + " are routed to groups g1..g"
+                + groups
+                + " ("
+                + out.resolve("stack").resolve("routes.yaml")
+                + ")");
       }
-      String command = "loadgen " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+      String command =
+          "loadgen " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
       RunCommand.runAndReport(run, spec.commandLine(), command);
       err.println("stopping the stack");
     }
@@ -115,7 +192,8 @@ final class DemoCommand implements Callable<Integer> {
 
   /** The checkout this jar was built in: {@code <root>/loadgen/target/loadgen.jar}. */
   static Path checkoutRoot() throws URISyntaxException {
-    Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path jar =
+        Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path target = jar.getParent();
     if (target != null && target.getParent() != null && target.getParent().getParent() != null) {
       return target.getParent().getParent();

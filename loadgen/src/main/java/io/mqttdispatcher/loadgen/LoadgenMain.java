@@ -9,16 +9,24 @@ import picocli.CommandLine.Command;
     name = "loadgen",
     mixinStandardHelpOptions = true,
     versionProvider = CommandLines.Version.class,
-    description = "Load generator for mqtt-dispatcher: the paper's experiment against DNS round-robin (run), a connect "
-        + "benchmark (bench-connect), a local demo stack (demo), a reconnect storm on a local stack (storm) and a policy simulator (simulate).",
-    subcommands = {RunCommand.class, BenchConnectCommand.class, DemoCommand.class, StormCommand.class, SimulateCommand.class,
-        CommandLine.HelpCommand.class})
+    description =
+        "Load generator for mqtt-dispatcher: the paper's experiment against DNS round-robin (run), a connect "
+            + "benchmark (bench-connect), a local demo stack (demo), a reconnect storm on a local stack (storm) and a policy simulator (simulate).",
+    subcommands = {
+      RunCommand.class,
+      BenchConnectCommand.class,
+      DemoCommand.class,
+      StormCommand.class,
+      SimulateCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class LoadgenMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: run, bench-connect, demo, storm or simulate");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "name a subcommand: run, bench-connect, demo, storm or simulate");
   }
 
   public static void main(String[] args) {

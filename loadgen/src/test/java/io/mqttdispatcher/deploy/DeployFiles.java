@@ -19,14 +19,15 @@ import java.util.stream.Stream;
 
 /**
  * Reads the files under {@code deploy/} and finds every command line they give the dispatcher, the
- * probe and the load generator: compose services, Kubernetes containers, Dockerfile
- * ENTRYPOINT/CMD, and systemd ExecStart lines with their environment files expanded.
+ * probe and the load generator: compose services, Kubernetes containers, Dockerfile ENTRYPOINT/CMD,
+ * and systemd ExecStart lines with their environment files expanded.
  */
 final class DeployFiles {
   static final YAMLMapper YAML = new YAMLMapper();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern JAR = Pattern.compile("(?:^|/)(dispatcher|probe|loadgen)\\.jar$");
-  private static final Pattern IMAGE = Pattern.compile("(?:^|/)mqtt-(dispatcher|probe|loadgen)(?::[^/]*)?$");
+  private static final Pattern IMAGE =
+      Pattern.compile("(?:^|/)mqtt-(dispatcher|probe|loadgen)(?::[^/]*)?$");
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)}?");
 
   /** One command line for one of our jars; {@code args} start after the jar. */
@@ -113,7 +114,8 @@ final class DeployFiles {
   static List<JsonNode> k8sObjects() {
     List<JsonNode> objects = new ArrayList<>();
     for (Path file : files(".yaml", ".yml")) {
-      if (file.startsWith(deployDir().resolve("k8s")) && !file.getFileName().toString().startsWith("kustomization")) {
+      if (file.startsWith(deployDir().resolve("k8s"))
+          && !file.getFileName().toString().startsWith("kustomization")) {
         objects.addAll(documents(file));
       }
     }
@@ -146,18 +148,28 @@ final class DeployFiles {
 
   static List<Invocation> composeInvocations() {
     List<Invocation> result = new ArrayList<>();
-    compose().path("services").fields().forEachRemaining(e -> {
-      JsonNode service = e.getValue();
-      String image = service.path("image").asText(service.path("build").path("dockerfile").asText(""));
-      List<String> args = commandList(service.path("command"));
-      Optional<String> module = moduleOfImage(image).or(() -> moduleOfDockerfile(image));
-      if (module.isPresent()) {
-        result.add(new Invocation(module.get(), args, "compose.yaml service " + e.getKey(), true));
-      } else if (args.stream().anyMatch(a -> a.startsWith("--"))) {
-        throw new AssertionError("compose service " + e.getKey() + " passes options to image '" + image
-            + "', which is none of mqtt-dispatcher, mqtt-probe, mqtt-loadgen: its options cannot be checked");
-      }
-    });
+    compose()
+        .path("services")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode service = e.getValue();
+              String image =
+                  service.path("image").asText(service.path("build").path("dockerfile").asText(""));
+              List<String> args = commandList(service.path("command"));
+              Optional<String> module = moduleOfImage(image).or(() -> moduleOfDockerfile(image));
+              if (module.isPresent()) {
+                result.add(
+                    new Invocation(module.get(), args, "compose.yaml service " + e.getKey(), true));
+              } else if (args.stream().anyMatch(a -> a.startsWith("--"))) {
+                throw new AssertionError(
+                    "compose service "
+                        + e.getKey()
+                        + " passes options to image '"
+                        + image
+                        + "', which is none of mqtt-dispatcher, mqtt-probe, mqtt-loadgen: its options cannot be checked");
+              }
+            });
     return result;
   }
 
@@ -170,9 +182,10 @@ final class DeployFiles {
   static List<Map.Entry<JsonNode, JsonNode>> podSpecs() {
     List<Map.Entry<JsonNode, JsonNode>> result = new ArrayList<>();
     for (JsonNode object : k8sObjects()) {
-      JsonNode spec = object.path("kind").asText().equals("Pod")
-          ? object.path("spec")
-          : object.path("spec").path("template").path("spec");
+      JsonNode spec =
+          object.path("kind").asText().equals("Pod")
+              ? object.path("spec")
+              : object.path("spec").path("template").path("spec");
       if (spec.has("containers")) {
         result.add(Map.entry(object, spec));
       }
@@ -187,14 +200,22 @@ final class DeployFiles {
         String image = container.path("image").asText();
         List<String> args = new ArrayList<>(commandList(container.path("command")));
         args.addAll(commandList(container.path("args")));
-        String source = "k8s " + pod.getKey().path("kind").asText() + " "
-            + pod.getKey().path("metadata").path("name").asText() + " container " + container.path("name").asText();
+        String source =
+            "k8s "
+                + pod.getKey().path("kind").asText()
+                + " "
+                + pod.getKey().path("metadata").path("name").asText()
+                + " container "
+                + container.path("name").asText();
         Optional<String> module = moduleOfImage(image);
         if (module.isPresent()) {
           result.add(new Invocation(module.get(), args, source, true));
         } else if (args.stream().anyMatch(a -> a.startsWith("--"))) {
-          throw new AssertionError(source + " passes options to image '" + image
-              + "', which is none of mqtt-dispatcher, mqtt-probe, mqtt-loadgen: its options cannot be checked");
+          throw new AssertionError(
+              source
+                  + " passes options to image '"
+                  + image
+                  + "', which is none of mqtt-dispatcher, mqtt-probe, mqtt-loadgen: its options cannot be checked");
         }
       }
     }
@@ -212,14 +233,20 @@ final class DeployFiles {
   static List<Invocation> dockerfileInvocations() {
     List<Invocation> result = new ArrayList<>();
     for (Path file : files(".Dockerfile")) {
-      String module = moduleOfDockerfile(file.getFileName().toString())
-          .orElseThrow(() -> new AssertionError("cannot tell which jar " + file + " is for"));
+      String module =
+          moduleOfDockerfile(file.getFileName().toString())
+              .orElseThrow(() -> new AssertionError("cannot tell which jar " + file + " is for"));
       List<String> command = new ArrayList<>();
       String entrypoint = dockerInstruction(file, "ENTRYPOINT");
       String cmd = dockerInstruction(file, "CMD");
       command.addAll(jsonArray(file, entrypoint));
       command.addAll(jsonArray(file, cmd));
-      result.add(new Invocation(module, afterJar(command, module, file.toString()), deployDir().relativize(file).toString(), false));
+      result.add(
+          new Invocation(
+              module,
+              afterJar(command, module, file.toString()),
+              deployDir().relativize(file).toString(),
+              false));
     }
     return result;
   }
@@ -240,7 +267,8 @@ final class DeployFiles {
       return List.of();
     }
     if (!text.startsWith("[")) {
-      throw new AssertionError(file + ": use the exec form (a JSON array), not a shell string: " + text);
+      throw new AssertionError(
+          file + ": use the exec form (a JSON array), not a shell string: " + text);
     }
     try {
       return List.of(JSON.readValue(text, String[].class));
@@ -258,7 +286,8 @@ final class DeployFiles {
       for (String envFile : unitKeys.getOrDefault("EnvironmentFile", List.of())) {
         Path sample = unit.resolveSibling(Path.of(envFile.replaceFirst("^-", "")).getFileName());
         if (!Files.isRegularFile(sample)) {
-          throw new AssertionError(unit + " reads " + envFile + " but there is no sample " + sample);
+          throw new AssertionError(
+              unit + " reads " + envFile + " but there is no sample " + sample);
         }
         env.putAll(envFile(sample));
       }
@@ -269,7 +298,11 @@ final class DeployFiles {
           if (m.matches()) {
             String value = env.get(m.group(1));
             if (value == null) {
-              throw new AssertionError(unit + ": ExecStart uses $" + m.group(1) + ", which its environment file does not set");
+              throw new AssertionError(
+                  unit
+                      + ": ExecStart uses $"
+                      + m.group(1)
+                      + ", which its environment file does not set");
             }
             if (!value.isBlank()) {
               words.addAll(List.of(value.trim().split("\\s+")));
@@ -278,12 +311,20 @@ final class DeployFiles {
             words.add(word);
           }
         }
-        String jar = words.stream().filter(w -> JAR.matcher(w).find()).findFirst()
-            .orElseThrow(() -> new AssertionError(unit + ": ExecStart runs none of our jars: " + exec));
+        String jar =
+            words.stream()
+                .filter(w -> JAR.matcher(w).find())
+                .findFirst()
+                .orElseThrow(
+                    () -> new AssertionError(unit + ": ExecStart runs none of our jars: " + exec));
         Matcher m = JAR.matcher(jar);
         m.find();
-        result.add(new Invocation(m.group(1), afterJar(words, m.group(1), unit.toString()),
-            deployDir().relativize(unit).toString(), true));
+        result.add(
+            new Invocation(
+                m.group(1),
+                afterJar(words, m.group(1), unit.toString()),
+                deployDir().relativize(unit).toString(),
+                true));
       }
     }
     return result;
@@ -294,8 +335,14 @@ final class DeployFiles {
     List<Invocation> result = new ArrayList<>();
     for (Path file : files(".env")) {
       String name = file.getFileName().toString();
-      String module = Stream.of("dispatcher", "probe", "loadgen").filter(name::startsWith).findFirst()
-          .orElseThrow(() -> new AssertionError("cannot tell which jar " + file + " is for: name it <module>.env"));
+      String module =
+          Stream.of("dispatcher", "probe", "loadgen")
+              .filter(name::startsWith)
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new AssertionError(
+                          "cannot tell which jar " + file + " is for: name it <module>.env"));
       List<String> words = new ArrayList<>();
       for (String line : read(file).split("\n")) {
         // Prose comments may name another program's options; example lines ("#   --x=y") may not.
@@ -308,7 +355,12 @@ final class DeployFiles {
           }
         }
       }
-      result.add(new Invocation(module, words, deployDir().relativize(file) + " (settings and commented examples)", false));
+      result.add(
+          new Invocation(
+              module,
+              words,
+              deployDir().relativize(file) + " (settings and commented examples)",
+              false));
     }
     return result;
   }
@@ -326,7 +378,9 @@ final class DeployFiles {
         throw new AssertionError(file + ": not KEY=VALUE: " + line);
       }
       String value = l.substring(eq + 1);
-      if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
+      if (value.length() >= 2
+          && (value.startsWith("\"") && value.endsWith("\"")
+              || value.startsWith("'") && value.endsWith("'"))) {
         value = value.substring(1, value.length() - 1);
       }
       env.put(l.substring(0, eq), value);
@@ -345,7 +399,8 @@ final class DeployFiles {
       if (eq <= 0) {
         throw new AssertionError(unit + ": not Key=Value: " + line);
       }
-      keys.computeIfAbsent(line.substring(0, eq).trim(), k -> new ArrayList<>()).add(line.substring(eq + 1).trim());
+      keys.computeIfAbsent(line.substring(0, eq).trim(), k -> new ArrayList<>())
+          .add(line.substring(eq + 1).trim());
     }
     return keys;
   }

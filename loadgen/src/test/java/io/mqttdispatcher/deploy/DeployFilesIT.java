@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Every option the deploy files pass to the dispatcher, the probe and the load generator exists in
  * that jar's {@code --help}, and every complete command line carries the options the jar requires.
- * Runs after packaging (failsafe), against {@code <module>/target/<module>.jar}; a missing jar fails
- * the test with the command that builds it.
+ * Runs after packaging (failsafe), against {@code <module>/target/<module>.jar}; a missing jar
+ * fails the test with the command that builds it.
  */
 class DeployFilesIT {
   private static final Pattern OPTION = Pattern.compile("--(\\[no-])?([a-z0-9][a-z0-9-]*)");
@@ -68,10 +68,15 @@ class DeployFilesIT {
   void a_misspelled_option_is_caught() {
     // The check above must be able to fail: a near miss of a real option is not in --help.
     Set<String> dispatcher = options(help("dispatcher", List.of("--help")));
-    assertThat(dispatcher).contains("probe-secret-file", "allow", "admin-listen").doesNotContain("probe-secret", "allowed");
+    assertThat(dispatcher)
+        .contains("probe-secret-file", "allow", "admin-listen")
+        .doesNotContain("probe-secret", "allowed");
     Set<String> probe = options(help("probe", List.of("--help")));
-    assertThat(probe).contains("endpoint", "dispatcher", "process", "sys-topics", "no-sys-topics").doesNotContain("endpoints");
-    Invocation typo = new Invocation("probe", List.of("--endpoints=mqtt=broker-1:1883"), "test", false);
+    assertThat(probe)
+        .contains("endpoint", "dispatcher", "process", "sys-topics", "no-sys-topics")
+        .doesNotContain("endpoints");
+    Invocation typo =
+        new Invocation("probe", List.of("--endpoints=mqtt=broker-1:1883"), "test", false);
     assertThat(typo.flags()).noneMatch(probe::contains);
   }
 
@@ -128,27 +133,40 @@ class DeployFilesIT {
   private static String help(String module, List<String> args) {
     Path jar = DeployFiles.repoRoot().resolve(module).resolve("target").resolve(module + ".jar");
     assertThat(jar)
-        .as("%s is missing: build it first with 'mvn -B -q package -DskipTests' in %s", jar, DeployFiles.repoRoot())
+        .as(
+            "%s is missing: build it first with 'mvn -B -q package -DskipTests' in %s",
+            jar, DeployFiles.repoRoot())
         .isRegularFile();
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString()));
     command.addAll(args);
     try {
       Path out = Files.createTempFile("help-" + module, ".txt");
       try {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p =
+            new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
           p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
           throw new AssertionError(String.join(" ", command) + " did not finish within 60 s");
         }
         String text = Files.readString(out, StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as("exit code of %s, output:\n%s", String.join(" ", command), text).isZero();
+        assertThat(p.exitValue())
+            .as("exit code of %s, output:\n%s", String.join(" ", command), text)
+            .isZero();
         return text;
       } finally {
         Files.deleteIfExists(out);
       }
     } catch (IOException e) {
-      throw new AssertionError("cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
+      throw new AssertionError(
+          "cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted running " + String.join(" ", command), e);

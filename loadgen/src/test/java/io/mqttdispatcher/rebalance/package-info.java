@@ -1,2 +1,5 @@
-/** Moving live devices, end to end: real Mosquitto brokers, in-process probes and dispatchers, real devices. */
+/**
+ * Moving live devices, end to end: real Mosquitto brokers, in-process probes and dispatchers, real
+ * devices.
+ */
 package io.mqttdispatcher.rebalance;

@@ -9,8 +9,6 @@ import io.mqttdispatcher.probe.evict.MqttTakeover;
 import io.mqttdispatcher.probe.evict.ProbeControl;
 import io.mqttdispatcher.probe.report.ChangeRateRule;
 import io.mqttdispatcher.probe.report.ControlChannel;
-import io.mqttdispatcher.protocol.ProbeMessage;
-import io.mqttdispatcher.protocol.ProbeState;
 import io.mqttdispatcher.probe.report.DispatcherLinks;
 import io.mqttdispatcher.probe.report.LoadReporter;
 import io.mqttdispatcher.probe.sample.CpuMath;
@@ -18,6 +16,8 @@ import io.mqttdispatcher.probe.sample.HostSampler;
 import io.mqttdispatcher.probe.sample.LoadSampler;
 import io.mqttdispatcher.probe.sample.ProcessSampler;
 import io.mqttdispatcher.probe.sys.SysSubscriber;
+import io.mqttdispatcher.protocol.ProbeMessage;
+import io.mqttdispatcher.protocol.ProbeState;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.OptionalDouble;
@@ -49,34 +49,65 @@ public final class Probe implements AutoCloseable {
   private Probe(ProbeOptions options) {
     // One event loop is plenty: a handful of sockets, one line per interval each. Native epoll is
     // used where available (it comes with the dispatcher module).
-    this.vertx = Vertx.vertx(new VertxOptions()
-        .setEventLoopPoolSize(1)
-        .setWorkerPoolSize(1)
-        .setInternalBlockingPoolSize(1)
-        .setPreferNativeTransport(true));
+    this.vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setEventLoopPoolSize(1)
+                .setWorkerPoolSize(1)
+                .setInternalBlockingPoolSize(1)
+                .setPreferNativeTransport(true));
     LoadSampler sampler = sampler(options);
     this.known = new KnownClients(options.maxKnownClients());
-    this.links = new DispatcherLinks(vertx, options.dispatchers(), options.brokerId(), options.secret(), options.tls(),
-        controlChannel());
+    this.links =
+        new DispatcherLinks(
+            vertx,
+            options.dispatchers(),
+            options.brokerId(),
+            options.secret(),
+            options.tls(),
+            controlChannel());
     // The check reports changes only after start(), when the reporter exists.
-    this.check = new BrokerCheck(options.brokerCheck(), options.interval(), healthy -> healthChanged());
+    this.check =
+        new BrokerCheck(options.brokerCheck(), options.interval(), healthy -> healthChanged());
     BrokerLog brokerLog = new BrokerLog(known);
-    this.sys = options.sysTopics()
-        ? new SysSubscriber(options.brokerCheck(), check::checkNow, brokerLog::line, options.brokerUsername(),
-            options.brokerPassword())
-        : null;
-    LoadReporter.Sources sources = new LoadReporter.Sources(
-        check::healthy,
-        sys == null ? OptionalLong::empty : sys::connections,
-        sys == null ? now -> OptionalDouble.empty() : sys::msgRate);
-    this.reporter = new LoadReporter(sampler, sources, options.endpoints(), options.capacity(), options.group(), options.interval(),
-        new ChangeRateRule(options.minChange(), options.heartbeat(), options.interval()), links);
-    this.control = new ProbeControl(reporter::stateChanged); // before start(): no command arrives earlier
+    this.sys =
+        options.sysTopics()
+            ? new SysSubscriber(
+                options.brokerCheck(),
+                check::checkNow,
+                brokerLog::line,
+                options.brokerUsername(),
+                options.brokerPassword())
+            : null;
+    LoadReporter.Sources sources =
+        new LoadReporter.Sources(
+            check::healthy,
+            sys == null ? OptionalLong::empty : sys::connections,
+            sys == null ? now -> OptionalDouble.empty() : sys::msgRate);
+    this.reporter =
+        new LoadReporter(
+            sampler,
+            sources,
+            options.endpoints(),
+            options.capacity(),
+            options.group(),
+            options.interval(),
+            new ChangeRateRule(options.minChange(), options.heartbeat(), options.interval()),
+            links);
+    this.control =
+        new ProbeControl(reporter::stateChanged); // before start(): no command arrives earlier
     reporter.carryState(control::state);
-    this.evictions = options.evictor().equals("none") ? null
-        : new EvictionRunner(control, known, new MqttTakeover(options.brokerCheck(), options.brokerUsername(),
-            options.brokerPassword()), sources.connections());
-    LOG.info("probe for broker '{}' sampling {}; {}", options.brokerId(), sampler.describe(), options);
+    this.evictions =
+        options.evictor().equals("none")
+            ? null
+            : new EvictionRunner(
+                control,
+                known,
+                new MqttTakeover(
+                    options.brokerCheck(), options.brokerUsername(), options.brokerPassword()),
+                sources.connections());
+    LOG.info(
+        "probe for broker '{}' sampling {}; {}", options.brokerId(), sampler.describe(), options);
   }
 
   /** Commands and client ids from v2 dispatchers; a plan stops when the last dispatcher is lost. */
@@ -85,7 +116,8 @@ public final class Probe implements AutoCloseable {
       @Override
       public ProbeMessage.Ack command(ProbeMessage.Command command) {
         if (evictions == null && command.plan() != null) {
-          return new ProbeMessage.Ack(command.id(), false, "this probe runs with --evictor none", control.state());
+          return new ProbeMessage.Ack(
+              command.id(), false, "this probe runs with --evictor none", control.state());
         }
         return control.apply(command);
       }
@@ -119,7 +151,9 @@ public final class Probe implements AutoCloseable {
     reporter.healthChanged();
   }
 
-  /** Starts a probe with {@code options}; returns at once, connections are made in the background. */
+  /**
+   * Starts a probe with {@code options}; returns at once, connections are made in the background.
+   */
   public static Probe start(ProbeOptions options) {
     Probe probe = new Probe(options);
     probe.check.start();
@@ -140,20 +174,27 @@ public final class Probe implements AutoCloseable {
     int cpus = hardware.getProcessor().getLogicalProcessorCount();
     Double brokerCores = options.brokerCores();
     if (brokerCores != null && brokerCores > cpus) {
-      LOG.warn("--broker-cores {} is more than this host's {} logical processors; using {}", brokerCores, cpus, cpus);
+      LOG.warn(
+          "--broker-cores {} is more than this host's {} logical processors; using {}",
+          brokerCores,
+          cpus,
+          cpus);
     }
     double cores = CpuMath.usableCores(brokerCores, cpus);
     if (options.pid() != null) {
-      return ProcessSampler.byPid(system.getOperatingSystem(), hardware.getMemory(), cores, cpus, options.pid());
+      return ProcessSampler.byPid(
+          system.getOperatingSystem(), hardware.getMemory(), cores, cpus, options.pid());
     }
     if (options.processName() != null) {
-      return ProcessSampler.byName(system.getOperatingSystem(), hardware.getMemory(), cores, cpus,
-          options.processName());
+      return ProcessSampler.byName(
+          system.getOperatingSystem(), hardware.getMemory(), cores, cpus, options.processName());
     }
     return new HostSampler(hardware.getProcessor(), hardware.getMemory(), cores);
   }
 
-  /** Stops reporting: closes the dispatcher connections (waiting up to 5 s), then everything else. */
+  /**
+   * Stops reporting: closes the dispatcher connections (waiting up to 5 s), then everything else.
+   */
   @Override
   public void close() {
     if (evictions != null) {

@@ -30,108 +30,181 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = CommandLines.Version.class,
     sortOptions = false,
-    description = "Runs beside one MQTT broker and reports its load and liveness to every dispatcher.")
+    description =
+        "Runs beside one MQTT broker and reports its load and liveness to every dispatcher.")
 public final class ProbeMain implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ProbeMain.class);
 
-  @Option(names = "--broker-id", paramLabel = "ID",
+  @Option(
+      names = "--broker-id",
+      paramLabel = "ID",
       description = "Id shown in the dispatcher (default: this machine's host name).")
   @Nullable String brokerId;
 
-  @Option(names = "--endpoint", paramLabel = "KIND=ADDRESS", required = true,
-      description = "Advertised endpoint; repeatable: mqtt=host:port (required), mqtts=host:port, "
-          + "ws=ws://host:port/mqtt, wss=wss://host:port/mqtt.")
+  @Option(
+      names = "--endpoint",
+      paramLabel = "KIND=ADDRESS",
+      required = true,
+      description =
+          "Advertised endpoint; repeatable: mqtt=host:port (required), mqtts=host:port, "
+              + "ws=ws://host:port/mqtt, wss=wss://host:port/mqtt.")
   List<String> endpoints = new ArrayList<>();
 
-  @Option(names = "--dispatcher", paramLabel = "HOST:PORT", required = true, converter = HostPort.Converter.class,
-      description = "Dispatcher probe port to report to; repeatable. A name that resolves to several addresses "
-          + "gets one connection per address, and is resolved again every 30 s.")
+  @Option(
+      names = "--dispatcher",
+      paramLabel = "HOST:PORT",
+      required = true,
+      converter = HostPort.Converter.class,
+      description =
+          "Dispatcher probe port to report to; repeatable. A name that resolves to several addresses "
+              + "gets one connection per address, and is resolved again every 30 s.")
   List<HostPort> dispatchers = new ArrayList<>();
 
-  @Option(names = "--secret-file", paramLabel = "FILE", required = true,
+  @Option(
+      names = "--secret-file",
+      paramLabel = "FILE",
+      required = true,
       description = "Shared secret (file content, trailing newline stripped). Required.")
   Path secretFile;
 
-  @Option(names = "--interval", paramLabel = "DURATION", defaultValue = ProbeOptions.DEFAULT_INTERVAL,
-      converter = DurationConverter.class, description = "Sampling and report interval (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--interval",
+      paramLabel = "DURATION",
+      defaultValue = ProbeOptions.DEFAULT_INTERVAL,
+      converter = DurationConverter.class,
+      description = "Sampling and report interval (default: ${DEFAULT-VALUE}).")
   Duration interval;
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   @Nullable Target target;
 
-  @Option(names = "--broker-cores", paramLabel = "N",
-      description = "Cores the broker can use; CPU is reported as utilisation of these, so a saturated broker reads 1.0 "
-          + "on any host. 1 for Mosquitto (single-threaded); in a container, its CPU limit (default: all of the "
-          + "host's logical processors).")
+  @Option(
+      names = "--broker-cores",
+      paramLabel = "N",
+      description =
+          "Cores the broker can use; CPU is reported as utilisation of these, so a saturated broker reads 1.0 "
+              + "on any host. 1 for Mosquitto (single-threaded); in a container, its CPU limit (default: all of the "
+              + "host's logical processors).")
   @Nullable Double brokerCores;
 
-  @Option(names = "--broker-check", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
-      description = "Where to check that the broker answers an MQTT v5 CONNECT (default: the mqtt endpoint).")
+  @Option(
+      names = "--broker-check",
+      paramLabel = "HOST:PORT",
+      converter = HostPort.Converter.class,
+      description =
+          "Where to check that the broker answers an MQTT v5 CONNECT (default: the mqtt endpoint).")
   @Nullable HostPort brokerCheck;
 
-  @Option(names = "--sys-topics", negatable = true, defaultValue = ProbeOptions.DEFAULT_SYS_TOPICS, fallbackValue = "true",
-      description = "Read connection count and message rate from the broker's $SYS tree when it publishes one "
-          + "(default: on; --no-sys-topics turns it off).")
+  @Option(
+      names = "--sys-topics",
+      negatable = true,
+      defaultValue = ProbeOptions.DEFAULT_SYS_TOPICS,
+      fallbackValue = "true",
+      description =
+          "Read connection count and message rate from the broker's $SYS tree when it publishes one "
+              + "(default: on; --no-sys-topics turns it off).")
   boolean sysTopics;
 
-  @Option(names = "--capacity", paramLabel = "N", defaultValue = ProbeOptions.DEFAULT_CAPACITY,
-      description = "How much work this broker can take relative to the others: 2 for a broker that can do twice "
-          + "the work of a 1, e.g. a multi-threaded broker on twice the cores (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--capacity",
+      paramLabel = "N",
+      defaultValue = ProbeOptions.DEFAULT_CAPACITY,
+      description =
+          "How much work this broker can take relative to the others: 2 for a broker that can do twice "
+              + "the work of a 1, e.g. a multi-threaded broker on twice the cores (default: ${DEFAULT-VALUE}).")
   double capacity;
 
-  @Option(names = "--min-change", paramLabel = "FRACTION", defaultValue = ProbeOptions.DEFAULT_MIN_CHANGE,
-      description = "Skip a report when the load changed less than this since the last one sent; a report still "
-          + "goes out at least every 2 intervals, inside the dispatcher's default --stale-after (default: ${DEFAULT-VALUE}, every report is sent).")
+  @Option(
+      names = "--min-change",
+      paramLabel = "FRACTION",
+      defaultValue = ProbeOptions.DEFAULT_MIN_CHANGE,
+      description =
+          "Skip a report when the load changed less than this since the last one sent; a report still "
+              + "goes out at least every 2 intervals, inside the dispatcher's default --stale-after (default: ${DEFAULT-VALUE}, every report is sent).")
   double minChange;
 
-  @Option(names = "--group", paramLabel = "NAME", defaultValue = ProbeOptions.DEFAULT_GROUP,
-      description = "The broker's group: routing rules send devices to a group, the dispatcher picks a broker inside it"
-          + " (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--group",
+      paramLabel = "NAME",
+      defaultValue = ProbeOptions.DEFAULT_GROUP,
+      description =
+          "The broker's group: routing rules send devices to a group, the dispatcher picks a broker inside it"
+              + " (default: ${DEFAULT-VALUE}).")
   String group;
 
-  @Option(names = "--cluster",
-      description = "The group's brokers share sessions (one clustered broker), so a device with a session may go to"
-          + " any of them. Give it on every probe of the group; without it the brokers are independent.")
+  @Option(
+      names = "--cluster",
+      description =
+          "The group's brokers share sessions (one clustered broker), so a device with a session may go to"
+              + " any of them. Give it on every probe of the group; without it the brokers are independent.")
   boolean cluster;
 
-  @Option(names = "--tls-trust", paramLabel = "FILE",
-      description = "Report to dispatchers over TLS, trusting the PEM certificates in FILE (a CA, or the dispatchers' "
-          + "own); the dispatcher's certificate must name the --dispatcher host (default: plain TCP).")
+  @Option(
+      names = "--tls-trust",
+      paramLabel = "FILE",
+      description =
+          "Report to dispatchers over TLS, trusting the PEM certificates in FILE (a CA, or the dispatchers' "
+              + "own); the dispatcher's certificate must name the --dispatcher host (default: plain TCP).")
   @Nullable Path tlsTrust;
 
-  @Option(names = "--tls-cert", paramLabel = "FILE",
-      description = "PEM certificate chain this probe presents to dispatchers that ask for one (mutual TLS); needs --tls-trust.")
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description =
+          "PEM certificate chain this probe presents to dispatchers that ask for one (mutual TLS); needs --tls-trust.")
   @Nullable Path tlsCert;
 
-  @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (PKCS#8) of --tls-cert.")
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      description = "PEM private key (PKCS#8) of --tls-cert.")
   @Nullable Path tlsKey;
 
   /** Whose CPU and memory to report: one process instead of the whole host. */
-  @Option(names = "--evictor", paramLabel = "KIND", defaultValue = ProbeOptions.DEFAULT_EVICTOR,
-      description = "How devices are moved off the broker when a dispatcher asks (rebalance, evacuation): mqtt-takeover"
-          + " (connect with the device's client id; any MQTT broker) or none (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--evictor",
+      paramLabel = "KIND",
+      defaultValue = ProbeOptions.DEFAULT_EVICTOR,
+      description =
+          "How devices are moved off the broker when a dispatcher asks (rebalance, evacuation): mqtt-takeover"
+              + " (connect with the device's client id; any MQTT broker) or none (default: ${DEFAULT-VALUE}).")
   String evictor;
 
-  @Option(names = "--max-known-clients", paramLabel = "N", defaultValue = ProbeOptions.DEFAULT_MAX_KNOWN_CLIENTS,
-      description = "Client ids remembered for eviction, from the dispatchers and the broker's connection log; the"
-          + " oldest are forgotten past it (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-known-clients",
+      paramLabel = "N",
+      defaultValue = ProbeOptions.DEFAULT_MAX_KNOWN_CLIENTS,
+      description =
+          "Client ids remembered for eviction, from the dispatchers and the broker's connection log; the"
+              + " oldest are forgotten past it (default: ${DEFAULT-VALUE}).")
   int maxKnownClients;
 
-  @Option(names = "--broker-username", paramLabel = "NAME",
+  @Option(
+      names = "--broker-username",
+      paramLabel = "NAME",
       description = "The probe's account on the broker, for takeovers and $SYS (default: none).")
   @Nullable String brokerUsername;
 
-  @Option(names = "--broker-password-file", paramLabel = "FILE",
+  @Option(
+      names = "--broker-password-file",
+      paramLabel = "FILE",
       description = "Password of --broker-username (file content, trailing newline stripped).")
   @Nullable Path brokerPasswordFile;
 
   static final class Target {
-    @Option(names = "--pid", paramLabel = "N", required = true,
+    @Option(
+        names = "--pid",
+        paramLabel = "N",
+        required = true,
         description = "Report the CPU and memory of this process instead of the whole host.")
     @Nullable Long pid;
 
-    @Option(names = "--process", paramLabel = "NAME", required = true,
-        description = "Report the CPU and memory of the oldest process with this name (followed across restarts).")
+    @Option(
+        names = "--process",
+        paramLabel = "NAME",
+        required = true,
+        description =
+            "Report the CPU and memory of the oldest process with this name (followed across restarts).")
     @Nullable String processName;
   }
 
@@ -140,11 +213,15 @@ public final class ProbeMain implements Callable<Integer> {
     ProbeOptions options = options();
     Probe probe = Probe.start(options);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("stopping: closing report connections");
-      probe.close();
-      stopped.countDown();
-    }, "shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("stopping: closing report connections");
+                  probe.close();
+                  stopped.countDown();
+                },
+                "shutdown"));
     stopped.await();
     return 0;
   }
@@ -175,7 +252,8 @@ public final class ProbeMain implements Callable<Integer> {
 
   private BrokerGroup brokerGroup() {
     if (!BrokerGroup.validName(group)) {
-      throw new IllegalArgumentException("--group must be 1 to 64 letters, digits, '.', '_' or '-', was '" + group + "'");
+      throw new IllegalArgumentException(
+          "--group must be 1 to 64 letters, digits, '.', '_' or '-', was '" + group + "'");
     }
     return new BrokerGroup(group, cluster);
   }
@@ -183,7 +261,8 @@ public final class ProbeMain implements Callable<Integer> {
   private @Nullable DispatcherTls tls() {
     if (tlsTrust == null) {
       if (tlsCert != null || tlsKey != null) {
-        throw new IllegalArgumentException("--tls-cert and --tls-key need --tls-trust (mutual TLS is TLS first)");
+        throw new IllegalArgumentException(
+            "--tls-cert and --tls-key need --tls-trust (mutual TLS is TLS first)");
       }
       return null;
     }

@@ -7,19 +7,27 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-/** A device as the dispatcher sees it: a real HiveMQ MQTT v5 client connecting to the device port. */
+/**
+ * A device as the dispatcher sees it: a real HiveMQ MQTT v5 client connecting to the device port.
+ */
 final class Devices {
   private Devices() {}
 
-  /** The CONNACK the dispatcher on {@code port} answers a fresh device with (it always refuses: redirect or 0x88). */
+  /**
+   * The CONNACK the dispatcher on {@code port} answers a fresh device with (it always refuses:
+   * redirect or 0x88).
+   */
   static Mqtt5ConnAck connect(int port) {
-    Mqtt5BlockingClient client = Mqtt5Client.builder()
-        .identifier("device-" + UUID.randomUUID().toString().substring(0, 8))
-        .serverHost("127.0.0.1")
-        .serverPort(port)
-        .transportConfig().mqttConnectTimeout(3, TimeUnit.SECONDS).socketConnectTimeout(3, TimeUnit.SECONDS)
-        .applyTransportConfig()
-        .buildBlocking();
+    Mqtt5BlockingClient client =
+        Mqtt5Client.builder()
+            .identifier("device-" + UUID.randomUUID().toString().substring(0, 8))
+            .serverHost("127.0.0.1")
+            .serverPort(port)
+            .transportConfig()
+            .mqttConnectTimeout(3, TimeUnit.SECONDS)
+            .socketConnectTimeout(3, TimeUnit.SECONDS)
+            .applyTransportConfig()
+            .buildBlocking();
     try {
       client.connect();
       client.disconnect();

@@ -64,22 +64,41 @@ class ProbeJarIT {
     Path secret = dir.resolve("secret");
     Files.writeString(secret, new String(TestDispatchers.SECRET, StandardCharsets.UTF_8) + "\n");
     Path log = dir.resolve("probe.log");
-    probe = java("--broker-id", "jar-broker", "--endpoint", "mqtt=" + mosquitto.endpoint(),
-        "--dispatcher", "127.0.0.1:" + dispatcher.probePort(), "--secret-file", secret.toString(),
-        "--pid", Long.toString(mosquitto.pid())).redirectOutput(log.toFile()).start();
+    probe =
+        java(
+                "--broker-id",
+                "jar-broker",
+                "--endpoint",
+                "mqtt=" + mosquitto.endpoint(),
+                "--dispatcher",
+                "127.0.0.1:" + dispatcher.probePort(),
+                "--secret-file",
+                secret.toString(),
+                "--pid",
+                Long.toString(mosquitto.pid()))
+            .redirectOutput(log.toFile())
+            .start();
 
     // then the dispatcher's GET /brokers shows it, healthy, with its endpoint and $SYS figures
     // (a bound that holds while a loaded machine starts the probe's JVM)
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-      JsonNode body = brokers();
-      assertThat(body.get("usable").asInt()).isEqualTo(1);
-      JsonNode b = body.get("brokers").get(0);
-      assertThat(b.get("id").asText()).isEqualTo("jar-broker");
-      assertThat(b.get("healthy").asBoolean()).isTrue();
-      assertThat(b.get("endpoints").get("mqtt").asText()).isEqualTo(mosquitto.endpoint());
-      assertThat(b.has("connections")).as("$SYS connections").isEqualTo(mosquitto.hasSysTree());
-      assertThat(b.has("msgRate")).as("$SYS message rate").isEqualTo(mosquitto.hasSysTree());
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () -> {
+              JsonNode body = brokers();
+              assertThat(body.get("usable").asInt()).isEqualTo(1);
+              JsonNode b = body.get("brokers").get(0);
+              assertThat(b.get("id").asText()).isEqualTo("jar-broker");
+              assertThat(b.get("healthy").asBoolean()).isTrue();
+              assertThat(b.get("endpoints").get("mqtt").asText()).isEqualTo(mosquitto.endpoint());
+              assertThat(b.has("connections"))
+                  .as("$SYS connections")
+                  .isEqualTo(mosquitto.hasSysTree());
+              assertThat(b.has("msgRate"))
+                  .as("$SYS message rate")
+                  .isEqualTo(mosquitto.hasSysTree());
+            });
 
     // when the probe gets SIGTERM
     long termAt = System.nanoTime();
@@ -87,12 +106,15 @@ class ProbeJarIT {
 
     // then it closes its report connection and the dispatcher forgets the broker at once,
     // long before the 3 s staleness limit would have
-    await().atMost(Duration.ofMillis(1500)).pollInterval(Duration.ofMillis(20))
+    await()
+        .atMost(Duration.ofMillis(1500))
+        .pollInterval(Duration.ofMillis(20))
         .until(() -> dispatcher.registry().snapshot().brokers().isEmpty());
     assertThat(Duration.ofNanos(System.nanoTime() - termAt)).isLessThan(Duration.ofMillis(1500));
     assertThat(probe.waitFor(10, TimeUnit.SECONDS)).as("probe exited after SIGTERM").isTrue();
     String output = Files.readString(log);
-    assertThat(output).contains("reporting to dispatcher", "closing report connection")
+    assertThat(output)
+        .contains("reporting to dispatcher", "closing report connection")
         .doesNotContain(new String(TestDispatchers.SECRET, StandardCharsets.UTF_8))
         .doesNotContain("Exception");
   }
@@ -100,8 +122,16 @@ class ProbeJarIT {
   @Test
   void bad_options_give_one_line_and_exit_code_2() throws Exception {
     Path log = dir.resolve("probe.log");
-    Process p = java("--endpoint", "mqtt=127.0.0.1:1883", "--dispatcher", "127.0.0.1:7883",
-        "--secret-file", dir.resolve("missing").toString()).redirectOutput(log.toFile()).start();
+    Process p =
+        java(
+                "--endpoint",
+                "mqtt=127.0.0.1:1883",
+                "--dispatcher",
+                "127.0.0.1:7883",
+                "--secret-file",
+                dir.resolve("missing").toString())
+            .redirectOutput(log.toFile())
+            .start();
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
     assertThat(Files.readString(log).strip())
@@ -114,21 +144,40 @@ class ProbeJarIT {
     Process p = java("--help").redirectOutput(out.toFile()).start();
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isZero();
-    assertThat(Files.readString(out)).contains("--broker-id", "--endpoint", "--dispatcher", "--secret-file",
-        "--interval", "(default: 1s)", "--pid", "--process", "--broker-check", "--[no-]sys-topics", "--capacity",
-        "--min-change");
+    assertThat(Files.readString(out))
+        .contains(
+            "--broker-id",
+            "--endpoint",
+            "--dispatcher",
+            "--secret-file",
+            "--interval",
+            "(default: 1s)",
+            "--pid",
+            "--process",
+            "--broker-check",
+            "--[no-]sys-topics",
+            "--capacity",
+            "--min-change");
   }
 
   private ProcessBuilder java(String... args) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString()));
     command.addAll(List.of(args));
     return new ProcessBuilder(command).redirectErrorStream(true);
   }
 
   private JsonNode brokers() throws IOException, InterruptedException {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + dispatcher.adminPort() + "/brokers")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + dispatcher.adminPort() + "/brokers"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return new ObjectMapper().readTree(r.body());
   }

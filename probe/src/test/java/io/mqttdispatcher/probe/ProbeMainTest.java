@@ -22,8 +22,14 @@ class ProbeMainTest {
 
   @Test
   void defaults_are_the_documented_ones() throws IOException {
-    ProbeOptions o = parse("--endpoint", "mqtt=10.0.0.5:1883", "--dispatcher", "d.example:7883",
-        "--secret-file", secret().toString());
+    ProbeOptions o =
+        parse(
+            "--endpoint",
+            "mqtt=10.0.0.5:1883",
+            "--dispatcher",
+            "d.example:7883",
+            "--secret-file",
+            secret().toString());
     assertThat(o.brokerId()).isNotBlank();
     assertThat(o.endpoints()).containsOnlyKeys(Transport.MQTT);
     assertThat(o.dispatchers()).containsExactly(new HostPort("d.example", 7883));
@@ -42,10 +48,36 @@ class ProbeMainTest {
 
   @Test
   void every_option_is_read() throws IOException {
-    ProbeOptions o = parse("--broker-id", "b1", "--endpoint", "mqtt=10.0.0.5:1883", "--endpoint", "ws=ws://10.0.0.5:8080/mqtt",
-        "--dispatcher", "10.0.0.1:7883", "--dispatcher", "10.0.0.2:7883", "--secret-file", secret().toString(),
-        "--interval", "500ms", "--process", "mosquitto", "--broker-cores", "1", "--broker-check", "127.0.0.1:1883",
-        "--no-sys-topics", "--capacity", "2.5", "--min-change", "0.05", "--group", "tenant-a", "--cluster");
+    ProbeOptions o =
+        parse(
+            "--broker-id",
+            "b1",
+            "--endpoint",
+            "mqtt=10.0.0.5:1883",
+            "--endpoint",
+            "ws=ws://10.0.0.5:8080/mqtt",
+            "--dispatcher",
+            "10.0.0.1:7883",
+            "--dispatcher",
+            "10.0.0.2:7883",
+            "--secret-file",
+            secret().toString(),
+            "--interval",
+            "500ms",
+            "--process",
+            "mosquitto",
+            "--broker-cores",
+            "1",
+            "--broker-check",
+            "127.0.0.1:1883",
+            "--no-sys-topics",
+            "--capacity",
+            "2.5",
+            "--min-change",
+            "0.05",
+            "--group",
+            "tenant-a",
+            "--cluster");
     assertThat(o.brokerId()).isEqualTo("b1");
     assertThat(o.endpoints()).containsEntry(Transport.WS, "ws://10.0.0.5:8080/mqtt");
     assertThat(o.dispatchers()).hasSize(2);
@@ -57,40 +89,99 @@ class ProbeMainTest {
     assertThat(o.capacity()).isEqualTo(2.5);
     assertThat(o.minChange()).isEqualTo(0.05);
     assertThat(o.group()).isEqualTo(new BrokerGroup("tenant-a", true));
-    assertThat(parse("--endpoint", "mqtt=h:1", "--dispatcher", "d:1", "--secret-file", secret().toString(),
-        "--pid", "1234").pid()).isEqualTo(1234L);
+    assertThat(
+            parse(
+                    "--endpoint",
+                    "mqtt=h:1",
+                    "--dispatcher",
+                    "d:1",
+                    "--secret-file",
+                    secret().toString(),
+                    "--pid",
+                    "1234")
+                .pid())
+        .isEqualTo(1234L);
   }
 
   @Test
   void pid_and_process_together_are_refused() throws IOException {
-    Result r = run("--endpoint", "mqtt=h:1", "--dispatcher", "d:1", "--secret-file", secret().toString(),
-        "--pid", "1", "--process", "mosquitto");
+    Result r =
+        run(
+            "--endpoint",
+            "mqtt=h:1",
+            "--dispatcher",
+            "d:1",
+            "--secret-file",
+            secret().toString(),
+            "--pid",
+            "1",
+            "--process",
+            "mosquitto");
     assertThat(r.exit).isEqualTo(2);
     assertThat(r.err).contains("mutually exclusive");
   }
 
   @Test
   void invalid_values_give_one_clear_line_and_exit_code_2() throws IOException {
-    Result missingSecret = run("--endpoint", "mqtt=h:1", "--dispatcher", "d:1", "--secret-file", dir.resolve("nope").toString());
+    Result missingSecret =
+        run(
+            "--endpoint",
+            "mqtt=h:1",
+            "--dispatcher",
+            "d:1",
+            "--secret-file",
+            dir.resolve("nope").toString());
     assertThat(missingSecret.exit).isEqualTo(2);
-    assertThat(missingSecret.err.strip()).isEqualTo("probe: secret file " + dir.resolve("nope") + " does not exist");
+    assertThat(missingSecret.err.strip())
+        .isEqualTo("probe: secret file " + dir.resolve("nope") + " does not exist");
 
-    Result badChange = run("--endpoint", "mqtt=h:1", "--dispatcher", "d:1", "--secret-file", secret().toString(),
-        "--min-change", "2");
+    Result badChange =
+        run(
+            "--endpoint",
+            "mqtt=h:1",
+            "--dispatcher",
+            "d:1",
+            "--secret-file",
+            secret().toString(),
+            "--min-change",
+            "2");
     assertThat(badChange.exit).isEqualTo(2);
     assertThat(badChange.err).contains("--min-change must be a fraction");
 
-    Result badGroup = run("--endpoint", "mqtt=h:1", "--dispatcher", "d:1", "--secret-file", secret().toString(),
-        "--group", "a b");
+    Result badGroup =
+        run(
+            "--endpoint",
+            "mqtt=h:1",
+            "--dispatcher",
+            "d:1",
+            "--secret-file",
+            secret().toString(),
+            "--group",
+            "a b");
     assertThat(badGroup.exit).isEqualTo(2);
     assertThat(badGroup.err).contains("--group must be 1 to 64 letters");
 
-    Result noCores = run("--endpoint", "mqtt=h:1", "--dispatcher", "d:1", "--secret-file", secret().toString(),
-        "--broker-cores", "0");
+    Result noCores =
+        run(
+            "--endpoint",
+            "mqtt=h:1",
+            "--dispatcher",
+            "d:1",
+            "--secret-file",
+            secret().toString(),
+            "--broker-cores",
+            "0");
     assertThat(noCores.exit).isEqualTo(2);
     assertThat(noCores.err).contains("--broker-cores must be a number of cores greater than 0");
 
-    Result noMqtt = run("--endpoint", "ws=ws://h:1/mqtt", "--dispatcher", "d:1", "--secret-file", secret().toString());
+    Result noMqtt =
+        run(
+            "--endpoint",
+            "ws=ws://h:1/mqtt",
+            "--dispatcher",
+            "d:1",
+            "--secret-file",
+            secret().toString());
     assertThat(noMqtt.exit).isEqualTo(2);
     assertThat(noMqtt.err).contains("--endpoint mqtt=HOST:PORT is required");
   }
@@ -101,8 +192,20 @@ class ProbeMainTest {
     CommandLine cl = ProbeMain.commandLine();
     cl.setOut(new PrintWriter(out));
     assertThat(cl.execute("--help")).isZero();
-    for (String option : List.of("--broker-id", "--endpoint", "--dispatcher", "--secret-file", "--interval", "--pid",
-        "--process", "--broker-cores", "--broker-check", "--[no-]sys-topics", "--capacity", "--min-change")) {
+    for (String option :
+        List.of(
+            "--broker-id",
+            "--endpoint",
+            "--dispatcher",
+            "--secret-file",
+            "--interval",
+            "--pid",
+            "--process",
+            "--broker-cores",
+            "--broker-check",
+            "--[no-]sys-topics",
+            "--capacity",
+            "--min-change")) {
       assertThat(out.toString()).contains(option);
     }
   }

@@ -45,8 +45,16 @@ class ProbeRedirectIT {
   @Test
   void device_is_sent_to_the_broker_then_refused_when_it_dies_and_sent_again_when_it_returns() {
     // given a probe reporting for a live broker
-    await().atMost(Duration.ofSeconds(15)).until(() -> // a bound for a loaded machine
-        dispatcher.registry().snapshot().usable(io.mqttdispatcher.protocol.Transport.MQTT, System.nanoTime()).size() == 1);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () -> // a bound for a loaded machine
+            dispatcher
+                        .registry()
+                        .snapshot()
+                        .usable(io.mqttdispatcher.protocol.Transport.MQTT, System.nanoTime())
+                        .size()
+                    == 1);
     BrokerView seen = dispatcher.registry().snapshot().brokers().get(0);
     assertThat(seen.id()).isEqualTo("broker-a");
     assertThat(seen.healthy()).isTrue();
@@ -66,18 +74,30 @@ class ProbeRedirectIT {
     // when the broker process dies, the dispatcher answers Server unavailable within 2 s
     long killedAt = System.nanoTime();
     mosquitto.kill();
-    await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50)).until(() ->
-        Devices.connect(dispatcher.devicePort()).getReasonCode() == Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE);
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () ->
+                Devices.connect(dispatcher.devicePort()).getReasonCode()
+                    == Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE);
     Duration refusedAfter = Duration.ofNanos(System.nanoTime() - killedAt);
     assertThat(refusedAfter).isLessThan(Duration.ofSeconds(2));
-    assertThat(dispatcher.registry().snapshot().brokers()).singleElement()
+    assertThat(dispatcher.registry().snapshot().brokers())
+        .singleElement()
         .satisfies(b -> assertThat(b.healthy()).as("reported healthy after the kill").isFalse());
 
     // when it is started again on the same port, devices are sent there again
     mosquitto.restart();
     // a restarted broker's first check may be slow (a fresh JVM for HiveMQ CE, a loaded machine)
-    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() ->
-        Devices.connect(dispatcher.devicePort()).getReasonCode() == Mqtt5ConnAckReasonCode.USE_ANOTHER_SERVER);
-    assertThat(Devices.serverReference(Devices.connect(dispatcher.devicePort()))).isEqualTo(mosquitto.endpoint());
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () ->
+                Devices.connect(dispatcher.devicePort()).getReasonCode()
+                    == Mqtt5ConnAckReasonCode.USE_ANOTHER_SERVER);
+    assertThat(Devices.serverReference(Devices.connect(dispatcher.devicePort())))
+        .isEqualTo(mosquitto.endpoint());
   }
 }

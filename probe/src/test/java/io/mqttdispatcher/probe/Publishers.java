@@ -24,20 +24,29 @@ final class Publishers implements AutoCloseable {
     long deadline = System.nanoTime() + atMost.toNanos();
     byte[] payload = new byte[256];
     for (int i = 0; i < count; i++) {
-      Mqtt5BlockingClient client = Mqtt5Client.builder()
-          .identifier("load-" + i)
-          .serverHost("127.0.0.1")
-          .serverPort(broker.port())
-          .buildBlocking();
+      Mqtt5BlockingClient client =
+          Mqtt5Client.builder()
+              .identifier("load-" + i)
+              .serverHost("127.0.0.1")
+              .serverPort(broker.port())
+              .buildBlocking();
       client.connect();
       clients.add(client);
       String topic = "load/" + i;
-      Thread t = new Thread(() -> {
-        while (!stop && System.nanoTime() < deadline) {
-          client.publishWith().topic(topic).qos(MqttQos.AT_MOST_ONCE).payload(payload).send();
-          sent.incrementAndGet();
-        }
-      }, "publisher-" + i);
+      Thread t =
+          new Thread(
+              () -> {
+                while (!stop && System.nanoTime() < deadline) {
+                  client
+                      .publishWith()
+                      .topic(topic)
+                      .qos(MqttQos.AT_MOST_ONCE)
+                      .payload(payload)
+                      .send();
+                  sent.incrementAndGet();
+                }
+              },
+              "publisher-" + i);
       t.setDaemon(true);
       threads.add(t);
     }

@@ -10,17 +10,31 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** Options for an in-process probe beside a test Mosquitto, reporting to a test dispatcher every second. */
+/**
+ * Options for an in-process probe beside a test Mosquitto, reporting to a test dispatcher every
+ * second.
+ */
 final class TestProbes {
   private TestProbes() {}
 
-  static ProbeOptions options(String brokerId, TestBroker broker, int probePort, @Nullable Long pid) {
+  static ProbeOptions options(
+      String brokerId, TestBroker broker, int probePort, @Nullable Long pid) {
     return options(brokerId, broker, probePort, pid, TestDispatchers.SECRET);
   }
 
-  static ProbeOptions options(String brokerId, TestBroker broker, int probePort, @Nullable Long pid, byte[] secret) {
-    return new ProbeOptions(brokerId, Map.of(Transport.MQTT, broker.endpoint()),
-        List.of(new HostPort("127.0.0.1", probePort)), secret, Duration.ofSeconds(1), pid, null,
-        HostPort.parse(broker.endpoint()), true, 1, 0);
+  static ProbeOptions options(
+      String brokerId, TestBroker broker, int probePort, @Nullable Long pid, byte[] secret) {
+    return new ProbeOptions(
+        brokerId,
+        Map.of(Transport.MQTT, broker.endpoint()),
+        List.of(new HostPort("127.0.0.1", probePort)),
+        secret,
+        Duration.ofSeconds(1),
+        pid,
+        null,
+        HostPort.parse(broker.endpoint()),
+        true,
+        1,
+        0);
   }
 }

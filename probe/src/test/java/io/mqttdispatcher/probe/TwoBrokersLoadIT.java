@@ -16,7 +16,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Two Mosquitto brokers on one host (skipped, saying why, where there is no Mosquitto), each with a probe on its own process (--pid). */
+/**
+ * Two Mosquitto brokers on one host (skipped, saying why, where there is no Mosquitto), each with a
+ * probe on its own process (--pid).
+ */
 @Timeout(90)
 class TwoBrokersLoadIT {
   private TestBroker busy;
@@ -48,23 +51,35 @@ class TwoBrokersLoadIT {
   }
 
   @Test
-  void loaded_broker_reports_more_cpu_and_messages_and_new_devices_go_to_the_other() throws Exception {
-    await().atMost(Duration.ofSeconds(5)).until(() ->
-        dispatcher.registry().snapshot().usable(Transport.MQTT, System.nanoTime()).size() == 2);
+  void loaded_broker_reports_more_cpu_and_messages_and_new_devices_go_to_the_other()
+      throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                dispatcher.registry().snapshot().usable(Transport.MQTT, System.nanoTime()).size()
+                    == 2);
 
     // when one broker is loaded with publishers
     try (Publishers load = new Publishers(busy, 4, Duration.ofSeconds(40))) {
       // then its probe reports more CPU and a higher message rate than the idle broker's probe
-      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-        BrokerView b = view("busy");
-        BrokerView i = view("idle");
-        assertThat(b.msgRate()).isPresent();
-        assertThat(i.msgRate()).isPresent();
-        assertThat(b.msgRate().getAsDouble()).as("busy msgRate").isGreaterThan(1_000).isGreaterThan(i.msgRate().getAsDouble() * 10);
-        assertThat(b.cpu()).as("busy cpu").isGreaterThan(0.02).isGreaterThan(i.cpu() * 2);
-        // the dispatcher's 5 s mean has caught up too, so the policy sees it
-        assertThat(b.meanCpu()).as("busy mean cpu").isGreaterThan(i.meanCpu() + 0.01);
-      });
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(250))
+          .untilAsserted(
+              () -> {
+                BrokerView b = view("busy");
+                BrokerView i = view("idle");
+                assertThat(b.msgRate()).isPresent();
+                assertThat(i.msgRate()).isPresent();
+                assertThat(b.msgRate().getAsDouble())
+                    .as("busy msgRate")
+                    .isGreaterThan(1_000)
+                    .isGreaterThan(i.msgRate().getAsDouble() * 10);
+                assertThat(b.cpu()).as("busy cpu").isGreaterThan(0.02).isGreaterThan(i.cpu() * 2);
+                // the dispatcher's 5 s mean has caught up too, so the policy sees it
+                assertThat(b.meanCpu()).as("busy mean cpu").isGreaterThan(i.meanCpu() + 0.01);
+              });
       assertThat(load.sent()).isPositive();
 
       // and new devices are sent to the idle broker
@@ -78,7 +93,8 @@ class TwoBrokersLoadIT {
 
   private BrokerView view(String id) {
     return dispatcher.registry().snapshot().brokers().stream()
-        .filter(b -> b.id().equals(id)).findFirst()
+        .filter(b -> b.id().equals(id))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("broker " + id + " is not registered"));
   }
 }

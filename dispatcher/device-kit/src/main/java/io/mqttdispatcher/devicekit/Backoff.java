@@ -6,13 +6,14 @@ import java.util.function.DoubleSupplier;
 
 /**
  * Capped exponential backoff with jitter: the n-th retry waits a random time between half and all
- * of {@code min(cap, initial * 2^n)}, so clients that lost the same server do not all return in
- * the same millisecond, and a retry is never much faster than planned. Devices use it to go back
+ * of {@code min(cap, initial * 2^n)}, so clients that lost the same server do not all return in the
+ * same millisecond, and a retry is never much faster than planned. Devices use it to go back
  * through the dispatcher, probes to reach a dispatcher again.
  */
 public final class Backoff {
   /** The first retry waits about this long. */
   public static final Duration DEFAULT_INITIAL = Duration.ofMillis(200);
+
   /** No retry waits longer than this. */
   public static final Duration DEFAULT_CAP = Duration.ofSeconds(10);
 
@@ -25,10 +26,13 @@ public final class Backoff {
     this(initial, cap, () -> ThreadLocalRandom.current().nextDouble());
   }
 
-  /** @param random values in [0, 1) */
+  /**
+   * @param random values in [0, 1)
+   */
   public Backoff(Duration initial, Duration cap, DoubleSupplier random) {
     if (initial.isNegative() || initial.isZero() || cap.compareTo(initial) < 0) {
-      throw new IllegalArgumentException("backoff needs 0 < initial <= cap, was " + initial + " and " + cap);
+      throw new IllegalArgumentException(
+          "backoff needs 0 < initial <= cap, was " + initial + " and " + cap);
     }
     this.initialMillis = initial.toMillis();
     this.capMillis = cap.toMillis();

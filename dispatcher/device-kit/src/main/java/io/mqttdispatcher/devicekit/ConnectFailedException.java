@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 public class ConnectFailedException extends Exception {
   private final @Nullable Mqtt5ConnAckReasonCode reasonCode;
 
-  public ConnectFailedException(String message, @Nullable Mqtt5ConnAckReasonCode reasonCode, @Nullable Throwable cause) {
+  public ConnectFailedException(
+      String message, @Nullable Mqtt5ConnAckReasonCode reasonCode, @Nullable Throwable cause) {
     super(message, cause);
     this.reasonCode = reasonCode;
   }

@@ -39,7 +39,10 @@ public final class DeviceConnection implements AutoCloseable {
     return landing().broker();
   }
 
-  /** Redirects followed on the last pass (1 through a dispatcher, 0 when connected straight to a broker). */
+  /**
+   * Redirects followed on the last pass (1 through a dispatcher, 0 when connected straight to a
+   * broker).
+   */
   public int hops() {
     return landing().hops();
   }
@@ -54,7 +57,9 @@ public final class DeviceConnection implements AutoCloseable {
     return reconnects.get();
   }
 
-  /** Whether the device is on a broker now (false while it is going back through the dispatcher). */
+  /**
+   * Whether the device is on a broker now (false while it is going back through the dispatcher).
+   */
   public boolean isConnected() {
     return !closed && !reconnecting && client().getState().isConnected();
   }
@@ -77,12 +82,23 @@ public final class DeviceConnection implements AutoCloseable {
       LOG.log(Level.INFO, () -> "lost broker " + l.broker() + "; reconnecting is off");
       return;
     }
-    // The first pass waits a first backoff too (100-200 ms by default): the broker's probe sees the same
-    // loss and needs a moment to tell the dispatcher, which would otherwise send a device that returns at
-    // once straight back to the dead broker; the jitter also spreads the herd of devices that lost it.
+    // The first pass waits a first backoff too (100-200 ms by default): the broker's probe sees the
+    // same
+    // loss and needs a moment to tell the dispatcher, which would otherwise send a device that
+    // returns at
+    // once straight back to the dead broker; the jitter also spreads the herd of devices that lost
+    // it.
     long delay = connector.backoff().delayMillis(0);
-    LOG.log(Level.INFO, () -> "lost broker " + l.broker() + ", going back through the dispatcher " + connector.dispatchers()
-        + " in " + delay + " ms");
+    LOG.log(
+        Level.INFO,
+        () ->
+            "lost broker "
+                + l.broker()
+                + ", going back through the dispatcher "
+                + connector.dispatchers()
+                + " in "
+                + delay
+                + " ms");
     connector.schedule(() -> reconnect(1), delay);
   }
 
@@ -103,12 +119,28 @@ public final class DeviceConnection implements AutoCloseable {
       connector.reconnected(this);
     } catch (ConnectFailedException e) {
       if (attempt >= connector.reconnectAttempts()) {
-        LOG.log(Level.WARNING, () -> "gave up reconnecting through the dispatcher " + connector.dispatchers()
-            + " after " + attempt + " attempts: " + e.getMessage());
+        LOG.log(
+            Level.WARNING,
+            () ->
+                "gave up reconnecting through the dispatcher "
+                    + connector.dispatchers()
+                    + " after "
+                    + attempt
+                    + " attempts: "
+                    + e.getMessage());
         return;
       }
       long delay = connector.backoff().delayMillis(attempt);
-      LOG.log(Level.DEBUG, () -> "reconnect attempt " + attempt + " failed (" + e.getMessage() + "), next in " + delay + " ms");
+      LOG.log(
+          Level.DEBUG,
+          () ->
+              "reconnect attempt "
+                  + attempt
+                  + " failed ("
+                  + e.getMessage()
+                  + "), next in "
+                  + delay
+                  + " ms");
       connector.schedule(() -> reconnect(attempt + 1), delay);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

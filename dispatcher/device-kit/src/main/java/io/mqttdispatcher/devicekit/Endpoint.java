@@ -6,10 +6,10 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Where a device connects: {@code host:port}, {@code [ipv6]:port}, or a WebSocket URI
- * ({@code ws://host:port/path}, {@code wss://...}). A {@code host:port} endpoint keeps the device's
- * own transport (TCP, TLS, or WebSocket as configured); a WebSocket URI sets WebSocket, its path,
- * and TLS for {@code wss}.
+ * Where a device connects: {@code host:port}, {@code [ipv6]:port}, or a WebSocket URI ({@code
+ * ws://host:port/path}, {@code wss://...}). A {@code host:port} endpoint keeps the device's own
+ * transport (TCP, TLS, or WebSocket as configured); a WebSocket URI sets WebSocket, its path, and
+ * TLS for {@code wss}.
  *
  * @param kind how the endpoint was written
  * @param host host name or IP literal, without brackets
@@ -63,7 +63,10 @@ public record Endpoint(Kind kind, String host, int port, String path) {
       return parseWebSocket(v, lower.startsWith("wss://"));
     }
     if (lower.contains("://")) {
-      throw new IllegalArgumentException("'" + value + "': only ws:// and wss:// URIs are understood; write other endpoints as host:port");
+      throw new IllegalArgumentException(
+          "'"
+              + value
+              + "': only ws:// and wss:// URIs are understood; write other endpoints as host:port");
     }
     return parseHostPort(v);
   }
@@ -89,7 +92,8 @@ public record Endpoint(Kind kind, String host, int port, String path) {
       return of(v, DEFAULT_MQTT_PORT);
     }
     if (v.indexOf(':', colon + 1) >= 0) {
-      throw new IllegalArgumentException("'" + v + "': write an IPv6 address in brackets, e.g. [::1]:1883");
+      throw new IllegalArgumentException(
+          "'" + v + "': write an IPv6 address in brackets, e.g. [::1]:1883");
     }
     if (colon == 0) {
       throw new IllegalArgumentException("'" + v + "' is not HOST:PORT (e.g. 127.0.0.1:1883)");
@@ -102,7 +106,8 @@ public record Endpoint(Kind kind, String host, int port, String path) {
     try {
       uri = new URI(v);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("'" + v + "' is not a WebSocket URI: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "'" + v + "' is not a WebSocket URI: " + e.getMessage(), e);
     }
     String host = uri.getHost();
     if (host == null || host.isEmpty()) {
@@ -116,7 +121,8 @@ public record Endpoint(Kind kind, String host, int port, String path) {
     if (uri.getRawQuery() != null) {
       path += "?" + uri.getRawQuery();
     }
-    return new Endpoint(tls ? Kind.WSS : Kind.WS, host, port, path.startsWith("/") ? path.substring(1) : path);
+    return new Endpoint(
+        tls ? Kind.WSS : Kind.WS, host, port, path.startsWith("/") ? path.substring(1) : path);
   }
 
   private static int port(String value, String digits) {

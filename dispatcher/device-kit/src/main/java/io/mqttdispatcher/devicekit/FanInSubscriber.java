@@ -48,6 +48,7 @@ import org.jspecify.annotations.Nullable;
 public final class FanInSubscriber implements AutoCloseable {
   // System.Logger: the kit needs no logging library.
   private static final System.Logger LOG = System.getLogger(FanInSubscriber.class.getName());
+
   /** How often the broker list is read by default. */
   public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(2);
 
@@ -55,21 +56,30 @@ public final class FanInSubscriber implements AutoCloseable {
   private final HttpClient http;
   private final URI endpointsUri;
   private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "fan-in-refresh");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService refresher =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "fan-in-refresh");
+            t.setDaemon(true);
+            return t;
+          });
 
   private FanInSubscriber(Builder config) {
     this.config = config;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     String base = config.admin.toString().replaceAll("/+$", "");
-    this.endpointsUri = URI.create(base + "/groups/" + URLEncoder.encode(config.group, StandardCharsets.UTF_8).replace("+", "%20")
-        + "/endpoints?transport=mqtt");
+    this.endpointsUri =
+        URI.create(
+            base
+                + "/groups/"
+                + URLEncoder.encode(config.group, StandardCharsets.UTF_8).replace("+", "%20")
+                + "/endpoints?transport=mqtt");
   }
 
-  /** A subscriber for the brokers of {@code group}, as the dispatcher whose admin API is at {@code admin} knows them. */
+  /**
+   * A subscriber for the brokers of {@code group}, as the dispatcher whose admin API is at {@code
+   * admin} knows them.
+   */
   public static Builder builder(URI admin, String group) {
     return new Builder(admin, group);
   }
@@ -99,8 +109,15 @@ public final class FanInSubscriber implements AutoCloseable {
     try {
       wanted = fetch();
     } catch (IOException | RuntimeException e) {
-      LOG.log(Level.WARNING, "fan-in: cannot read the brokers of group " + config.group + " (" + e.getMessage()
-          + "); keeping the " + subscriptions.size() + " subscriptions in place");
+      LOG.log(
+          Level.WARNING,
+          "fan-in: cannot read the brokers of group "
+              + config.group
+              + " ("
+              + e.getMessage()
+              + "); keeping the "
+              + subscriptions.size()
+              + " subscriptions in place");
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -114,13 +131,26 @@ public final class FanInSubscriber implements AutoCloseable {
         s = null;
       }
       if (s == null) {
-        LOG.log(Level.INFO, "fan-in: subscribing on broker " + w.getKey() + " (" + w.getValue() + ") of group " + config.group);
+        LOG.log(
+            Level.INFO,
+            "fan-in: subscribing on broker "
+                + w.getKey()
+                + " ("
+                + w.getValue()
+                + ") of group "
+                + config.group);
         subscriptions.put(w.getKey(), new Subscription(w.getKey(), w.getValue()));
       }
     }
     for (String id : Set.copyOf(subscriptions.keySet())) {
       if (!wanted.containsKey(id)) {
-        LOG.log(Level.INFO, "fan-in: broker " + id + " left group " + config.group + " (or is not usable); unsubscribing");
+        LOG.log(
+            Level.INFO,
+            "fan-in: broker "
+                + id
+                + " left group "
+                + config.group
+                + " (or is not usable); unsubscribing");
         Subscription gone = subscriptions.remove(id);
         if (gone != null) {
           gone.close();
@@ -131,11 +161,13 @@ public final class FanInSubscriber implements AutoCloseable {
 
   /** {@code GET /groups/{group}/endpoints}: one usable broker per line, {@code endpoint<TAB>id}. */
   private Map<String, String> fetch() throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(endpointsUri).timeout(Duration.ofSeconds(5));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(endpointsUri).timeout(Duration.ofSeconds(5));
     if (config.token != null) {
       request.header("Authorization", "Bearer " + new String(config.token, StandardCharsets.UTF_8));
     }
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() == 404) {
       return Map.of(); // no broker advertises the group (any more)
     }
@@ -170,28 +202,44 @@ public final class FanInSubscriber implements AutoCloseable {
       this.brokerId = brokerId;
       this.endpoint = endpoint;
       Endpoint e = Endpoint.parse(endpoint);
-      this.client = MqttClient.builder()
-          .useMqttVersion5()
-          .identifier(config.clientIdPrefix + "-" + brokerId)
-          .serverHost(e.host())
-          .serverPort(e.port())
-          .automaticReconnect().initialDelay(200, TimeUnit.MILLISECONDS).maxDelay(5, TimeUnit.SECONDS).applyAutomaticReconnect()
-          .addConnectedListener(ctx -> subscribe())
-          .addDisconnectedListener(ctx -> subscribed = false)
-          .buildAsync();
-      client.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.SUBSCRIBED,
+      this.client =
+          MqttClient.builder()
+              .useMqttVersion5()
+              .identifier(config.clientIdPrefix + "-" + brokerId)
+              .serverHost(e.host())
+              .serverPort(e.port())
+              .automaticReconnect()
+              .initialDelay(200, TimeUnit.MILLISECONDS)
+              .maxDelay(5, TimeUnit.SECONDS)
+              .applyAutomaticReconnect()
+              .addConnectedListener(ctx -> subscribe())
+              .addDisconnectedListener(ctx -> subscribed = false)
+              .buildAsync();
+      client.publishes(
+          com.hivemq.client.mqtt.MqttGlobalPublishFilter.SUBSCRIBED,
           publish -> config.onMessage.accept(brokerId, publish));
       client.connectWith().cleanStart(true).send();
     }
 
     private void subscribe() {
-      client.subscribeWith().topicFilter(config.topicFilter).qos(config.qos).send().whenComplete((ack, error) -> {
-        if (error != null) {
-          LOG.log(Level.WARNING, "fan-in: subscribing on broker " + brokerId + " failed: " + error.getMessage());
-        } else {
-          subscribed = true;
-        }
-      });
+      client
+          .subscribeWith()
+          .topicFilter(config.topicFilter)
+          .qos(config.qos)
+          .send()
+          .whenComplete(
+              (ack, error) -> {
+                if (error != null) {
+                  LOG.log(
+                      Level.WARNING,
+                      "fan-in: subscribing on broker "
+                          + brokerId
+                          + " failed: "
+                          + error.getMessage());
+                } else {
+                  subscribed = true;
+                }
+              });
     }
 
     void close() {
@@ -241,7 +289,9 @@ public final class FanInSubscriber implements AutoCloseable {
       return this;
     }
 
-    /** Client ids are this prefix, a dash and the broker id; unique per backend instance by default. */
+    /**
+     * Client ids are this prefix, a dash and the broker id; unique per backend instance by default.
+     */
     public Builder clientIdPrefix(String prefix) {
       this.clientIdPrefix = Objects.requireNonNull(prefix, "prefix");
       return this;
@@ -253,7 +303,10 @@ public final class FanInSubscriber implements AutoCloseable {
       return this;
     }
 
-    /** Builds the subscriber, reads the broker list once and subscribes; refreshes in the background after. */
+    /**
+     * Builds the subscriber, reads the broker list once and subscribes; refreshes in the background
+     * after.
+     */
     public FanInSubscriber start() {
       FanInSubscriber s = new FanInSubscriber(this);
       s.start();

@@ -72,8 +72,14 @@ public final class RedirectingConnector implements AutoCloseable {
     // The HiveMQ client builder reports TLS and WebSocket set on it in its transport config only
     // when a server address is set after them; the host and port are replaced at every hop anyway.
     Endpoint first = dispatchers.get(0);
-    this.transport = settings.apply(baseBuilder()).serverHost(first.host()).serverPort(first.port())
-        .build().getConfig().getTransportConfig();
+    this.transport =
+        settings
+            .apply(baseBuilder())
+            .serverHost(first.host())
+            .serverPort(first.port())
+            .build()
+            .getConfig()
+            .getTransportConfig();
     this.connect = b.connect;
     this.maxHops = b.maxHops;
     this.reconnectAttempts = b.reconnectAttempts;
@@ -101,11 +107,11 @@ public final class RedirectingConnector implements AutoCloseable {
   }
 
   /**
-   * Connects through the dispatcher and follows its redirect. Blocks for at most the connect timeout
-   * per endpoint tried.
+   * Connects through the dispatcher and follows its redirect. Blocks for at most the connect
+   * timeout per endpoint tried.
    *
-   * @throws ConnectFailedException refused (e.g. 0x88: no usable broker), unreachable, timed out, or
-   *     a redirect loop ({@link RedirectLoopException})
+   * @throws ConnectFailedException refused (e.g. 0x88: no usable broker), unreachable, timed out,
+   *     or a redirect loop ({@link RedirectLoopException})
    */
   public DeviceConnection connect() throws ConnectFailedException, InterruptedException {
     DeviceConnection device = new DeviceConnection(this);
@@ -113,8 +119,12 @@ public final class RedirectingConnector implements AutoCloseable {
     return device;
   }
 
-  /** One pass from the dispatcher to a broker; {@code onLost} hears when that broker drops the device. */
-  Landing land(Consumer<Mqtt5AsyncClient> onLost) throws ConnectFailedException, InterruptedException {
+  /**
+   * One pass from the dispatcher to a broker; {@code onLost} hears when that broker drops the
+   * device.
+   */
+  Landing land(Consumer<Mqtt5AsyncClient> onLost)
+      throws ConnectFailedException, InterruptedException {
     long start = System.nanoTime();
     List<Endpoint> redirectedBy = new ArrayList<>();
     List<Endpoint> candidates = dispatchers;
@@ -133,13 +143,18 @@ public final class RedirectingConnector implements AutoCloseable {
           return new Landing(client, target, hops, System.nanoTime() - start);
         } catch (TimeoutException e) {
           client.disconnect();
-          failures.add(new ConnectFailedException(
-              "no CONNACK from " + target + " within " + connectTimeout.toMillis() + " ms", null, e));
+          failures.add(
+              new ConnectFailedException(
+                  "no CONNACK from " + target + " within " + connectTimeout.toMillis() + " ms",
+                  null,
+                  e));
           continue;
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof Mqtt5ConnAckException refused)) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            failures.add(new ConnectFailedException("cannot connect to " + target + ": " + cause.getMessage(), null, cause));
+            failures.add(
+                new ConnectFailedException(
+                    "cannot connect to " + target + ": " + cause.getMessage(), null, cause));
             continue;
           }
           refusal = refused.getMqttMessage();
@@ -162,32 +177,47 @@ public final class RedirectingConnector implements AutoCloseable {
     }
   }
 
-  private List<Endpoint> redirectTargets(Endpoint from, Mqtt5ConnAck refusal, List<Endpoint> redirectedBy, int hops)
+  private List<Endpoint> redirectTargets(
+      Endpoint from, Mqtt5ConnAck refusal, List<Endpoint> redirectedBy, int hops)
       throws ConnectFailedException {
     Mqtt5ConnAckReasonCode code = refusal.getReasonCode();
     String reason = refusal.getReasonString().map(r -> " (" + r + ")").orElse("");
     String reference = refusal.getServerReference().map(Object::toString).orElse("");
     if (reference.isBlank()) {
-      throw new ConnectFailedException(from + " answered " + hex(code) + " " + code + " without a Server Reference" + reason, code, null);
+      throw new ConnectFailedException(
+          from + " answered " + hex(code) + " " + code + " without a Server Reference" + reason,
+          code,
+          null);
     }
     List<Endpoint> next;
     try {
       next = ServerReference.parse(reference);
     } catch (IllegalArgumentException e) {
-      throw new ConnectFailedException(from + " sent an unusable Server Reference '" + reference + "': " + e.getMessage(), code, e);
+      throw new ConnectFailedException(
+          from + " sent an unusable Server Reference '" + reference + "': " + e.getMessage(),
+          code,
+          e);
     }
     if (next.stream().allMatch(e -> visited(redirectedBy, e))) {
-      throw new RedirectLoopException("redirect loop: " + describe(redirectedBy) + " -> " + next.get(0)
-          + " again; an advertised broker endpoint points back at a dispatcher", code);
+      throw new RedirectLoopException(
+          "redirect loop: "
+              + describe(redirectedBy)
+              + " -> "
+              + next.get(0)
+              + " again; an advertised broker endpoint points back at a dispatcher",
+          code);
     }
     if (hops + 1 > maxHops) {
-      throw new RedirectLoopException("more than " + maxHops + " redirects: " + describe(redirectedBy) + " -> " + reference, code);
+      throw new RedirectLoopException(
+          "more than " + maxHops + " redirects: " + describe(redirectedBy) + " -> " + reference,
+          code);
     }
     return next;
   }
 
   private static boolean isRedirect(Mqtt5ConnAckReasonCode code) {
-    return code == Mqtt5ConnAckReasonCode.USE_ANOTHER_SERVER || code == Mqtt5ConnAckReasonCode.SERVER_MOVED;
+    return code == Mqtt5ConnAckReasonCode.USE_ANOTHER_SERVER
+        || code == Mqtt5ConnAckReasonCode.SERVER_MOVED;
   }
 
   private static boolean visited(List<Endpoint> path, Endpoint e) {
@@ -197,13 +227,16 @@ public final class RedirectingConnector implements AutoCloseable {
   private static ConnectFailedException refused(Endpoint target, Mqtt5ConnAck refusal) {
     Mqtt5ConnAckReasonCode code = refusal.getReasonCode();
     String reason = refusal.getReasonString().map(r -> " (" + r + ")").orElse("");
-    return new ConnectFailedException(target + " refused the connection: CONNACK " + hex(code) + " " + code + reason, code, null);
+    return new ConnectFailedException(
+        target + " refused the connection: CONNACK " + hex(code) + " " + code + reason, code, null);
   }
 
   private static ConnectFailedException allFailed(List<ConnectFailedException> failures) {
     ConnectFailedException last = failures.get(failures.size() - 1);
     String each = String.join("; ", failures.stream().map(Throwable::getMessage).toList());
-    ConnectFailedException all = new ConnectFailedException("no endpoint answered: " + each, last.reasonCode().orElse(null), last);
+    ConnectFailedException all =
+        new ConnectFailedException(
+            "no endpoint answered: " + each, last.reasonCode().orElse(null), last);
     failures.subList(0, failures.size() - 1).forEach(all::addSuppressed);
     return all;
   }
@@ -217,16 +250,21 @@ public final class RedirectingConnector implements AutoCloseable {
         .applyTransportConfig();
   }
 
-  private Mqtt5AsyncClient newClient(Endpoint target, AtomicBoolean established, Consumer<Mqtt5AsyncClient> onLost) {
+  private Mqtt5AsyncClient newClient(
+      Endpoint target, AtomicBoolean established, Consumer<Mqtt5AsyncClient> onLost) {
     Mqtt5AsyncClient[] self = new Mqtt5AsyncClient[1];
-    Mqtt5ClientBuilder builder = settings.apply(baseBuilder())
-        .transportConfig(transportTo(transport, target))
-        .addDisconnectedListener(context -> {
-          // Only a broker that had accepted the device can be "lost"; a refusing CONNACK is handled in land().
-          if (established.get() && context.getSource() != MqttDisconnectSource.USER) {
-            onLost.accept(self[0]);
-          }
-        });
+    Mqtt5ClientBuilder builder =
+        settings
+            .apply(baseBuilder())
+            .transportConfig(transportTo(transport, target))
+            .addDisconnectedListener(
+                context -> {
+                  // Only a broker that had accepted the device can be "lost"; a refusing CONNACK is
+                  // handled in land().
+                  if (established.get() && context.getSource() != MqttDisconnectSource.USER) {
+                    onLost.accept(self[0]);
+                  }
+                });
     self[0] = builder.buildAsync();
     return self[0];
   }
@@ -237,17 +275,24 @@ public final class RedirectingConnector implements AutoCloseable {
    * (the device's TLS settings, or the defaults when it has none).
    */
   static MqttClientTransportConfig transportTo(MqttClientTransportConfig device, Endpoint target) {
-    MqttClientTransportConfigBuilder t = device.extend().serverHost(target.host()).serverPort(target.port());
+    MqttClientTransportConfigBuilder t =
+        device.extend().serverHost(target.host()).serverPort(target.port());
     if (target.kind() == Endpoint.Kind.HOST_PORT) {
       return t.build();
     }
-    MqttWebSocketConfigBuilder ws = device.getWebSocketConfig().map(MqttWebSocketConfig::extend).orElseGet(MqttWebSocketConfig::builder);
+    MqttWebSocketConfigBuilder ws =
+        device
+            .getWebSocketConfig()
+            .map(MqttWebSocketConfig::extend)
+            .orElseGet(MqttWebSocketConfig::builder);
     int query = target.path().indexOf('?');
-    ws = ws.serverPath(query < 0 ? target.path() : target.path().substring(0, query))
-        .queryString(query < 0 ? "" : target.path().substring(query + 1));
-    MqttClientSslConfig tls = target.kind() == Endpoint.Kind.WSS
-        ? device.getSslConfig().orElseGet(() -> MqttClientSslConfig.builder().build())
-        : null;
+    ws =
+        ws.serverPath(query < 0 ? target.path() : target.path().substring(0, query))
+            .queryString(query < 0 ? "" : target.path().substring(query + 1));
+    MqttClientSslConfig tls =
+        target.kind() == Endpoint.Kind.WSS
+            ? device.getSslConfig().orElseGet(() -> MqttClientSslConfig.builder().build())
+            : null;
     return t.webSocketConfig(ws.build()).sslConfig(tls).build();
   }
 
@@ -256,11 +301,13 @@ public final class RedirectingConnector implements AutoCloseable {
       return;
     }
     if (reconnector == null) {
-      reconnector = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "reconnect-" + dispatchers.get(0));
-        t.setDaemon(true);
-        return t;
-      });
+      reconnector =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "reconnect-" + dispatchers.get(0));
+                t.setDaemon(true);
+                return t;
+              });
     }
     reconnector.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
   }
@@ -282,7 +329,10 @@ public final class RedirectingConnector implements AutoCloseable {
     onReconnected.accept(device);
   }
 
-  /** Stops reconnecting devices made by this connector; does not disconnect them (close those yourself). */
+  /**
+   * Stops reconnecting devices made by this connector; does not disconnect them (close those
+   * yourself).
+   */
   @Override
   public synchronized void close() {
     closed = true;
@@ -360,17 +410,25 @@ public final class RedirectingConnector implements AutoCloseable {
      */
     public Builder reconnectAttempts(int attempts, Duration maxBackoff) {
       if (attempts < 0 || attempts > 1000) {
-        throw new IllegalArgumentException("reconnect attempts must be within 0..1000, got " + attempts);
+        throw new IllegalArgumentException(
+            "reconnect attempts must be within 0..1000, got " + attempts);
       }
       if (maxBackoff.compareTo(Backoff.DEFAULT_INITIAL) < 0) {
-        throw new IllegalArgumentException("max backoff must be at least " + Backoff.DEFAULT_INITIAL.toMillis() + " ms, got " + maxBackoff);
+        throw new IllegalArgumentException(
+            "max backoff must be at least "
+                + Backoff.DEFAULT_INITIAL.toMillis()
+                + " ms, got "
+                + maxBackoff);
       }
       this.reconnectAttempts = attempts;
       this.maxBackoff = maxBackoff;
       return this;
     }
 
-    /** Called after the device reached a broker again (re-subscribe here: brokers do not share sessions). */
+    /**
+     * Called after the device reached a broker again (re-subscribe here: brokers do not share
+     * sessions).
+     */
     public Builder onReconnected(Consumer<DeviceConnection> listener) {
       this.onReconnected = Objects.requireNonNull(listener, "listener");
       return this;

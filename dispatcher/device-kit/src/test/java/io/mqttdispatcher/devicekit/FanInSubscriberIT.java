@@ -25,9 +25,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fan-in subscriber against a real dispatcher and real TestBroker brokers: it receives from every
- * broker of its group and from no other, and keeps receiving while one broker restarts and while
- * brokers join and leave the group.
+ * The fan-in subscriber against a real dispatcher and real TestBroker brokers: it receives from
+ * every broker of its group and from no other, and keeps receiving while one broker restarts and
+ * while brokers join and leave the group.
  */
 class FanInSubscriberIT {
   private static final byte[] TOKEN = "fan-in-token".getBytes(StandardCharsets.UTF_8);
@@ -53,10 +53,19 @@ class FanInSubscriberIT {
   }
 
   private static void publish(TestBroker broker, String payload) {
-    Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier("pub-" + payload)
-        .serverHost("127.0.0.1").serverPort(broker.port()).buildBlocking();
+    Mqtt5BlockingClient c =
+        MqttClient.builder()
+            .useMqttVersion5()
+            .identifier("pub-" + payload)
+            .serverHost("127.0.0.1")
+            .serverPort(broker.port())
+            .buildBlocking();
     c.connect();
-    c.publishWith().topic("sensors/x").qos(MqttQos.AT_LEAST_ONCE).payload(payload.getBytes(StandardCharsets.UTF_8)).send();
+    c.publishWith()
+        .topic("sensors/x")
+        .qos(MqttQos.AT_LEAST_ONCE)
+        .payload(payload.getBytes(StandardCharsets.UTF_8))
+        .send();
     c.disconnect();
   }
 
@@ -65,10 +74,19 @@ class FanInSubscriberIT {
   }
 
   @Test
-  void receives_from_every_broker_of_its_group_while_one_restarts_and_members_change() throws Exception {
-    // A long --stale-after: the scripted probes report once, and a busy machine must not make them stale.
-    Dispatcher d = keep(Dispatcher.start(TestDispatchers.options(List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), 65536)
-        .toBuilder().adminListen(new HostPort("127.0.0.1", 0)).adminToken(TOKEN).build()));
+  void receives_from_every_broker_of_its_group_while_one_restarts_and_members_change()
+      throws Exception {
+    // A long --stale-after: the scripted probes report once, and a busy machine must not make them
+    // stale.
+    Dispatcher d =
+        keep(
+            Dispatcher.start(
+                TestDispatchers.options(
+                        List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), 65536)
+                    .toBuilder()
+                    .adminListen(new HostPort("127.0.0.1", 0))
+                    .adminToken(TOKEN)
+                    .build()));
     TestBroker m1 = keep(TestBroker.start());
     TestBroker m2 = keep(TestBroker.start());
     TestBroker other = keep(TestBroker.start());
@@ -76,12 +94,21 @@ class FanInSubscriberIT {
     probe(d, "b2", m2, "g");
     probe(d, "b3", other, "elsewhere");
 
-    FanInSubscriber fanIn = keep(FanInSubscriber.builder(URI.create("http://127.0.0.1:" + d.adminPort()), "g")
-        .token(TOKEN).topicFilter("sensors/#").refresh(Duration.ofMillis(200))
-        .onMessage((broker, p) -> received.computeIfAbsent(broker, b -> ConcurrentHashMap.newKeySet())
-            .add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
-        .start());
-    await().atMost(Duration.ofSeconds(20)).until(() -> fanIn.subscribedOn("b1") && fanIn.subscribedOn("b2"));
+    FanInSubscriber fanIn =
+        keep(
+            FanInSubscriber.builder(URI.create("http://127.0.0.1:" + d.adminPort()), "g")
+                .token(TOKEN)
+                .topicFilter("sensors/#")
+                .refresh(Duration.ofMillis(200))
+                .onMessage(
+                    (broker, p) ->
+                        received
+                            .computeIfAbsent(broker, b -> ConcurrentHashMap.newKeySet())
+                            .add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
+                .start());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> fanIn.subscribedOn("b1") && fanIn.subscribedOn("b2"));
     assertThat(fanIn.brokers()).containsOnlyKeys("b1", "b2");
 
     // every broker of the group reaches it, the other group's broker does not

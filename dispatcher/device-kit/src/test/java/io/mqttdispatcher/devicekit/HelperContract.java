@@ -30,7 +30,10 @@ import org.junit.jupiter.api.Test;
 abstract class HelperContract {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
-  /** The command that runs the driver for {@code dispatcher}, in {@link #directory()}; TLS at every hop if {@code tls}. */
+  /**
+   * The command that runs the driver for {@code dispatcher}, in {@link #directory()}; TLS at every
+   * hop if {@code tls}.
+   */
   abstract List<String> driver(String dispatcher, String clientId, String topic, boolean tls);
 
   private List<String> driver(String dispatcher, String clientId, String topic) {
@@ -40,7 +43,9 @@ abstract class HelperContract {
   /** Where the driver runs. */
   abstract Path directory();
 
-  /** The command that runs the helper's own tests (parsing, hops, loops against scripted servers). */
+  /**
+   * The command that runs the helper's own tests (parsing, hops, loops against scripted servers).
+   */
   abstract List<String> ownTests();
 
   @Test
@@ -51,15 +56,20 @@ abstract class HelperContract {
   }
 
   @Test
-  void lands_on_the_referenced_broker_and_publishes_a_message_a_subscriber_receives() throws Exception {
+  void lands_on_the_referenced_broker_and_publishes_a_message_a_subscriber_receives()
+      throws Exception {
     try (BrokerStack stack = BrokerStack.start(2)) {
       stack.pinCpu(0, 0.9);
       stack.pinCpu(1, 0.1);
       List<String> received = new CopyOnWriteArrayList<>();
       Mqtt5AsyncClient subscriber = subscribe(stack.brokerAddress(1), "kit/lands", received);
-      try (HelperProcess device = HelperProcess.start(driver(stack.dispatcherAddress(), "helper-lands", "kit/lands"), directory())) {
-        assertThat(device.awaitLine(0, l -> l.startsWith("landed ") || l.startsWith("error "), WAIT))
-            .as(device.describe()).isEqualTo("landed " + stack.brokerAddress(1) + " hops=1 reconnects=0");
+      try (HelperProcess device =
+          HelperProcess.start(
+              driver(stack.dispatcherAddress(), "helper-lands", "kit/lands"), directory())) {
+        assertThat(
+                device.awaitLine(0, l -> l.startsWith("landed ") || l.startsWith("error "), WAIT))
+            .as(device.describe())
+            .isEqualTo("landed " + stack.brokerAddress(1) + " hops=1 reconnects=0");
         await().atMost(WAIT).until(() -> !received.isEmpty());
         assertThat(received.get(0)).contains("hello from helper-lands");
       } finally {
@@ -72,10 +82,15 @@ abstract class HelperContract {
   void follows_a_websocket_redirect_to_the_brokers_websocket_endpoint() throws Exception {
     try (TransportStack stack = TransportStack.start()) {
       List<String> received = new CopyOnWriteArrayList<>();
-      Mqtt5AsyncClient subscriber = subscribe(Endpoint.of("127.0.0.1", stack.brokerMqttPort()), "kit/ws", received);
-      try (HelperProcess device = HelperProcess.start(driver(stack.dispatcherWebSocketUri(), "helper-ws", "kit/ws"), directory())) {
-        assertThat(device.awaitLine(0, l -> l.startsWith("landed ") || l.startsWith("error "), WAIT))
-            .as(device.describe()).isEqualTo("landed " + stack.brokerWebSocketUri() + " hops=1 reconnects=0");
+      Mqtt5AsyncClient subscriber =
+          subscribe(Endpoint.of("127.0.0.1", stack.brokerMqttPort()), "kit/ws", received);
+      try (HelperProcess device =
+          HelperProcess.start(
+              driver(stack.dispatcherWebSocketUri(), "helper-ws", "kit/ws"), directory())) {
+        assertThat(
+                device.awaitLine(0, l -> l.startsWith("landed ") || l.startsWith("error "), WAIT))
+            .as(device.describe())
+            .isEqualTo("landed " + stack.brokerWebSocketUri() + " hops=1 reconnects=0");
         await().atMost(WAIT).until(() -> !received.isEmpty());
         assertThat(received.get(0)).contains("hello from helper-ws");
       } finally {
@@ -88,10 +103,15 @@ abstract class HelperContract {
   void carries_tls_to_the_brokers_tls_endpoint() throws Exception {
     try (TransportStack stack = TransportStack.start()) {
       List<String> received = new CopyOnWriteArrayList<>();
-      Mqtt5AsyncClient subscriber = subscribe(Endpoint.of("127.0.0.1", stack.brokerMqttPort()), "kit/tls", received);
-      try (HelperProcess device = HelperProcess.start(driver(stack.dispatcherTlsAddress(), "helper-tls", "kit/tls", true), directory())) {
-        assertThat(device.awaitLine(0, l -> l.startsWith("landed ") || l.startsWith("error "), WAIT))
-            .as(device.describe()).isEqualTo("landed " + stack.brokerTlsAddress() + " hops=1 reconnects=0");
+      Mqtt5AsyncClient subscriber =
+          subscribe(Endpoint.of("127.0.0.1", stack.brokerMqttPort()), "kit/tls", received);
+      try (HelperProcess device =
+          HelperProcess.start(
+              driver(stack.dispatcherTlsAddress(), "helper-tls", "kit/tls", true), directory())) {
+        assertThat(
+                device.awaitLine(0, l -> l.startsWith("landed ") || l.startsWith("error "), WAIT))
+            .as(device.describe())
+            .isEqualTo("landed " + stack.brokerTlsAddress() + " hops=1 reconnects=0");
         await().atMost(WAIT).until(() -> !received.isEmpty());
         assertThat(received.get(0)).contains("hello from helper-tls");
       } finally {
@@ -104,23 +124,39 @@ abstract class HelperContract {
   void refuses_a_loop_between_two_dispatchers_with_a_clear_error() throws Exception {
     try (Dispatcher a = Dispatcher.start(TestDispatchers.options());
         Dispatcher b = Dispatcher.start(TestDispatchers.options());
-        TestProbe probeA = TestProbe.authenticated(a.probePort(), "not-a-broker", TestDispatchers.SECRET);
-        TestProbe probeB = TestProbe.authenticated(b.probePort(), "not-a-broker", TestDispatchers.SECRET)) {
+        TestProbe probeA =
+            TestProbe.authenticated(a.probePort(), "not-a-broker", TestDispatchers.SECRET);
+        TestProbe probeB =
+            TestProbe.authenticated(b.probePort(), "not-a-broker", TestDispatchers.SECRET)) {
       // Each dispatcher is told the other one is a broker: a misconfigured probe. Reported again
       // every 500 ms, since a child process may take longer to start than a report stays fresh.
       ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor();
-      reporter.scheduleAtFixedRate(() -> {
-        probeA.report(0.1, "127.0.0.1:" + b.devicePort());
-        probeB.report(0.1, "127.0.0.1:" + a.devicePort());
-      }, 0, 500, TimeUnit.MILLISECONDS);
+      reporter.scheduleAtFixedRate(
+          () -> {
+            probeA.report(0.1, "127.0.0.1:" + b.devicePort());
+            probeB.report(0.1, "127.0.0.1:" + a.devicePort());
+          },
+          0,
+          500,
+          TimeUnit.MILLISECONDS);
       try {
         await().atMost(Duration.ofSeconds(5)).until(() -> usable(a) && usable(b));
-        try (HelperProcess device = HelperProcess.start(driver("127.0.0.1:" + a.devicePort(), "helper-loop", "kit/loop"), directory())) {
-          String error = device.awaitLine(0, l -> l.startsWith("error ") || l.startsWith("landed "), WAIT);
+        try (HelperProcess device =
+            HelperProcess.start(
+                driver("127.0.0.1:" + a.devicePort(), "helper-loop", "kit/loop"), directory())) {
+          String error =
+              device.awaitLine(0, l -> l.startsWith("error ") || l.startsWith("landed "), WAIT);
 
-          assertThat(error).as(device.describe())
-              .contains("redirect loop: 127.0.0.1:" + a.devicePort() + " -> 127.0.0.1:" + b.devicePort()
-                  + " -> 127.0.0.1:" + a.devicePort() + " again");
+          assertThat(error)
+              .as(device.describe())
+              .contains(
+                  "redirect loop: 127.0.0.1:"
+                      + a.devicePort()
+                      + " -> 127.0.0.1:"
+                      + b.devicePort()
+                      + " -> 127.0.0.1:"
+                      + a.devicePort()
+                      + " again");
           assertThat(device.awaitExit(WAIT)).isEqualTo(2);
         }
       } finally {
@@ -136,36 +172,52 @@ abstract class HelperContract {
       stack.pinCpu(1, 0.9);
       List<String> received = new CopyOnWriteArrayList<>();
       Mqtt5AsyncClient subscriber = subscribe(stack.brokerAddress(1), "kit/failover", received);
-      try (HelperProcess device = HelperProcess.start(driver(stack.dispatcherAddress(), "helper-failover", "kit/failover"), directory())) {
-        assertThat(device.awaitLine(0, l -> l.startsWith("landed ") || l.startsWith("error "), WAIT))
-            .as(device.describe()).isEqualTo("landed " + stack.brokerAddress(0) + " hops=1 reconnects=0");
+      try (HelperProcess device =
+          HelperProcess.start(
+              driver(stack.dispatcherAddress(), "helper-failover", "kit/failover"), directory())) {
+        assertThat(
+                device.awaitLine(0, l -> l.startsWith("landed ") || l.startsWith("error "), WAIT))
+            .as(device.describe())
+            .isEqualTo("landed " + stack.brokerAddress(0) + " hops=1 reconnects=0");
         device.awaitLine(0, l -> l.startsWith("published "), WAIT);
         int after = device.lineCount();
         double redirectsToSecond = stack.dispatcher().metrics().redirectCount(BrokerStack.id(1));
 
         stack.broker(0).kill();
 
-        assertThat(device.awaitLine(after, l -> l.startsWith("landed ") || l.startsWith("gave-up "), WAIT))
-            .as(device.describe()).isEqualTo("landed " + stack.brokerAddress(1) + " hops=1 reconnects=1");
+        assertThat(
+                device.awaitLine(
+                    after, l -> l.startsWith("landed ") || l.startsWith("gave-up "), WAIT))
+            .as(device.describe())
+            .isEqualTo("landed " + stack.brokerAddress(1) + " hops=1 reconnects=1");
         await().atMost(WAIT).until(() -> !received.isEmpty());
         assertThat(received.get(0)).contains("hello from helper-failover");
         // It asked the dispatcher again rather than retrying the dead broker.
-        assertThat(stack.dispatcher().metrics().redirectCount(BrokerStack.id(1))).isGreaterThan(redirectsToSecond);
+        assertThat(stack.dispatcher().metrics().redirectCount(BrokerStack.id(1)))
+            .isGreaterThan(redirectsToSecond);
       } finally {
         subscriber.disconnect().get(5, TimeUnit.SECONDS);
       }
     }
   }
 
-  private static Mqtt5AsyncClient subscribe(Endpoint broker, String topic, List<String> received) throws Exception {
-    Mqtt5AsyncClient subscriber = MqttClient.builder().useMqttVersion5()
-        .identifier("subscriber-" + topic.replace('/', '-'))
-        .serverHost(broker.host()).serverPort(broker.port())
-        .buildAsync();
+  private static Mqtt5AsyncClient subscribe(Endpoint broker, String topic, List<String> received)
+      throws Exception {
+    Mqtt5AsyncClient subscriber =
+        MqttClient.builder()
+            .useMqttVersion5()
+            .identifier("subscriber-" + topic.replace('/', '-'))
+            .serverHost(broker.host())
+            .serverPort(broker.port())
+            .buildAsync();
     subscriber.connect().get(5, TimeUnit.SECONDS);
-    subscriber.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE)
+    subscriber
+        .subscribeWith()
+        .topicFilter(topic)
+        .qos(MqttQos.AT_LEAST_ONCE)
         .callback(p -> received.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
-        .send().get(5, TimeUnit.SECONDS);
+        .send()
+        .get(5, TimeUnit.SECONDS);
     return subscriber;
   }
 

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code js/mqtt-redirect.js} on MQTT.js against the real dispatcher. Needs {@code node} on PATH and
- * the packages of {@code js/package-lock.json} ({@code npm ci} in {@code js/}); skipped, loudly,
- * without them.
+ * {@code js/mqtt-redirect.js} on MQTT.js against the real dispatcher. Needs {@code node} on PATH
+ * and the packages of {@code js/package-lock.json} ({@code npm ci} in {@code js/}); skipped,
+ * loudly, without them.
  */
 class NodeHelperIT extends HelperContract {
 
@@ -20,7 +20,8 @@ class NodeHelperIT extends HelperContract {
   static void findNode() {
     String missing = null;
     if (!runs("node", "--version")) {
-      missing = "no 'node' on PATH; install Node.js 18 or later (apt-get install -y nodejs npm; .ci/run does)";
+      missing =
+          "no 'node' on PATH; install Node.js 18 or later (apt-get install -y nodejs npm; .ci/run does)";
     } else if (!Files.isDirectory(Path.of("js/node_modules/mqtt"))) {
       missing = "MQTT.js is not installed; run 'npm ci' in dispatcher/device-kit/js (.ci/run does)";
     }
@@ -33,7 +34,11 @@ class NodeHelperIT extends HelperContract {
 
   private static boolean runs(String... command) {
     try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       if (!p.waitFor(20, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return false;

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code python/mqtt_redirect.py} on paho-mqtt against the real dispatcher. Runs the first Python
- * that imports paho: {@code -Ddevicekit.python=...}, else {@code python3} on PATH, else
- * {@code /usr/bin/python3} (Debian's {@code python3-paho-mqtt}). Skipped, loudly, without one.
+ * that imports paho: {@code -Ddevicekit.python=...}, else {@code python3} on PATH, else {@code
+ * /usr/bin/python3} (Debian's {@code python3-paho-mqtt}). Skipped, loudly, without one.
  */
 class PythonHelperIT extends HelperContract {
   private static @Nullable String python;
@@ -29,8 +29,10 @@ class PythonHelperIT extends HelperContract {
     candidates.add("/usr/bin/python3");
     python = candidates.stream().filter(PythonHelperIT::importsPaho).findFirst().orElse(null);
     if (python == null) {
-      String message = "SKIPPED the Python device helper tests: no python3 with paho-mqtt (tried " + candidates
-          + "); install it with 'apt-get install -y python3-paho-mqtt' (.ci/run does)";
+      String message =
+          "SKIPPED the Python device helper tests: no python3 with paho-mqtt (tried "
+              + candidates
+              + "); install it with 'apt-get install -y python3-paho-mqtt' (.ci/run does)";
       LoggerFactory.getLogger(PythonHelperIT.class).warn(message);
       assumeTrue(false, message);
     }
@@ -38,8 +40,11 @@ class PythonHelperIT extends HelperContract {
 
   private static boolean importsPaho(String executable) {
     try {
-      Process p = new ProcessBuilder(executable, "-c", "import paho.mqtt.client").redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder(executable, "-c", "import paho.mqtt.client")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       if (!p.waitFor(20, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return false;
@@ -55,7 +60,8 @@ class PythonHelperIT extends HelperContract {
 
   @Override
   List<String> driver(String dispatcher, String clientId, String topic, boolean tls) {
-    return List.of(python, "-u", "tests/driver.py", dispatcher, clientId, topic, tls ? "tls" : "tcp");
+    return List.of(
+        python, "-u", "tests/driver.py", dispatcher, clientId, topic, tls ? "tls" : "tcp");
   }
 
   @Override

@@ -8,9 +8,9 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
-import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.devicekit.testing.BrokerStack;
 import io.mqttdispatcher.devicekit.testing.TransportStack;
+import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.testing.TestDispatchers;
 import io.mqttdispatcher.testing.TestProbe;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
@@ -25,26 +25,44 @@ import org.junit.jupiter.api.Test;
 class RedirectingConnectorIT {
 
   @Test
-  void follows_the_redirect_and_publishes_a_message_a_subscriber_on_that_broker_receives() throws Exception {
+  void follows_the_redirect_and_publishes_a_message_a_subscriber_on_that_broker_receives()
+      throws Exception {
     try (BrokerStack stack = BrokerStack.start(2)) {
       stack.pinCpu(0, 0.9);
       stack.pinCpu(1, 0.1);
       List<String> received = new CopyOnWriteArrayList<>();
-      Mqtt5AsyncClient subscriber = MqttClient.builder().useMqttVersion5().identifier("subscriber-follow")
-          .serverHost(stack.brokerAddress(1).host()).serverPort(stack.brokerAddress(1).port()).buildAsync();
+      Mqtt5AsyncClient subscriber =
+          MqttClient.builder()
+              .useMqttVersion5()
+              .identifier("subscriber-follow")
+              .serverHost(stack.brokerAddress(1).host())
+              .serverPort(stack.brokerAddress(1).port())
+              .buildAsync();
       subscriber.connect().get(5, TimeUnit.SECONDS);
-      subscriber.subscribeWith().topicFilter("kit/java").qos(MqttQos.AT_LEAST_ONCE)
+      subscriber
+          .subscribeWith()
+          .topicFilter("kit/java")
+          .qos(MqttQos.AT_LEAST_ONCE)
           .callback(p -> received.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
-          .send().get(5, TimeUnit.SECONDS);
-      try (RedirectingConnector connector = RedirectingConnector.builder(stack.dispatcherAddress())
-              .client(b -> b.identifier("device-follow")).build();
+          .send()
+          .get(5, TimeUnit.SECONDS);
+      try (RedirectingConnector connector =
+              RedirectingConnector.builder(stack.dispatcherAddress())
+                  .client(b -> b.identifier("device-follow"))
+                  .build();
           DeviceConnection device = connector.connect()) {
         assertThat(device.broker()).isEqualTo(stack.brokerAddress(1));
         assertThat(device.hops()).isEqualTo(1);
         assertThat(device.isConnected()).isTrue();
 
-        device.client().publishWith().topic("kit/java").qos(MqttQos.AT_LEAST_ONCE)
-            .payload("hello from java".getBytes(StandardCharsets.UTF_8)).send().get(5, TimeUnit.SECONDS);
+        device
+            .client()
+            .publishWith()
+            .topic("kit/java")
+            .qos(MqttQos.AT_LEAST_ONCE)
+            .payload("hello from java".getBytes(StandardCharsets.UTF_8))
+            .send()
+            .get(5, TimeUnit.SECONDS);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("hello from java"));
       } finally {
@@ -54,12 +72,15 @@ class RedirectingConnectorIT {
   }
 
   @Test
-  void tries_the_dispatcher_references_in_order_and_skips_one_that_does_not_answer() throws Exception {
+  void tries_the_dispatcher_references_in_order_and_skips_one_that_does_not_answer()
+      throws Exception {
     try (BrokerStack stack = BrokerStack.start(1);
-        java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        java.net.ServerSocket closed =
+            new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       String unreachable = "127.0.0.1:" + closed.getLocalPort();
       closed.close();
-      try (RedirectingConnector connector = RedirectingConnector.builder(unreachable + " " + stack.dispatcherAddress()).build();
+      try (RedirectingConnector connector =
+              RedirectingConnector.builder(unreachable + " " + stack.dispatcherAddress()).build();
           DeviceConnection device = connector.connect()) {
         assertThat(device.broker()).isEqualTo(stack.brokerAddress(0));
       }
@@ -70,22 +91,41 @@ class RedirectingConnectorIT {
   void follows_a_websocket_redirect_with_the_path_of_the_reference() throws Exception {
     try (TransportStack stack = TransportStack.start()) {
       List<String> received = new CopyOnWriteArrayList<>();
-      Mqtt5AsyncClient subscriber = MqttClient.builder().useMqttVersion5().identifier("subscriber-ws")
-          .serverHost("127.0.0.1").serverPort(stack.brokerMqttPort()).buildAsync();
+      Mqtt5AsyncClient subscriber =
+          MqttClient.builder()
+              .useMqttVersion5()
+              .identifier("subscriber-ws")
+              .serverHost("127.0.0.1")
+              .serverPort(stack.brokerMqttPort())
+              .buildAsync();
       subscriber.connect().get(5, TimeUnit.SECONDS);
-      subscriber.subscribeWith().topicFilter("kit/java-ws").qos(MqttQos.AT_LEAST_ONCE)
+      subscriber
+          .subscribeWith()
+          .topicFilter("kit/java-ws")
+          .qos(MqttQos.AT_LEAST_ONCE)
           .callback(p -> received.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
-          .send().get(5, TimeUnit.SECONDS);
-      try (RedirectingConnector connector = RedirectingConnector.builder(stack.dispatcherWebSocketUri())
-              .client(b -> b.identifier("device-ws")).build();
+          .send()
+          .get(5, TimeUnit.SECONDS);
+      try (RedirectingConnector connector =
+              RedirectingConnector.builder(stack.dispatcherWebSocketUri())
+                  .client(b -> b.identifier("device-ws"))
+                  .build();
           DeviceConnection device = connector.connect()) {
         assertThat(device.broker()).hasToString(stack.brokerWebSocketUri());
         assertThat(device.client().getConfig().getWebSocketConfig()).isPresent();
 
-        device.client().publishWith().topic("kit/java-ws").qos(MqttQos.AT_LEAST_ONCE)
-            .payload("hello over websocket".getBytes(StandardCharsets.UTF_8)).send().get(5, TimeUnit.SECONDS);
+        device
+            .client()
+            .publishWith()
+            .topic("kit/java-ws")
+            .qos(MqttQos.AT_LEAST_ONCE)
+            .payload("hello over websocket".getBytes(StandardCharsets.UTF_8))
+            .send()
+            .get(5, TimeUnit.SECONDS);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("hello over websocket"));
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> received.contains("hello over websocket"));
       } finally {
         subscriber.disconnect().get(5, TimeUnit.SECONDS);
       }
@@ -96,23 +136,43 @@ class RedirectingConnectorIT {
   void carries_the_devices_tls_settings_to_the_brokers_tls_endpoint() throws Exception {
     try (TransportStack stack = TransportStack.start()) {
       List<String> received = new CopyOnWriteArrayList<>();
-      Mqtt5AsyncClient subscriber = MqttClient.builder().useMqttVersion5().identifier("subscriber-tls")
-          .serverHost("127.0.0.1").serverPort(stack.brokerMqttPort()).buildAsync();
+      Mqtt5AsyncClient subscriber =
+          MqttClient.builder()
+              .useMqttVersion5()
+              .identifier("subscriber-tls")
+              .serverHost("127.0.0.1")
+              .serverPort(stack.brokerMqttPort())
+              .buildAsync();
       subscriber.connect().get(5, TimeUnit.SECONDS);
-      subscriber.subscribeWith().topicFilter("kit/java-tls").qos(MqttQos.AT_LEAST_ONCE)
+      subscriber
+          .subscribeWith()
+          .topicFilter("kit/java-tls")
+          .qos(MqttQos.AT_LEAST_ONCE)
           .callback(p -> received.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
-          .send().get(5, TimeUnit.SECONDS);
+          .send()
+          .get(5, TimeUnit.SECONDS);
       // The test certificate is self-signed: only the device's own trust settings accept it.
-      try (RedirectingConnector connector = RedirectingConnector.builder(stack.dispatcherTlsAddress())
-              .client(b -> b.identifier("device-tls")
-                  .sslConfig().trustManagerFactory(InsecureTrustManagerFactory.INSTANCE).applySslConfig())
-              .build();
+      try (RedirectingConnector connector =
+              RedirectingConnector.builder(stack.dispatcherTlsAddress())
+                  .client(
+                      b ->
+                          b.identifier("device-tls")
+                              .sslConfig()
+                              .trustManagerFactory(InsecureTrustManagerFactory.INSTANCE)
+                              .applySslConfig())
+                  .build();
           DeviceConnection device = connector.connect()) {
         assertThat(device.broker()).hasToString(stack.brokerTlsAddress());
         assertThat(device.client().getConfig().getSslConfig()).isPresent();
 
-        device.client().publishWith().topic("kit/java-tls").qos(MqttQos.AT_LEAST_ONCE)
-            .payload("hello over tls".getBytes(StandardCharsets.UTF_8)).send().get(5, TimeUnit.SECONDS);
+        device
+            .client()
+            .publishWith()
+            .topic("kit/java-tls")
+            .qos(MqttQos.AT_LEAST_ONCE)
+            .payload("hello over tls".getBytes(StandardCharsets.UTF_8))
+            .send()
+            .get(5, TimeUnit.SECONDS);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("hello over tls"));
       } finally {
@@ -125,18 +185,27 @@ class RedirectingConnectorIT {
   void refuses_a_redirect_loop_between_two_dispatchers() throws Exception {
     try (Dispatcher a = Dispatcher.start(TestDispatchers.options());
         Dispatcher b = Dispatcher.start(TestDispatchers.options());
-        TestProbe probeA = TestProbe.authenticated(a.probePort(), "not-a-broker", TestDispatchers.SECRET);
-        TestProbe probeB = TestProbe.authenticated(b.probePort(), "not-a-broker", TestDispatchers.SECRET)) {
+        TestProbe probeA =
+            TestProbe.authenticated(a.probePort(), "not-a-broker", TestDispatchers.SECRET);
+        TestProbe probeB =
+            TestProbe.authenticated(b.probePort(), "not-a-broker", TestDispatchers.SECRET)) {
       // Each dispatcher is told the other one is a broker: a misconfigured probe.
       probeA.report(0.1, "127.0.0.1:" + b.devicePort());
       probeB.report(0.1, "127.0.0.1:" + a.devicePort());
       await().atMost(Duration.ofSeconds(3)).until(() -> usable(a) && usable(b));
 
-      try (RedirectingConnector connector = RedirectingConnector.builder("127.0.0.1:" + a.devicePort()).build()) {
+      try (RedirectingConnector connector =
+          RedirectingConnector.builder("127.0.0.1:" + a.devicePort()).build()) {
         assertThatThrownBy(connector::connect)
             .isInstanceOf(RedirectLoopException.class)
             .hasMessageContaining("redirect loop")
-            .hasMessageContaining("127.0.0.1:" + a.devicePort() + " -> 127.0.0.1:" + b.devicePort() + " -> 127.0.0.1:" + a.devicePort());
+            .hasMessageContaining(
+                "127.0.0.1:"
+                    + a.devicePort()
+                    + " -> 127.0.0.1:"
+                    + b.devicePort()
+                    + " -> 127.0.0.1:"
+                    + a.devicePort());
       }
     }
   }
@@ -144,9 +213,11 @@ class RedirectingConnectorIT {
   @Test
   void reports_no_usable_broker_as_server_unavailable() throws Exception {
     try (Dispatcher empty = Dispatcher.start(TestDispatchers.options());
-        RedirectingConnector connector = RedirectingConnector.builder("127.0.0.1:" + empty.devicePort()).build()) {
+        RedirectingConnector connector =
+            RedirectingConnector.builder("127.0.0.1:" + empty.devicePort()).build()) {
       assertThatThrownBy(connector::connect)
-          .isInstanceOfSatisfying(ConnectFailedException.class,
+          .isInstanceOfSatisfying(
+              ConnectFailedException.class,
               e -> assertThat(e.reasonCode()).contains(Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE))
           .hasMessageContaining("0x88");
     }
@@ -158,21 +229,25 @@ class RedirectingConnectorIT {
       stack.pinCpu(0, 0.1);
       stack.pinCpu(1, 0.9);
       AtomicInteger reconnected = new AtomicInteger();
-      try (RedirectingConnector connector = RedirectingConnector.builder(stack.dispatcherAddress())
-              .client(b -> b.identifier("device-failover"))
-              .onReconnected(d -> reconnected.incrementAndGet())
-              .build();
+      try (RedirectingConnector connector =
+              RedirectingConnector.builder(stack.dispatcherAddress())
+                  .client(b -> b.identifier("device-failover"))
+                  .onReconnected(d -> reconnected.incrementAndGet())
+                  .build();
           DeviceConnection device = connector.connect()) {
         assertThat(device.broker()).isEqualTo(stack.brokerAddress(0));
         double redirectsToSecond = stack.dispatcher().metrics().redirectCount("broker-2");
 
         stack.broker(0).kill();
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> device.isConnected() && device.reconnects() == 1);
+        await()
+            .atMost(Duration.ofSeconds(15))
+            .until(() -> device.isConnected() && device.reconnects() == 1);
         assertThat(device.broker()).isEqualTo(stack.brokerAddress(1));
         assertThat(reconnected).hasValue(1);
         // It asked the dispatcher again rather than retrying the dead broker.
-        assertThat(stack.dispatcher().metrics().redirectCount("broker-2")).isEqualTo(redirectsToSecond + 1);
+        assertThat(stack.dispatcher().metrics().redirectCount("broker-2"))
+            .isEqualTo(redirectsToSecond + 1);
       }
     }
   }

@@ -13,18 +13,20 @@ import java.util.function.ToLongFunction;
 
 /**
  * Each broker's connections and load over the last minutes, sampled from the registry's snapshots,
- * for the status page's charts. Bounded: the oldest sample goes when a new one would pass
- * {@link #capacity()}, so memory depends on the number of brokers, never on the time the dispatcher
- * has run. Not thread-safe: one owner, the control-plane event loop.
+ * for the status page's charts. Bounded: the oldest sample goes when a new one would pass {@link
+ * #capacity()}, so memory depends on the number of brokers, never on the time the dispatcher has
+ * run. Not thread-safe: one owner, the control-plane event loop.
  */
 public final class LoadHistory {
   /** How often the control plane takes a sample. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+
   /** Samples kept: 15 minutes at one a second. */
   public static final int DEFAULT_SAMPLES = 900;
 
   /** One broker at one sample time; {@code connections} and {@code msgRate} are -1 when unknown. */
-  record Point(String id, long connections, double meanCpu, double msgRate, long redirects, String state) {}
+  record Point(
+      String id, long connections, double meanCpu, double msgRate, long redirects, String state) {}
 
   private record Sample(long epochMillis, List<Point> brokers) {}
 
@@ -34,7 +36,8 @@ public final class LoadHistory {
 
   public LoadHistory(int capacity, Duration interval) {
     if (capacity < 2) {
-      throw new IllegalArgumentException("a load history needs room for at least 2 samples, got " + capacity);
+      throw new IllegalArgumentException(
+          "a load history needs room for at least 2 samples, got " + capacity);
     }
     this.capacity = capacity;
     this.interval = interval;
@@ -53,13 +56,26 @@ public final class LoadHistory {
    * Adds a sample of {@code brokers} taken at {@code epochMillis}; {@code usable} tells which were
    * usable then, {@code redirects} how many devices this dispatcher has sent to each so far.
    */
-  public void record(long epochMillis, List<BrokerView> brokers, List<BrokerView> usable, ToLongFunction<String> redirects) {
+  public void record(
+      long epochMillis,
+      List<BrokerView> brokers,
+      List<BrokerView> usable,
+      ToLongFunction<String> redirects) {
     Point[] points = new Point[brokers.size()];
     for (int i = 0; i < points.length; i++) {
       BrokerView b = brokers.get(i);
-      String state = usable.contains(b) ? "usable" : b.draining() ? "draining" : !b.healthy() ? "unhealthy" : "stale";
-      points[i] = new Point(b.id(), b.connections().orElse(-1), b.meanCpu(), b.msgRate().orElse(-1),
-          redirects.applyAsLong(b.id()), state);
+      String state =
+          usable.contains(b)
+              ? "usable"
+              : b.draining() ? "draining" : !b.healthy() ? "unhealthy" : "stale";
+      points[i] =
+          new Point(
+              b.id(),
+              b.connections().orElse(-1),
+              b.meanCpu(),
+              b.msgRate().orElse(-1),
+              redirects.applyAsLong(b.id()),
+              state);
     }
     if (samples.size() == capacity) {
       samples.removeFirst();
@@ -75,8 +91,8 @@ public final class LoadHistory {
   /**
    * The samples taken after {@code sinceEpochMillis}, one column per series: {@code t} (epoch
    * milliseconds) and, per broker, {@code connections}, {@code meanCpu} (0..1), {@code msgRate} and
-   * {@code redirects} (a running count), with null where the broker was not reporting or the value is
-   * unknown.
+   * {@code redirects} (a running count), with null where the broker was not reporting or the value
+   * is unknown.
    */
   public JsonObject toJson(long sinceEpochMillis) {
     List<Sample> taken = samples.stream().filter(s -> s.epochMillis() > sinceEpochMillis).toList();
@@ -118,7 +134,10 @@ public final class LoadHistory {
     return o;
   }
 
-  /** Fills every column of {@code o} with nulls up to {@code length}: samples the broker was absent from. */
+  /**
+   * Fills every column of {@code o} with nulls up to {@code length}: samples the broker was absent
+   * from.
+   */
   private static void pad(JsonObject o, int length) {
     for (String name : o.fieldNames()) {
       JsonArray column = o.getJsonArray(name);

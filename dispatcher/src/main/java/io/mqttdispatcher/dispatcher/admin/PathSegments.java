@@ -3,7 +3,10 @@ package io.mqttdispatcher.dispatcher.admin;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Decodes one percent-encoded path segment ({@code %2F} and the like; {@code +} stays a plus, as in paths). */
+/**
+ * Decodes one percent-encoded path segment ({@code %2F} and the like; {@code +} stays a plus, as in
+ * paths).
+ */
 final class PathSegments {
   private PathSegments() {}
 
@@ -21,7 +24,9 @@ final class PathSegments {
       out.writeBytes(segment.substring(i, next).getBytes(StandardCharsets.UTF_8));
       i = next;
       if (i < segment.length()) {
-        if (i + 2 < segment.length() && hex(segment.charAt(i + 1)) >= 0 && hex(segment.charAt(i + 2)) >= 0) {
+        if (i + 2 < segment.length()
+            && hex(segment.charAt(i + 1)) >= 0
+            && hex(segment.charAt(i + 2)) >= 0) {
           out.write(hex(segment.charAt(i + 1)) * 16 + hex(segment.charAt(i + 2)));
           i += 3;
         } else {

@@ -34,10 +34,13 @@ public final class Placements {
 
   /**
    * @param freshPolicy makes a new instance of the dispatcher's policy, so that a dry run neither
-   *     disturbs nor is disturbed by the live policy's bookkeeping (a session device gets the hash's
-   *     answer, as from a replica that never saw it)
+   *     disturbs nor is disturbed by the live policy's bookkeeping (a session device gets the
+   *     hash's answer, as from a replica that never saw it)
    */
-  public Placements(BrokerRegistry registry, @Nullable Routing routing, @Nullable DeviceTable devices,
+  public Placements(
+      BrokerRegistry registry,
+      @Nullable Routing routing,
+      @Nullable DeviceTable devices,
       Supplier<BrokerPolicy> freshPolicy) {
     this.registry = registry;
     this.routing = routing;
@@ -56,20 +59,26 @@ public final class Placements {
       for (BrokerView b : g.getValue()) {
         JsonObject endpoints = new JsonObject();
         b.endpoints().forEach((t, e) -> endpoints.put(t.wireName(), e));
-        members.add(new JsonObject().put("id", b.id()).put("usable", usable.contains(b)).put("endpoints", endpoints));
+        members.add(
+            new JsonObject()
+                .put("id", b.id())
+                .put("usable", usable.contains(b))
+                .put("endpoints", endpoints));
       }
-      list.add(new JsonObject()
-          .put("name", g.getKey())
-          .put("mode", mode(g.getValue()))
-          .put("members", members)
-          .put("usable", usable.size()));
+      list.add(
+          new JsonObject()
+              .put("name", g.getKey())
+              .put("mode", mode(g.getValue()))
+              .put("members", members)
+              .put("usable", usable.size()));
     }
     return new JsonObject().put("groups", list).put("routing", routing != null);
   }
 
   /**
-   * The usable brokers of {@code group} for {@code transport}, one per line: endpoint, a tab, broker
-   * id. A format a backend reads without a JSON library; null when no broker advertises the group.
+   * The usable brokers of {@code group} for {@code transport}, one per line: endpoint, a tab,
+   * broker id. A format a backend reads without a JSON library; null when no broker advertises the
+   * group.
    */
   @Nullable String endpoints(String group, Transport transport) {
     BrokerSnapshot snapshot = registry.snapshot();
@@ -93,12 +102,13 @@ public final class Placements {
     RoutingTable table = routing.table();
     JsonArray rules = new JsonArray();
     for (Rule r : table.rules()) {
-      rules.add(new JsonObject()
-          .put("name", r.name())
-          .put("line", r.line())
-          .put("match", r.conditions().describe())
-          .put("target", r.describeTarget())
-          .put("hits", r.hits()));
+      rules.add(
+          new JsonObject()
+              .put("name", r.name())
+              .put("line", r.line())
+              .put("match", r.conditions().describe())
+              .put("target", r.describeTarget())
+              .put("hits", r.hits()));
     }
     return new JsonObject()
         .put("file", routing.file().toString())
@@ -118,7 +128,10 @@ public final class Placements {
   JsonObject dryRun(DeviceFacts device, boolean session) {
     long now = System.nanoTime();
     BrokerSnapshot snapshot = registry.snapshot();
-    JsonObject out = new JsonObject().put("clientId", device.clientId()).put("transport", device.transport().wireName());
+    JsonObject out =
+        new JsonObject()
+            .put("clientId", device.clientId())
+            .put("transport", device.transport().wireName());
     List<BrokerView> candidates;
     String group;
     if (routing != null) {
@@ -130,8 +143,7 @@ public final class Placements {
       }
       group = route.group();
       if (group == null) {
-        return out.put("refused", true)
-            .put("reasonCode", hex(table.refuse().code().byteValue()));
+        return out.put("refused", true).put("reasonCode", hex(table.refuse().code().byteValue()));
       }
       candidates = snapshot.usable(group, device.transport(), now);
     } else {
@@ -141,57 +153,86 @@ public final class Placements {
     }
     out.put("group", group);
     out.put("candidates", new JsonArray(candidates.stream().map(BrokerView::id).toList()));
-    ConnectFacts facts = new ConnectFacts(device.clientId(), device.transport(), !session, session ? 3600 : 0);
+    ConnectFacts facts =
+        new ConnectFacts(device.clientId(), device.transport(), !session, session ? 3600 : 0);
     BrokerView broker = freshPolicy.get().choose(candidates, facts, now);
     if (broker == null) {
-      return out.put("refused", true).put("reasonCode", "0x88")
-          .put("reason", out.getString("reason") + "; no usable broker" + (group == null ? "" : " in group " + group));
+      return out.put("refused", true)
+          .put("reasonCode", "0x88")
+          .put(
+              "reason",
+              out.getString("reason")
+                  + "; no usable broker"
+                  + (group == null ? "" : " in group " + group));
     }
-    out.put("refused", false).put("broker", broker.id()).put("endpoint", broker.endpoint(device.transport()));
+    out.put("refused", false)
+        .put("broker", broker.id())
+        .put("endpoint", broker.endpoint(device.transport()));
     if (session) {
       out.put("session", sessionNote(broker, candidates));
     }
     return out;
   }
 
-  /** Where this dispatcher sent {@code clientId}, and the hash's answer for it as a session device; both hints. */
+  /**
+   * Where this dispatcher sent {@code clientId}, and the hash's answer for it as a session device;
+   * both hints.
+   */
   JsonObject device(String clientId) {
     JsonObject out = new JsonObject().put("clientId", clientId).put("hint", true);
     DeviceTable.Sent sent = devices == null ? null : devices.lookup(clientId);
     if (sent != null) {
-      out.put("sent", new JsonObject()
-          .put("broker", sent.broker())
-          .put("group", sent.group())
-          .put("rule", sent.rule())
-          .put("at", Instant.ofEpochMilli(sent.atMillis()).toString()));
+      out.put(
+          "sent",
+          new JsonObject()
+              .put("broker", sent.broker())
+              .put("group", sent.group())
+              .put("rule", sent.rule())
+              .put("at", Instant.ofEpochMilli(sent.atMillis()).toString()));
     } else {
       out.put("sent", (Object) null);
     }
     JsonObject hash = dryRun(DeviceFacts.of(clientId, Transport.MQTT), true);
     if (sent != null && routing != null && !sent.group().equals(hash.getString("group"))) {
-      // The device's other CONNECT fields (user name, address, properties) chose its group; keep it.
+      // The device's other CONNECT fields (user name, address, properties) chose its group; keep
+      // it.
       long now = System.nanoTime();
       List<BrokerView> candidates = registry.snapshot().usable(sent.group(), Transport.MQTT, now);
-      BrokerView b = freshPolicy.get().choose(candidates,
-          new ConnectFacts(clientId, Transport.MQTT, false, 3600), now);
-      hash = new JsonObject().put("group", sent.group()).put("broker", b == null ? null : b.id())
-          .put("session", b == null ? null : sessionNote(b, candidates));
+      BrokerView b =
+          freshPolicy
+              .get()
+              .choose(candidates, new ConnectFacts(clientId, Transport.MQTT, false, 3600), now);
+      hash =
+          new JsonObject()
+              .put("group", sent.group())
+              .put("broker", b == null ? null : b.id())
+              .put("session", b == null ? null : sessionNote(b, candidates));
     }
-    out.put("sessionHash", new JsonObject()
-        .put("group", hash.getString("group"))
-        .put("broker", hash.getString("broker"))
-        .put("note", hash.getString("session")));
+    out.put(
+        "sessionHash",
+        new JsonObject()
+            .put("group", hash.getString("group"))
+            .put("broker", hash.getString("broker"))
+            .put("note", hash.getString("session")));
     return out;
   }
 
   private String sessionNote(BrokerView broker, List<BrokerView> candidates) {
-    boolean cluster = !candidates.isEmpty() && candidates.stream().allMatch(b -> b.group().cluster());
+    boolean cluster =
+        !candidates.isEmpty() && candidates.stream().allMatch(b -> b.group().cluster());
     return cluster
-        ? "group " + broker.group().name() + " is a cluster: the session lives on every broker of the group"
-        : "independent brokers: the session lives on " + broker.id() + " (rendezvous hash of the client id)";
+        ? "group "
+            + broker.group().name()
+            + " is a cluster: the session lives on every broker of the group"
+        : "independent brokers: the session lives on "
+            + broker.id()
+            + " (rendezvous hash of the client id)";
   }
 
-  /** {@code cluster} when every broker of the group says so, {@code independent} when none does, else {@code mixed}. */
+  /**
+   * {@code cluster} when every broker of the group says so, {@code independent} when none does,
+   * else {@code mixed}.
+   */
   static String mode(List<BrokerView> members) {
     long clustered = members.stream().filter(b -> b.group().cluster()).count();
     return clustered == members.size() ? "cluster" : clustered == 0 ? "independent" : "mixed";

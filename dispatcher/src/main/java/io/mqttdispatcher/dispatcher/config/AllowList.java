@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  */
 public final class AllowList {
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-  private static final Pattern HOST_WITH_PORT = Pattern.compile("[^:/\\[\\]]+:\\d+|\\[[^\\]]+\\]:\\d+");
+  private static final Pattern HOST_WITH_PORT =
+      Pattern.compile("[^:/\\[\\]]+:\\d+|\\[[^\\]]+\\]:\\d+");
 
   private final List<String> hosts = new ArrayList<>();
   private final List<Cidr> networks = new ArrayList<>();
@@ -27,8 +28,11 @@ public final class AllowList {
     this.written = List.copyOf(entries);
     for (String entry : entries) {
       if (HOST_WITH_PORT.matcher(entry).matches()) {
-        throw new IllegalArgumentException("--allow '" + entry + "': give a host name or network without a port, e.g. --allow "
-            + entry.substring(0, entry.lastIndexOf(':')));
+        throw new IllegalArgumentException(
+            "--allow '"
+                + entry
+                + "': give a host name or network without a port, e.g. --allow "
+                + entry.substring(0, entry.lastIndexOf(':')));
       }
       if (entry.contains("/") || isIpLiteral(entry)) {
         networks.add(Cidr.parse(entry));
@@ -122,7 +126,8 @@ public final class AllowList {
     static Cidr parse(String text) {
       String[] parts = text.split("/", -1);
       if (parts.length > 2 || !isIpLiteral(parts[0])) {
-        throw new IllegalArgumentException("--allow '" + text + "' is neither a host name nor a CIDR like 10.0.0.0/8");
+        throw new IllegalArgumentException(
+            "--allow '" + text + "' is neither a host name nor a CIDR like 10.0.0.0/8");
       }
       byte[] address = literal(parts[0]);
       int prefix = address.length * 8;
@@ -130,7 +135,8 @@ public final class AllowList {
         try {
           prefix = Integer.parseInt(parts[1]);
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("--allow '" + text + "': prefix length must be a number");
+          throw new IllegalArgumentException(
+              "--allow '" + text + "': prefix length must be a number");
         }
         if (prefix < 0 || prefix > address.length * 8) {
           throw new IllegalArgumentException("--allow '" + text + "': prefix length out of range");

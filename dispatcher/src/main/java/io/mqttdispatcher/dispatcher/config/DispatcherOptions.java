@@ -2,11 +2,11 @@ package io.mqttdispatcher.dispatcher.config;
 
 import io.mqttdispatcher.cli.DurationConverter;
 import io.mqttdispatcher.cli.HostPort;
-import io.mqttdispatcher.dispatcher.rebalance.AutomaticTrigger;
 import io.mqttdispatcher.dispatcher.policy.BoundedLoad;
 import io.mqttdispatcher.dispatcher.policy.BrokerPolicy;
 import io.mqttdispatcher.dispatcher.policy.PolicyName;
 import io.mqttdispatcher.dispatcher.policy.SessionRecords;
+import io.mqttdispatcher.dispatcher.rebalance.AutomaticTrigger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -43,11 +43,13 @@ import org.jspecify.annotations.Nullable;
  * @param maxConnectsPerSource new connections per source address per second; 0 = no limit
  * @param ioThreads event loops for device connections (one per core by default)
  * @param affinityRecords session placements remembered at most (see {@link SessionRecords})
- * @param affinityEpsilon session devices skip brokers above (1 + this) times the mean load ({@link BoundedLoad})
+ * @param affinityEpsilon session devices skip brokers above (1 + this) times the mean load ({@link
+ *     BoundedLoad})
  * @param adminToken bearer token for admin changes (drain); null disables them
  * @param routingFile routing rules (YAML) mapping devices to broker groups, or null to treat every
  *     broker as one pool
- * @param deviceTable client ids whose last redirect is kept for {@code GET /devices/{id}}; 0 keeps none
+ * @param deviceTable client ids whose last redirect is kept for {@code GET /devices/{id}}; 0 keeps
+ *     none
  * @param autoRebalance automatic mode's settings ({@link AutomaticTrigger}), or null when it is off
  */
 public record DispatcherOptions(
@@ -92,25 +94,39 @@ public record DispatcherOptions(
   public static final String DEFAULT_CONNECT_TIMEOUT = "5s";
   public static final String DEFAULT_MAX_CONNECT_SIZE = "65536";
   public static final String DEFAULT_MAX_PENDING = "20000";
+
   /** Off by default: fleets behind NAT share one address. */
   public static final String DEFAULT_MAX_CONNECTS_PER_SOURCE = "0";
+
   /** 0 means one event loop per available core. */
   public static final String DEFAULT_IO_THREADS = "0";
+
   /** Enough for a fleet of a million session devices; about 200 MB of heap when full. */
   public static final String DEFAULT_AFFINITY_RECORDS = "1000000";
+
   public static final String DEFAULT_AFFINITY_EPSILON = "0.25";
+
   /** About 15 MB when full. */
   public static final String DEFAULT_DEVICE_TABLE = "100000";
+
   /** Automatic rebalance: how long an imbalance must last before a plan starts. */
   public static final String DEFAULT_AUTO_REBALANCE_AFTER = "60s";
+
   /** Automatic rebalance: no plan starts within this time of the last one's start or end. */
   public static final String DEFAULT_AUTO_REBALANCE_COOL_DOWN = "5m";
-  /** Automatic rebalance starts when a broker is this many connections above the below-mean brokers' mean... */
+
+  /**
+   * Automatic rebalance starts when a broker is this many connections above the below-mean brokers'
+   * mean...
+   */
   public static final String DEFAULT_AUTO_REBALANCE_ABS_THRESHOLD = "100";
+
   /** ... and this many times their mean. */
   public static final String DEFAULT_AUTO_REBALANCE_REL_THRESHOLD = "1.2";
+
   /** The plan it starts stops at thresholds tightened by this factor (hysteresis). */
   public static final double DEFAULT_AUTO_REBALANCE_STOP_FACTOR = 0.5;
+
   /** Devices each donor moves per second in an automatic plan. */
   public static final String DEFAULT_AUTO_REBALANCE_RATE = "50";
 
@@ -124,10 +140,12 @@ public record DispatcherOptions(
       throw new IllegalArgumentException("--wss-listen needs --tls-cert and --tls-key (PEM files)");
     }
     if ((probeTlsCert == null) != (probeTlsKey == null)) {
-      throw new IllegalArgumentException("--probe-tls-cert and --probe-tls-key go together (PEM files)");
+      throw new IllegalArgumentException(
+          "--probe-tls-cert and --probe-tls-key go together (PEM files)");
     }
     if (probeClientCa != null && probeTlsCert == null) {
-      throw new IllegalArgumentException("--probe-client-ca needs --probe-tls-cert and --probe-tls-key (mutual TLS is TLS first)");
+      throw new IllegalArgumentException(
+          "--probe-client-ca needs --probe-tls-cert and --probe-tls-key (mutual TLS is TLS first)");
     }
     if (!wsPath.startsWith("/")) {
       throw new IllegalArgumentException("--ws-path must start with '/', was '" + wsPath + "'");
@@ -145,25 +163,31 @@ public record DispatcherOptions(
       throw new IllegalArgumentException("the probe secret must not be empty");
     }
     if (maxConnectSize < 16) {
-      throw new IllegalArgumentException("--max-connect-size must be at least 16 bytes, was " + maxConnectSize);
+      throw new IllegalArgumentException(
+          "--max-connect-size must be at least 16 bytes, was " + maxConnectSize);
     }
     if (maxPending < 1) {
       throw new IllegalArgumentException("--max-pending must be at least 1, was " + maxPending);
     }
     if (maxConnectsPerSource < 0) {
-      throw new IllegalArgumentException("--max-connects-per-source must be 0 (no limit) or more, was " + maxConnectsPerSource);
+      throw new IllegalArgumentException(
+          "--max-connects-per-source must be 0 (no limit) or more, was " + maxConnectsPerSource);
     }
     if (ioThreads < 0) {
-      throw new IllegalArgumentException("--io-threads must be 0 (one per core) or more, was " + ioThreads);
+      throw new IllegalArgumentException(
+          "--io-threads must be 0 (one per core) or more, was " + ioThreads);
     }
     if (affinityRecords < 0) {
-      throw new IllegalArgumentException("--affinity-records must be 0 (keep none) or more, was " + affinityRecords);
+      throw new IllegalArgumentException(
+          "--affinity-records must be 0 (keep none) or more, was " + affinityRecords);
     }
     if (!(affinityEpsilon >= 0)) {
-      throw new IllegalArgumentException("--affinity-epsilon must be 0 or more, was " + affinityEpsilon);
+      throw new IllegalArgumentException(
+          "--affinity-epsilon must be 0 or more, was " + affinityEpsilon);
     }
     if (deviceTable < 0) {
-      throw new IllegalArgumentException("--device-table must be 0 (keep none) or more, was " + deviceTable);
+      throw new IllegalArgumentException(
+          "--device-table must be 0 (keep none) or more, was " + deviceTable);
     }
     if (ioThreads == 0) {
       ioThreads = Runtime.getRuntime().availableProcessors();
@@ -258,41 +282,178 @@ public record DispatcherOptions(
       this.probeSecret = Objects.requireNonNull(probeSecret, "probeSecret");
     }
 
-    public Builder listen(HostPort v) { listen = v; return this; }
-    public Builder wsListen(@Nullable HostPort v) { wsListen = v; return this; }
-    public Builder wsPath(String v) { wsPath = v; return this; }
-    public Builder tlsListen(@Nullable HostPort v) { tlsListen = v; return this; }
-    public Builder tlsCert(@Nullable Path v) { tlsCert = v; return this; }
-    public Builder tlsKey(@Nullable Path v) { tlsKey = v; return this; }
-    public Builder wssListen(@Nullable HostPort v) { wssListen = v; return this; }
-    public Builder probeListen(HostPort v) { probeListen = v; return this; }
-    public Builder probeTlsCert(@Nullable Path v) { probeTlsCert = v; return this; }
-    public Builder probeTlsKey(@Nullable Path v) { probeTlsKey = v; return this; }
-    public Builder probeClientCa(@Nullable Path v) { probeClientCa = v; return this; }
-    public Builder adminListen(HostPort v) { adminListen = v; return this; }
-    public Builder allow(AllowList v) { allow = v; return this; }
-    public Builder redirectCode(RedirectCode v) { redirectCode = v; return this; }
-    public Builder policy(PolicyName v) { policy = v; return this; }
-    public Builder window(Duration v) { window = v; return this; }
-    public Builder staleAfter(Duration v) { staleAfter = v; return this; }
-    public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
-    public Builder maxConnectSize(int v) { maxConnectSize = v; return this; }
-    public Builder maxPending(int v) { maxPending = v; return this; }
-    public Builder maxConnectsPerSource(int v) { maxConnectsPerSource = v; return this; }
-    public Builder ioThreads(int v) { ioThreads = v; return this; }
-    public Builder affinityRecords(int v) { affinityRecords = v; return this; }
-    public Builder affinityEpsilon(double v) { affinityEpsilon = v; return this; }
-    public Builder adminToken(byte @Nullable [] v) { adminToken = v; return this; }
-    public Builder routingFile(@Nullable Path v) { routingFile = v; return this; }
-    public Builder deviceTable(int v) { deviceTable = v; return this; }
-    public Builder autoRebalance(AutomaticTrigger.@Nullable Settings v) { autoRebalance = v; return this; }
+    public Builder listen(HostPort v) {
+      listen = v;
+      return this;
+    }
+
+    public Builder wsListen(@Nullable HostPort v) {
+      wsListen = v;
+      return this;
+    }
+
+    public Builder wsPath(String v) {
+      wsPath = v;
+      return this;
+    }
+
+    public Builder tlsListen(@Nullable HostPort v) {
+      tlsListen = v;
+      return this;
+    }
+
+    public Builder tlsCert(@Nullable Path v) {
+      tlsCert = v;
+      return this;
+    }
+
+    public Builder tlsKey(@Nullable Path v) {
+      tlsKey = v;
+      return this;
+    }
+
+    public Builder wssListen(@Nullable HostPort v) {
+      wssListen = v;
+      return this;
+    }
+
+    public Builder probeListen(HostPort v) {
+      probeListen = v;
+      return this;
+    }
+
+    public Builder probeTlsCert(@Nullable Path v) {
+      probeTlsCert = v;
+      return this;
+    }
+
+    public Builder probeTlsKey(@Nullable Path v) {
+      probeTlsKey = v;
+      return this;
+    }
+
+    public Builder probeClientCa(@Nullable Path v) {
+      probeClientCa = v;
+      return this;
+    }
+
+    public Builder adminListen(HostPort v) {
+      adminListen = v;
+      return this;
+    }
+
+    public Builder allow(AllowList v) {
+      allow = v;
+      return this;
+    }
+
+    public Builder redirectCode(RedirectCode v) {
+      redirectCode = v;
+      return this;
+    }
+
+    public Builder policy(PolicyName v) {
+      policy = v;
+      return this;
+    }
+
+    public Builder window(Duration v) {
+      window = v;
+      return this;
+    }
+
+    public Builder staleAfter(Duration v) {
+      staleAfter = v;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration v) {
+      connectTimeout = v;
+      return this;
+    }
+
+    public Builder maxConnectSize(int v) {
+      maxConnectSize = v;
+      return this;
+    }
+
+    public Builder maxPending(int v) {
+      maxPending = v;
+      return this;
+    }
+
+    public Builder maxConnectsPerSource(int v) {
+      maxConnectsPerSource = v;
+      return this;
+    }
+
+    public Builder ioThreads(int v) {
+      ioThreads = v;
+      return this;
+    }
+
+    public Builder affinityRecords(int v) {
+      affinityRecords = v;
+      return this;
+    }
+
+    public Builder affinityEpsilon(double v) {
+      affinityEpsilon = v;
+      return this;
+    }
+
+    public Builder adminToken(byte @Nullable [] v) {
+      adminToken = v;
+      return this;
+    }
+
+    public Builder routingFile(@Nullable Path v) {
+      routingFile = v;
+      return this;
+    }
+
+    public Builder deviceTable(int v) {
+      deviceTable = v;
+      return this;
+    }
+
+    public Builder autoRebalance(AutomaticTrigger.@Nullable Settings v) {
+      autoRebalance = v;
+      return this;
+    }
 
     /** The options; throws {@link IllegalArgumentException} naming the option that is wrong. */
     public DispatcherOptions build() {
-      return new DispatcherOptions(listen, wsListen, wsPath, tlsListen, tlsCert, tlsKey, wssListen, probeListen,
-          probeTlsCert, probeTlsKey, probeClientCa, adminListen, probeSecret, allow,
-          redirectCode, policy, window, staleAfter, connectTimeout, maxConnectSize, maxPending, maxConnectsPerSource, ioThreads,
-          affinityRecords, affinityEpsilon, adminToken, routingFile, deviceTable, autoRebalance);
+      return new DispatcherOptions(
+          listen,
+          wsListen,
+          wsPath,
+          tlsListen,
+          tlsCert,
+          tlsKey,
+          wssListen,
+          probeListen,
+          probeTlsCert,
+          probeTlsKey,
+          probeClientCa,
+          adminListen,
+          probeSecret,
+          allow,
+          redirectCode,
+          policy,
+          window,
+          staleAfter,
+          connectTimeout,
+          maxConnectSize,
+          maxPending,
+          maxConnectsPerSource,
+          ioThreads,
+          affinityRecords,
+          affinityEpsilon,
+          adminToken,
+          routingFile,
+          deviceTable,
+          autoRebalance);
     }
   }
 
@@ -306,8 +467,58 @@ public record DispatcherOptions(
   @Override
   public String toString() {
     // Never print the secret.
-    return "DispatcherOptions[listen=" + listen + ", wsListen=" + wsListen + ", wsPath=" + wsPath + ", tlsListen=" + tlsListen + ", tlsCert=" + tlsCert + ", wssListen=" + wssListen + ", probeListen=" + probeListen + ", probeTlsCert=" + probeTlsCert + ", probeClientCa=" + probeClientCa + ", adminListen=" + adminListen
-        + ", allow=" + allow + ", redirectCode=" + redirectCode + ", policy=" + policy.optionName() + ", window=" + window + ", staleAfter=" + staleAfter
-        + ", connectTimeout=" + connectTimeout + ", maxConnectSize=" + maxConnectSize + ", maxPending=" + maxPending + ", maxConnectsPerSource=" + maxConnectsPerSource + ", ioThreads=" + ioThreads + ", affinityRecords=" + affinityRecords + ", affinityEpsilon=" + affinityEpsilon + ", adminToken=" + (adminToken == null ? "none" : "set") + ", routingFile=" + routingFile + ", deviceTable=" + deviceTable + ", autoRebalance=" + autoRebalance + "]";
+    return "DispatcherOptions[listen="
+        + listen
+        + ", wsListen="
+        + wsListen
+        + ", wsPath="
+        + wsPath
+        + ", tlsListen="
+        + tlsListen
+        + ", tlsCert="
+        + tlsCert
+        + ", wssListen="
+        + wssListen
+        + ", probeListen="
+        + probeListen
+        + ", probeTlsCert="
+        + probeTlsCert
+        + ", probeClientCa="
+        + probeClientCa
+        + ", adminListen="
+        + adminListen
+        + ", allow="
+        + allow
+        + ", redirectCode="
+        + redirectCode
+        + ", policy="
+        + policy.optionName()
+        + ", window="
+        + window
+        + ", staleAfter="
+        + staleAfter
+        + ", connectTimeout="
+        + connectTimeout
+        + ", maxConnectSize="
+        + maxConnectSize
+        + ", maxPending="
+        + maxPending
+        + ", maxConnectsPerSource="
+        + maxConnectsPerSource
+        + ", ioThreads="
+        + ioThreads
+        + ", affinityRecords="
+        + affinityRecords
+        + ", affinityEpsilon="
+        + affinityEpsilon
+        + ", adminToken="
+        + (adminToken == null ? "none" : "set")
+        + ", routingFile="
+        + routingFile
+        + ", deviceTable="
+        + deviceTable
+        + ", autoRebalance="
+        + autoRebalance
+        + "]";
   }
 }

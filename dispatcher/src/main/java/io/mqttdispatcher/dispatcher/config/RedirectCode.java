@@ -24,8 +24,11 @@ public enum RedirectCode {
     return switch (value) {
       case "use-another-server" -> USE_ANOTHER_SERVER;
       case "server-moved" -> SERVER_MOVED;
-      default -> throw new IllegalArgumentException(
-          "'" + value + "' is not a redirect code: use use-another-server (0x9C) or server-moved (0x9D)");
+      default ->
+          throw new IllegalArgumentException(
+              "'"
+                  + value
+                  + "' is not a redirect code: use use-another-server (0x9C) or server-moved (0x9D)");
     };
   }
 }

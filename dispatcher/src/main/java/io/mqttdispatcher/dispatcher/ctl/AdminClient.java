@@ -58,9 +58,10 @@ public final class AdminClient {
   }
 
   public Response post(String path, @Nullable JsonObject body) {
-    return send(request(path)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body.encode())));
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body.encode())));
   }
 
   public Response delete(String path) {
@@ -68,8 +69,10 @@ public final class AdminClient {
   }
 
   private HttpRequest.Builder request(String path) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
-        .header("Accept", "application/json");
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(timeout)
+            .header("Accept", "application/json");
     if (token != null) {
       b.header("Authorization", "Bearer " + new String(token, StandardCharsets.UTF_8));
     }
@@ -82,9 +85,11 @@ public final class AdminClient {
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (HttpTimeoutException e) {
-      throw new IllegalStateException("the dispatcher at " + base + " did not answer within " + timeout.toSeconds() + " s");
+      throw new IllegalStateException(
+          "the dispatcher at " + base + " did not answer within " + timeout.toSeconds() + " s");
     } catch (ConnectException e) {
-      throw new IllegalStateException("cannot reach the dispatcher's admin API at " + base + " (is --admin right?)");
+      throw new IllegalStateException(
+          "cannot reach the dispatcher's admin API at " + base + " (is --admin right?)");
     } catch (IOException e) {
       throw new IllegalStateException("request to " + base + " failed: " + e.getMessage());
     } catch (InterruptedException e) {
@@ -98,8 +103,12 @@ public final class AdminClient {
     try {
       return new Response(response.statusCode(), new JsonObject(text));
     } catch (DecodeException e) {
-      throw new IllegalStateException(base + request.uri().getPath() + " answered HTTP " + response.statusCode()
-          + " with something that is not JSON; is --admin the dispatcher's admin API?");
+      throw new IllegalStateException(
+          base
+              + request.uri().getPath()
+              + " answered HTTP "
+              + response.statusCode()
+              + " with something that is not JSON; is --admin the dispatcher's admin API?");
     }
   }
 }

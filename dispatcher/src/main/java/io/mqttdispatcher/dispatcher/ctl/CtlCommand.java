@@ -18,19 +18,20 @@ import picocli.CommandLine.Spec;
     versionProvider = CommandLines.Version.class,
     description = "Commands for a running dispatcher, through its admin API.",
     subcommands = {
-        CtlCommand.Brokers.class,
-        CtlCommand.Drain.class,
-        CtlCommand.Undrain.class,
-        EvacuateCommand.class,
-        RebalanceCommand.class,
-        RouteCommand.class,
+      CtlCommand.Brokers.class,
+      CtlCommand.Drain.class,
+      CtlCommand.Undrain.class,
+      EvacuateCommand.class,
+      RebalanceCommand.class,
+      RouteCommand.class,
     })
 public final class CtlCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: brokers, drain, undrain, evacuate, rebalance, route");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "name a command: brokers, drain, undrain, evacuate, rebalance, route");
   }
 
   /** The command line of {@code dispatcher ctl} with the project's error handling. */
@@ -40,7 +41,10 @@ public final class CtlCommand implements Runnable {
     return cl;
   }
 
-  /** Prints {@code response}'s body; returns the exit code (0 for 2xx, else 1 with the error on stderr). */
+  /**
+   * Prints {@code response}'s body; returns the exit code (0 for 2xx, else 1 with the error on
+   * stderr).
+   */
   static int print(CommandSpec spec, AdminClient.Response response) {
     CommandLine cl = spec.commandLine();
     if (!response.ok()) {
@@ -54,7 +58,10 @@ public final class CtlCommand implements Runnable {
   }
 
   /** {@code ctl brokers}: every broker with its load and state. */
-  @Command(name = "brokers", mixinStandardHelpOptions = true, description = "Show every broker with its load and state.")
+  @Command(
+      name = "brokers",
+      mixinStandardHelpOptions = true,
+      description = "Show every broker with its load and state.")
   static final class Brokers implements java.util.concurrent.Callable<Integer> {
     @Spec CommandSpec spec;
     @CommandLine.Mixin AdminConnection connection;
@@ -65,31 +72,50 @@ public final class CtlCommand implements Runnable {
     }
   }
 
-  /** {@code ctl drain ID}: no new devices for broker ID, on every dispatcher replica (v2 probes). */
-  @Command(name = "drain", mixinStandardHelpOptions = true,
-      description = "Send broker ID no new devices, from every dispatcher replica (its probe carries the flag).")
+  /**
+   * {@code ctl drain ID}: no new devices for broker ID, on every dispatcher replica (v2 probes).
+   */
+  @Command(
+      name = "drain",
+      mixinStandardHelpOptions = true,
+      description =
+          "Send broker ID no new devices, from every dispatcher replica (its probe carries the flag).")
   static final class Drain implements java.util.concurrent.Callable<Integer> {
     @Spec CommandSpec spec;
     @CommandLine.Mixin AdminConnection connection;
-    @CommandLine.Parameters(paramLabel = "ID", description = "The broker id.") String broker;
+
+    @CommandLine.Parameters(paramLabel = "ID", description = "The broker id.")
+    String broker;
 
     @Override
     public Integer call() {
-      return print(spec, connection.client().post("/brokers/" + BrokerPath.segment(broker) + "/drain", new JsonObject()));
+      return print(
+          spec,
+          connection
+              .client()
+              .post("/brokers/" + BrokerPath.segment(broker) + "/drain", new JsonObject()));
     }
   }
 
   /** {@code ctl undrain ID}: broker ID takes new devices again; ends an evacuation. */
-  @Command(name = "undrain", mixinStandardHelpOptions = true,
+  @Command(
+      name = "undrain",
+      mixinStandardHelpOptions = true,
       description = "Let broker ID take new devices again (also ends its evacuation).")
   static final class Undrain implements java.util.concurrent.Callable<Integer> {
     @Spec CommandSpec spec;
     @CommandLine.Mixin AdminConnection connection;
-    @CommandLine.Parameters(paramLabel = "ID", description = "The broker id.") String broker;
+
+    @CommandLine.Parameters(paramLabel = "ID", description = "The broker id.")
+    String broker;
 
     @Override
     public Integer call() {
-      return print(spec, connection.client().post("/brokers/" + BrokerPath.segment(broker) + "/undrain", new JsonObject()));
+      return print(
+          spec,
+          connection
+              .client()
+              .post("/brokers/" + BrokerPath.segment(broker) + "/undrain", new JsonObject()));
     }
   }
 }

@@ -13,14 +13,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ctl route}: where would this CONNECT go, and why ({@code GET /route}, a dry run). */
-@Command(name = "route", mixinStandardHelpOptions = true,
-    description = "Ask where a CONNECT with these fields would go now, and why: the routing rule, the group and the "
-        + "broker. A dry run: nothing is counted or recorded.")
+@Command(
+    name = "route",
+    mixinStandardHelpOptions = true,
+    description =
+        "Ask where a CONNECT with these fields would go now, and why: the routing rule, the group and the "
+            + "broker. A dry run: nothing is counted or recorded.")
 final class RouteCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @CommandLine.Mixin AdminConnection connection;
 
-  @Option(names = "--client-id", paramLabel = "ID", required = true, description = "The CONNECT's client identifier.")
+  @Option(
+      names = "--client-id",
+      paramLabel = "ID",
+      required = true,
+      description = "The CONNECT's client identifier.")
   String clientId;
 
   @Option(names = "--username", paramLabel = "NAME", description = "The CONNECT's user name.")
@@ -29,20 +36,31 @@ final class RouteCommand implements Callable<Integer> {
   @Option(names = "--address", paramLabel = "IP", description = "The device's source address.")
   @Nullable String address;
 
-  @Option(names = "--transport", paramLabel = "mqtt|mqtts|ws|wss", defaultValue = "mqtt",
+  @Option(
+      names = "--transport",
+      paramLabel = "mqtt|mqtts|ws|wss",
+      defaultValue = "mqtt",
       description = "The listener the device comes in on (default: ${DEFAULT-VALUE}).")
   String transport;
 
-  @Option(names = "--property", paramLabel = "NAME=VALUE", description = "An MQTT v5 user property of the CONNECT; repeatable.")
+  @Option(
+      names = "--property",
+      paramLabel = "NAME=VALUE",
+      description = "An MQTT v5 user property of the CONNECT; repeatable.")
   List<String> properties = new ArrayList<>();
 
-  @Option(names = "--session", description = "The device keeps a session (Clean Start 0 or Session Expiry above 0).")
+  @Option(
+      names = "--session",
+      description = "The device keeps a session (Clean Start 0 or Session Expiry above 0).")
   boolean session;
 
   @Override
   public Integer call() {
-    StringBuilder query = new StringBuilder("/route?clientId=").append(encode(clientId))
-        .append("&transport=").append(encode(transport));
+    StringBuilder query =
+        new StringBuilder("/route?clientId=")
+            .append(encode(clientId))
+            .append("&transport=")
+            .append(encode(transport));
     if (username != null) {
       query.append("&username=").append(encode(username));
     }
@@ -51,7 +69,8 @@ final class RouteCommand implements Callable<Integer> {
     }
     for (String p : properties) {
       if (p.indexOf('=') <= 0) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--property '" + p + "' must be NAME=VALUE");
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--property '" + p + "' must be NAME=VALUE");
       }
       query.append("&property=").append(encode(p));
     }

@@ -34,7 +34,8 @@ public final class DeviceTable {
 
   public DeviceTable(int maxDevices) {
     if (maxDevices < 1) {
-      throw new IllegalArgumentException("a device table holds at least 1 device, was " + maxDevices);
+      throw new IllegalArgumentException(
+          "a device table holds at least 1 device, was " + maxDevices);
     }
     this.sent = Caffeine.newBuilder().maximumSize(maxDevices).executor(Runnable::run).build();
   }

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * holds the connection's CONNECT timer.
  *
  * <ul>
- *   <li>MQTT v5 CONNECT: CONNACK 0x9C/0x9D with a Server Reference, or 0x88 without a usable broker.
+ *   <li>MQTT v5 CONNECT: CONNACK 0x9C/0x9D with a Server Reference, or 0x88 without a usable
+ *       broker.
  *   <li>MQTT 3.1/3.1.1 CONNECT: CONNACK return code 0x03 (no redirect exists in these versions).
  *   <li>Malformed v5 CONNECT: CONNACK 0x81; over the size limit: 0x95. Other bad input: close.
  *   <li>No CONNECT within the timeout: close.
@@ -44,11 +45,12 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectHandler.class);
 
   /**
-   * The attribute where {@link io.netty.handler.codec.mqtt.MqttDecoder} records the protocol version
-   * of the CONNECT it read (netty-codec-mqtt keeps its key package-private; attribute keys are
-   * interned by name). {@code ConnectHandlerTest} fails if the name ever changes.
+   * The attribute where {@link io.netty.handler.codec.mqtt.MqttDecoder} records the protocol
+   * version of the CONNECT it read (netty-codec-mqtt keeps its key package-private; attribute keys
+   * are interned by name). {@code ConnectHandlerTest} fails if the name ever changes.
    */
-  private static final AttributeKey<MqttVersion> MQTT_VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
+  private static final AttributeKey<MqttVersion> MQTT_VERSION =
+      AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
 
   private final ConnectService service;
   private @Nullable ScheduledFuture<?> timeout;
@@ -72,12 +74,17 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     if (!service.admit()) {
       answered = true;
       service.metrics().rejected(RejectCause.OVERLOAD);
-      LOG.debug("{}: too many connections waiting for their CONNECT; closing", ctx.channel().remoteAddress());
+      LOG.debug(
+          "{}: too many connections waiting for their CONNECT; closing",
+          ctx.channel().remoteAddress());
       ctx.close();
       return;
     }
     admitted = true;
-    timeout = ctx.executor().schedule(() -> timedOut(ctx), service.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    timeout =
+        ctx.executor()
+            .schedule(
+                () -> timedOut(ctx), service.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
     ctx.fireChannelActive();
   }
 
@@ -116,7 +123,10 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     }
     if (msg.fixedHeader().messageType() != MqttMessageType.CONNECT) {
       service.metrics().rejected(RejectCause.NOT_CONNECT);
-      LOG.debug("{}: first packet was {}, not CONNECT; closing", ctx.channel().remoteAddress(), msg.fixedHeader().messageType());
+      LOG.debug(
+          "{}: first packet was {}, not CONNECT; closing",
+          ctx.channel().remoteAddress(),
+          msg.fixedHeader().messageType());
       ctx.close();
       return;
     }
@@ -126,29 +136,43 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
       rejectMqtt3(ctx);
       return;
     }
-    ConnectFacts facts = new ConnectFacts(
-        connect.payload().clientIdentifier(),
-        service.transport(),
-        header.isCleanSession(),
-        sessionExpiry(header.properties()));
+    ConnectFacts facts =
+        new ConnectFacts(
+            connect.payload().clientIdentifier(),
+            service.transport(),
+            header.isCleanSession(),
+            sessionExpiry(header.properties()));
     RoutingTable routing = service.routingTable();
     if (routing == null) {
       reply(ctx, service.answer(facts, maximumPacketSize(header.properties())));
     } else {
-      reply(ctx, service.answer(facts, deviceFacts(ctx, connect, routing), routing, maximumPacketSize(header.properties())));
+      reply(
+          ctx,
+          service.answer(
+              facts,
+              deviceFacts(ctx, connect, routing),
+              routing,
+              maximumPacketSize(header.properties())));
     }
   }
 
-  /** What the routing rules look at; the user name, address and user properties only when a rule needs them. */
-  private DeviceFacts deviceFacts(ChannelHandlerContext ctx, MqttConnectMessage connect, RoutingTable routing) {
+  /**
+   * What the routing rules look at; the user name, address and user properties only when a rule
+   * needs them.
+   */
+  private DeviceFacts deviceFacts(
+      ChannelHandlerContext ctx, MqttConnectMessage connect, RoutingTable routing) {
     String username = routing.needsUsername() ? connect.payload().userName() : null;
-    InetAddress source = routing.needsSource() && ctx.channel().remoteAddress() instanceof InetSocketAddress inet
-        ? inet.getAddress()
-        : null;
-    List<DeviceFacts.UserProperty> properties = routing.needsUserProperties()
-        ? userProperties(connect.variableHeader().properties())
-        : List.of();
-    return new DeviceFacts(connect.payload().clientIdentifier(), username, source, service.transport(), properties);
+    InetAddress source =
+        routing.needsSource() && ctx.channel().remoteAddress() instanceof InetSocketAddress inet
+            ? inet.getAddress()
+            : null;
+    List<DeviceFacts.UserProperty> properties =
+        routing.needsUserProperties()
+            ? userProperties(connect.variableHeader().properties())
+            : List.of();
+    return new DeviceFacts(
+        connect.payload().clientIdentifier(), username, source, service.transport(), properties);
   }
 
   private static List<DeviceFacts.UserProperty> userProperties(MqttProperties props) {
@@ -174,13 +198,21 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     Throwable cause = msg.decoderResult().cause();
     boolean tooLarge = cause instanceof TooLongFrameException;
     service.metrics().rejected(tooLarge ? RejectCause.TOO_LARGE : RejectCause.MALFORMED);
-    LOG.debug("{}: {} first packet: {}", ctx.channel().remoteAddress(), tooLarge ? "oversized" : "malformed", cause.getMessage());
+    LOG.debug(
+        "{}: {} first packet: {}",
+        ctx.channel().remoteAddress(),
+        tooLarge ? "oversized" : "malformed",
+        cause.getMessage());
     // A reason code can only be given to a device known to speak v5: once the decoder has read the
     // CONNECT's protocol level, which is also what makes the encoder write a v5 CONNACK.
     if (ctx.channel().attr(MQTT_VERSION).get() == MqttVersion.MQTT_5) {
-      reply(ctx, tooLarge
-          ? ConnectService.refusal(MqttConnectReturnCode.CONNECTION_REFUSED_PACKET_TOO_LARGE, "CONNECT too large")
-          : ConnectService.refusal(MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET, "malformed CONNECT"));
+      reply(
+          ctx,
+          tooLarge
+              ? ConnectService.refusal(
+                  MqttConnectReturnCode.CONNECTION_REFUSED_PACKET_TOO_LARGE, "CONNECT too large")
+              : ConnectService.refusal(
+                  MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET, "malformed CONNECT"));
     } else {
       ctx.close();
     }
@@ -191,11 +223,16 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     SocketAddress remote = ctx.channel().remoteAddress();
     if (remote instanceof InetSocketAddress inet
         && service.mqtt3Log().shouldLog(inet.getAddress(), System.nanoTime())) {
-      LOG.info("{}: MQTT 3 CONNECT refused with 0x03: only MQTT v5 devices can be redirected"
-          + " (logged once per address per minute)", inet.getAddress().getHostAddress());
+      LOG.info(
+          "{}: MQTT 3 CONNECT refused with 0x03: only MQTT v5 devices can be redirected"
+              + " (logged once per address per minute)",
+          inet.getAddress().getHostAddress());
     }
-    reply(ctx, ConnectService.connack(
-        MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, MqttProperties.NO_PROPERTIES));
+    reply(
+        ctx,
+        ConnectService.connack(
+            MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+            MqttProperties.NO_PROPERTIES));
   }
 
   private static void reply(ChannelHandlerContext ctx, MqttConnAckMessage connack) {
@@ -207,7 +244,10 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     if (!answered && ctx.channel().isActive()) {
       answered = true;
       service.metrics().rejected(RejectCause.TIMEOUT);
-      LOG.debug("{}: no CONNECT within {}; closing", ctx.channel().remoteAddress(), service.connectTimeout());
+      LOG.debug(
+          "{}: no CONNECT within {}; closing",
+          ctx.channel().remoteAddress(),
+          service.connectTimeout());
       ctx.close();
     }
   }
@@ -225,14 +265,19 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  /** The CONNECT's Maximum Packet Size: the largest packet the device accepts (unlimited when absent). */
+  /**
+   * The CONNECT's Maximum Packet Size: the largest packet the device accepts (unlimited when
+   * absent).
+   */
   private static long maximumPacketSize(MqttProperties props) {
-    MqttProperties.MqttProperty<?> p = props.getProperty(MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE.value());
+    MqttProperties.MqttProperty<?> p =
+        props.getProperty(MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE.value());
     return p != null && p.value() instanceof Integer i ? Integer.toUnsignedLong(i) : Long.MAX_VALUE;
   }
 
   private static long sessionExpiry(MqttProperties props) {
-    MqttProperties.MqttProperty<?> p = props.getProperty(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value());
+    MqttProperties.MqttProperty<?> p =
+        props.getProperty(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value());
     return p != null && p.value() instanceof Integer i ? Integer.toUnsignedLong(i) : 0;
   }
 }

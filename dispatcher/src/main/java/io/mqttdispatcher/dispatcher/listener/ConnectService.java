@@ -1,15 +1,15 @@
 package io.mqttdispatcher.dispatcher.listener;
 
 import io.mqttdispatcher.dispatcher.config.RedirectCode;
+import io.mqttdispatcher.dispatcher.devices.DeviceTable;
 import io.mqttdispatcher.dispatcher.metrics.DispatcherMetrics;
 import io.mqttdispatcher.dispatcher.metrics.RejectCause;
 import io.mqttdispatcher.dispatcher.policy.BrokerPolicy;
-import io.mqttdispatcher.dispatcher.probe.ClientIdFeed;
 import io.mqttdispatcher.dispatcher.policy.ConnectFacts;
+import io.mqttdispatcher.dispatcher.probe.ClientIdFeed;
 import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
 import io.mqttdispatcher.dispatcher.registry.BrokerSnapshot;
 import io.mqttdispatcher.dispatcher.registry.BrokerView;
-import io.mqttdispatcher.dispatcher.devices.DeviceTable;
 import io.mqttdispatcher.dispatcher.routing.DeviceFacts;
 import io.mqttdispatcher.dispatcher.routing.Route;
 import io.mqttdispatcher.dispatcher.routing.Routing;
@@ -22,16 +22,16 @@ import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import java.time.Duration;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Everything a device listener shares between its connections: where broker state comes from, how
- * a broker is chosen, and how the answer is built. Thread-safe; holds no per-connection state.
+ * Everything a device listener shares between its connections: where broker state comes from, how a
+ * broker is chosen, and how the answer is built. Thread-safe; holds no per-connection state.
  */
 public final class ConnectService {
   private final Transport transport;
@@ -58,11 +58,22 @@ public final class ConnectService {
       Duration connectTimeout,
       int maxPending,
       int maxConnectsPerSource) {
-    this(transport, registry, policy, redirectCode, metrics, connectTimeout, maxPending, maxConnectsPerSource, null, null);
+    this(
+        transport,
+        registry,
+        policy,
+        redirectCode,
+        metrics,
+        connectTimeout,
+        maxPending,
+        maxConnectsPerSource,
+        null,
+        null);
   }
 
   /**
-   * @param routing the routing rules, or null to treat every broker as one pool (no extra cost per CONNECT)
+   * @param routing the routing rules, or null to treat every broker as one pool (no extra cost per
+   *     CONNECT)
    * @param devices where to record each redirect, or null to keep no record
    */
   public ConnectService(
@@ -76,11 +87,23 @@ public final class ConnectService {
       int maxConnectsPerSource,
       @Nullable Routing routing,
       @Nullable DeviceTable devices) {
-    this(transport, registry, policy, redirectCode, metrics, connectTimeout, maxPending, maxConnectsPerSource, routing,
-        devices, new ClientIdFeed(0));
+    this(
+        transport,
+        registry,
+        policy,
+        redirectCode,
+        metrics,
+        connectTimeout,
+        maxPending,
+        maxConnectsPerSource,
+        routing,
+        devices,
+        new ClientIdFeed(0));
   }
 
-  /** @param clientIds where the client id of each redirected device goes, for its broker's probe */
+  /**
+   * @param clientIds where the client id of each redirected device goes, for its broker's probe
+   */
   public ConnectService(
       Transport transport,
       BrokerRegistry registry,
@@ -163,10 +186,16 @@ public final class ConnectService {
     metrics.decisionNanos(System.nanoTime() - start);
     if (broker == null) {
       metrics.rejected(RejectCause.NO_BROKER);
-      return refusal(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5, "no broker available", maximumPacketSize);
+      return refusal(
+          MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5,
+          "no broker available",
+          maximumPacketSize);
     }
     if (devices != null) {
-      devices.record(facts.clientId(), new DeviceTable.Sent(broker.id(), broker.group().name(), null, System.currentTimeMillis()));
+      devices.record(
+          facts.clientId(),
+          new DeviceTable.Sent(
+              broker.id(), broker.group().name(), null, System.currentTimeMillis()));
     }
     return redirect(broker, facts, maximumPacketSize);
   }
@@ -176,7 +205,8 @@ public final class ConnectService {
    * policy a broker inside it. No rule and no default: the table's refusal code (0x87 or 0x88); no
    * usable broker in the group: 0x88.
    */
-  MqttConnAckMessage answer(ConnectFacts facts, DeviceFacts device, RoutingTable table, long maximumPacketSize) {
+  MqttConnAckMessage answer(
+      ConnectFacts facts, DeviceFacts device, RoutingTable table, long maximumPacketSize) {
     long start = System.nanoTime();
     BrokerSnapshot snapshot = registry.snapshot();
     Route route = table.route(device, snapshot, start);
@@ -190,38 +220,55 @@ public final class ConnectService {
     metrics.decisionNanos(System.nanoTime() - start);
     if (broker == null) {
       metrics.rejected(RejectCause.NO_BROKER);
-      return refusal(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5,
-          "no broker available in group " + group, maximumPacketSize);
+      return refusal(
+          MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5,
+          "no broker available in group " + group,
+          maximumPacketSize);
     }
     if (devices != null) {
-      devices.record(facts.clientId(), new DeviceTable.Sent(broker.id(), group, route.ruleName(), System.currentTimeMillis()));
+      devices.record(
+          facts.clientId(),
+          new DeviceTable.Sent(broker.id(), group, route.ruleName(), System.currentTimeMillis()));
     }
     return redirect(broker, facts, maximumPacketSize);
   }
 
-  private MqttConnAckMessage redirect(BrokerView broker, ConnectFacts facts, long maximumPacketSize) {
+  private MqttConnAckMessage redirect(
+      BrokerView broker, ConnectFacts facts, long maximumPacketSize) {
     metrics.redirected(broker.id());
     // In a cluster group the session is on every node: moving the device costs it nothing.
     clientIds.sent(broker.id(), facts.clientId(), facts.hasSession() && !broker.group().cluster());
-    String reference = Objects.requireNonNull(broker.endpoint(transport), "a usable broker has an endpoint for the transport");
+    String reference =
+        Objects.requireNonNull(
+            broker.endpoint(transport), "a usable broker has an endpoint for the transport");
     String reason = "use broker " + broker.id();
     MqttProperties props = new MqttProperties();
-    props.add(new MqttProperties.StringProperty(MqttProperties.MqttPropertyType.SERVER_REFERENCE.value(), reference));
-    if (maximumPacketSize == Long.MAX_VALUE || fits(utf8Length(reference), reason, maximumPacketSize)) {
-      props.add(new MqttProperties.StringProperty(MqttProperties.MqttPropertyType.REASON_STRING.value(), reason));
+    props.add(
+        new MqttProperties.StringProperty(
+            MqttProperties.MqttPropertyType.SERVER_REFERENCE.value(), reference));
+    if (maximumPacketSize == Long.MAX_VALUE
+        || fits(utf8Length(reference), reason, maximumPacketSize)) {
+      props.add(
+          new MqttProperties.StringProperty(
+              MqttProperties.MqttPropertyType.REASON_STRING.value(), reason));
     }
     return connack(redirectCode.code(), props);
   }
 
-  private static MqttConnAckMessage refusal(MqttConnectReturnCode code, String reason, long maximumPacketSize) {
-    return refusal(code, maximumPacketSize == Long.MAX_VALUE || fits(0, reason, maximumPacketSize) ? reason : null);
+  private static MqttConnAckMessage refusal(
+      MqttConnectReturnCode code, String reason, long maximumPacketSize) {
+    return refusal(
+        code,
+        maximumPacketSize == Long.MAX_VALUE || fits(0, reason, maximumPacketSize) ? reason : null);
   }
 
   /** A refusing v5 CONNACK, with a Reason String unless {@code reason} is null. */
   static MqttConnAckMessage refusal(MqttConnectReturnCode code, @Nullable String reason) {
     MqttProperties props = new MqttProperties();
     if (reason != null) {
-      props.add(new MqttProperties.StringProperty(MqttProperties.MqttPropertyType.REASON_STRING.value(), reason));
+      props.add(
+          new MqttProperties.StringProperty(
+              MqttProperties.MqttPropertyType.REASON_STRING.value(), reason));
     }
     return connack(code, props);
   }
@@ -231,8 +278,9 @@ public final class ConnectService {
   }
 
   /**
-   * Bytes of a v5 CONNACK with a Server Reference of {@code referenceBytes} (0 for none) and a Reason
-   * String: fixed header (at most 2 bytes here), flags, reason code, properties length, properties.
+   * Bytes of a v5 CONNACK with a Server Reference of {@code referenceBytes} (0 for none) and a
+   * Reason String: fixed header (at most 2 bytes here), flags, reason code, properties length,
+   * properties.
    */
   static long connackSize(int referenceBytes, String reason) {
     int props = (referenceBytes > 0 ? 3 + referenceBytes : 0) + 3 + utf8Length(reason);

@@ -3,21 +3,20 @@ package io.mqttdispatcher.dispatcher.listener;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.ssl.SslContext;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Assembles a device pipeline, read top to bottom. On a TLS listener {@link HandlerNames#TLS} comes
- * first. On a WebSocket listener four handlers come
- * first: {@link HandlerNames#HTTP}, {@link HandlerNames#HTTP_AGGREGATOR}, {@link
- * HandlerNames#WEBSOCKET} (the handshake on the MQTT path, subprotocol {@code mqtt}) and {@link
- * HandlerNames#WEBSOCKET_FRAMES}. Then, on every listener:
+ * first. On a WebSocket listener four handlers come first: {@link HandlerNames#HTTP}, {@link
+ * HandlerNames#HTTP_AGGREGATOR}, {@link HandlerNames#WEBSOCKET} (the handshake on the MQTT path,
+ * subprotocol {@code mqtt}) and {@link HandlerNames#WEBSOCKET_FRAMES}. Then, on every listener:
  *
  * <ol>
  *   <li>{@link HandlerNames#DECODER}: decodes the CONNECT; a CONNECT over the size limit or a
@@ -41,17 +40,23 @@ final class DeviceChannelInitializer extends ChannelInitializer<Channel> {
    * @param webSocketPath the HTTP path of MQTT over WebSocket, or null for MQTT over TCP
    * @param tls the server's TLS context, or null for plain TCP
    */
-  DeviceChannelInitializer(ConnectService service, int maxConnectSize, @Nullable String webSocketPath,
+  DeviceChannelInitializer(
+      ConnectService service,
+      int maxConnectSize,
+      @Nullable String webSocketPath,
       @Nullable SslContext tls) {
     this.service = service;
     this.tls = tls;
     this.maxConnectSize = maxConnectSize;
-    this.webSocket = webSocketPath == null ? null : WebSocketServerProtocolConfig.newBuilder()
-        .websocketPath(webSocketPath)
-        .subprotocols("mqtt")
-        .maxFramePayloadLength(maxConnectSize + 16)
-        .handshakeTimeoutMillis(service.connectTimeout().toMillis())
-        .build();
+    this.webSocket =
+        webSocketPath == null
+            ? null
+            : WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(webSocketPath)
+                .subprotocols("mqtt")
+                .maxFramePayloadLength(maxConnectSize + 16)
+                .handshakeTimeoutMillis(service.connectTimeout().toMillis())
+                .build();
   }
 
   @Override

@@ -20,13 +20,15 @@ final class Mqtt3Log {
       lastLogged.clear();
     }
     boolean[] log = {false};
-    lastLogged.compute(address, (a, last) -> {
-      if (last == null || nowNanos - last >= PERIOD_NANOS) {
-        log[0] = true;
-        return nowNanos;
-      }
-      return last;
-    });
+    lastLogged.compute(
+        address,
+        (a, last) -> {
+          if (last == null || nowNanos - last >= PERIOD_NANOS) {
+            log[0] = true;
+            return nowNanos;
+          }
+          return last;
+        });
     return log[0];
   }
 }

@@ -22,9 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A device listener. Accept and I/O share one event loop, which measured cheapest per redirect. With
- * epoll there is one loop per I/O thread, each accepting on its own {@code SO_REUSEPORT} socket, so
- * the kernel spreads connections over cores without a hand-off; elsewhere one NIO group does both.
+ * A device listener. Accept and I/O share one event loop, which measured cheapest per redirect.
+ * With epoll there is one loop per I/O thread, each accepting on its own {@code SO_REUSEPORT}
+ * socket, so the kernel spreads connections over cores without a hand-off; elsewhere one NIO group
+ * does both.
  *
  * <p>With epoll the listener also sets {@code TCP_DEFER_ACCEPT}: the kernel hands over a connection
  * only once its first bytes (the CONNECT) arrived, so accepting and reading it take one wake-up
@@ -33,6 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedirectServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedirectServer.class);
+
   /** How long the kernel holds a connection that has sent nothing before handing it over anyway. */
   static final int DEFER_ACCEPT_SECONDS = 1;
 
@@ -52,12 +54,20 @@ public final class RedirectServer implements AutoCloseable {
    * @param webSocketPath the HTTP path of MQTT over WebSocket, or null for MQTT over TCP
    * @param tls the server's TLS context, or null for plain TCP
    */
-  public RedirectServer(HostPort address, int threads, ConnectService service, int maxConnectSize,
-      @Nullable String webSocketPath, @Nullable SslContext tls) {
+  public RedirectServer(
+      HostPort address,
+      int threads,
+      ConnectService service,
+      int maxConnectSize,
+      @Nullable String webSocketPath,
+      @Nullable SslContext tls) {
     this.address = address;
     this.threads = threads;
-    this.kind = (tls == null ? "" : "TLS ")
-        + (webSocketPath == null ? "device listener" : "WebSocket device listener (path " + webSocketPath + ")");
+    this.kind =
+        (tls == null ? "" : "TLS ")
+            + (webSocketPath == null
+                ? "device listener"
+                : "WebSocket device listener (path " + webSocketPath + ")");
     this.initializer = new DeviceChannelInitializer(service, maxConnectSize, webSocketPath, tls);
   }
 
@@ -72,9 +82,16 @@ public final class RedirectServer implements AutoCloseable {
     } catch (InterruptedException e) {
       throw e;
     } catch (Exception e) {
-      throw new IllegalStateException("cannot listen for devices on " + address + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot listen for devices on " + address + ": " + e.getMessage(), e);
     }
-    LOG.info("{} on {}:{} ({} event loop{}, {})", kind, address.host(), port, threads, threads == 1 ? "" : "s",
+    LOG.info(
+        "{} on {}:{} ({} event loop{}, {})",
+        kind,
+        address.host(),
+        port,
+        threads,
+        threads == 1 ? "" : "s",
         Epoll.isAvailable() ? "epoll, SO_REUSEPORT" : "NIO");
     return port;
   }
@@ -84,13 +101,15 @@ public final class RedirectServer implements AutoCloseable {
     for (int i = 0; i < threads; i++) {
       EventLoopGroup loop = new EpollEventLoopGroup(1, new DefaultThreadFactory("device-" + i));
       groups.add(loop);
-      ServerBootstrap b = bootstrap(loop)
-          .channel(EpollServerSocketChannel.class)
-          .option(EpollChannelOption.SO_REUSEPORT, true)
-          .option(EpollChannelOption.TCP_DEFER_ACCEPT, DEFER_ACCEPT_SECONDS);
+      ServerBootstrap b =
+          bootstrap(loop)
+              .channel(EpollServerSocketChannel.class)
+              .option(EpollChannelOption.SO_REUSEPORT, true)
+              .option(EpollChannelOption.TCP_DEFER_ACCEPT, DEFER_ACCEPT_SECONDS);
       Channel ch = b.bind(address.host(), bindPort).sync().channel();
       channels.add(ch);
-      bindPort = ((InetSocketAddress) ch.localAddress()).getPort(); // the others join the first one's port
+      bindPort =
+          ((InetSocketAddress) ch.localAddress()).getPort(); // the others join the first one's port
     }
     port = bindPort;
   }
@@ -98,7 +117,12 @@ public final class RedirectServer implements AutoCloseable {
   private void startNio() throws InterruptedException {
     EventLoopGroup group = new NioEventLoopGroup(threads, new DefaultThreadFactory("device"));
     groups.add(group);
-    Channel ch = bootstrap(group).channel(NioServerSocketChannel.class).bind(address.host(), address.port()).sync().channel();
+    Channel ch =
+        bootstrap(group)
+            .channel(NioServerSocketChannel.class)
+            .bind(address.host(), address.port())
+            .sync()
+            .channel();
     channels.add(ch);
     port = ((InetSocketAddress) ch.localAddress()).getPort();
   }

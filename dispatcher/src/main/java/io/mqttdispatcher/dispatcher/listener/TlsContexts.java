@@ -26,8 +26,14 @@ public final class TlsContexts {
     try {
       return SslContextBuilder.forServer(certChain.toFile(), key.toFile()).build();
     } catch (Exception e) {
-      throw new IllegalArgumentException("cannot use --tls-cert " + certChain + " with --tls-key " + key
-          + " (PEM certificate chain and PKCS#8 key expected): " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot use --tls-cert "
+              + certChain
+              + " with --tls-key "
+              + key
+              + " (PEM certificate chain and PKCS#8 key expected): "
+              + e.getMessage(),
+          e);
     }
   }
 }

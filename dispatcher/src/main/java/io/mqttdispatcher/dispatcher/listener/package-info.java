@@ -1,6 +1,6 @@
 /**
- * The device side: Netty listeners, the pipeline assembled in
- * {@link io.mqttdispatcher.dispatcher.listener.DeviceChannelInitializer}, and the CONNECT handling in
+ * The device side: Netty listeners, the pipeline assembled in {@link
+ * io.mqttdispatcher.dispatcher.listener.DeviceChannelInitializer}, and the CONNECT handling in
  * {@link io.mqttdispatcher.dispatcher.listener.ConnectHandler}.
  */
 @NullMarked

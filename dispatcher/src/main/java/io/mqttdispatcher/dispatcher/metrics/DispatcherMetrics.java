@@ -19,13 +19,16 @@ import java.util.function.Supplier;
  * cached, so recording on the CONNECT path is a map lookup and an atomic add.
  */
 public final class DispatcherMetrics {
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, Counter> redirects = new ConcurrentHashMap<>();
   private final Map<RejectCause, Counter> rejects = new EnumMap<>(RejectCause.class);
   private final Timer decision;
   private final String redirectCode;
 
-  /** @param redirectCode label of the reason code redirects carry, e.g. {@code 0x9c} */
+  /**
+   * @param redirectCode label of the reason code redirects carry, e.g. {@code 0x9c}
+   */
   public DispatcherMetrics(String redirectCode) {
     this.redirectCode = redirectCode;
     for (RejectCause c : RejectCause.values()) {
@@ -36,9 +39,10 @@ public final class DispatcherMetrics {
               .tag("cause", c.label())
               .register(registry));
     }
-    decision = Timer.builder("dispatcher.decision")
-        .description("Time to choose a broker for one CONNECT")
-        .register(registry);
+    decision =
+        Timer.builder("dispatcher.decision")
+            .description("Time to choose a broker for one CONNECT")
+            .register(registry);
   }
 
   /** Counts one device sent to {@code brokerId}. */
@@ -46,11 +50,12 @@ public final class DispatcherMetrics {
     redirects
         .computeIfAbsent(
             brokerId,
-            id -> Counter.builder("dispatcher.redirects")
-                .description("Devices redirected, by broker and reason code")
-                .tag("broker", id)
-                .tag("code", redirectCode)
-                .register(registry))
+            id ->
+                Counter.builder("dispatcher.redirects")
+                    .description("Devices redirected, by broker and reason code")
+                    .tag("broker", id)
+                    .tag("code", redirectCode)
+                    .register(registry))
         .increment();
   }
 
@@ -90,12 +95,16 @@ public final class DispatcherMetrics {
     Gauge.builder("dispatcher.session.records", records, SessionRecords::size)
         .description("Session devices whose broker is remembered")
         .register(registry);
-    FunctionCounter.builder("dispatcher.session.records.evicted", records, SessionRecords::evictedBySize)
-        .description("Session records evicted, by cause: size (the table was full) or expiry (the session ended)")
+    FunctionCounter.builder(
+            "dispatcher.session.records.evicted", records, SessionRecords::evictedBySize)
+        .description(
+            "Session records evicted, by cause: size (the table was full) or expiry (the session ended)")
         .tag("cause", "size")
         .register(registry);
-    FunctionCounter.builder("dispatcher.session.records.evicted", records, SessionRecords::evictedByExpiry)
-        .description("Session records evicted, by cause: size (the table was full) or expiry (the session ended)")
+    FunctionCounter.builder(
+            "dispatcher.session.records.evicted", records, SessionRecords::evictedByExpiry)
+        .description(
+            "Session records evicted, by cause: size (the table was full) or expiry (the session ended)")
         .tag("cause", "expiry")
         .register(registry);
   }

@@ -1,4 +1,7 @@
-/** Prometheus metrics of the dispatcher: redirects, rejects by cause, decision latency, brokers, probes. */
+/**
+ * Prometheus metrics of the dispatcher: redirects, rejects by cause, decision latency, brokers,
+ * probes.
+ */
 @NullMarked
 package io.mqttdispatcher.dispatcher.metrics;
 

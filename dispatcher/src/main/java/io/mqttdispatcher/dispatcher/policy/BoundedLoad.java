@@ -9,11 +9,12 @@ import org.jspecify.annotations.Nullable;
  * rendezvous hashing: a device walks its ranking of the usable brokers ({@link RendezvousHash}) and
  * takes the first broker whose load is within the bound, (1 + epsilon) times the mean load.
  *
- * <p>Load is the broker's reported utilisation ({@link BrokerView#meanCpu()}, 0..1 of what the broker
- * can use), and the mean is weighted by capacity (total work over total capacity), so a bigger
- * broker at the same utilisation is no more "loaded". Only reported values count, not this replica's
- * own redirects, so every replica that has the same reports makes the same choice. Client counts
- * are left out: not every probe reports them, and a client's cost varies too much between fleets.
+ * <p>Load is the broker's reported utilisation ({@link BrokerView#meanCpu()}, 0..1 of what the
+ * broker can use), and the mean is weighted by capacity (total work over total capacity), so a
+ * bigger broker at the same utilisation is no more "loaded". Only reported values count, not this
+ * replica's own redirects, so every replica that has the same reports makes the same choice. Client
+ * counts are left out: not every probe reports them, and a client's cost varies too much between
+ * fleets.
  *
  * <p>CPU moves by a few points between samples, so near-idle brokers would be skipped on noise
  * alone; the bound is therefore never below the mean plus {@link #MIN_HEADROOM}. Some broker is
@@ -25,8 +26,10 @@ import org.jspecify.annotations.Nullable;
 public record BoundedLoad(double epsilon) {
   /** The Vimeo / Google deployments of the scheme use 1 + epsilon = 1.25. */
   public static final double DEFAULT_EPSILON = 0.25;
+
   /** The bound is at least this far above the mean utilisation. */
   public static final double MIN_HEADROOM = 0.05;
+
   /** No bound: rendezvous hashing alone. */
   public static final BoundedLoad NONE = new BoundedLoad(Double.POSITIVE_INFINITY);
 
@@ -36,7 +39,9 @@ public record BoundedLoad(double epsilon) {
     }
   }
 
-  /** The first broker of {@code clientId}'s ranking within the bound, or null when there is none. */
+  /**
+   * The first broker of {@code clientId}'s ranking within the bound, or null when there is none.
+   */
   @Nullable BrokerView place(List<BrokerView> usable, String clientId) {
     int n = usable.size();
     double limit = limit(usable);
@@ -54,7 +59,8 @@ public record BoundedLoad(double epsilon) {
       }
     }
     if (best == null && n > 0 && limit != Double.POSITIVE_INFINITY) {
-      return NONE.place(usable, clientId); // only when loads are not numbers: never refuse a device here
+      return NONE.place(
+          usable, clientId); // only when loads are not numbers: never refuse a device here
     }
     return best;
   }

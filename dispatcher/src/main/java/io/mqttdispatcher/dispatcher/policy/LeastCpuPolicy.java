@@ -23,7 +23,9 @@ public final class LeastCpuPolicy implements BrokerPolicy {
     this(Ties.PER_THREAD);
   }
 
-  /** @param random breaks ties; a seeded generator makes the choices repeatable (one thread only) */
+  /**
+   * @param random breaks ties; a seeded generator makes the choices repeatable (one thread only)
+   */
   public LeastCpuPolicy(RandomGenerator random) {
     this.random = random;
   }

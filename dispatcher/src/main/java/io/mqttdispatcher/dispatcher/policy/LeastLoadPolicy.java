@@ -15,23 +15,23 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Load is utilisation: a probe reports CPU and memory as fractions (0..1) of what its broker can
  * use, so two brokers at 50 % are equally full whatever their size. Capacity says how much work a
- * broker takes relative to the others; it enters as the size of one device's share: a device costs a
- * capacity-2 broker half the utilisation it costs a capacity-1 broker, so at equal utilisation the
- * bigger broker takes twice the devices. The score combines CPU and memory with the weights of the
- * dynamic-weight scheme (CPU 0.6, memory 0.4), plus two traffic terms that are less noisy than CPU
- * when brokers are lightly loaded: the broker's message rate and client count per unit of capacity,
- * each relative to the busiest usable broker (0..1), weighted {@link #RATE_WEIGHT} and
+ * broker takes relative to the others; it enters as the size of one device's share: a device costs
+ * a capacity-2 broker half the utilisation it costs a capacity-1 broker, so at equal utilisation
+ * the bigger broker takes twice the devices. The score combines CPU and memory with the weights of
+ * the dynamic-weight scheme (CPU 0.6, memory 0.4), plus two traffic terms that are less noisy than
+ * CPU when brokers are lightly loaded: the broker's message rate and client count per unit of
+ * capacity, each relative to the busiest usable broker (0..1), weighted {@link #RATE_WEIGHT} and
  * {@link #CONNECTIONS_WEIGHT}. A traffic term counts only when every usable broker reports it.
  *
- * <p>Every signal is corrected for the devices sent to the broker recently, which its reports do not
- * show yet (herd control): each redirect adds one device's share of CPU, and one average device's
- * message rate and connection. The CPU addition fades with a half-life of half the load window, as
- * the device's real load enters the reported mean; the traffic additions fade with a half-life of
- * {@link #TRAFFIC_HALF_LIFE}, since the broker's counters show a new device within a report or two.
- * So a burst of connects spreads over equal brokers instead of all landing on the one that looked
- * idlest when the last report came in. The expected CPU is not capped at 1: it is demand, not a
- * measurement, and a cap would make every broker look the same once a storm of reconnecting devices
- * had filled them all on paper, losing the ranking exactly when it matters.
+ * <p>Every signal is corrected for the devices sent to the broker recently, which its reports do
+ * not show yet (herd control): each redirect adds one device's share of CPU, and one average
+ * device's message rate and connection. The CPU addition fades with a half-life of half the load
+ * window, as the device's real load enters the reported mean; the traffic additions fade with a
+ * half-life of {@link #TRAFFIC_HALF_LIFE}, since the broker's counters show a new device within a
+ * report or two. So a burst of connects spreads over equal brokers instead of all landing on the
+ * one that looked idlest when the last report came in. The expected CPU is not capped at 1: it is
+ * demand, not a measurement, and a cap would make every broker look the same once a storm of
+ * reconnecting devices had filled them all on paper, losing the ranking exactly when it matters.
  *
  * <p>One device's share is the broker's CPU divided by its client count when the probe reports a
  * count above zero, else {@link #DEFAULT_DEVICE_CPU} divided by the broker's capacity. The
@@ -40,27 +40,34 @@ import org.jspecify.annotations.Nullable;
 public final class LeastLoadPolicy implements BrokerPolicy {
   /** Weight of CPU in the load score. */
   public static final double CPU_WEIGHT = 0.6;
+
   /** Weight of memory in the load score. */
   public static final double MEM_WEIGHT = 0.4;
+
   /** Weight of the message rate relative to the busiest broker. */
   public static final double RATE_WEIGHT = 0.2;
+
   /** Weight of the client count relative to the most crowded broker. */
   public static final double CONNECTIONS_WEIGHT = 0.02;
+
   /** How fast a redirect's addition to the expected message rate and client count fades. */
   public static final Duration TRAFFIC_HALF_LIFE = Duration.ofSeconds(1);
+
   /**
-   * Utilisation one device is assumed to add to a capacity-1 broker when the broker's client count is
-   * unknown or zero (a broker of capacity c: this divided by c).
+   * Utilisation one device is assumed to add to a capacity-1 broker when the broker's client count
+   * is unknown or zero (a broker of capacity c: this divided by c).
    */
   public static final double DEFAULT_DEVICE_CPU = 0.01;
+
   /**
    * Bounds of one device's share of a capacity-1 broker, against a noisy CPU-per-client figure (a
-   * broker whose CPU reads 0 between samples must not look free). The lower bound is low enough that
-   * the redirects still in flight do not outweigh what brokers report: at 0.0005 the simulator's
-   * fleet, whose devices cost about 0.00001 each, was spread less evenly (max/mean 1.020-1.027
-   * against 1.008-1.010 at 0.0001, seeds 1-4).
+   * broker whose CPU reads 0 between samples must not look free). The lower bound is low enough
+   * that the redirects still in flight do not outweigh what brokers report: at 0.0005 the
+   * simulator's fleet, whose devices cost about 0.00001 each, was spread less evenly (max/mean
+   * 1.020-1.027 against 1.008-1.010 at 0.0001, seeds 1-4).
    */
   static final double MIN_DEVICE_CPU = 0.0001;
+
   private static final double MAX_DEVICE_CPU = 0.2;
 
   private final double halfLifeNanos;
@@ -129,16 +136,23 @@ public final class LeastLoadPolicy implements BrokerPolicy {
       }
     }
     BrokerView chosen = usable.get(Ties.lowest(scores, random));
-    AtomicReference<Pending> ref = pending.computeIfAbsent(chosen.id(), id -> new AtomicReference<>(Pending.NONE));
+    AtomicReference<Pending> ref =
+        pending.computeIfAbsent(chosen.id(), id -> new AtomicReference<>(Pending.NONE));
     Pending p;
     do {
       p = Objects.requireNonNull(ref.get());
-    } while (!ref.compareAndSet(p, new Pending(
-        p.at(nowNanos, halfLifeNanos) + 1, p.trafficAt(nowNanos, trafficHalfLifeNanos) + 1, nowNanos)));
+    } while (!ref.compareAndSet(
+        p,
+        new Pending(
+            p.at(nowNanos, halfLifeNanos) + 1,
+            p.trafficAt(nowNanos, trafficHalfLifeNanos) + 1,
+            nowNanos)));
     return chosen;
   }
 
-  /** CPU and memory part of the score of {@code b} at {@code nowNanos}, recent redirects included. */
+  /**
+   * CPU and memory part of the score of {@code b} at {@code nowNanos}, recent redirects included.
+   */
   double score(BrokerView b, long nowNanos) {
     return load(b, recentRedirects(b.id(), nowNanos));
   }
@@ -172,7 +186,8 @@ public final class LeastLoadPolicy implements BrokerPolicy {
     if (clients <= 0) {
       return DEFAULT_DEVICE_CPU / capacity;
     }
-    return Math.max(MIN_DEVICE_CPU / capacity, Math.min(MAX_DEVICE_CPU / capacity, b.cpu() / clients));
+    return Math.max(
+        MIN_DEVICE_CPU / capacity, Math.min(MAX_DEVICE_CPU / capacity, b.cpu() / clients));
   }
 
   /** Counts of recent redirects as of {@code atNanos}, decaying exponentially at two speeds. */

@@ -31,11 +31,18 @@ public enum PolicyName {
         return p;
       }
     }
-    throw new IllegalArgumentException("'" + value + "' is not a policy: use one of "
-        + Arrays.stream(values()).map(PolicyName::optionName).collect(Collectors.joining(", ")));
+    throw new IllegalArgumentException(
+        "'"
+            + value
+            + "' is not a policy: use one of "
+            + Arrays.stream(values())
+                .map(PolicyName::optionName)
+                .collect(Collectors.joining(", ")));
   }
 
-  /** A new instance of this policy, with session affinity in front of it; ties broken per thread. */
+  /**
+   * A new instance of this policy, with session affinity in front of it; ties broken per thread.
+   */
   public BrokerPolicy create(Duration window) {
     return create(window, Ties.PER_THREAD);
   }
@@ -46,10 +53,17 @@ public enum PolicyName {
    * (then call it from one thread).
    */
   public BrokerPolicy create(Duration window, RandomGenerator random) {
-    return create(window, random, SessionAffinityPolicy.DEFAULT_MAX_RECORDS, new BoundedLoad(BoundedLoad.DEFAULT_EPSILON));
+    return create(
+        window,
+        random,
+        SessionAffinityPolicy.DEFAULT_MAX_RECORDS,
+        new BoundedLoad(BoundedLoad.DEFAULT_EPSILON));
   }
 
-  /** A new instance of this policy, with session affinity as given in front of it; ties broken per thread. */
+  /**
+   * A new instance of this policy, with session affinity as given in front of it; ties broken per
+   * thread.
+   */
   public BrokerPolicy create(Duration window, long affinityRecords, BoundedLoad affinityBound) {
     return create(window, Ties.PER_THREAD, affinityRecords, affinityBound);
   }
@@ -61,14 +75,16 @@ public enum PolicyName {
    * @param affinityRecords session records kept at most
    * @param affinityBound how session devices without a record are placed
    */
-  public BrokerPolicy create(Duration window, RandomGenerator random, long affinityRecords, BoundedLoad affinityBound) {
-    BrokerPolicy load = switch (this) {
-      case LEAST_LOAD -> new LeastLoadPolicy(window, random);
-      case LEAST_CPU -> new LeastCpuPolicy(random);
-      case ROUND_ROBIN -> new RoundRobinPolicy();
-      case RANDOM -> new RandomPolicy(random);
-      case LEAST_CONNECTIONS -> new LeastConnectionsPolicy();
-    };
+  public BrokerPolicy create(
+      Duration window, RandomGenerator random, long affinityRecords, BoundedLoad affinityBound) {
+    BrokerPolicy load =
+        switch (this) {
+          case LEAST_LOAD -> new LeastLoadPolicy(window, random);
+          case LEAST_CPU -> new LeastCpuPolicy(random);
+          case ROUND_ROBIN -> new RoundRobinPolicy();
+          case RANDOM -> new RandomPolicy(random);
+          case LEAST_CONNECTIONS -> new LeastConnectionsPolicy();
+        };
     return new SessionAffinityPolicy(load, new SessionRecords(affinityRecords), affinityBound);
   }
 }

@@ -14,7 +14,10 @@ public final class RandomPolicy implements BrokerPolicy {
     this(Ties.PER_THREAD);
   }
 
-  /** @param random where choices come from; a seeded generator makes them repeatable (one thread only) */
+  /**
+   * @param random where choices come from; a seeded generator makes them repeatable (one thread
+   *     only)
+   */
   public RandomPolicy(RandomGenerator random) {
     this.random = random;
   }

@@ -4,9 +4,10 @@ import io.mqttdispatcher.dispatcher.registry.BrokerView;
 
 /**
  * Weighted rendezvous hashing: each (device, broker) pair gets a score, -capacity / ln(u) with u a
- * hash of the pair mapped to (0, 1); a device ranks brokers by score. A broker's share of devices is
- * its share of capacity, and removing a broker moves only its own devices. The hash (64-bit FNV-1a
- * over the UTF-8 bytes, then a finalizer) is stable across JVMs, so every replica ranks alike.
+ * hash of the pair mapped to (0, 1); a device ranks brokers by score. A broker's share of devices
+ * is its share of capacity, and removing a broker moves only its own devices. The hash (64-bit
+ * FNV-1a over the UTF-8 bytes, then a finalizer) is stable across JVMs, so every replica ranks
+ * alike.
  */
 final class RendezvousHash {
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;

@@ -13,23 +13,27 @@ import org.jspecify.annotations.Nullable;
  * <p>A session device without a record is placed by bounded-load consistent hashing (Mirrokni,
  * Thorup and Zadimoghaddam, 2016): it walks its weighted rendezvous ranking of the usable brokers
  * and takes the first one whose load is at most (1 + epsilon) times the mean load of the usable
- * brokers ({@link BoundedLoad}). The load is the reported utilisation, which every dispatcher replica
- * receives alike, so replicas make the same choice without sharing state.
+ * brokers ({@link BoundedLoad}). The load is the reported utilisation, which every dispatcher
+ * replica receives alike, so replicas make the same choice without sharing state.
  *
  * <p>The choice is recorded ({@link SessionRecords}), so the device keeps its broker while brokers
  * join or loads change, for as long as its session can live; its broker's load does not send it
  * away, since its session is there. When its broker is gone or draining, the device is placed anew.
  * The table is bounded; a device whose record was evicted is placed by the same walk again.
  *
- * <p>When every usable broker belongs to one group whose probes say it is a cluster (sessions shared
- * by all its nodes), a session device goes wherever the load policy says, like any other device:
- * its session is on every node, so no node is its own.
+ * <p>When every usable broker belongs to one group whose probes say it is a cluster (sessions
+ * shared by all its nodes), a session device goes wherever the load policy says, like any other
+ * device: its session is on every node, so no node is its own.
  */
 public final class SessionAffinityPolicy implements BrokerPolicy {
   /** Records kept at most. */
   public static final int DEFAULT_MAX_RECORDS = 1_000_000;
-  /** How long a record lives when the CONNECT gives no Session Expiry Interval (Clean Start = 0). */
+
+  /**
+   * How long a record lives when the CONNECT gives no Session Expiry Interval (Clean Start = 0).
+   */
   static final Duration DEFAULT_RECORD_TTL = Duration.ofDays(1);
+
   private static final long MAX_TTL_SECONDS = TimeUnit.DAYS.toSeconds(30);
 
   private final BrokerPolicy delegate;
@@ -53,9 +57,10 @@ public final class SessionAffinityPolicy implements BrokerPolicy {
       chosen = bound.place(usable, facts.clientId());
     }
     if (chosen != null) {
-      long ttlSeconds = facts.sessionExpirySeconds() > 0
-          ? Math.min(facts.sessionExpirySeconds(), MAX_TTL_SECONDS)
-          : DEFAULT_RECORD_TTL.toSeconds();
+      long ttlSeconds =
+          facts.sessionExpirySeconds() > 0
+              ? Math.min(facts.sessionExpirySeconds(), MAX_TTL_SECONDS)
+              : DEFAULT_RECORD_TTL.toSeconds();
       records.record(facts.clientId(), chosen.id(), ttlSeconds, nowNanos);
     }
     return chosen;
@@ -66,7 +71,10 @@ public final class SessionAffinityPolicy implements BrokerPolicy {
     return records;
   }
 
-  /** Whether the brokers are nodes of one cluster group, so any of them holds every session of the group. */
+  /**
+   * Whether the brokers are nodes of one cluster group, so any of them holds every session of the
+   * group.
+   */
   static boolean sharesSessions(List<BrokerView> usable) {
     int n = usable.size();
     if (n == 0 || !usable.get(0).group().cluster()) {

@@ -25,15 +25,15 @@ import org.jspecify.annotations.Nullable;
  * after a write asks for it: never on a device event loop (a burst of sessions expiring together
  * would stall the devices behind it), never deferred for longer than the delay, and never on a pool
  * that grows (the default, {@code ForkJoinPool.commonPool()}, is shared with everything else in the
- * JVM and may add threads). The delay lets one run drain the writes of a millisecond: without it, at
- * tens of thousands of new session devices per second, nearly every write would wake the thread (a
- * futex call and a context switch each). Caffeine schedules a run only when none is pending, so the
- * event loops only append to its lock-free buffers; should its write buffer fill before the run,
- * the writer drains it itself, which bounds memory.
+ * JVM and may add threads). The delay lets one run drain the writes of a millisecond: without it,
+ * at tens of thousands of new session devices per second, nearly every write would wake the thread
+ * (a futex call and a context switch each). Caffeine schedules a run only when none is pending, so
+ * the event loops only append to its lock-free buffers; should its write buffer fill before the
+ * run, the writer drains it itself, which bounds memory.
  *
- * <p>Times: the record's own expiry is checked against the caller's clock ({@code nowNanos}, as every
- * policy takes it), and Caffeine reclaims the memory of expired records on its {@link Ticker} (the
- * system's {@link System#nanoTime()} in the dispatcher) after the same interval.
+ * <p>Times: the record's own expiry is checked against the caller's clock ({@code nowNanos}, as
+ * every policy takes it), and Caffeine reclaims the memory of expired records on its {@link Ticker}
+ * (the system's {@link System#nanoTime()} in the dispatcher) after the same interval.
  */
 public final class SessionRecords {
   /**
@@ -45,12 +45,16 @@ public final class SessionRecords {
 
   /** How long after a write asks for maintenance it runs. */
   static final Duration MAINTENANCE_DELAY = Duration.ofMillis(1);
+
   /** Runs the maintenance of every table; one daemon thread for the process. */
-  static final ScheduledExecutorService MAINTENANCE = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "session-records-maintenance");
-    t.setDaemon(true);
-    return t;
-  });
+  static final ScheduledExecutorService MAINTENANCE =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "session-records-maintenance");
+            t.setDaemon(true);
+            return t;
+          });
+
   private static final Executor DELAYED_MAINTENANCE =
       task -> MAINTENANCE.schedule(task, MAINTENANCE_DELAY.toNanos(), TimeUnit.NANOSECONDS);
 
@@ -64,24 +68,34 @@ public final class SessionRecords {
   }
 
   SessionRecords(long maxRecords, Ticker ticker) {
-    this.records = Caffeine.newBuilder()
-        .maximumSize(maxRecords)
-        .expireAfter(new SessionExpiry())
-        .ticker(ticker)
-        .executor(DELAYED_MAINTENANCE)
-        .evictionListener((@Nullable String id, @Nullable Placement p, RemovalCause cause) -> counted(cause))
-        .build();
+    this.records =
+        Caffeine.newBuilder()
+            .maximumSize(maxRecords)
+            .expireAfter(new SessionExpiry())
+            .ticker(ticker)
+            .executor(DELAYED_MAINTENANCE)
+            .evictionListener(
+                (@Nullable String id, @Nullable Placement p, RemovalCause cause) -> counted(cause))
+            .build();
   }
 
-  /** The broker {@code clientId} was sent to, or null when there is no live record at {@code nowNanos}. */
+  /**
+   * The broker {@code clientId} was sent to, or null when there is no live record at {@code
+   * nowNanos}.
+   */
   public @Nullable String brokerOf(String clientId, long nowNanos) {
     Placement p = records.getIfPresent(clientId);
     return p != null && p.expiresAtNanos - nowNanos > 0 ? p.brokerId : null;
   }
 
-  /** Records that {@code clientId} was sent to {@code brokerId}, for {@code ttlSeconds} from {@code nowNanos}. */
+  /**
+   * Records that {@code clientId} was sent to {@code brokerId}, for {@code ttlSeconds} from {@code
+   * nowNanos}.
+   */
   public void record(String clientId, String brokerId, long ttlSeconds, long nowNanos) {
-    records.put(clientId, new Placement(brokerId, nowNanos + TimeUnit.SECONDS.toNanos(ttlSeconds), ttlSeconds));
+    records.put(
+        clientId,
+        new Placement(brokerId, nowNanos + TimeUnit.SECONDS.toNanos(ttlSeconds), ttlSeconds));
   }
 
   /** Records held (an estimate while maintenance is pending). */
@@ -119,7 +133,9 @@ public final class SessionRecords {
    */
   private record Placement(String brokerId, long expiresAtNanos, long ttlSeconds) {}
 
-  /** Each record lives for its own session's lifetime from its last write; reads do not extend it. */
+  /**
+   * Each record lives for its own session's lifetime from its last write; reads do not extend it.
+   */
   private static final class SessionExpiry implements Expiry<String, Placement> {
     @Override
     public long expireAfterCreate(String id, Placement p, long currentTime) {

@@ -13,15 +13,18 @@ final class Ties {
   static final double TOLERANCE = 0.005;
 
   /**
-   * The random source of policies in the dispatcher: each calling thread draws from its own
-   * {@link ThreadLocalRandom}, so it is safe on every device event loop at once. A seeded generator
-   * given instead makes a policy repeatable, for the simulator, on one thread.
+   * The random source of policies in the dispatcher: each calling thread draws from its own {@link
+   * ThreadLocalRandom}, so it is safe on every device event loop at once. A seeded generator given
+   * instead makes a policy repeatable, for the simulator, on one thread.
    */
   static final RandomGenerator PER_THREAD = () -> ThreadLocalRandom.current().nextLong();
 
   private Ties() {}
 
-  /** Index of the lowest of {@code scores} (which must not be empty), ties broken with {@code random}. */
+  /**
+   * Index of the lowest of {@code scores} (which must not be empty), ties broken with {@code
+   * random}.
+   */
   static int lowest(double[] scores, RandomGenerator random) {
     double lowest = Double.MAX_VALUE;
     for (double v : scores) {
@@ -40,7 +43,8 @@ final class Ties {
     return chosen;
   }
 
-  static @Nullable BrokerView lowest(List<BrokerView> brokers, ToDoubleFunction<BrokerView> score, RandomGenerator random) {
+  static @Nullable BrokerView lowest(
+      List<BrokerView> brokers, ToDoubleFunction<BrokerView> score, RandomGenerator random) {
     int n = brokers.size();
     if (n == 0) {
       return null;

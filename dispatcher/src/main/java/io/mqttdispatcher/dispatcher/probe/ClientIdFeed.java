@@ -14,15 +14,19 @@ import java.util.concurrent.atomic.LongAdder;
  * Client ids this dispatcher sent to each broker, waiting to go to that broker's probe (protocol v2
  * {@code clients} lines), so the probe knows whom it can take over when asked to move devices.
  *
- * <p>The CONNECT path calls {@link #sent} from any device thread: one lookup and one lock-free queue
- * insert, nothing that grows with the fleet. Each broker's buffer is bounded; when a probe does not
- * keep up, further ids are dropped (and counted) until it does. Only brokers whose probe speaks v2
- * have a buffer.
+ * <p>The CONNECT path calls {@link #sent} from any device thread: one lookup and one lock-free
+ * queue insert, nothing that grows with the fleet. Each broker's buffer is bounded; when a probe
+ * does not keep up, further ids are dropped (and counted) until it does. Only brokers whose probe
+ * speaks v2 have a buffer.
  */
 public final class ClientIdFeed {
   /** Ids buffered per broker before further ones are dropped. */
   public static final int DEFAULT_CAPACITY = 10_000;
-  /** A {@code clients} line is cut before it reaches this many bytes, well inside the 64 KiB line limit. */
+
+  /**
+   * A {@code clients} line is cut before it reaches this many bytes, well inside the 64 KiB line
+   * limit.
+   */
   static final int LINE_BUDGET_BYTES = 48 * 1024;
 
   private final int capacity;
@@ -33,7 +37,10 @@ public final class ClientIdFeed {
     this.capacity = capacity;
   }
 
-  /** Records that device {@code clientId} was sent to broker {@code brokerId}; callable from any thread. */
+  /**
+   * Records that device {@code clientId} was sent to broker {@code brokerId}; callable from any
+   * thread.
+   */
   public void sent(String brokerId, String clientId, boolean session) {
     Outbox box = outboxes.get(brokerId);
     if (box == null || clientId.isEmpty() || clientId.length() > ProbeMessage.MAX_CLIENT_ID) {
@@ -57,7 +64,10 @@ public final class ClientIdFeed {
     outboxes.remove(brokerId);
   }
 
-  /** Takes every buffered id for {@code brokerId}, as {@code clients} lines; empty when there are none. */
+  /**
+   * Takes every buffered id for {@code brokerId}, as {@code clients} lines; empty when there are
+   * none.
+   */
   List<ProbeMessage.Clients> drain(String brokerId) {
     Outbox box = outboxes.get(brokerId);
     if (box == null) {
@@ -70,8 +80,11 @@ public final class ClientIdFeed {
     Entry e;
     while ((e = box.queue.poll()) != null) {
       box.size.decrementAndGet();
-      int cost = e.clientId.getBytes(StandardCharsets.UTF_8).length * 2 + 3; // JSON escaping at worst doubles it
-      if (ids.size() + sessions.size() == ProbeMessage.MAX_CLIENTS_PER_LINE || bytes + cost > LINE_BUDGET_BYTES) {
+      int cost =
+          e.clientId.getBytes(StandardCharsets.UTF_8).length * 2
+              + 3; // JSON escaping at worst doubles it
+      if (ids.size() + sessions.size() == ProbeMessage.MAX_CLIENTS_PER_LINE
+          || bytes + cost > LINE_BUDGET_BYTES) {
         lines.add(new ProbeMessage.Clients(ids, sessions));
         ids = new ArrayList<>();
         sessions = new ArrayList<>();

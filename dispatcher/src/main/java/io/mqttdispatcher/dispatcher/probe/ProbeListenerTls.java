@@ -10,27 +10,34 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The probe listener's socket settings: plain TCP, TLS with the dispatcher's certificate
- * ({@code --probe-tls-cert}, {@code --probe-tls-key}), or mutual TLS where every probe must present
- * a certificate that chains to {@code --probe-client-ca}. TLS protects the reports and the
- * challenge from being read or changed on the way; the shared-secret hello is still required.
+ * The probe listener's socket settings: plain TCP, TLS with the dispatcher's certificate ({@code
+ * --probe-tls-cert}, {@code --probe-tls-key}), or mutual TLS where every probe must present a
+ * certificate that chains to {@code --probe-client-ca}. TLS protects the reports and the challenge
+ * from being read or changed on the way; the shared-secret hello is still required.
  */
 public final class ProbeListenerTls {
   private ProbeListenerTls() {}
 
-  /** The listener settings {@code options} ask for; throws naming the file when one cannot be read. */
+  /**
+   * The listener settings {@code options} ask for; throws naming the file when one cannot be read.
+   */
   public static NetServerOptions of(DispatcherOptions options) {
     NetServerOptions server = new NetServerOptions().setTcpNoDelay(true);
     if (options.probeTlsCert() == null || options.probeTlsKey() == null) {
       return server;
     }
-    server.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-        .setCertPath(readable(options.probeTlsCert(), "--probe-tls-cert"))
-        .setKeyPath(readable(options.probeTlsKey(), "--probe-tls-key")));
+    server
+        .setSsl(true)
+        .setKeyCertOptions(
+            new PemKeyCertOptions()
+                .setCertPath(readable(options.probeTlsCert(), "--probe-tls-cert"))
+                .setKeyPath(readable(options.probeTlsKey(), "--probe-tls-key")));
     Path clientCa = options.probeClientCa();
     if (clientCa != null) {
-      server.setClientAuth(ClientAuth.REQUIRED)
-          .setTrustOptions(new PemTrustOptions().addCertPath(readable(clientCa, "--probe-client-ca")));
+      server
+          .setClientAuth(ClientAuth.REQUIRED)
+          .setTrustOptions(
+              new PemTrustOptions().addCertPath(readable(clientCa, "--probe-client-ca")));
     }
     return server;
   }

@@ -3,19 +3,20 @@ package io.mqttdispatcher.dispatcher.probe;
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.config.AllowList;
 import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
+import io.mqttdispatcher.protocol.ProbeMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
-import io.mqttdispatcher.protocol.ProbeMessage;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Accepts probe connections (over TLS when configured) and runs a {@link ProbeSession} for each; sends operators' commands to
- * the probe of a broker ({@link ProbeCommands}). Runs on the control-plane event loop.
+ * Accepts probe connections (over TLS when configured) and runs a {@link ProbeSession} for each;
+ * sends operators' commands to the probe of a broker ({@link ProbeCommands}). Runs on the
+ * control-plane event loop.
  */
 public final class ProbeServer implements ProbeCommands {
   private final Vertx vertx;
@@ -33,8 +34,14 @@ public final class ProbeServer implements ProbeCommands {
   /**
    * @param serverOptions the listener's socket and TLS settings (see {@link ProbeListenerTls})
    */
-  public ProbeServer(Vertx vertx, HostPort address, NetServerOptions serverOptions, BrokerRegistry registry,
-      AllowList allow, byte[] secret, ClientIdFeed feed) {
+  public ProbeServer(
+      Vertx vertx,
+      HostPort address,
+      NetServerOptions serverOptions,
+      BrokerRegistry registry,
+      AllowList allow,
+      byte[] secret,
+      ClientIdFeed feed) {
     this.vertx = vertx;
     this.feed = feed;
     this.address = address;
@@ -48,14 +55,20 @@ public final class ProbeServer implements ProbeCommands {
   public Future<Integer> listen() {
     NetServer server = vertx.createNetServer(serverOptions);
     this.server = server;
-    server.connectHandler(socket -> {
-      ProbeSession session = new ProbeSession(vertx, socket, registry, allow, secret, authenticated, this, feed);
-      session.start();
-    });
-    return server.listen(address.port(), address.host())
+    server.connectHandler(
+        socket -> {
+          ProbeSession session =
+              new ProbeSession(vertx, socket, registry, allow, secret, authenticated, this, feed);
+          session.start();
+        });
+    return server
+        .listen(address.port(), address.host())
         .map(NetServer::actualPort)
-        .recover(e -> Future.failedFuture(
-            new IllegalStateException("cannot listen for probes on " + address + ": " + e.getMessage(), e)));
+        .recover(
+            e ->
+                Future.failedFuture(
+                    new IllegalStateException(
+                        "cannot listen for probes on " + address + ": " + e.getMessage(), e)));
   }
 
   @Override

@@ -26,14 +26,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One probe connection: challenge, hello, then reports. Any bad line closes this connection only;
- * other brokers' state is never touched. With a v2 probe it also carries commands (answered by acks)
- * and the client ids this dispatcher sent to the broker. Runs on the control-plane event loop.
+ * other brokers' state is never touched. With a v2 probe it also carries commands (answered by
+ * acks) and the client ids this dispatcher sent to the broker. Runs on the control-plane event
+ * loop.
  */
 final class ProbeSession {
   private static final Logger LOG = LoggerFactory.getLogger(ProbeSession.class);
   static final Duration HELLO_TIMEOUT = Duration.ofSeconds(10);
+
   /** How long a probe has to acknowledge a command. */
   static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
+
   /** How often buffered client ids go to a v2 probe. */
   static final Duration CLIENTS_EVERY = Duration.ofMillis(250);
 
@@ -57,8 +60,15 @@ final class ProbeSession {
 
   private record Pending(Promise<ProbeMessage.Ack> promise, long timer) {}
 
-  ProbeSession(Vertx vertx, NetSocket socket, BrokerRegistry registry, AllowList allow, byte[] secret,
-      AtomicInteger authenticatedCount, ProbeServer server, ClientIdFeed feed) {
+  ProbeSession(
+      Vertx vertx,
+      NetSocket socket,
+      BrokerRegistry registry,
+      AllowList allow,
+      byte[] secret,
+      AtomicInteger authenticatedCount,
+      ProbeServer server,
+      ClientIdFeed feed) {
     this.vertx = vertx;
     this.server = server;
     this.feed = feed;
@@ -71,29 +81,39 @@ final class ProbeSession {
   }
 
   void start() {
-    RecordParser parser = RecordParser.newDelimited("\n", this::line).maxRecordSize(ProbeMessage.MAX_LINE_BYTES + 1);
-    parser.exceptionHandler(e -> refuse(ErrorCode.BAD_MESSAGE, "line longer than " + ProbeMessage.MAX_LINE_BYTES + " bytes"));
+    RecordParser parser =
+        RecordParser.newDelimited("\n", this::line).maxRecordSize(ProbeMessage.MAX_LINE_BYTES + 1);
+    parser.exceptionHandler(
+        e ->
+            refuse(
+                ErrorCode.BAD_MESSAGE,
+                "line longer than " + ProbeMessage.MAX_LINE_BYTES + " bytes"));
     socket.handler(parser);
     socket.exceptionHandler(e -> LOG.debug("probe {}: {}", peer, e.toString()));
-    socket.closeHandler(v -> {
-      vertx.cancelTimer(helloTimer);
-      vertx.cancelTimer(clientsTimer);
-      failPending("the probe's connection closed");
-      if (brokerId != null) {
-        registry.detach(brokerId, this);
-        if (server.forget(brokerId, this)) {
-          feed.close(brokerId);
-        }
-      }
-      if (welcomed) {
-        authenticatedCount.decrementAndGet();
-      }
-    });
-    helloTimer = vertx.setTimer(HELLO_TIMEOUT.toMillis(), t -> {
-      if (brokerId == null) {
-        refuse(ErrorCode.HELLO_TIMEOUT, "no hello within " + HELLO_TIMEOUT.toSeconds() + " s");
-      }
-    });
+    socket.closeHandler(
+        v -> {
+          vertx.cancelTimer(helloTimer);
+          vertx.cancelTimer(clientsTimer);
+          failPending("the probe's connection closed");
+          if (brokerId != null) {
+            registry.detach(brokerId, this);
+            if (server.forget(brokerId, this)) {
+              feed.close(brokerId);
+            }
+          }
+          if (welcomed) {
+            authenticatedCount.decrementAndGet();
+          }
+        });
+    helloTimer =
+        vertx.setTimer(
+            HELLO_TIMEOUT.toMillis(),
+            t -> {
+              if (brokerId == null) {
+                refuse(
+                    ErrorCode.HELLO_TIMEOUT, "no hello within " + HELLO_TIMEOUT.toSeconds() + " s");
+              }
+            });
     send(new ProbeMessage.Challenge(nonce, ProbeMessage.MAX_VERSION));
   }
 
@@ -105,23 +125,34 @@ final class ProbeSession {
   /** Sends {@code command}; completes with the probe's ack, or fails after {@link #ACK_TIMEOUT}. */
   Future<ProbeMessage.Ack> command(ProbeMessage.Command command) {
     if (!speaksV2() || closing) {
-      return Future.failedFuture("the probe of broker " + brokerId + " takes no commands (protocol v1)");
+      return Future.failedFuture(
+          "the probe of broker " + brokerId + " takes no commands (protocol v1)");
     }
     String id = command.id();
     Promise<ProbeMessage.Ack> promise = Promise.promise();
-    long timer = vertx.setTimer(ACK_TIMEOUT.toMillis(), t -> {
-      Pending p = pending.remove(id);
-      if (p != null) {
-        p.promise().tryFail("the probe of broker " + brokerId + " did not acknowledge within " + ACK_TIMEOUT.toSeconds() + " s");
-      }
-    });
+    long timer =
+        vertx.setTimer(
+            ACK_TIMEOUT.toMillis(),
+            t -> {
+              Pending p = pending.remove(id);
+              if (p != null) {
+                p.promise()
+                    .tryFail(
+                        "the probe of broker "
+                            + brokerId
+                            + " did not acknowledge within "
+                            + ACK_TIMEOUT.toSeconds()
+                            + " s");
+              }
+            });
     pending.put(id, new Pending(promise, timer));
     send(command);
     return promise.future();
   }
 
   private void ack(ProbeMessage.Ack ack) {
-    registry.applyProbeState(Objects.requireNonNull(brokerId, "broker id, set at the welcome"), this, ack.state());
+    registry.applyProbeState(
+        Objects.requireNonNull(brokerId, "broker id, set at the welcome"), this, ack.state());
     Pending p = pending.remove(ack.id());
     if (p != null) {
       vertx.cancelTimer(p.timer());
@@ -172,13 +203,17 @@ final class ProbeSession {
     } else if (message instanceof ProbeMessage.Ack ack && speaksV2()) {
       ack(ack);
     } else {
-      refuse(ErrorCode.BAD_MESSAGE, speaksV2() ? "expected a report or an ack" : "expected a report");
+      refuse(
+          ErrorCode.BAD_MESSAGE, speaksV2() ? "expected a report or an ack" : "expected a report");
     }
   }
 
   private void hello(ProbeMessage.Hello hello) {
     if (!ProbeAuth.verify(secret, nonce, hello.mac())) {
-      LOG.warn("probe {} for broker '{}': authentication failed (wrong secret?); closing", peer, hello.broker());
+      LOG.warn(
+          "probe {} for broker '{}': authentication failed (wrong secret?); closing",
+          peer,
+          hello.broker());
       sendAndClose(ErrorCode.AUTH_FAILED, "authentication failed");
       return;
     }
@@ -194,19 +229,31 @@ final class ProbeSession {
       feed.open(brokerId);
       clientsTimer = vertx.setPeriodic(CLIENTS_EVERY.toMillis(), t -> sendClients());
     } else {
-      LOG.info("probe for broker {} speaks protocol v1: drain stays local to each dispatcher, no rebalance or "
-          + "evacuation for this broker", brokerId);
+      LOG.info(
+          "probe for broker {} speaks protocol v1: drain stays local to each dispatcher, no rebalance or "
+              + "evacuation for this broker",
+          brokerId);
     }
   }
 
   private void report(ProbeMessage.Report report) {
     for (Map.Entry<Transport, String> e : report.endpoints().entrySet()) {
       if (!allow.allows(e.getKey(), e.getValue())) {
-        refuse(ErrorCode.ENDPOINT_NOT_ALLOWED, "endpoint " + e.getKey().wireName() + "=" + e.getValue() + " is not in the dispatcher's --allow list");
+        refuse(
+            ErrorCode.ENDPOINT_NOT_ALLOWED,
+            "endpoint "
+                + e.getKey().wireName()
+                + "="
+                + e.getValue()
+                + " is not in the dispatcher's --allow list");
         return;
       }
     }
-    registry.report(Objects.requireNonNull(brokerId, "broker id, set at the welcome"), this, report, System.nanoTime());
+    registry.report(
+        Objects.requireNonNull(brokerId, "broker id, set at the welcome"),
+        this,
+        report,
+        System.nanoTime());
   }
 
   /** Another connection now speaks for this broker. */
@@ -218,7 +265,11 @@ final class ProbeSession {
   }
 
   private void refuse(ErrorCode code, String reason) {
-    LOG.warn("probe {}{}: {}; closing its connection", peer, brokerId == null ? "" : " (broker " + brokerId + ")", reason);
+    LOG.warn(
+        "probe {}{}: {}; closing its connection",
+        peer,
+        brokerId == null ? "" : " (broker " + brokerId + ")",
+        reason);
     sendAndClose(code, reason);
   }
 
@@ -227,7 +278,9 @@ final class ProbeSession {
       return;
     }
     closing = true;
-    socket.write(ProbeCodec.encode(new ProbeMessage.Error(code, reason)) + "\n").onComplete(ar -> socket.close());
+    socket
+        .write(ProbeCodec.encode(new ProbeMessage.Error(code, reason)) + "\n")
+        .onComplete(ar -> socket.close());
   }
 
   private void send(ProbeMessage message) {

@@ -1,8 +1,8 @@
 package io.mqttdispatcher.dispatcher.rebalance;
 
+import io.mqttdispatcher.dispatcher.rebalance.AutomaticTrigger.Decision;
 import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
 import io.mqttdispatcher.dispatcher.registry.BrokerView;
-import io.mqttdispatcher.dispatcher.rebalance.AutomaticTrigger.Decision;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,15 +17,19 @@ import org.slf4j.LoggerFactory;
  * Automatic mode: once a second, measures the brokers' connections per unit of capacity and, when
  * {@link AutomaticTrigger} says so, starts a rebalance through the same {@link Rebalancer} an
  * operator uses, with the trigger's tighter stop thresholds. A plan that runs (whoever started it,
- * on whichever replica) holds the trigger; each replica waits a random extra of up to a fifth of the
- * sustain time, so that with several replicas one starts first and the others see its plan in the
- * donors' reports (a probe takes one plan at a time). Runs on the control-plane event loop.
+ * on whichever replica) holds the trigger; each replica waits a random extra of up to a fifth of
+ * the sustain time, so that with several replicas one starts first and the others see its plan in
+ * the donors' reports (a probe takes one plan at a time). Runs on the control-plane event loop.
  */
 public final class AutomaticRebalance {
   private static final Logger LOG = LoggerFactory.getLogger(AutomaticRebalance.class);
+
   /** How often the trigger looks at the loads. */
   public static final long TICK_MS = 1000;
-  /** Time between the start and the first eviction, so every replica has seen the donors draining. */
+
+  /**
+   * Time between the start and the first eviction, so every replica has seen the donors draining.
+   */
   static final Duration WAIT_BEFORE_EVICTION = Duration.ofSeconds(3);
 
   private final AutomaticTrigger trigger;
@@ -36,10 +40,19 @@ public final class AutomaticRebalance {
   private @Nullable String lastRefusal;
   private long starts;
 
-  public AutomaticRebalance(AutomaticTrigger.Settings settings, Rebalancer rebalancer, BrokerRegistry registry) {
-    Duration jitter = Duration.ofNanos(ThreadLocalRandom.current().nextLong(settings.sustain().toNanos() / 5 + 1));
-    AutomaticTrigger.Settings replica = new AutomaticTrigger.Settings(settings.sustain().plus(jitter), settings.coolDown(),
-        settings.absThreshold(), settings.relThreshold(), settings.stopFactor(), settings.rate());
+  public AutomaticRebalance(
+      AutomaticTrigger.Settings settings, Rebalancer rebalancer, BrokerRegistry registry) {
+    Duration jitter =
+        Duration.ofNanos(
+            ThreadLocalRandom.current().nextLong(settings.sustain().toNanos() / 5 + 1));
+    AutomaticTrigger.Settings replica =
+        new AutomaticTrigger.Settings(
+            settings.sustain().plus(jitter),
+            settings.coolDown(),
+            settings.absThreshold(),
+            settings.relThreshold(),
+            settings.stopFactor(),
+            settings.rate());
     this.trigger = new AutomaticTrigger(replica);
     this.rebalancer = rebalancer;
     this.registry = registry;
@@ -61,36 +74,47 @@ public final class AutomaticRebalance {
     AutomaticTrigger.Settings s = trigger.settings();
     trigger.started(nowNanos);
     starts++;
-    RebalanceRequest request = new RebalanceRequest(s.rate(), s.stopAbsThreshold(), s.stopRelThreshold(), WAIT_BEFORE_EVICTION,
-        false, List.of(), List.of());
-    rebalancer.start(request).onComplete(ar -> {
-      if (ar.succeeded()) {
-        lastPlan = ar.result().getString("id");
-        lastRefusal = null;
-        LOG.info("automatic rebalance: started plan {}", lastPlan);
-      } else {
-        lastRefusal = ar.cause().getMessage();
-        LOG.info("automatic rebalance: no plan started: {}", lastRefusal);
-      }
-    });
+    RebalanceRequest request =
+        new RebalanceRequest(
+            s.rate(),
+            s.stopAbsThreshold(),
+            s.stopRelThreshold(),
+            WAIT_BEFORE_EVICTION,
+            false,
+            List.of(),
+            List.of());
+    rebalancer
+        .start(request)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                lastPlan = ar.result().getString("id");
+                lastRefusal = null;
+                LOG.info("automatic rebalance: started plan {}", lastPlan);
+              } else {
+                lastRefusal = ar.cause().getMessage();
+                LOG.info("automatic rebalance: no plan started: {}", lastRefusal);
+              }
+            });
   }
 
   /** What the status page and {@code GET /rebalance} show under {@code automatic}. */
   public JsonObject status(long nowNanos) {
     AutomaticTrigger.Settings s = trigger.settings();
-    JsonObject o = new JsonObject()
-        .put("enabled", true)
-        .put("state", last.name().toLowerCase(Locale.ROOT).replace('_', '-'))
-        .put("detail", describe(last, nowNanos))
-        .put("imbalancedSeconds", trigger.imbalancedFor(nowNanos).toMillis() / 1000.0)
-        .put("sustainSeconds", s.sustain().toMillis() / 1000.0)
-        .put("coolDownSeconds", s.coolDown().toMillis() / 1000.0)
-        .put("absThreshold", s.absThreshold())
-        .put("relThreshold", s.relThreshold())
-        .put("stopAbsThreshold", s.stopAbsThreshold())
-        .put("stopRelThreshold", s.stopRelThreshold())
-        .put("rate", s.rate())
-        .put("starts", starts);
+    JsonObject o =
+        new JsonObject()
+            .put("enabled", true)
+            .put("state", last.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+            .put("detail", describe(last, nowNanos))
+            .put("imbalancedSeconds", trigger.imbalancedFor(nowNanos).toMillis() / 1000.0)
+            .put("sustainSeconds", s.sustain().toMillis() / 1000.0)
+            .put("coolDownSeconds", s.coolDown().toMillis() / 1000.0)
+            .put("absThreshold", s.absThreshold())
+            .put("relThreshold", s.relThreshold())
+            .put("stopAbsThreshold", s.stopAbsThreshold())
+            .put("stopRelThreshold", s.stopRelThreshold())
+            .put("rate", s.rate())
+            .put("starts", starts);
     if (lastPlan != null) {
       o.put("lastPlan", lastPlan);
     }
@@ -103,9 +127,16 @@ public final class AutomaticRebalance {
   private String describe(Decision d, long nowNanos) {
     AutomaticTrigger.Settings s = trigger.settings();
     return switch (d) {
-      case BALANCED -> "balanced within " + s.absThreshold() + " connections or " + s.relThreshold() + " times";
-      case WAITING -> "imbalanced for " + trigger.imbalancedFor(nowNanos).toSeconds() + " s of " + s.sustain().toSeconds() + " s";
-      case COOLING_DOWN -> "imbalanced, cooling down (" + s.coolDown().toSeconds() + " s after the last plan)";
+      case BALANCED ->
+          "balanced within " + s.absThreshold() + " connections or " + s.relThreshold() + " times";
+      case WAITING ->
+          "imbalanced for "
+              + trigger.imbalancedFor(nowNanos).toSeconds()
+              + " s of "
+              + s.sustain().toSeconds()
+              + " s";
+      case COOLING_DOWN ->
+          "imbalanced, cooling down (" + s.coolDown().toSeconds() + " s after the last plan)";
       case RUNNING -> "a rebalance is running";
       case START -> "starting a rebalance";
     };
@@ -115,7 +146,10 @@ public final class AutomaticRebalance {
   private List<AutomaticTrigger.Load> loads(long nowNanos) {
     List<AutomaticTrigger.Load> loads = new ArrayList<>();
     for (BrokerView b : registry.snapshot().brokers()) {
-      if (b.connections().isPresent() && b.healthy() && !b.draining() && b.freshAt(nowNanos, registry.staleAfterNanos())) {
+      if (b.connections().isPresent()
+          && b.healthy()
+          && !b.draining()
+          && b.freshAt(nowNanos, registry.staleAfterNanos())) {
         loads.add(new AutomaticTrigger.Load(b.id(), b.connections().getAsLong() / b.capacity()));
       }
     }

@@ -6,10 +6,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * When automatic mode starts a rebalance: the imbalance must stay above the start thresholds for
- * {@link Settings#sustain()} in a row, no plan may be running, and no plan may have started or ended
- * within {@link Settings#coolDown()}. The plan it asks for stops at tighter thresholds
- * ({@link Settings#stopFactor()} of the start ones), so the spread a plan leaves is well inside what
- * starts the next: hysteresis, never oscillation. Pure: loads and the clock are passed in.
+ * {@link Settings#sustain()} in a row, no plan may be running, and no plan may have started or
+ * ended within {@link Settings#coolDown()}. The plan it asks for stops at tighter thresholds
+ * ({@link Settings#stopFactor()} of the start ones), so the spread a plan leaves is well inside
+ * what starts the next: hysteresis, never oscillation. Pure: loads and the clock are passed in.
  */
 public final class AutomaticTrigger {
   /**
@@ -22,20 +22,28 @@ public final class AutomaticTrigger {
    *     absolute times it, relative 1 + (relative - 1) times it
    * @param rate devices each donor moves per second in a plan it starts
    */
-  public record Settings(Duration sustain, Duration coolDown, double absThreshold, double relThreshold, double stopFactor,
+  public record Settings(
+      Duration sustain,
+      Duration coolDown,
+      double absThreshold,
+      double relThreshold,
+      double stopFactor,
       double rate) {
     public Settings {
       if (!(rate > 0)) {
-        throw new IllegalArgumentException("automatic rebalance rate must be above 0 devices per second");
+        throw new IllegalArgumentException(
+            "automatic rebalance rate must be above 0 devices per second");
       }
       if (sustain.isNegative() || coolDown.isNegative()) {
         throw new IllegalArgumentException("automatic rebalance times must be 0 or more");
       }
       if (!(absThreshold >= 0) || !(relThreshold >= 1)) {
-        throw new IllegalArgumentException("automatic rebalance thresholds: absolute 0 or more, relative 1 or more");
+        throw new IllegalArgumentException(
+            "automatic rebalance thresholds: absolute 0 or more, relative 1 or more");
       }
       if (!(stopFactor > 0 && stopFactor <= 1)) {
-        throw new IllegalArgumentException("automatic rebalance stop factor must be within (0, 1], got " + stopFactor);
+        throw new IllegalArgumentException(
+            "automatic rebalance stop factor must be within (0, 1], got " + stopFactor);
       }
     }
 
@@ -111,7 +119,9 @@ public final class AutomaticTrigger {
     return Decision.START;
   }
 
-  /** The caller started a plan at {@code nowNanos} (on {@link Decision#START}, or an operator did). */
+  /**
+   * The caller started a plan at {@code nowNanos} (on {@link Decision#START}, or an operator did).
+   */
   public void started(long nowNanos) {
     lastPlanNanos = nowNanos;
     imbalancedSinceNanos = null;
@@ -119,7 +129,9 @@ public final class AutomaticTrigger {
 
   /** How long the current imbalance has lasted at {@code nowNanos}, or zero when balanced. */
   public Duration imbalancedFor(long nowNanos) {
-    return imbalancedSinceNanos == null ? Duration.ZERO : Duration.ofNanos(nowNanos - imbalancedSinceNanos);
+    return imbalancedSinceNanos == null
+        ? Duration.ZERO
+        : Duration.ofNanos(nowNanos - imbalancedSinceNanos);
   }
 
   /**
@@ -131,10 +143,12 @@ public final class AutomaticTrigger {
       return false;
     }
     double mean = loads.stream().mapToDouble(Load::load).average().orElse(0);
-    double below = loads.stream().mapToDouble(Load::load).filter(l -> l < mean).average().orElse(Double.NaN);
+    double below =
+        loads.stream().mapToDouble(Load::load).filter(l -> l < mean).average().orElse(Double.NaN);
     if (Double.isNaN(below)) {
       return false;
     }
-    return loads.stream().anyMatch(l -> l.load() > mean && !PlanChooser.withinThresholds(l.load(), below, abs, rel));
+    return loads.stream()
+        .anyMatch(l -> l.load() > mean && !PlanChooser.withinThresholds(l.load(), below, abs, rel));
   }
 }

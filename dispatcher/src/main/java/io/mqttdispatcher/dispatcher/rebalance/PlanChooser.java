@@ -8,14 +8,19 @@ import java.util.function.Predicate;
 
 /**
  * Chooses a rebalance's donors and recipients from the brokers' connection counts (divided by their
- * capacity), as EMQX does: recipients are the brokers below the mean, donors those above it that are
- * not already within the thresholds of the recipients. Pure: no clock, no sockets.
+ * capacity), as EMQX does: recipients are the brokers below the mean, donors those above it that
+ * are not already within the thresholds of the recipients. Pure: no clock, no sockets.
  */
 public final class PlanChooser {
   private PlanChooser() {}
 
   /** A broker as the chooser sees it. */
-  public record Candidate(String id, long connections, double capacity, boolean takesNewDevices, boolean takesCommands) {
+  public record Candidate(
+      String id,
+      long connections,
+      double capacity,
+      boolean takesNewDevices,
+      boolean takesCommands) {
     double load() {
       return connections / capacity;
     }
@@ -29,7 +34,8 @@ public final class PlanChooser {
    *
    * @throws PlanRefused when no plan makes sense, saying why
    */
-  public static Choice choose(List<Candidate> brokers, RebalanceRequest request) throws PlanRefused {
+  public static Choice choose(List<Candidate> brokers, RebalanceRequest request)
+      throws PlanRefused {
     Map<String, Candidate> byId = new java.util.LinkedHashMap<>();
     brokers.forEach(b -> byId.put(b.id(), b));
     for (String id : concat(request.donors(), request.recipients())) {
@@ -42,10 +48,14 @@ public final class PlanChooser {
         throw new PlanRefused(400, "broker '" + id + "' cannot be both donor and recipient");
       }
       if (!Objects.requireNonNull(byId.get(id), "checked above").takesCommands()) {
-        throw new PlanRefused(409, "broker '" + id + "' has a protocol v1 probe, which cannot move devices");
+        throw new PlanRefused(
+            409, "broker '" + id + "' has a protocol v1 probe, which cannot move devices");
       }
     }
-    List<Candidate> active = brokers.stream().filter(b -> b.takesNewDevices() || request.donors().contains(b.id())).toList();
+    List<Candidate> active =
+        brokers.stream()
+            .filter(b -> b.takesNewDevices() || request.donors().contains(b.id()))
+            .toList();
     if (active.isEmpty()) {
       throw new PlanRefused(409, "no broker takes devices");
     }
@@ -57,26 +67,42 @@ public final class PlanChooser {
           .forEach(b -> recipients.add(b.id()));
     }
     if (recipients.isEmpty()) {
-      throw new PlanRefused(409, "already balanced: no broker is below the mean of " + Math.round(mean) + " connections");
+      throw new PlanRefused(
+          409,
+          "already balanced: no broker is below the mean of " + Math.round(mean) + " connections");
     }
     double recipientMean = mean(recipients, byId);
     List<String> donors = new ArrayList<>(request.donors());
     if (donors.isEmpty()) {
-      Predicate<Candidate> outside = b -> !withinThresholds(b.load(), recipientMean, request.absThreshold(), request.relThreshold());
+      Predicate<Candidate> outside =
+          b ->
+              !withinThresholds(
+                  b.load(), recipientMean, request.absThreshold(), request.relThreshold());
       active.stream()
           .filter(b -> b.load() > mean && b.takesCommands() && !recipients.contains(b.id()))
           .filter(outside)
           .forEach(b -> donors.add(b.id()));
     }
     if (donors.isEmpty()) {
-      throw new PlanRefused(409, "already balanced within the thresholds (recipients' mean " + Math.round(recipientMean)
-          + " connections, absolute " + request.absThreshold() + ", relative " + request.relThreshold() + ")");
+      throw new PlanRefused(
+          409,
+          "already balanced within the thresholds (recipients' mean "
+              + Math.round(recipientMean)
+              + " connections, absolute "
+              + request.absThreshold()
+              + ", relative "
+              + request.relThreshold()
+              + ")");
     }
     return new Choice(List.copyOf(donors), List.copyOf(recipients));
   }
 
-  /** EMQX's rule: a donor is done when below the recipients' mean plus {@code abs}, or below their mean times {@code rel}. */
-  public static boolean withinThresholds(double donorLoad, double recipientMean, double abs, double rel) {
+  /**
+   * EMQX's rule: a donor is done when below the recipients' mean plus {@code abs}, or below their
+   * mean times {@code rel}.
+   */
+  public static boolean withinThresholds(
+      double donorLoad, double recipientMean, double abs, double rel) {
     return donorLoad < recipientMean + abs || donorLoad < recipientMean * rel;
   }
 

@@ -14,18 +14,26 @@ import java.util.List;
  * @param rate devices each donor's probe moves per second
  * @param absThreshold a donor is done below the recipients' mean connections plus this
  * @param relThreshold ... or below the recipients' mean times this
- * @param waitBeforeEviction time between the start (donors already get no new devices) and the first eviction
+ * @param waitBeforeEviction time between the start (donors already get no new devices) and the
+ *     first eviction
  * @param includeSessions move devices that keep a session too
  * @param donors named donors, or empty to choose them
  * @param recipients named recipients, or empty to choose them
  */
-public record RebalanceRequest(double rate, double absThreshold, double relThreshold, Duration waitBeforeEviction,
-    boolean includeSessions, List<String> donors, List<String> recipients) {
+public record RebalanceRequest(
+    double rate,
+    double absThreshold,
+    double relThreshold,
+    Duration waitBeforeEviction,
+    boolean includeSessions,
+    List<String> donors,
+    List<String> recipients) {
 
   public static final double DEFAULT_RATE = 500;
   public static final double DEFAULT_ABS_THRESHOLD = 1000;
   public static final double DEFAULT_REL_THRESHOLD = 1.1;
   public static final Duration DEFAULT_WAIT = Duration.ofSeconds(60);
+
   /** Evacuation moves devices at this rate unless told otherwise. */
   public static final double DEFAULT_EVACUATION_RATE = 500;
 
@@ -36,7 +44,8 @@ public record RebalanceRequest(double rate, double absThreshold, double relThres
 
   /**
    * The request in {@code body} (fields {@code rate}, {@code absThreshold}, {@code relThreshold},
-   * {@code waitSeconds}, {@code includeSessions}, {@code donors}, {@code recipients}, all optional).
+   * {@code waitSeconds}, {@code includeSessions}, {@code donors}, {@code recipients}, all
+   * optional).
    *
    * @throws IllegalArgumentException naming the field that is wrong
    */
@@ -57,8 +66,14 @@ public record RebalanceRequest(double rate, double absThreshold, double relThres
     if (!(waitSeconds >= 0)) {
       throw new IllegalArgumentException("'waitSeconds' must be 0 or more");
     }
-    return new RebalanceRequest(rate, abs, rel, Duration.ofMillis(Math.round(waitSeconds * 1000)),
-        bool(body, "includeSessions"), ids(body, "donors"), ids(body, "recipients"));
+    return new RebalanceRequest(
+        rate,
+        abs,
+        rel,
+        Duration.ofMillis(Math.round(waitSeconds * 1000)),
+        bool(body, "includeSessions"),
+        ids(body, "donors"),
+        ids(body, "recipients"));
   }
 
   public static double number(JsonObject body, String field, double otherwise) {

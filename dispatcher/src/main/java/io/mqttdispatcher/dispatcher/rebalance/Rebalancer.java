@@ -26,17 +26,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rebalance plans and evacuations on this dispatcher replica. Holds no plan of its own: a plan lives
- * in the donors' probes, which report it to every replica, so {@link #status()} answers the same on
- * every replica and any replica can stop it. Each replica checks the thresholds on the reports it
- * gets ({@link #checkThresholds()}) and tells a donor that is within them to stop as done; the probe
- * takes the first such command and ignores the rest. Runs on the control-plane event loop.
+ * Rebalance plans and evacuations on this dispatcher replica. Holds no plan of its own: a plan
+ * lives in the donors' probes, which report it to every replica, so {@link #status()} answers the
+ * same on every replica and any replica can stop it. Each replica checks the thresholds on the
+ * reports it gets ({@link #checkThresholds()}) and tells a donor that is within them to stop as
+ * done; the probe takes the first such command and ignores the rest. Runs on the control-plane
+ * event loop.
  */
 public final class Rebalancer {
   private static final Logger LOG = LoggerFactory.getLogger(Rebalancer.class);
 
   private final BrokerRegistry registry;
   private final ProbeCommands probes;
+
   /** Donors told to stop as done, by broker and plan, so a replica says it once per plan. */
   private final Set<String> doneSent = new HashSet<>();
 
@@ -48,12 +50,20 @@ public final class Rebalancer {
     this.probes = probes;
   }
 
-  /** Starts a rebalance; completes with its status, or fails with a {@link PlanChooser.PlanRefused}. */
+  /**
+   * Starts a rebalance; completes with its status, or fails with a {@link PlanChooser.PlanRefused}.
+   */
   public Future<JsonObject> start(RebalanceRequest request) {
     PlanStatus running = runningRebalance();
     if (running != null) {
-      return Future.failedFuture(new PlanChooser.PlanRefused(409,
-          "rebalance " + running.plan().id() + " is " + running.state().wireName() + "; stop it first (DELETE /rebalance)"));
+      return Future.failedFuture(
+          new PlanChooser.PlanRefused(
+              409,
+              "rebalance "
+                  + running.plan().id()
+                  + " is "
+                  + running.state().wireName()
+                  + "; stop it first (DELETE /rebalance)"));
     }
     PlanChooser.Choice choice;
     try {
@@ -61,24 +71,47 @@ public final class Rebalancer {
     } catch (PlanChooser.PlanRefused e) {
       return Future.failedFuture(e);
     }
-    EvictionPlan plan = new EvictionPlan(newPlanId("r"), PlanKind.REBALANCE, request.rate(), request.waitBeforeEviction().toMillis(),
-        request.includeSessions(), request.absThreshold(), request.relThreshold(), choice.donors(), choice.recipients());
-    LOG.info("rebalance {}: donors {}, recipients {}, {} devices/s per donor, wait {} s", plan.id(), plan.donors(),
-        plan.recipients(), plan.rate(), plan.waitMillis() / 1000.0);
+    EvictionPlan plan =
+        new EvictionPlan(
+            newPlanId("r"),
+            PlanKind.REBALANCE,
+            request.rate(),
+            request.waitBeforeEviction().toMillis(),
+            request.includeSessions(),
+            request.absThreshold(),
+            request.relThreshold(),
+            choice.donors(),
+            choice.recipients());
+    LOG.info(
+        "rebalance {}: donors {}, recipients {}, {} devices/s per donor, wait {} s",
+        plan.id(),
+        plan.donors(),
+        plan.recipients(),
+        plan.rate(),
+        plan.waitMillis() / 1000.0);
     List<Future<ProbeMessage.Ack>> acks = new ArrayList<>();
     for (String donor : plan.donors()) {
-      acks.add(probes.send(donor, ProbeMessage.Command.evict(probes.newCommandId(), plan)).compose(Rebalancer::accepted));
+      acks.add(
+          probes
+              .send(donor, ProbeMessage.Command.evict(probes.newCommandId(), plan))
+              .compose(Rebalancer::accepted));
     }
-    return Future.join(acks).transform(ar -> {
-      if (ar.succeeded()) {
-        return Future.succeededFuture(status());
-      }
-      // Some donor refused: stop the others, so no half plan runs.
-      for (String donor : plan.donors()) {
-        probes.send(donor, ProbeMessage.Command.stop(probes.newCommandId(), plan.id(), PlanState.STOPPED));
-      }
-      return Future.failedFuture(new PlanChooser.PlanRefused(502, "a donor did not take the plan: " + ar.cause().getMessage()));
-    });
+    return Future.join(acks)
+        .transform(
+            ar -> {
+              if (ar.succeeded()) {
+                return Future.succeededFuture(status());
+              }
+              // Some donor refused: stop the others, so no half plan runs.
+              for (String donor : plan.donors()) {
+                probes.send(
+                    donor,
+                    ProbeMessage.Command.stop(probes.newCommandId(), plan.id(), PlanState.STOPPED));
+              }
+              return Future.failedFuture(
+                  new PlanChooser.PlanRefused(
+                      502, "a donor did not take the plan: " + ar.cause().getMessage()));
+            });
   }
 
   /** Stops the running rebalance on every donor; completes with the status. */
@@ -90,7 +123,11 @@ public final class Rebalancer {
     List<Future<ProbeMessage.Ack>> acks = new ArrayList<>();
     for (String donor : running.plan().donors()) {
       if (probes.takesCommands(donor)) {
-        acks.add(probes.send(donor, ProbeMessage.Command.stop(probes.newCommandId(), running.plan().id(), PlanState.STOPPED)));
+        acks.add(
+            probes.send(
+                donor,
+                ProbeMessage.Command.stop(
+                    probes.newCommandId(), running.plan().id(), PlanState.STOPPED)));
       }
     }
     LOG.info("rebalance {}: stopping", running.plan().id());
@@ -100,18 +137,35 @@ public final class Rebalancer {
   /** Starts evacuating {@code brokerId}: no new devices, every device moved off at {@code rate}. */
   public Future<ProbeMessage.Ack> evacuate(String brokerId, double rate, boolean includeSessions) {
     if (!probes.takesCommands(brokerId)) {
-      return Future.failedFuture(known(brokerId)
-          ? new PlanChooser.PlanRefused(409, "broker '" + brokerId + "' has a protocol v1 probe, which cannot move devices")
-          : new PlanChooser.PlanRefused(404, "no connected broker '" + brokerId + "'"));
+      return Future.failedFuture(
+          known(brokerId)
+              ? new PlanChooser.PlanRefused(
+                  409,
+                  "broker '" + brokerId + "' has a protocol v1 probe, which cannot move devices")
+              : new PlanChooser.PlanRefused(404, "no connected broker '" + brokerId + "'"));
     }
     EvictionPlan plan;
     try {
-      plan = new EvictionPlan(newPlanId("e"), PlanKind.EVACUATE, rate, 0, includeSessions, 0, 1, List.of(brokerId), List.of());
+      plan =
+          new EvictionPlan(
+              newPlanId("e"),
+              PlanKind.EVACUATE,
+              rate,
+              0,
+              includeSessions,
+              0,
+              1,
+              List.of(brokerId),
+              List.of());
     } catch (IllegalArgumentException e) {
-      return Future.failedFuture(new PlanChooser.PlanRefused(400, Objects.requireNonNullElse(e.getMessage(), e.toString())));
+      return Future.failedFuture(
+          new PlanChooser.PlanRefused(
+              400, Objects.requireNonNullElse(e.getMessage(), e.toString())));
     }
     LOG.info("evacuation {} of broker {}: {} devices/s", plan.id(), brokerId, rate);
-    return probes.send(brokerId, ProbeMessage.Command.evict(probes.newCommandId(), plan)).compose(Rebalancer::accepted);
+    return probes
+        .send(brokerId, ProbeMessage.Command.evict(probes.newCommandId(), plan))
+        .compose(Rebalancer::accepted);
   }
 
   /** Stops the evacuation of {@code brokerId}; the broker stays drained until undrained. */
@@ -119,9 +173,12 @@ public final class Rebalancer {
     ProbeState state = registry.probeState(brokerId);
     PlanStatus s = state == null ? null : state.plan();
     if (s == null || s.plan().kind() != PlanKind.EVACUATE || !s.state().active()) {
-      return Future.failedFuture(new PlanChooser.PlanRefused(404, "no evacuation of '" + brokerId + "' is running"));
+      return Future.failedFuture(
+          new PlanChooser.PlanRefused(404, "no evacuation of '" + brokerId + "' is running"));
     }
-    return probes.send(brokerId, ProbeMessage.Command.stop(probes.newCommandId(), s.plan().id(), PlanState.STOPPED));
+    return probes.send(
+        brokerId,
+        ProbeMessage.Command.stop(probes.newCommandId(), s.plan().id(), PlanState.STOPPED));
   }
 
   /**
@@ -135,7 +192,9 @@ public final class Rebalancer {
     for (BrokerView donor : byId.values()) {
       ProbeState state = registry.probeState(donor.id());
       PlanStatus status = state == null ? null : state.plan();
-      if (status == null || status.plan().kind() != PlanKind.REBALANCE || status.state() != PlanState.EVICTING) {
+      if (status == null
+          || status.plan().kind() != PlanKind.REBALANCE
+          || status.state() != PlanState.EVICTING) {
         continue;
       }
       String key = donor.id() + "/" + status.plan().id();
@@ -145,15 +204,29 @@ public final class Rebalancer {
         continue;
       }
       double load = donor.connections().getAsLong() / donor.capacity();
-      if (PlanChooser.withinThresholds(load, recipientMean, status.plan().absThreshold(), status.plan().relThreshold())) {
+      if (PlanChooser.withinThresholds(
+          load, recipientMean, status.plan().absThreshold(), status.plan().relThreshold())) {
         doneSent.add(key);
-        LOG.info("rebalance {}: donor {} within thresholds ({} connections, recipients' mean {}); stopping it as done",
-            status.plan().id(), donor.id(), Math.round(load), Math.round(recipientMean));
-        probes.send(donor.id(), ProbeMessage.Command.stop(probes.newCommandId(), status.plan().id(), PlanState.DONE))
-            .onFailure(e -> {
-              LOG.warn("rebalance {}: cannot stop donor {}: {}", status.plan().id(), donor.id(), e.getMessage());
-              doneSent.remove(key);
-            });
+        LOG.info(
+            "rebalance {}: donor {} within thresholds ({} connections, recipients' mean {}); stopping it as done",
+            status.plan().id(),
+            donor.id(),
+            Math.round(load),
+            Math.round(recipientMean));
+        probes
+            .send(
+                donor.id(),
+                ProbeMessage.Command.stop(
+                    probes.newCommandId(), status.plan().id(), PlanState.DONE))
+            .onFailure(
+                e -> {
+                  LOG.warn(
+                      "rebalance {}: cannot stop donor {}: {}",
+                      status.plan().id(),
+                      donor.id(),
+                      e.getMessage());
+                  doneSent.remove(key);
+                });
       }
     }
     doneSent.retainAll(stillActive);
@@ -177,7 +250,10 @@ public final class Rebalancer {
     this.automatic = status;
   }
 
-  /** The latest rebalance as the donors' probes report it, with automatic mode's state on this replica. */
+  /**
+   * The latest rebalance as the donors' probes report it, with automatic mode's state on this
+   * replica.
+   */
   public JsonObject status() {
     JsonObject status = planStatus();
     return automatic == null ? status : status.put("automatic", automatic.apply(System.nanoTime()));
@@ -205,7 +281,9 @@ public final class Rebalancer {
         d.put("state", "failed").put("reason", "its probe is gone or restarted");
         anyFailed = true;
       } else {
-        d.put("state", s.state().wireName()).put("evicted", s.evicted()).put("skipped", s.skipped());
+        d.put("state", s.state().wireName())
+            .put("evicted", s.evicted())
+            .put("skipped", s.skipped());
         if (!s.reason().isEmpty()) {
           d.put("reason", s.reason());
         }
@@ -221,8 +299,10 @@ public final class Rebalancer {
       }
       donors.add(d);
     }
-    String overall = anyActive ? (anyEvicting ? "evicting" : "waiting")
-        : anyFailed ? "failed" : anyStopped ? "stopped" : "done";
+    String overall =
+        anyActive
+            ? (anyEvicting ? "evicting" : "waiting")
+            : anyFailed ? "failed" : anyStopped ? "stopped" : "done";
     return new JsonObject()
         .put("id", plan.id())
         .put("state", overall)
@@ -250,7 +330,9 @@ public final class Rebalancer {
     }
     for (String donor : latest.plan().donors()) {
       ProbeState state = registry.probeState(donor);
-      if (state != null && state.plan() != null && state.plan().plan().id().equals(latest.plan().id())
+      if (state != null
+          && state.plan() != null
+          && state.plan().plan().id().equals(latest.plan().id())
           && state.plan().state().active()) {
         return state.plan();
       }
@@ -264,8 +346,10 @@ public final class Rebalancer {
     for (BrokerView b : registry.snapshot().brokers()) {
       ProbeState state = registry.probeState(b.id());
       PlanStatus s = state == null ? null : state.plan();
-      if (s != null && s.plan().kind() == PlanKind.REBALANCE
-          && (latest == null || s.plan().id().compareTo(latest.plan().id()) > 0
+      if (s != null
+          && s.plan().kind() == PlanKind.REBALANCE
+          && (latest == null
+              || s.plan().id().compareTo(latest.plan().id()) > 0
               || (s.plan().id().equals(latest.plan().id()) && s.state().active()))) {
         latest = s;
       }
@@ -279,8 +363,13 @@ public final class Rebalancer {
     for (BrokerView b : registry.snapshot().brokers()) {
       if (b.connections().isPresent() && b.healthy()) {
         boolean fresh = b.freshAt(now, registry.staleAfterNanos());
-        list.add(new PlanChooser.Candidate(b.id(), b.connections().getAsLong(), b.capacity(), fresh && !b.draining(),
-            probes.takesCommands(b.id())));
+        list.add(
+            new PlanChooser.Candidate(
+                b.id(),
+                b.connections().getAsLong(),
+                b.capacity(),
+                fresh && !b.draining(),
+                probes.takesCommands(b.id())));
       }
     }
     return list;
@@ -291,11 +380,18 @@ public final class Rebalancer {
   }
 
   private static Future<ProbeMessage.Ack> accepted(ProbeMessage.Ack ack) {
-    return ack.ok() ? Future.succeededFuture(ack) : Future.failedFuture(new PlanChooser.PlanRefused(409, ack.reason()));
+    return ack.ok()
+        ? Future.succeededFuture(ack)
+        : Future.failedFuture(new PlanChooser.PlanRefused(409, ack.reason()));
   }
 
   /** A plan id that sorts by start time: kind letter, epoch milliseconds, random suffix. */
   private static String newPlanId(String kind) {
-    return String.format(Locale.ROOT, "%s-%013d-%04x", kind, System.currentTimeMillis(), ThreadLocalRandom.current().nextInt(0x10000));
+    return String.format(
+        Locale.ROOT,
+        "%s-%013d-%04x",
+        kind,
+        System.currentTimeMillis(),
+        ThreadLocalRandom.current().nextInt(0x10000));
   }
 }

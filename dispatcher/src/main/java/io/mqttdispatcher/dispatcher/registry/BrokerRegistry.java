@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * is called on one thread (the dispatcher's control-plane event loop). Readers on other threads use
  * {@link #snapshot()}, which is immutable and replaced after each change.
  *
- * <p>Logs one line per state change (joined, gone, unhealthy, healthy, stale, draining, plan state),
- * never one per report.
+ * <p>Logs one line per state change (joined, gone, unhealthy, healthy, stale, draining, plan
+ * state), never one per report.
  *
  * <p>Draining has two sources. A v2 probe carries its broker's state ({@link ProbeState}: draining,
  * eviction plan) in its reports to every dispatcher, so every replica agrees; a v1 probe carries
@@ -72,7 +72,10 @@ public final class BrokerRegistry {
     return old == null ? Optional.empty() : Optional.of(old.owner);
   }
 
-  /** Applies a report from {@code owner}; ignored when {@code owner} no longer speaks for {@code id}. */
+  /**
+   * Applies a report from {@code owner}; ignored when {@code owner} no longer speaks for {@code
+   * id}.
+   */
   public void report(String id, Object owner, ProbeMessage.Report report, long nowNanos) {
     Entry e = entries.get(id);
     if (e == null || e.owner != owner) {
@@ -90,14 +93,27 @@ public final class BrokerRegistry {
     }
     e.stale = false;
     if (first) {
-      LOG.info("broker {}: joined group {} with endpoints {} ({})", id, describe(report.group()), report.endpoints(),
+      LOG.info(
+          "broker {}: joined group {} with endpoints {} ({})",
+          id,
+          describe(report.group()),
+          report.endpoints(),
           report.healthy() ? "healthy" : "unhealthy");
     } else {
       if (!report.group().equals(oldGroup)) {
-        LOG.info("broker {}: moved from group {} to {}", id, describe(oldGroup), describe(report.group()));
+        LOG.info(
+            "broker {}: moved from group {} to {}",
+            id,
+            describe(oldGroup),
+            describe(report.group()));
       }
       if (wasHealthy != report.healthy()) {
-        LOG.info("broker {}: {}", id, report.healthy() ? "healthy again" : "unhealthy: its probe says the broker does not answer");
+        LOG.info(
+            "broker {}: {}",
+            id,
+            report.healthy()
+                ? "healthy again"
+                : "unhealthy: its probe says the broker does not answer");
       } else if (wasStale) {
         LOG.info("broker {}: reports resumed", id);
       }
@@ -126,13 +142,19 @@ public final class BrokerRegistry {
     }
     if (e.localDraining != draining) {
       e.localDraining = draining;
-      LOG.info("broker {}: {} on this dispatcher", id, draining ? "draining (no new devices)" : "no longer draining");
+      LOG.info(
+          "broker {}: {} on this dispatcher",
+          id,
+          draining ? "draining (no new devices)" : "no longer draining");
       publish();
     }
     return true;
   }
 
-  /** Applies the state a v2 probe acknowledged a command with; ignored when {@code owner} no longer speaks for {@code id}. */
+  /**
+   * Applies the state a v2 probe acknowledged a command with; ignored when {@code owner} no longer
+   * speaks for {@code id}.
+   */
   public void applyProbeState(String id, Object owner, ProbeState state) {
     Entry e = entries.get(id);
     if (e != null && e.owner == owner && changeProbeState(e, state)) {
@@ -140,7 +162,9 @@ public final class BrokerRegistry {
     }
   }
 
-  /** The state broker {@code id}'s probe carries (v2), or null for a v1 probe or an unknown broker. */
+  /**
+   * The state broker {@code id}'s probe carries (v2), or null for a v1 probe or an unknown broker.
+   */
   public @Nullable ProbeState probeState(String id) {
     Entry e = entries.get(id);
     return e == null ? null : e.probeState;
@@ -159,19 +183,32 @@ public final class BrokerRegistry {
     }
     boolean wasDraining = old != null && old.draining();
     if (wasDraining != state.draining()) {
-      LOG.info("broker {}: {} (carried by its probe)", e.id, state.draining() ? "draining (no new devices)" : "no longer draining");
+      LOG.info(
+          "broker {}: {} (carried by its probe)",
+          e.id,
+          state.draining() ? "draining (no new devices)" : "no longer draining");
     }
     PlanStatus before = old == null ? null : old.plan();
     PlanStatus now = state.plan();
-    if (now != null && (before == null || !before.plan().id().equals(now.plan().id()) || before.state() != now.state())) {
-      LOG.info("broker {}: {} plan {} {}{}", e.id, now.plan().kind().wireName(), now.plan().id(), now.state().wireName(),
+    if (now != null
+        && (before == null
+            || !before.plan().id().equals(now.plan().id())
+            || before.state() != now.state())) {
+      LOG.info(
+          "broker {}: {} plan {} {}{}",
+          e.id,
+          now.plan().kind().wireName(),
+          now.plan().id(),
+          now.state().wireName(),
           now.reason().isEmpty() ? "" : " (" + now.reason() + ")");
     }
     e.probeState = state;
     return true;
   }
 
-  /** Logs brokers whose reports stopped; call periodically. Usability itself is checked per CONNECT. */
+  /**
+   * Logs brokers whose reports stopped; call periodically. Usability itself is checked per CONNECT.
+   */
   public void checkStale(long nowNanos) {
     for (Entry e : entries.values()) {
       if (e.last != null && !e.stale && nowNanos - e.reportedAtNanos > staleAfterNanos) {
@@ -201,16 +238,26 @@ public final class BrokerRegistry {
     logMixedGroups(snapshot);
   }
 
-  /** Warns once when the probes of one group disagree on whether it is a cluster (it is then treated as independent). */
+  /**
+   * Warns once when the probes of one group disagree on whether it is a cluster (it is then treated
+   * as independent).
+   */
   private void logMixedGroups(BrokerSnapshot s) {
     for (Map.Entry<String, List<BrokerView>> g : s.groups().entrySet()) {
       long clustered = g.getValue().stream().filter(b -> b.group().cluster()).count();
       boolean mixed = clustered > 0 && clustered < g.getValue().size();
       if (mixed && mixedGroups.add(g.getKey())) {
-        LOG.warn("group {}: {} of its {} probes say --cluster, the others do not; its brokers are treated as independent"
-            + " (sessions stay on their broker) until they agree", g.getKey(), clustered, g.getValue().size());
+        LOG.warn(
+            "group {}: {} of its {} probes say --cluster, the others do not; its brokers are treated as independent"
+                + " (sessions stay on their broker) until they agree",
+            g.getKey(),
+            clustered,
+            g.getValue().size());
       } else if (!mixed && mixedGroups.remove(g.getKey())) {
-        LOG.info("group {}: its probes agree again ({})", g.getKey(), clustered > 0 ? "cluster" : "independent brokers");
+        LOG.info(
+            "group {}: its probes agree again ({})",
+            g.getKey(),
+            clustered > 0 ? "cluster" : "independent brokers");
       }
     }
     mixedGroups.retainAll(s.groups().keySet());

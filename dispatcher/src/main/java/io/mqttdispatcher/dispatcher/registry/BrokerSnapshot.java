@@ -12,9 +12,9 @@ import java.util.TreeMap;
 
 /**
  * Every known broker at one moment, plus, per transport, the brokers that are healthy, not draining
- * and have an endpoint for it, both over all brokers and per group. Freshness depends on the time of
- * the CONNECT, so it is checked in {@link #usable}, which allocates nothing while every candidate is
- * fresh.
+ * and have an endpoint for it, both over all brokers and per group. Freshness depends on the time
+ * of the CONNECT, so it is checked in {@link #usable}, which allocates nothing while every
+ * candidate is fresh.
  */
 public final class BrokerSnapshot {
   private final List<BrokerView> brokers;
@@ -77,12 +77,14 @@ public final class BrokerSnapshot {
   }
 
   /**
-   * The brokers of {@code group} a device arriving over {@code transport} at {@code nowNanos} may be
-   * sent to; empty when no broker advertises that group.
+   * The brokers of {@code group} a device arriving over {@code transport} at {@code nowNanos} may
+   * be sent to; empty when no broker advertises that group.
    */
   public List<BrokerView> usable(String group, Transport transport, long nowNanos) {
     Map<Transport, List<BrokerView>> perTransport = groupCandidates.get(group);
-    return perTransport == null ? List.of() : fresh(Objects.requireNonNullElse(perTransport.get(transport), List.of()), nowNanos);
+    return perTransport == null
+        ? List.of()
+        : fresh(Objects.requireNonNullElse(perTransport.get(transport), List.of()), nowNanos);
   }
 
   private List<BrokerView> fresh(List<BrokerView> list, long nowNanos) {

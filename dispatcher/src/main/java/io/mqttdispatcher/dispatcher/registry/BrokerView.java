@@ -45,10 +45,30 @@ public record BrokerView(
   }
 
   /** A broker in the {@link BrokerGroup#DEFAULT} group. */
-  public BrokerView(String id, Map<Transport, String> endpoints, double meanCpu, double cpu, double mem,
-      OptionalLong connections, OptionalDouble msgRate, double capacity, boolean healthy, boolean draining,
+  public BrokerView(
+      String id,
+      Map<Transport, String> endpoints,
+      double meanCpu,
+      double cpu,
+      double mem,
+      OptionalLong connections,
+      OptionalDouble msgRate,
+      double capacity,
+      boolean healthy,
+      boolean draining,
       long reportedAtNanos) {
-    this(id, endpoints, meanCpu, cpu, mem, connections, msgRate, capacity, healthy, draining, reportedAtNanos,
+    this(
+        id,
+        endpoints,
+        meanCpu,
+        cpu,
+        mem,
+        connections,
+        msgRate,
+        capacity,
+        healthy,
+        draining,
+        reportedAtNanos,
         BrokerGroup.DEFAULT);
   }
 

@@ -20,7 +20,9 @@ public final class LoadWindow {
     this.windowNanos = window.toNanos();
   }
 
-  /** Records {@code value} received at {@code nowNanos} and forgets samples older than the window. */
+  /**
+   * Records {@code value} received at {@code nowNanos} and forgets samples older than the window.
+   */
   public void add(long nowNanos, double value) {
     if (size == CAPACITY) {
       start = (start + 1) % CAPACITY;

@@ -4,7 +4,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
-/** An IP network, {@code 10.0.0.0/8} or {@code 2001:db8::/32}; a bare address is a network of one. */
+/**
+ * An IP network, {@code 10.0.0.0/8} or {@code 2001:db8::/32}; a bare address is a network of one.
+ */
 public record Cidr(byte[] network, int prefix, String text) {
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
@@ -12,7 +14,8 @@ public record Cidr(byte[] network, int prefix, String text) {
   public static Cidr parse(String text) {
     String[] parts = text.split("/", -1);
     if (parts.length > 2 || !(IPV4.matcher(parts[0]).matches() || parts[0].contains(":"))) {
-      throw new IllegalArgumentException("'" + text + "' is not a network like 10.0.0.0/8 or 2001:db8::/32");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a network like 10.0.0.0/8 or 2001:db8::/32");
     }
     byte[] address;
     try {
@@ -28,7 +31,8 @@ public record Cidr(byte[] network, int prefix, String text) {
         throw new IllegalArgumentException("'" + text + "': the prefix length must be a number");
       }
       if (prefix < 0 || prefix > address.length * 8) {
-        throw new IllegalArgumentException("'" + text + "': prefix length out of range 0.." + address.length * 8);
+        throw new IllegalArgumentException(
+            "'" + text + "': prefix length out of range 0.." + address.length * 8);
       }
     }
     return new Cidr(address, prefix, text);

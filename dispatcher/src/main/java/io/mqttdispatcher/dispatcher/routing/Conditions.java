@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param username test on the user name, or null (a CONNECT without a user name never passes it)
  * @param transports the listeners the device may have come in on; empty for any
  * @param sources the networks the device's address may be in; empty for any
- * @param userProperties per user property name, a test one of the CONNECT's values of that name must pass
+ * @param userProperties per user property name, a test one of the CONNECT's values of that name
+ *     must pass
  */
 public record Conditions(
     @Nullable TextMatch clientId,
@@ -73,7 +74,8 @@ public record Conditions(
     return false;
   }
 
-  private static boolean hasProperty(List<DeviceFacts.UserProperty> properties, String name, TextMatch test) {
+  private static boolean hasProperty(
+      List<DeviceFacts.UserProperty> properties, String name, TextMatch test) {
     for (int i = 0, n = properties.size(); i < n; i++) {
       DeviceFacts.UserProperty p = properties.get(i);
       if (p.name().equals(name) && test.test(p.value())) {
@@ -93,7 +95,12 @@ public record Conditions(
       parts.add("username " + username.describe());
     }
     if (!transports.isEmpty()) {
-      parts.add("transport " + transports.stream().map(Transport::wireName).sorted().collect(Collectors.joining("|")));
+      parts.add(
+          "transport "
+              + transports.stream()
+                  .map(Transport::wireName)
+                  .sorted()
+                  .collect(Collectors.joining("|")));
     }
     if (!sources.isEmpty()) {
       parts.add("source " + sources.stream().map(Cidr::toString).collect(Collectors.joining("|")));

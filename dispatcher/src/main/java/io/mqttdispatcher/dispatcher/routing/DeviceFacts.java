@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param username the CONNECT's user name, or null when it has none or no rule needs it
  * @param source the device's address, or null when unknown or no rule needs it
  * @param transport the listener the device came in on
- * @param userProperties the CONNECT's MQTT v5 user properties, in order (empty when no rule needs them)
+ * @param userProperties the CONNECT's MQTT v5 user properties, in order (empty when no rule needs
+ *     them)
  */
 public record DeviceFacts(
     String clientId,

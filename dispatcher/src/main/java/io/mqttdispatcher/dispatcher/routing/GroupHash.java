@@ -6,12 +6,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Rendezvous hashing of a client id over group names: each group gets a score from a hash of
- * (client id, group name), and the device goes to the group with the highest score among those
- * that can take it. Every dispatcher replica computes the same answer from the same names, without
+ * (client id, group name), and the device goes to the group with the highest score among those that
+ * can take it. Every dispatcher replica computes the same answer from the same names, without
  * sharing state; a group joining or leaving moves only the devices whose best group it is.
  *
- * <p>The hash reads the strings' UTF-16 units directly (no encoding, no allocation): FNV-1a over the
- * client id, mixed with a precomputable hash of the group name by a 64-bit finalizer.
+ * <p>The hash reads the strings' UTF-16 units directly (no encoding, no allocation): FNV-1a over
+ * the client id, mixed with a precomputable hash of the group name by a 64-bit finalizer.
  */
 public final class GroupHash {
   private GroupHash() {}
@@ -20,14 +20,16 @@ public final class GroupHash {
    * The first group of {@code groups} by score for {@code clientId} that {@code usable} accepts, or
    * null when it accepts none.
    */
-  public static @Nullable String choose(String clientId, List<String> groups, Predicate<String> usable) {
+  public static @Nullable String choose(
+      String clientId, List<String> groups, Predicate<String> usable) {
     long client = fnv(clientId);
     String best = null;
     long bestScore = 0;
     for (int i = 0, n = groups.size(); i < n; i++) {
       String g = groups.get(i);
       long score = score(client, g);
-      if ((best == null || Long.compareUnsigned(score, bestScore) > 0
+      if ((best == null
+              || Long.compareUnsigned(score, bestScore) > 0
               || (score == bestScore && g.compareTo(best) < 0))
           && usable.test(g)) {
         best = g;

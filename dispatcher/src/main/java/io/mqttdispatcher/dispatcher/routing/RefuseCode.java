@@ -34,7 +34,10 @@ public enum RefuseCode {
         return c;
       }
     }
-    throw new IllegalArgumentException("'" + value + "' is not a refusal: use one of "
-        + Arrays.stream(values()).map(RefuseCode::fileName).collect(Collectors.joining(", ")));
+    throw new IllegalArgumentException(
+        "'"
+            + value
+            + "' is not a refusal: use one of "
+            + Arrays.stream(values()).map(RefuseCode::fileName).collect(Collectors.joining(", ")));
   }
 }

@@ -17,7 +17,9 @@ public record Route(@Nullable String group, @Nullable Rule rule, String reason) 
     return group == null;
   }
 
-  /** The rule's name, {@code default} for the file's default, or null when refused without a rule. */
+  /**
+   * The rule's name, {@code default} for the file's default, or null when refused without a rule.
+   */
   public @Nullable String ruleName() {
     if (rule != null) {
       return rule.name();

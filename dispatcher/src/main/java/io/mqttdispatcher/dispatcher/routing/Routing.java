@@ -22,15 +22,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class Routing implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Routing.class);
+
   /** How often the file is checked for changes. */
   public static final Duration DEFAULT_POLL = Duration.ofSeconds(1);
 
   private final Path file;
-  private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "routing-file");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService watcher =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "routing-file");
+            t.setDaemon(true);
+            return t;
+          });
   private volatile RoutingTable table;
   private volatile Instant loadedAt;
   private volatile @Nullable String lastError;
@@ -95,15 +98,25 @@ public final class Routing implements AutoCloseable {
       seen = content;
     }
     try {
-      RoutingTable loaded = content != null ? RoutingFile.parse(file.toString(), content) : RoutingFile.load(file);
+      RoutingTable loaded =
+          content != null ? RoutingFile.parse(file.toString(), content) : RoutingFile.load(file);
       table = loaded;
       loadedAt = Instant.now();
       lastError = null;
-      LOG.info("routing: {}: {} rules from {}{}", why, loaded.rules().size(), file, describeDefault(loaded));
+      LOG.info(
+          "routing: {}: {} rules from {}{}",
+          why,
+          loaded.rules().size(),
+          file,
+          describeDefault(loaded));
     } catch (RoutingFileException e) {
       lastError = e.getMessage();
-      LOG.warn("routing: {}, but the file cannot be used; keeping the {} rules loaded at {}: {}",
-          why, table.rules().size(), loadedAt, e.getMessage());
+      LOG.warn(
+          "routing: {}, but the file cannot be used; keeping the {} rules loaded at {}: {}",
+          why,
+          table.rules().size(),
+          loadedAt,
+          e.getMessage());
     }
   }
 

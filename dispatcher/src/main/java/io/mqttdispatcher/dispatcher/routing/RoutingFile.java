@@ -42,7 +42,8 @@ public final class RoutingFile {
 
   private static final Set<String> TOP = Set.of("default", "refuse", "rules");
   private static final Set<String> RULE = Set.of("name", "match", "group", "hash");
-  private static final Set<String> MATCH = Set.of("clientId", "username", "transport", "source", "userProperties");
+  private static final Set<String> MATCH =
+      Set.of("clientId", "username", "transport", "source", "userProperties");
   private static final Set<String> TEXT = Set.of("equals", "prefix", "regex");
 
   private final String source;
@@ -69,7 +70,8 @@ public final class RoutingFile {
       throw new RoutingFileException(source, 0, "larger than " + MAX_BYTES + " bytes");
     }
     try {
-      return parse(source, StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(content)).toString());
+      return parse(
+          source, StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(content)).toString());
     } catch (CharacterCodingException e) {
       throw new RoutingFileException(source, 0, "is not UTF-8 text");
     }
@@ -88,7 +90,8 @@ public final class RoutingFile {
     try {
       Node root = new Yaml(options).compose(new StringReader(yaml));
       if (root == null) {
-        throw new RoutingFileException(source, 0, "is empty: it needs 'rules' or a 'default' group");
+        throw new RoutingFileException(
+            source, 0, "is empty: it needs 'rules' or a 'default' group");
       }
       return root;
     } catch (MarkedYAMLException e) {
@@ -102,12 +105,15 @@ public final class RoutingFile {
 
   private RoutingTable table(Node root) throws RoutingFileException {
     Map<String, NodeTuple> top = mapping(root, TOP, "the file");
-    String defaultGroup = top.containsKey("default") ? groupName(top.get("default").getValueNode()) : null;
+    String defaultGroup =
+        top.containsKey("default") ? groupName(top.get("default").getValueNode()) : null;
     RefuseCode refuse = RefuseCode.NOT_AUTHORIZED;
     if (top.containsKey("refuse")) {
       Node n = top.get("refuse").getValueNode();
       if (defaultGroup != null) {
-        throw error(n, "'refuse' has no effect with a 'default' group: every device gets a group; remove one of them");
+        throw error(
+            n,
+            "'refuse' has no effect with a 'default' group: every device gets a group; remove one of them");
       }
       try {
         refuse = RefuseCode.parse(scalar(n, "refuse"));
@@ -125,31 +131,48 @@ public final class RoutingFile {
       for (Node item : seq.getValue()) {
         Rule r = rule(item, rules.size() + 1);
         if (!names.add(r.name())) {
-          throw error(item, "a rule named '" + r.name() + "' already exists: rule names must be unique");
+          throw error(
+              item, "a rule named '" + r.name() + "' already exists: rule names must be unique");
         }
         rules.add(r);
       }
     }
     if (rules.isEmpty() && defaultGroup == null) {
-      throw new RoutingFileException(source, line(root), "has no rules and no 'default' group: every device would be refused");
+      throw new RoutingFileException(
+          source, line(root), "has no rules and no 'default' group: every device would be refused");
     }
     return new RoutingTable(rules, defaultGroup, refuse);
   }
 
   private Rule rule(Node node, int index) throws RoutingFileException {
     Map<String, NodeTuple> fields = mapping(node, RULE, "a rule");
-    String name = fields.containsKey("name") ? scalar(fields.get("name").getValueNode(), "name") : "rule " + index;
+    String name =
+        fields.containsKey("name")
+            ? scalar(fields.get("name").getValueNode(), "name")
+            : "rule " + index;
     if (name.isBlank()) {
-      throw error(Objects.requireNonNull(fields.get("name")).getValueNode(), "'name' must not be empty");
+      throw error(
+          Objects.requireNonNull(fields.get("name")).getValueNode(), "'name' must not be empty");
     }
-    Conditions conditions = fields.containsKey("match") ? conditions(fields.get("match").getValueNode()) : Conditions.ANY;
+    Conditions conditions =
+        fields.containsKey("match")
+            ? conditions(fields.get("match").getValueNode())
+            : Conditions.ANY;
     boolean group = fields.containsKey("group");
     boolean hash = fields.containsKey("hash");
     if (group == hash) {
-      throw error(node, "rule '" + name + "' needs exactly one of 'group: NAME' or 'hash: [GROUP, ...]' (or 'hash: all')");
+      throw error(
+          node,
+          "rule '"
+              + name
+              + "' needs exactly one of 'group: NAME' or 'hash: [GROUP, ...]' (or 'hash: all')");
     }
     if (group) {
-      return Rule.toGroup(name, line(node), conditions, groupName(Objects.requireNonNull(fields.get("group")).getValueNode()));
+      return Rule.toGroup(
+          name,
+          line(node),
+          conditions,
+          groupName(Objects.requireNonNull(fields.get("group")).getValueNode()));
     }
     Node h = Objects.requireNonNull(fields.get("hash")).getValueNode();
     if (h instanceof ScalarNode s && s.getValue().equals("all")) {
@@ -174,14 +197,22 @@ public final class RoutingFile {
 
   private Conditions conditions(Node node) throws RoutingFileException {
     Map<String, NodeTuple> fields = mapping(node, MATCH, "'match'");
-    TextMatch clientId = fields.containsKey("clientId") ? text(fields.get("clientId").getValueNode(), "clientId") : null;
-    TextMatch username = fields.containsKey("username") ? text(fields.get("username").getValueNode(), "username") : null;
+    TextMatch clientId =
+        fields.containsKey("clientId")
+            ? text(fields.get("clientId").getValueNode(), "clientId")
+            : null;
+    TextMatch username =
+        fields.containsKey("username")
+            ? text(fields.get("username").getValueNode(), "username")
+            : null;
     Set<Transport> transports = EnumSet.noneOf(Transport.class);
     if (fields.containsKey("transport")) {
       for (Node t : scalarOrList(fields.get("transport").getValueNode(), "transport")) {
         String v = scalar(t, "transport");
-        transports.add(Transport.fromWireName(v)
-            .orElseThrow(() -> error(t, "'" + v + "' is not a transport: use mqtt, mqtts, ws or wss")));
+        transports.add(
+            Transport.fromWireName(v)
+                .orElseThrow(
+                    () -> error(t, "'" + v + "' is not a transport: use mqtt, mqtts, ws or wss")));
       }
     }
     List<Cidr> sources = new ArrayList<>();
@@ -198,7 +229,9 @@ public final class RoutingFile {
     if (fields.containsKey("userProperties")) {
       Node p = fields.get("userProperties").getValueNode();
       if (!(p instanceof MappingNode map)) {
-        throw error(p, "'userProperties' must map property names to values, e.g. userProperties: {tenant: acme}");
+        throw error(
+            p,
+            "'userProperties' must map property names to values, e.g. userProperties: {tenant: acme}");
       }
       for (NodeTuple t : map.getValue()) {
         String key = scalar(t.getKeyNode(), "a user property name");
@@ -224,7 +257,9 @@ public final class RoutingFile {
       case "equals" -> new TextMatch.Equals(value);
       case "prefix" -> {
         if (value.isEmpty()) {
-          throw error(t.getValueNode(), "an empty prefix matches everything: leave '" + what + "' out instead");
+          throw error(
+              t.getValueNode(),
+              "an empty prefix matches everything: leave '" + what + "' out instead");
         }
         yield new TextMatch.Prefix(value);
       }
@@ -232,7 +267,14 @@ public final class RoutingFile {
         try {
           yield new TextMatch.Regex(Pattern.compile(value));
         } catch (PatternSyntaxException e) {
-          throw error(t.getValueNode(), "'" + what + "' regex is not valid: " + e.getDescription() + " near index " + e.getIndex());
+          throw error(
+              t.getValueNode(),
+              "'"
+                  + what
+                  + "' regex is not valid: "
+                  + e.getDescription()
+                  + " near index "
+                  + e.getIndex());
         }
       }
     };
@@ -241,12 +283,14 @@ public final class RoutingFile {
   private String groupName(Node node) throws RoutingFileException {
     String name = scalar(node, "group");
     if (!BrokerGroup.validName(name)) {
-      throw error(node, "'" + name + "' is not a group name: 1 to 64 letters, digits, '.', '_' or '-'");
+      throw error(
+          node, "'" + name + "' is not a group name: 1 to 64 letters, digits, '.', '_' or '-'");
     }
     return name;
   }
 
-  private Map<String, NodeTuple> mapping(Node node, Set<String> allowed, String what) throws RoutingFileException {
+  private Map<String, NodeTuple> mapping(Node node, Set<String> allowed, String what)
+      throws RoutingFileException {
     if (!(node instanceof MappingNode map)) {
       throw error(node, what + " must be a mapping of " + String.join(", ", sorted(allowed)));
     }
@@ -254,7 +298,14 @@ public final class RoutingFile {
     for (NodeTuple t : map.getValue()) {
       String key = scalar(t.getKeyNode(), "a key");
       if (!allowed.contains(key)) {
-        throw error(t.getKeyNode(), "unknown key '" + key + "' in " + what + ": expected " + String.join(", ", sorted(allowed)));
+        throw error(
+            t.getKeyNode(),
+            "unknown key '"
+                + key
+                + "' in "
+                + what
+                + ": expected "
+                + String.join(", ", sorted(allowed)));
       }
       if (fields.put(key, t) != null) {
         throw error(t.getKeyNode(), "key '" + key + "' appears twice in " + what);

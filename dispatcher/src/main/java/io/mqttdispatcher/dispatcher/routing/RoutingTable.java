@@ -19,7 +19,10 @@ import org.jspecify.annotations.Nullable;
  * every group, its answer.
  */
 public final class RoutingTable {
-  /** The most groups a hash rule may name: enough for any deployment, small enough to scan per CONNECT. */
+  /**
+   * The most groups a hash rule may name: enough for any deployment, small enough to scan per
+   * CONNECT.
+   */
   public static final int MAX_HASH_GROUPS = 64;
 
   private final List<Rule> rules;
@@ -61,7 +64,10 @@ public final class RoutingTable {
     this.needsUsername = username;
     this.needsSource = source;
     this.needsUserProperties = properties;
-    this.defaultRoute = defaultGroup == null ? null : new Route(defaultGroup, null, "no rule matched: default group");
+    this.defaultRoute =
+        defaultGroup == null
+            ? null
+            : new Route(defaultGroup, null, "no rule matched: default group");
     this.unmatched = new Route(null, null, "no routing rule matches this device");
   }
 
@@ -103,11 +109,21 @@ public final class RoutingTable {
   private @Nullable Route hash(Rule r, DeviceFacts device, BrokerSnapshot snapshot, long nowNanos) {
     Transport t = device.transport();
     if (r.hashAll()) {
-      String g = GroupHash.choose(device.clientId(), snapshot.groupNames(), name -> !snapshot.usable(name, t, nowNanos).isEmpty());
+      String g =
+          GroupHash.choose(
+              device.clientId(),
+              snapshot.groupNames(),
+              name -> !snapshot.usable(name, t, nowNanos).isEmpty());
       return g == null ? null : new Route(g, r, "rule '" + r.name() + "': hash of the client id");
     }
-    String g = GroupHash.choose(device.clientId(), r.hashGroups(), name -> !snapshot.usable(name, t, nowNanos).isEmpty());
-    return g == null ? null : Objects.requireNonNull(hashRoutes.get(r), "a route per hash rule").get(g);
+    String g =
+        GroupHash.choose(
+            device.clientId(),
+            r.hashGroups(),
+            name -> !snapshot.usable(name, t, nowNanos).isEmpty());
+    return g == null
+        ? null
+        : Objects.requireNonNull(hashRoutes.get(r), "a route per hash rule").get(g);
   }
 
   public List<Rule> rules() {

@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One routing rule: when its conditions hold, the device goes to {@link #group} or, for a hash rule,
- * to the group that rendezvous hashing of its client id picks from {@link #hashGroups} (every group
- * with a usable broker when {@link #hashAll}). Counts its hits.
+ * One routing rule: when its conditions hold, the device goes to {@link #group} or, for a hash
+ * rule, to the group that rendezvous hashing of its client id picks from {@link #hashGroups} (every
+ * group with a usable broker when {@link #hashAll}). Counts its hits.
  */
 public final class Rule {
   private final String name;
@@ -19,7 +19,13 @@ public final class Rule {
   private final boolean hashAll;
   private final LongAdder hits = new LongAdder();
 
-  private Rule(String name, int line, Conditions conditions, @Nullable String group, List<String> hashGroups, boolean hashAll) {
+  private Rule(
+      String name,
+      int line,
+      Conditions conditions,
+      @Nullable String group,
+      List<String> hashGroups,
+      boolean hashAll) {
     this.name = Objects.requireNonNull(name, "name");
     this.line = line;
     this.conditions = Objects.requireNonNull(conditions, "conditions");
@@ -30,10 +36,14 @@ public final class Rule {
 
   /** A rule that sends matching devices to {@code group}. */
   public static Rule toGroup(String name, int line, Conditions conditions, String group) {
-    return new Rule(name, line, conditions, Objects.requireNonNull(group, "group"), List.of(), false);
+    return new Rule(
+        name, line, conditions, Objects.requireNonNull(group, "group"), List.of(), false);
   }
 
-  /** A rule that hashes matching devices over {@code groups}, or over every usable group when it is empty. */
+  /**
+   * A rule that hashes matching devices over {@code groups}, or over every usable group when it is
+   * empty.
+   */
   public static Rule hash(String name, int line, Conditions conditions, List<String> groups) {
     return new Rule(name, line, conditions, null, groups, groups.isEmpty());
   }
@@ -79,7 +89,10 @@ public final class Rule {
     hits.increment();
   }
 
-  /** The target as written: {@code group tenant-a}, {@code hash over a, b}, {@code hash over every group}. */
+  /**
+   * The target as written: {@code group tenant-a}, {@code hash over a, b}, {@code hash over every
+   * group}.
+   */
   public String describeTarget() {
     if (group != null) {
       return "group " + group;

@@ -3,7 +3,9 @@ package io.mqttdispatcher.dispatcher.routing;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
-/** A test on one text field of a CONNECT: equal to, starts with, or matches a regular expression. */
+/**
+ * A test on one text field of a CONNECT: equal to, starts with, or matches a regular expression.
+ */
 public sealed interface TextMatch {
 
   /** Whether {@code value} passes; an absent value never does. */

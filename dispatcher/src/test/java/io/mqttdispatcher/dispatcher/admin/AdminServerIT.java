@@ -34,9 +34,15 @@ class AdminServerIT {
   @BeforeEach
   void start() throws Exception {
     DispatcherOptions o = TestDispatchers.options();
-    dispatcher = Dispatcher.start(o.toBuilder().adminListen(new HostPort("127.0.0.1", 0)).adminToken(TOKEN)
-        .staleAfter(Duration.ofMinutes(2)) // reports are sent once: fresh for the whole test on a slow machine
-        .build());
+    dispatcher =
+        Dispatcher.start(
+            o.toBuilder()
+                .adminListen(new HostPort("127.0.0.1", 0))
+                .adminToken(TOKEN)
+                .staleAfter(
+                    Duration.ofMinutes(
+                        2)) // reports are sent once: fresh for the whole test on a slow machine
+                .build());
   }
 
   @AfterEach
@@ -45,13 +51,16 @@ class AdminServerIT {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dispatcher.adminPort() + path)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dispatcher.adminPort() + path))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> post(String path, String token) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dispatcher.adminPort() + path))
-        .POST(HttpRequest.BodyPublishers.noBody());
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dispatcher.adminPort() + path))
+            .POST(HttpRequest.BodyPublishers.noBody());
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -65,7 +74,8 @@ class AdminServerIT {
     assertThat(get("/").body()).contains("<title>mqtt-dispatcher status</title>");
     assertThat(get("/nope").statusCode()).isEqualTo(404);
 
-    try (TestProbe probe = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
+    try (TestProbe probe =
+        TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
       probe.report(0.25, "127.0.0.1:11883");
       await().atMost(Duration.ofSeconds(5)).until(() -> get("/ready").statusCode() == 200);
       TestDevice.ask(dispatcher.devicePort());
@@ -86,14 +96,20 @@ class AdminServerIT {
   @Test
   void status_page_draws_from_a_history_of_each_brokers_connections_and_load() throws Exception {
     String page = get("/").body();
-    assertThat(page).contains("Connections per broker").contains("fetch('history?since=").doesNotContain("http://",
-        "https://");
+    assertThat(page)
+        .contains("Connections per broker")
+        .contains("fetch('history?since=")
+        .doesNotContain("http://", "https://");
 
-    try (TestProbe probe = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
+    try (TestProbe probe =
+        TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
       probe.report(0.25, OptionalLong.of(42), OptionalDouble.of(3.5), 1, "127.0.0.1:11883");
       TestDevice.ask(dispatcher.devicePort());
       // Sampled once a second: wait for a sample that has the report and the redirect.
-      await().atMost(Duration.ofSeconds(10)).until(() -> lastOf(history(0), "a", "redirects") instanceof Number n && n.longValue() == 1);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> lastOf(history(0), "a", "redirects") instanceof Number n && n.longValue() == 1);
 
       JsonObject all = history(0);
       JsonObject a = all.getJsonObject("brokers").getJsonObject("a");
@@ -105,7 +121,8 @@ class AdminServerIT {
       assertThat(lastOf(all, "a", "state")).isEqualTo("usable");
 
       long last = all.getJsonArray("t").getLong(all.getJsonArray("t").size() - 1);
-      assertThat(history(last).getJsonArray("t").getList()).allSatisfy(t -> assertThat(((Number) t).longValue()).isGreaterThan(last));
+      assertThat(history(last).getJsonArray("t").getList())
+          .allSatisfy(t -> assertThat(((Number) t).longValue()).isGreaterThan(last));
       assertThat(get("/history?since=yesterday").statusCode()).isEqualTo(400);
     }
   }
@@ -127,12 +144,17 @@ class AdminServerIT {
 
   @Test
   void brokers_show_the_group_their_probe_advertises() throws Exception {
-    try (TestProbe probe = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
-      probe.report(0.25, true, Map.of(Transport.MQTT, "127.0.0.1:11883"), new BrokerGroup("tenant-a", true));
+    try (TestProbe probe =
+        TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
+      probe.report(
+          0.25, true, Map.of(Transport.MQTT, "127.0.0.1:11883"), new BrokerGroup("tenant-a", true));
       // Listed whether or not the report is still fresh: this is about what the probe advertised.
-      await().atMost(Duration.ofSeconds(10)).until(() -> !new JsonObject(get("/brokers").body()).getJsonArray("brokers").isEmpty());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !new JsonObject(get("/brokers").body()).getJsonArray("brokers").isEmpty());
 
-      JsonObject a = new JsonObject(get("/brokers").body()).getJsonArray("brokers").getJsonObject(0);
+      JsonObject a =
+          new JsonObject(get("/brokers").body()).getJsonArray("brokers").getJsonObject(0);
       assertThat(a.getString("group")).isEqualTo("tenant-a");
       assertThat(a.getBoolean("cluster")).isTrue();
     }
@@ -140,11 +162,15 @@ class AdminServerIT {
 
   @Test
   void drain_needs_the_token_and_stops_new_devices_until_undrained() throws Exception {
-    try (TestProbe a = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET);
-        TestProbe b = TestProbe.authenticated(dispatcher.probePort(), "b", TestDispatchers.SECRET)) {
+    try (TestProbe a =
+            TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET);
+        TestProbe b =
+            TestProbe.authenticated(dispatcher.probePort(), "b", TestDispatchers.SECRET)) {
       a.report(0.0, "127.0.0.1:11883");
       b.report(0.9, "127.0.0.1:21883");
-      await().atMost(Duration.ofSeconds(5)).until(() -> new JsonObject(get("/brokers").body()).getInteger("usable") == 2);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> new JsonObject(get("/brokers").body()).getInteger("usable") == 2);
 
       assertThat(post("/brokers/a/drain", null).statusCode()).isEqualTo(401);
       assertThat(post("/brokers/a/drain", "wrong").statusCode()).isEqualTo(401);
@@ -153,7 +179,8 @@ class AdminServerIT {
 
       assertThat(post("/brokers/a/drain", "admin-token").statusCode()).isEqualTo(200);
       for (int i = 0; i < 5; i++) {
-        assertThat(TestDevice.serverReference(dispatcher.devicePort())).isEqualTo("127.0.0.1:21883");
+        assertThat(TestDevice.serverReference(dispatcher.devicePort()))
+            .isEqualTo("127.0.0.1:21883");
       }
 
       assertThat(post("/brokers/a/undrain", "admin-token").statusCode()).isEqualTo(200);

@@ -15,8 +15,18 @@ import org.junit.jupiter.api.Test;
 
 class LoadHistoryTest {
   private static BrokerView broker(String id, long connections, double meanCpu, boolean draining) {
-    return new BrokerView(id, Map.of(Transport.MQTT, "127.0.0.1:1883"), meanCpu, meanCpu, 0.1,
-        connections < 0 ? OptionalLong.empty() : OptionalLong.of(connections), OptionalDouble.of(5), 1, true, draining, 0);
+    return new BrokerView(
+        id,
+        Map.of(Transport.MQTT, "127.0.0.1:1883"),
+        meanCpu,
+        meanCpu,
+        0.1,
+        connections < 0 ? OptionalLong.empty() : OptionalLong.of(connections),
+        OptionalDouble.of(5),
+        1,
+        true,
+        draining,
+        0);
   }
 
   @Test
@@ -30,7 +40,8 @@ class LoadHistoryTest {
     JsonObject json = history.toJson(0);
     assertThat(history.size()).isEqualTo(3);
     assertThat(json.getJsonArray("t").getList()).containsExactly(3000L, 4000L, 5000L);
-    assertThat(json.getJsonObject("brokers").getJsonObject("a").getJsonArray("connections").getList())
+    assertThat(
+            json.getJsonObject("brokers").getJsonObject("a").getJsonArray("connections").getList())
         .containsExactly(30L, 40L, 50L);
     assertThat(json.getInteger("capacity")).isEqualTo(3);
     assertThat(json.getLong("intervalMs")).isEqualTo(1000);
@@ -45,7 +56,8 @@ class LoadHistoryTest {
 
     JsonObject json = history.toJson(1000);
     assertThat(json.getJsonArray("t").getList()).containsExactly(2000L);
-    assertThat(json.getJsonObject("brokers").getJsonObject("a").getJsonArray("redirects").getList()).containsExactly(9L);
+    assertThat(json.getJsonObject("brokers").getJsonObject("a").getJsonArray("redirects").getList())
+        .containsExactly(9L);
     assertThat(history.toJson(2000).getJsonArray("t")).isEmpty();
   }
 
@@ -66,6 +78,7 @@ class LoadHistoryTest {
 
   @Test
   void refuses_a_capacity_too_small_to_draw() {
-    assertThatThrownBy(() -> new LoadHistory(1, Duration.ofSeconds(1))).hasMessageContaining("at least 2");
+    assertThatThrownBy(() -> new LoadHistory(1, Duration.ofSeconds(1)))
+        .hasMessageContaining("at least 2");
   }
 }

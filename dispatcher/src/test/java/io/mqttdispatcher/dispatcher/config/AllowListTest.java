@@ -17,7 +17,8 @@ class AllowListTest {
 
   @Test
   void cidr_and_host_entries() {
-    AllowList allow = AllowList.of(List.of("10.1.0.0/16", "broker-a.internal", "127.0.0.1", "fd00::/8"));
+    AllowList allow =
+        AllowList.of(List.of("10.1.0.0/16", "broker-a.internal", "127.0.0.1", "fd00::/8"));
 
     assertThat(allow.allows(Transport.MQTT, "10.1.200.3:1883")).isTrue();
     assertThat(allow.allows(Transport.MQTT, "10.2.0.1:1883")).isFalse();
@@ -39,11 +40,14 @@ class AllowListTest {
 
   @Test
   void bad_entries_are_named_in_the_error() {
-    assertThatThrownBy(() -> AllowList.of(List.of("10.0.0.0/33"))).hasMessageContaining("10.0.0.0/33");
+    assertThatThrownBy(() -> AllowList.of(List.of("10.0.0.0/33")))
+        .hasMessageContaining("10.0.0.0/33");
     assertThatThrownBy(() -> AllowList.of(List.of("host/8"))).hasMessageContaining("host/8");
-    assertThatThrownBy(() -> AllowList.of(List.of("127.0.0.1:1884"))).hasMessageContaining("without a port")
+    assertThatThrownBy(() -> AllowList.of(List.of("127.0.0.1:1884")))
+        .hasMessageContaining("without a port")
         .hasMessageContaining("--allow 127.0.0.1");
-    assertThatThrownBy(() -> AllowList.of(List.of("broker-a.example.net:1883"))).hasMessageContaining("without a port");
+    assertThatThrownBy(() -> AllowList.of(List.of("broker-a.example.net:1883")))
+        .hasMessageContaining("without a port");
     assertThat(AllowList.of(List.of("fd00::1")).allows(Transport.MQTT, "[fd00::1]:1883")).isTrue();
   }
 }

@@ -31,8 +31,11 @@ class CtlCommandIT {
   void start(@TempDir Path dir) throws Exception {
     tokenFile = dir.resolve("token");
     Files.writeString(tokenFile, "admin-token\n");
-    dispatcher = Dispatcher.start(TestDispatchers.options().toBuilder()
-        .adminToken("admin-token".getBytes(StandardCharsets.UTF_8)).build());
+    dispatcher =
+        Dispatcher.start(
+            TestDispatchers.options().toBuilder()
+                .adminToken("admin-token".getBytes(StandardCharsets.UTF_8))
+                .build());
   }
 
   @AfterEach
@@ -54,15 +57,23 @@ class CtlCommandIT {
 
   private String[] withAdmin(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--admin", "http://127.0.0.1:" + dispatcher.adminPort(), "--token-file", tokenFile.toString()));
+    all.addAll(
+        List.of(
+            "--admin",
+            "http://127.0.0.1:" + dispatcher.adminPort(),
+            "--token-file",
+            tokenFile.toString()));
     return all.toArray(String[]::new);
   }
 
   @Test
   void drain_of_a_v1_broker_says_it_holds_on_this_replica_only_and_status_shows_it() {
-    try (TestProbe probe = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
+    try (TestProbe probe =
+        TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
       probe.report(0.1, "127.0.0.1:11883");
-      await().atMost(Duration.ofSeconds(10)).until(() -> !dispatcher.registry().snapshot().brokers().isEmpty());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !dispatcher.registry().snapshot().brokers().isEmpty());
 
       Result drained = ctl(withAdmin("drain", "a"));
 
@@ -71,8 +82,14 @@ class CtlCommandIT {
       assertThat(body.getBoolean("draining")).isTrue();
       assertThat(body.getString("scope")).contains("this dispatcher only");
       Result brokers = ctl(withAdmin("brokers"));
-      assertThat(new JsonObject(brokers.out()).getJsonArray("brokers").getJsonObject(0).getBoolean("draining")).isTrue();
-      assertThat(new JsonObject(ctl(withAdmin("rebalance", "status")).out()).getString("state")).isEqualTo("none");
+      assertThat(
+              new JsonObject(brokers.out())
+                  .getJsonArray("brokers")
+                  .getJsonObject(0)
+                  .getBoolean("draining"))
+          .isTrue();
+      assertThat(new JsonObject(ctl(withAdmin("rebalance", "status")).out()).getString("state"))
+          .isEqualTo("none");
       Result evacuate = ctl(withAdmin("evacuate", "a"));
       assertThat(evacuate.exit()).isEqualTo(1);
       assertThat(evacuate.err()).contains("protocol v1 probe");
@@ -83,7 +100,8 @@ class CtlCommandIT {
   void errors_are_one_line_and_exit_1() {
     Result unknown = ctl(withAdmin("drain", "zzz"));
     assertThat(unknown.exit()).isEqualTo(1);
-    assertThat(unknown.err()).isEqualTo("dispatcher ctl: no connected broker 'zzz'" + System.lineSeparator());
+    assertThat(unknown.err())
+        .isEqualTo("dispatcher ctl: no connected broker 'zzz'" + System.lineSeparator());
 
     Result noToken = ctl("drain", "a", "--admin", "http://127.0.0.1:" + dispatcher.adminPort());
     assertThat(noToken.exit()).isEqualTo(1);

@@ -31,27 +31,34 @@ class ConnectHandlerTest {
   private static final HexFormat HEX = HexFormat.of();
 
   /** MQTT v5 CONNECT, Clean Start, keep alive 60, no properties, client id "dev1". */
-  private static final String CONNECT_V5 = "10 11" // CONNECT, remaining length 17
-      + " 0004 4d515454" // protocol name "MQTT"
-      + " 05" // protocol level 5
-      + " 02" // flags: Clean Start
-      + " 003c" // keep alive 60
-      + " 00" // properties: none
-      + " 0004 64657631"; // client id "dev1"
+  private static final String CONNECT_V5 =
+      "10 11" // CONNECT, remaining length 17
+          + " 0004 4d515454" // protocol name "MQTT"
+          + " 05" // protocol level 5
+          + " 02" // flags: Clean Start
+          + " 003c" // keep alive 60
+          + " 00" // properties: none
+          + " 0004 64657631"; // client id "dev1"
 
   /** MQTT 3.1.1 CONNECT, clean session, keep alive 60, client id "dev1". */
-  private static final String CONNECT_V311 = "10 10" // CONNECT, remaining length 16
-      + " 0004 4d515454" // "MQTT"
-      + " 04" // protocol level 4
-      + " 02" // clean session
-      + " 003c" // keep alive 60
-      + " 0004 64657631"; // client id "dev1"
+  private static final String CONNECT_V311 =
+      "10 10" // CONNECT, remaining length 16
+          + " 0004 4d515454" // "MQTT"
+          + " 04" // protocol level 4
+          + " 02" // clean session
+          + " 003c" // keep alive 60
+          + " 0004 64657631"; // client id "dev1"
 
-  private final BrokerRegistry registry = new BrokerRegistry(Duration.ofSeconds(5), Duration.ofMinutes(10)); // fresh for a whole test on a slow machine
+  private final BrokerRegistry registry =
+      new BrokerRegistry(
+          Duration.ofSeconds(5),
+          Duration.ofMinutes(10)); // fresh for a whole test on a slow machine
   private final DispatcherMetrics metrics = new DispatcherMetrics("0x9c");
 
   private EmbeddedChannel channel(RedirectCode code, int maxConnectSize, Duration timeout) {
-    ConnectService service = new ConnectService(Transport.MQTT, registry, new LeastCpuPolicy(), code, metrics, timeout, 100, 0);
+    ConnectService service =
+        new ConnectService(
+            Transport.MQTT, registry, new LeastCpuPolicy(), code, metrics, timeout, 100, 0);
     return new EmbeddedChannel(new DeviceChannelInitializer(service, maxConnectSize));
   }
 
@@ -62,8 +69,19 @@ class ConnectHandlerTest {
   private void broker(String id, double cpu, String endpoint) {
     Object owner = new Object();
     registry.attach(id, owner);
-    registry.report(id, owner, new ProbeMessage.Report(0, cpu, 0.1, OptionalLong.empty(), OptionalDouble.empty(), true, 1,
-        Map.of(Transport.MQTT, endpoint)), System.nanoTime());
+    registry.report(
+        id,
+        owner,
+        new ProbeMessage.Report(
+            0,
+            cpu,
+            0.1,
+            OptionalLong.empty(),
+            OptionalDouble.empty(),
+            true,
+            1,
+            Map.of(Transport.MQTT, endpoint)),
+        System.nanoTime());
   }
 
   private static ByteBuf bytes(String hex) {
@@ -96,11 +114,14 @@ class ConnectHandlerTest {
     String serverReference = "1c" + utf8("127.0.0.1:1884");
     String reasonString = "1f" + utf8("use broker b1");
     String props = serverReference + reasonString;
-    String expected = "20" + String.format(Locale.ROOT, "%02x", 3 + props.length() / 2) // CONNACK, remaining length
-        + "00" // session present: 0
-        + String.format(Locale.ROOT, "%02x", code.code().byteValue() & 0xFF) // 0x9C or 0x9D
-        + String.format(Locale.ROOT, "%02x", props.length() / 2) // properties length
-        + props;
+    String expected =
+        "20"
+            + String.format(
+                Locale.ROOT, "%02x", 3 + props.length() / 2) // CONNACK, remaining length
+            + "00" // session present: 0
+            + String.format(Locale.ROOT, "%02x", code.code().byteValue() & 0xFF) // 0x9C or 0x9D
+            + String.format(Locale.ROOT, "%02x", props.length() / 2) // properties length
+            + props;
     assertThat(written(ch)).isEqualTo(expected);
     assertThat(ch.isOpen()).isFalse();
     assertThat(metrics.redirectCount("b1")).isEqualTo(1);
@@ -110,16 +131,22 @@ class ConnectHandlerTest {
   void reason_string_is_left_out_when_the_device_allows_only_small_packets() {
     broker("b1", 0.2, "127.0.0.1:1884");
     EmbeddedChannel ch = channel();
-    String connect = "10 16" // CONNECT, remaining length 22
-        + " 0004 4d515454 05 02 003c" // "MQTT", level 5, Clean Start, keep alive 60
-        + " 05 27 0000001e" // properties: Maximum Packet Size 30
-        + " 0004 64657631"; // client id "dev1"
+    String connect =
+        "10 16" // CONNECT, remaining length 22
+            + " 0004 4d515454 05 02 003c" // "MQTT", level 5, Clean Start, keep alive 60
+            + " 05 27 0000001e" // properties: Maximum Packet Size 30
+            + " 0004 64657631"; // client id "dev1"
 
     ch.writeInbound(bytes(connect));
 
     String props = "1c" + utf8("127.0.0.1:1884"); // Server Reference only
-    String expected = "20" + String.format(Locale.ROOT, "%02x", 3 + props.length() / 2) + "00" + "9c"
-        + String.format(Locale.ROOT, "%02x", props.length() / 2) + props;
+    String expected =
+        "20"
+            + String.format(Locale.ROOT, "%02x", 3 + props.length() / 2)
+            + "00"
+            + "9c"
+            + String.format(Locale.ROOT, "%02x", props.length() / 2)
+            + props;
     assertThat(written(ch)).isEqualTo(expected);
     assertThat(expected.length() / 2).isLessThanOrEqualTo(30);
   }
@@ -128,9 +155,11 @@ class ConnectHandlerTest {
   void reason_string_is_kept_when_it_fits_the_devices_maximum_packet_size() {
     broker("b1", 0.2, "127.0.0.1:1884");
     EmbeddedChannel ch = channel();
-    String connect = "10 16 0004 4d515454 05 02 003c"
-        + " 05 27 00000026" // Maximum Packet Size 38: exactly the CONNACK with its Reason String
-        + " 0004 64657631";
+    String connect =
+        "10 16 0004 4d515454 05 02 003c"
+            + " 05 27 00000026" // Maximum Packet Size 38: exactly the CONNACK with its Reason
+            // String
+            + " 0004 64657631";
 
     ch.writeInbound(bytes(connect));
 
@@ -145,7 +174,8 @@ class ConnectHandlerTest {
 
     ch.writeInbound(bytes(CONNECT_V5));
 
-    assertThat(written(ch)).contains(HEX.formatHex("10.0.0.2:1883".getBytes(StandardCharsets.US_ASCII)));
+    assertThat(written(ch))
+        .contains(HEX.formatHex("10.0.0.2:1883".getBytes(StandardCharsets.US_ASCII)));
   }
 
   @Test
@@ -155,8 +185,14 @@ class ConnectHandlerTest {
     ch.writeInbound(bytes(CONNECT_V5));
 
     String reason = "1f" + utf8("no broker available");
-    assertThat(written(ch)).isEqualTo("20" + String.format(Locale.ROOT, "%02x", 3 + reason.length() / 2) + "00" + "88"
-        + String.format(Locale.ROOT, "%02x", reason.length() / 2) + reason);
+    assertThat(written(ch))
+        .isEqualTo(
+            "20"
+                + String.format(Locale.ROOT, "%02x", 3 + reason.length() / 2)
+                + "00"
+                + "88"
+                + String.format(Locale.ROOT, "%02x", reason.length() / 2)
+                + reason);
     assertThat(ch.isOpen()).isFalse();
     assertThat(metrics.rejectCount(RejectCause.NO_BROKER)).isEqualTo(1);
   }
@@ -168,7 +204,8 @@ class ConnectHandlerTest {
 
     ch.writeInbound(bytes(CONNECT_V311));
 
-    assertThat(written(ch)).isEqualTo("20" + "02" + "00" + "03"); // CONNACK, length 2, no session, 0x03
+    assertThat(written(ch))
+        .isEqualTo("20" + "02" + "00" + "03"); // CONNACK, length 2, no session, 0x03
     assertThat(ch.isOpen()).isFalse();
     assertThat(metrics.rejectCount(RejectCause.MQTT3)).isEqualTo(1);
   }
@@ -208,16 +245,23 @@ class ConnectHandlerTest {
   @Test
   void malformed_v5_connect_gets_0x81() {
     EmbeddedChannel ch = channel();
-    String bad = "10 13" // CONNECT, remaining length 19
-        + " 0004 4d515454 05 02 003c" // "MQTT", level 5, Clean Start, keep alive 60
-        + " 02 ff00" // properties: 2 bytes, property id 0xFF does not exist
-        + " 0004 64657631"; // client id "dev1"
+    String bad =
+        "10 13" // CONNECT, remaining length 19
+            + " 0004 4d515454 05 02 003c" // "MQTT", level 5, Clean Start, keep alive 60
+            + " 02 ff00" // properties: 2 bytes, property id 0xFF does not exist
+            + " 0004 64657631"; // client id "dev1"
 
     ch.writeInbound(bytes(bad));
 
     String reason = "1f" + utf8("malformed CONNECT");
-    assertThat(written(ch)).isEqualTo("20" + String.format(Locale.ROOT, "%02x", 3 + reason.length() / 2) + "00" + "81"
-        + String.format(Locale.ROOT, "%02x", reason.length() / 2) + reason);
+    assertThat(written(ch))
+        .isEqualTo(
+            "20"
+                + String.format(Locale.ROOT, "%02x", 3 + reason.length() / 2)
+                + "00"
+                + "81"
+                + String.format(Locale.ROOT, "%02x", reason.length() / 2)
+                + reason);
     assertThat(ch.isOpen()).isFalse();
     assertThat(metrics.rejectCount(RejectCause.MALFORMED)).isEqualTo(1);
   }
@@ -225,9 +269,10 @@ class ConnectHandlerTest {
   @Test
   void malformed_v311_connect_closes_without_answer() {
     EmbeddedChannel ch = channel();
-    String bad = "10 10 0004 4d515454 04" // "MQTT", level 4
-        + " 03" // flags: reserved bit set, which 3.1.1 forbids
-        + " 003c 0004 64657631";
+    String bad =
+        "10 10 0004 4d515454 04" // "MQTT", level 4
+            + " 03" // flags: reserved bit set, which 3.1.1 forbids
+            + " 003c 0004 64657631";
 
     ch.writeInbound(bytes(bad));
 
@@ -253,7 +298,9 @@ class ConnectHandlerTest {
     byte[] clientId = new byte[100];
     java.util.Arrays.fill(clientId, (byte) 'x');
     int remaining = 10 + 2 + clientId.length;
-    packet.writeBytes(HEX.parseHex("10" + String.format(Locale.ROOT, "%02x", remaining) + "00044d51545405020" + "03c00"));
+    packet.writeBytes(
+        HEX.parseHex(
+            "10" + String.format(Locale.ROOT, "%02x", remaining) + "00044d51545405020" + "03c00"));
     packet.writeBytes(HEX.parseHex(String.format(Locale.ROOT, "%04x", clientId.length)));
     packet.writeBytes(clientId);
 
@@ -280,8 +327,16 @@ class ConnectHandlerTest {
 
   @Test
   void connections_beyond_max_pending_are_closed_at_once_and_places_are_given_back() {
-    ConnectService service = new ConnectService(Transport.MQTT, registry, new LeastCpuPolicy(),
-        RedirectCode.USE_ANOTHER_SERVER, metrics, Duration.ofSeconds(5), 2, 0);
+    ConnectService service =
+        new ConnectService(
+            Transport.MQTT,
+            registry,
+            new LeastCpuPolicy(),
+            RedirectCode.USE_ANOTHER_SERVER,
+            metrics,
+            Duration.ofSeconds(5),
+            2,
+            0);
     EmbeddedChannel first = new EmbeddedChannel(new DeviceChannelInitializer(service, 65536));
     EmbeddedChannel second = new EmbeddedChannel(new DeviceChannelInitializer(service, 65536));
     EmbeddedChannel third = new EmbeddedChannel(new DeviceChannelInitializer(service, 65536));

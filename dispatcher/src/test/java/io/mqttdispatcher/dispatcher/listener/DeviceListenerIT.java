@@ -29,11 +29,21 @@ class DeviceListenerIT {
 
   @BeforeEach
   void start() throws Exception {
-    dispatcher = Dispatcher.start(TestDispatchers.options(List.of(), Duration.ofSeconds(30), Duration.ofMillis(500), 1024));
+    dispatcher =
+        Dispatcher.start(
+            TestDispatchers.options(
+                List.of(), Duration.ofSeconds(30), Duration.ofMillis(500), 1024));
     probe = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET);
     probe.report(0.1, "127.0.0.1:11883");
-    await().atMost(Duration.ofSeconds(5))
-        .until(() -> !dispatcher.registry().snapshot().usable(Transport.MQTT, System.nanoTime()).isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                !dispatcher
+                    .registry()
+                    .snapshot()
+                    .usable(Transport.MQTT, System.nanoTime())
+                    .isEmpty());
   }
 
   @AfterEach
@@ -65,7 +75,9 @@ class DeviceListenerIT {
       assertThat(answer).isEmpty();
       assertThat(waitedMs).isBetween(300L, 4000L);
     }
-    await().atMost(Duration.ofSeconds(2)).until(() -> dispatcher.metrics().rejectCount(RejectCause.TIMEOUT) == 1);
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> dispatcher.metrics().rejectCount(RejectCause.TIMEOUT) == 1);
   }
 
   @Test
@@ -74,8 +86,15 @@ class DeviceListenerIT {
     try (Dispatcher limited = Dispatcher.start(o.toBuilder().maxConnectsPerSource(5).build());
         TestProbe p = TestProbe.authenticated(limited.probePort(), "a", TestDispatchers.SECRET)) {
       p.report(0.1, "127.0.0.1:11883");
-      await().atMost(Duration.ofSeconds(5))
-          .until(() -> !limited.registry().snapshot().usable(Transport.MQTT, System.nanoTime()).isEmpty());
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  !limited
+                      .registry()
+                      .snapshot()
+                      .usable(Transport.MQTT, System.nanoTime())
+                      .isEmpty());
 
       int redirected = 0;
       for (int i = 0; i < 20; i++) {
@@ -100,10 +119,17 @@ class DeviceListenerIT {
       for (int i = 0; i < 50; i++) {
         idle.add(open()); // silent connections, pending
       }
-      try (Socket garbage = open(); Socket oversized = open()) {
-        garbage.getOutputStream().write(HexFormat.of().parseHex("474554202f20485454502f312e310d0a0d0a")); // "GET / HTTP/1.1"
+      try (Socket garbage = open();
+          Socket oversized = open()) {
+        garbage
+            .getOutputStream()
+            .write(
+                HexFormat.of()
+                    .parseHex("474554202f20485454502f312e310d0a0d0a")); // "GET / HTTP/1.1"
         // v5 CONNECT announcing 1 MiB, over the 1024-byte limit
-        oversized.getOutputStream().write(HexFormat.of().parseHex("1080804000044d5154540502003c00"));
+        oversized
+            .getOutputStream()
+            .write(HexFormat.of().parseHex("1080804000044d5154540502003c00"));
 
         assertThat(readUntilClosed(garbage)).isEmpty();
         byte[] refused = readUntilClosed(oversized);
@@ -113,7 +139,8 @@ class DeviceListenerIT {
       }
 
       for (int i = 0; i < 20; i++) {
-        assertThat(TestDevice.serverReference(dispatcher.devicePort())).isEqualTo("127.0.0.1:11883");
+        assertThat(TestDevice.serverReference(dispatcher.devicePort()))
+            .isEqualTo("127.0.0.1:11883");
       }
     } finally {
       for (Socket s : idle) {

@@ -15,16 +15,37 @@ import org.jspecify.annotations.Nullable;
 public final class DevicePipelines {
   private DevicePipelines() {}
 
-  public static EmbeddedChannel embedded(BrokerRegistry registry, BrokerPolicy policy, RedirectCode code, DispatcherMetrics metrics) {
-    ConnectService service = new ConnectService(Transport.MQTT, registry, policy, code, metrics, Duration.ofSeconds(5), 1_000_000, 0);
+  public static EmbeddedChannel embedded(
+      BrokerRegistry registry, BrokerPolicy policy, RedirectCode code, DispatcherMetrics metrics) {
+    ConnectService service =
+        new ConnectService(
+            Transport.MQTT, registry, policy, code, metrics, Duration.ofSeconds(5), 1_000_000, 0);
     return new EmbeddedChannel(new DeviceChannelInitializer(service, 65536));
   }
 
-  /** A pipeline whose service routes by {@code routing} (or not, when null) and records redirects in {@code devices}. */
-  public static EmbeddedChannel embedded(BrokerRegistry registry, BrokerPolicy policy, RedirectCode code, DispatcherMetrics metrics,
-      @Nullable Routing routing, @Nullable DeviceTable devices) {
-    ConnectService service = new ConnectService(Transport.MQTT, registry, policy, code, metrics, Duration.ofSeconds(5), 1_000_000, 0,
-        routing, devices);
+  /**
+   * A pipeline whose service routes by {@code routing} (or not, when null) and records redirects in
+   * {@code devices}.
+   */
+  public static EmbeddedChannel embedded(
+      BrokerRegistry registry,
+      BrokerPolicy policy,
+      RedirectCode code,
+      DispatcherMetrics metrics,
+      @Nullable Routing routing,
+      @Nullable DeviceTable devices) {
+    ConnectService service =
+        new ConnectService(
+            Transport.MQTT,
+            registry,
+            policy,
+            code,
+            metrics,
+            Duration.ofSeconds(5),
+            1_000_000,
+            0,
+            routing,
+            devices);
     return new EmbeddedChannel(new DeviceChannelInitializer(service, 65536));
   }
 }

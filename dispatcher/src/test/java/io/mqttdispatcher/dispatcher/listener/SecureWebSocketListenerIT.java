@@ -50,9 +50,14 @@ class SecureWebSocketListenerIT {
     ca = TestCertificates.authority(dir, "devices");
     TestCertificates.Pem cert = ca.server("localhost");
     DispatcherOptions o = TestDispatchers.options().toBuilder().staleAfter(STALE_AFTER).build();
-    dispatcher = Dispatcher.start(o.toBuilder()
-        .wssListen(new HostPort("127.0.0.1", 0)).wsPath("/mqtt").tlsCert(cert.cert()).tlsKey(cert.key())
-        .build());
+    dispatcher =
+        Dispatcher.start(
+            o.toBuilder()
+                .wssListen(new HostPort("127.0.0.1", 0))
+                .wsPath("/mqtt")
+                .tlsCert(cert.cert())
+                .tlsKey(cert.key())
+                .build());
   }
 
   @AfterEach
@@ -64,22 +69,29 @@ class SecureWebSocketListenerIT {
     KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
     store.load(null, null);
     try (InputStream in = Files.newInputStream(ca.caCert())) {
-      store.setCertificateEntry("ca", (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
+      store.setCertificateEntry(
+          "ca", (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
     }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(store);
     return tmf;
   }
 
   private Mqtt5ConnAck askOverSecureWebSocket() throws Exception {
-    Mqtt5AsyncClient client = MqttClient.builder()
-        .useMqttVersion5()
-        .identifier("wss-device")
-        .serverHost("localhost")
-        .serverPort(dispatcher.secureWebSocketPort())
-        .sslConfig().trustManagerFactory(trustingTheTestAuthority()).applySslConfig()
-        .webSocketConfig().serverPath("mqtt").applyWebSocketConfig()
-        .buildAsync();
+    Mqtt5AsyncClient client =
+        MqttClient.builder()
+            .useMqttVersion5()
+            .identifier("wss-device")
+            .serverHost("localhost")
+            .serverPort(dispatcher.secureWebSocketPort())
+            .sslConfig()
+            .trustManagerFactory(trustingTheTestAuthority())
+            .applySslConfig()
+            .webSocketConfig()
+            .serverPath("mqtt")
+            .applyWebSocketConfig()
+            .buildAsync();
     try {
       client.connect().get(10, TimeUnit.SECONDS);
       throw new AssertionError("the dispatcher accepted a wss device instead of redirecting it");
@@ -90,39 +102,61 @@ class SecureWebSocketListenerIT {
   }
 
   private void awaitBroker() {
-    await().atMost(Duration.ofSeconds(5)).until(() -> !dispatcher.registry().snapshot().brokers().isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !dispatcher.registry().snapshot().brokers().isEmpty());
   }
 
   @Test
   void wss_device_is_sent_to_the_brokers_wss_endpoint() throws Exception {
-    try (TestProbe probe = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
-      probe.report(0.1, true, Map.of(Transport.MQTT, "127.0.0.1:11883", Transport.WS, "ws://127.0.0.1:18080/mqtt",
-          Transport.WSS, "wss://127.0.0.1:18443/mqtt"));
+    try (TestProbe probe =
+        TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
+      probe.report(
+          0.1,
+          true,
+          Map.of(
+              Transport.MQTT,
+              "127.0.0.1:11883",
+              Transport.WS,
+              "ws://127.0.0.1:18080/mqtt",
+              Transport.WSS,
+              "wss://127.0.0.1:18443/mqtt"));
       awaitBroker();
 
       Mqtt5ConnAck ack = askOverSecureWebSocket();
 
       assertThat(ack.getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.USE_ANOTHER_SERVER);
-      assertThat(ack.getServerReference().map(Object::toString)).contains("wss://127.0.0.1:18443/mqtt");
+      assertThat(ack.getServerReference().map(Object::toString))
+          .contains("wss://127.0.0.1:18443/mqtt");
       assertThat(TestDevice.serverReference(dispatcher.devicePort())).isEqualTo("127.0.0.1:11883");
     }
   }
 
   @Test
   void wss_device_gets_server_unavailable_when_no_broker_offers_wss() throws Exception {
-    try (TestProbe probe = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
-      probe.report(0.1, true, Map.of(Transport.MQTT, "127.0.0.1:11883", Transport.WS, "ws://127.0.0.1:18080/mqtt"));
+    try (TestProbe probe =
+        TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
+      probe.report(
+          0.1,
+          true,
+          Map.of(Transport.MQTT, "127.0.0.1:11883", Transport.WS, "ws://127.0.0.1:18080/mqtt"));
       awaitBroker();
 
-      assertThat(askOverSecureWebSocket().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE);
+      assertThat(askOverSecureWebSocket().getReasonCode())
+          .isEqualTo(Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE);
     }
   }
 
   @Test
   void wss_listener_needs_the_tls_files() {
-    assertThatThrownBy(() -> TestDispatchers.options().toBuilder().wssListen(new HostPort("127.0.0.1", 0)).build())
+    assertThatThrownBy(
+            () ->
+                TestDispatchers.options().toBuilder()
+                    .wssListen(new HostPort("127.0.0.1", 0))
+                    .build())
         .hasMessageContaining("--wss-listen needs --tls-cert and --tls-key");
-    assertThatThrownBy(() -> TestDispatchers.options().toBuilder().probeClientCa(Path.of("ca.pem")).build())
+    assertThatThrownBy(
+            () -> TestDispatchers.options().toBuilder().probeClientCa(Path.of("ca.pem")).build())
         .hasMessageContaining("--probe-client-ca needs --probe-tls-cert");
   }
 }

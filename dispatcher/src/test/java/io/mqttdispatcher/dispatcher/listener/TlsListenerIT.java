@@ -36,14 +36,22 @@ class TlsListenerIT {
 
   private static DispatcherOptions withTls(Path cert, Path key) {
     DispatcherOptions o = TestDispatchers.options();
-    // a long staleness limit: a TLS handshake on a loaded machine must not outlast the broker's report
-    return o.toBuilder().staleAfter(Duration.ofSeconds(30)).tlsListen(new HostPort("127.0.0.1", 0)).tlsCert(cert).tlsKey(key).build();
+    // a long staleness limit: a TLS handshake on a loaded machine must not outlast the broker's
+    // report
+    return o.toBuilder()
+        .staleAfter(Duration.ofSeconds(30))
+        .tlsListen(new HostPort("127.0.0.1", 0))
+        .tlsCert(cert)
+        .tlsKey(key)
+        .build();
   }
 
   @BeforeEach
   void start() throws Exception {
     certificate = new SelfSignedCertificate("localhost");
-    dispatcher = Dispatcher.start(withTls(certificate.certificate().toPath(), certificate.privateKey().toPath()));
+    dispatcher =
+        Dispatcher.start(
+            withTls(certificate.certificate().toPath(), certificate.privateKey().toPath()));
   }
 
   @AfterEach
@@ -53,13 +61,16 @@ class TlsListenerIT {
   }
 
   private Mqtt5ConnAck askOverTls() throws Exception {
-    Mqtt5AsyncClient client = MqttClient.builder()
-        .useMqttVersion5()
-        .identifier("tls-device")
-        .serverHost("127.0.0.1")
-        .serverPort(dispatcher.tlsPort())
-        .sslConfig().trustManagerFactory(InsecureTrustManagerFactory.INSTANCE).applySslConfig()
-        .buildAsync();
+    Mqtt5AsyncClient client =
+        MqttClient.builder()
+            .useMqttVersion5()
+            .identifier("tls-device")
+            .serverHost("127.0.0.1")
+            .serverPort(dispatcher.tlsPort())
+            .sslConfig()
+            .trustManagerFactory(InsecureTrustManagerFactory.INSTANCE)
+            .applySslConfig()
+            .buildAsync();
     try {
       client.connect().get(5, TimeUnit.SECONDS);
       throw new AssertionError("the dispatcher accepted a TLS device instead of redirecting it");
@@ -71,9 +82,13 @@ class TlsListenerIT {
 
   @Test
   void tls_device_is_sent_to_the_brokers_tls_endpoint() throws Exception {
-    try (TestProbe probe = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
-      probe.report(0.1, true, Map.of(Transport.MQTT, "127.0.0.1:11883", Transport.MQTTS, "127.0.0.1:18883"));
-      await().atMost(Duration.ofSeconds(5)).until(() -> !dispatcher.registry().snapshot().brokers().isEmpty());
+    try (TestProbe probe =
+        TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
+      probe.report(
+          0.1, true, Map.of(Transport.MQTT, "127.0.0.1:11883", Transport.MQTTS, "127.0.0.1:18883"));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> !dispatcher.registry().snapshot().brokers().isEmpty());
 
       Mqtt5ConnAck ack = askOverTls();
 
@@ -85,9 +100,12 @@ class TlsListenerIT {
 
   @Test
   void tls_device_gets_server_unavailable_when_no_broker_offers_tls() throws Exception {
-    try (TestProbe probe = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
+    try (TestProbe probe =
+        TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
       probe.report(0.1, "127.0.0.1:11883");
-      await().atMost(Duration.ofSeconds(5)).until(() -> !dispatcher.registry().snapshot().brokers().isEmpty());
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> !dispatcher.registry().snapshot().brokers().isEmpty());
 
       assertThat(askOverTls().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE);
     }
@@ -96,13 +114,17 @@ class TlsListenerIT {
   @Test
   void unusable_key_files_are_named_without_their_content(@TempDir Path dir) throws Exception {
     Path cert = certificate.certificate().toPath();
-    Path garbage = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY-----\n");
+    Path garbage =
+        Files.writeString(
+            dir.resolve("key.pem"),
+            "-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY-----\n");
 
     assertThatThrownBy(() -> Dispatcher.start(withTls(cert, garbage)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--tls-key " + garbage)
         .hasMessageNotContaining("c2VjcmV0");
     assertThatThrownBy(() -> Dispatcher.start(withTls(cert, dir.resolve("missing.pem"))))
-        .hasMessageContaining("missing.pem").hasMessageContaining("does not exist");
+        .hasMessageContaining("missing.pem")
+        .hasMessageContaining("does not exist");
   }
 }

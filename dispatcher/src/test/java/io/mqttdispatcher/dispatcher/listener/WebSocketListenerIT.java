@@ -23,14 +23,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** MQTT over WebSocket: a real HiveMQ client over ws:// is sent to the broker's WebSocket endpoint. */
+/**
+ * MQTT over WebSocket: a real HiveMQ client over ws:// is sent to the broker's WebSocket endpoint.
+ */
 class WebSocketListenerIT {
   private Dispatcher dispatcher;
 
   @BeforeEach
   void start() throws Exception {
     DispatcherOptions o = TestDispatchers.options();
-    dispatcher = Dispatcher.start(o.toBuilder().wsListen(new HostPort("127.0.0.1", 0)).wsPath("/mqtt").build());
+    dispatcher =
+        Dispatcher.start(
+            o.toBuilder().wsListen(new HostPort("127.0.0.1", 0)).wsPath("/mqtt").build());
   }
 
   @AfterEach
@@ -39,16 +43,20 @@ class WebSocketListenerIT {
   }
 
   private Mqtt5ConnAck askOverWebSocket() throws Exception {
-    Mqtt5AsyncClient client = MqttClient.builder()
-        .useMqttVersion5()
-        .identifier("ws-device")
-        .serverHost("127.0.0.1")
-        .serverPort(dispatcher.webSocketPort())
-        .webSocketConfig().serverPath("mqtt").applyWebSocketConfig()
-        .buildAsync();
+    Mqtt5AsyncClient client =
+        MqttClient.builder()
+            .useMqttVersion5()
+            .identifier("ws-device")
+            .serverHost("127.0.0.1")
+            .serverPort(dispatcher.webSocketPort())
+            .webSocketConfig()
+            .serverPath("mqtt")
+            .applyWebSocketConfig()
+            .buildAsync();
     try {
       client.connect().get(5, TimeUnit.SECONDS);
-      throw new AssertionError("the dispatcher accepted a WebSocket device instead of redirecting it");
+      throw new AssertionError(
+          "the dispatcher accepted a WebSocket device instead of redirecting it");
     } catch (ExecutionException e) {
       assertThat(e.getCause()).isInstanceOf(Mqtt5ConnAckException.class);
       return ((Mqtt5ConnAckException) e.getCause()).getMqttMessage();
@@ -56,19 +64,26 @@ class WebSocketListenerIT {
   }
 
   private void awaitBroker() {
-    await().atMost(Duration.ofSeconds(5)).until(() -> !dispatcher.registry().snapshot().brokers().isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !dispatcher.registry().snapshot().brokers().isEmpty());
   }
 
   @Test
   void websocket_device_is_sent_to_the_brokers_websocket_endpoint() throws Exception {
-    try (TestProbe probe = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
-      probe.report(0.1, true, Map.of(Transport.MQTT, "127.0.0.1:11883", Transport.WS, "ws://127.0.0.1:18080/mqtt"));
+    try (TestProbe probe =
+        TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
+      probe.report(
+          0.1,
+          true,
+          Map.of(Transport.MQTT, "127.0.0.1:11883", Transport.WS, "ws://127.0.0.1:18080/mqtt"));
       awaitBroker();
 
       Mqtt5ConnAck ack = askOverWebSocket();
 
       assertThat(ack.getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.USE_ANOTHER_SERVER);
-      assertThat(ack.getServerReference().map(Object::toString)).contains("ws://127.0.0.1:18080/mqtt");
+      assertThat(ack.getServerReference().map(Object::toString))
+          .contains("ws://127.0.0.1:18080/mqtt");
       // the TCP listener still hands out the TCP endpoint
       assertThat(TestDevice.serverReference(dispatcher.devicePort())).isEqualTo("127.0.0.1:11883");
     }
@@ -76,11 +91,13 @@ class WebSocketListenerIT {
 
   @Test
   void websocket_device_gets_server_unavailable_when_no_broker_offers_websocket() throws Exception {
-    try (TestProbe probe = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
+    try (TestProbe probe =
+        TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
       probe.report(0.1, "127.0.0.1:11883");
       awaitBroker();
 
-      assertThat(askOverWebSocket().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE);
+      assertThat(askOverWebSocket().getReasonCode())
+          .isEqualTo(Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE);
       assertThat(TestDevice.serverReference(dispatcher.devicePort())).isEqualTo("127.0.0.1:11883");
     }
   }

@@ -14,9 +14,20 @@ final class Brokers {
     return broker(id, meanCpu, 0.1, OptionalLong.empty(), 1);
   }
 
-  static BrokerView broker(String id, double meanCpu, double mem, OptionalLong connections, double capacity) {
-    return new BrokerView(id, Map.of(Transport.MQTT, id + ":1883"), meanCpu, meanCpu, mem, connections,
-        OptionalDouble.empty(), capacity, true, false, 0);
+  static BrokerView broker(
+      String id, double meanCpu, double mem, OptionalLong connections, double capacity) {
+    return new BrokerView(
+        id,
+        Map.of(Transport.MQTT, id + ":1883"),
+        meanCpu,
+        meanCpu,
+        mem,
+        connections,
+        OptionalDouble.empty(),
+        capacity,
+        true,
+        false,
+        0);
   }
 
   static ConnectFacts clean(String clientId) {

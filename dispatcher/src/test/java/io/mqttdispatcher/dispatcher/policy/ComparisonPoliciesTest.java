@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /** The policies kept for comparison, and choosing a policy by name. */
 class ComparisonPoliciesTest {
-  private final List<BrokerView> brokers = List.of(broker("a", 0.9), broker("b", 0.1), broker("c", 0.5));
+  private final List<BrokerView> brokers =
+      List.of(broker("a", 0.9), broker("b", 0.1), broker("c", 0.5));
 
   @Test
   void round_robin_cycles_through_the_brokers_ignoring_load() {
@@ -42,7 +43,8 @@ class ComparisonPoliciesTest {
   void least_connections_counts_clients_per_capacity() {
     BrokerView crowded = broker("crowded", 0.1, 0.1, OptionalLong.of(500), 1);
     BrokerView big = broker("big", 0.9, 0.1, OptionalLong.of(800), 2);
-    assertThat(new LeastConnectionsPolicy().choose(List.of(crowded, big), clean("d"), 0).id()).isEqualTo("big");
+    assertThat(new LeastConnectionsPolicy().choose(List.of(crowded, big), clean("d"), 0).id())
+        .isEqualTo("big");
   }
 
   @Test
@@ -52,6 +54,7 @@ class ComparisonPoliciesTest {
       assertThat(name.create(Duration.ofSeconds(5)).choose(brokers, clean("d"), 0)).isNotNull();
     }
     assertThat(PolicyName.parse("least-load")).isEqualTo(PolicyName.LEAST_LOAD);
-    assertThatThrownBy(() -> PolicyName.parse("fastest")).hasMessageContaining("least-load, least-cpu");
+    assertThatThrownBy(() -> PolicyName.parse("fastest"))
+        .hasMessageContaining("least-load, least-cpu");
   }
 }

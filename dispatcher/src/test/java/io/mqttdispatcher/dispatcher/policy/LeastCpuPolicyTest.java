@@ -16,13 +16,24 @@ class LeastCpuPolicyTest {
   private final LeastCpuPolicy policy = new LeastCpuPolicy();
 
   static BrokerView broker(String id, double meanCpu) {
-    return new BrokerView(id, Map.of(Transport.MQTT, id + ":1883"), meanCpu, meanCpu, 0.1, OptionalLong.empty(),
-        OptionalDouble.empty(), 1, true, false, 0);
+    return new BrokerView(
+        id,
+        Map.of(Transport.MQTT, id + ":1883"),
+        meanCpu,
+        meanCpu,
+        0.1,
+        OptionalLong.empty(),
+        OptionalDouble.empty(),
+        1,
+        true,
+        false,
+        0);
   }
 
   @Test
   void picks_the_lowest_mean_cpu() {
-    BrokerView chosen = policy.choose(List.of(broker("a", 0.7), broker("b", 0.2), broker("c", 0.5)), FACTS, 0);
+    BrokerView chosen =
+        policy.choose(List.of(broker("a", 0.7), broker("b", 0.2), broker("c", 0.5)), FACTS, 0);
 
     assertThat(chosen.id()).isEqualTo("b");
   }
@@ -48,7 +59,8 @@ class LeastCpuPolicyTest {
 
   @Test
   void a_small_difference_beyond_the_tolerance_is_not_a_tie() {
-    List<BrokerView> brokers = List.of(broker("a", 0.30), broker("b", 0.30 + 2 * LeastCpuPolicy.TIE_TOLERANCE));
+    List<BrokerView> brokers =
+        List.of(broker("a", 0.30), broker("b", 0.30 + 2 * LeastCpuPolicy.TIE_TOLERANCE));
 
     for (int i = 0; i < 100; i++) {
       assertThat(policy.choose(brokers, FACTS, 0).id()).isEqualTo("a");

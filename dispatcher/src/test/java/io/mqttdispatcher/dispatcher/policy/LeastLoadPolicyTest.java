@@ -22,7 +22,10 @@ class LeastLoadPolicyTest {
   private static Map<String, Integer> burst(BrokerPolicy p, List<BrokerView> brokers, int devices) {
     Map<String, Integer> counts = new HashMap<>();
     for (int i = 0; i < devices; i++) {
-      counts.merge(p.choose(brokers, clean("d" + i), 10 * S).id(), 1, Integer::sum); // all in the same instant
+      counts.merge(
+          p.choose(brokers, clean("d" + i), 10 * S).id(),
+          1,
+          Integer::sum); // all in the same instant
     }
     return counts;
   }
@@ -54,7 +57,8 @@ class LeastLoadPolicyTest {
   @Test
   void half_power_is_close_to_the_exact_decay() {
     for (double t = 0; t < 70; t += 0.01) {
-      assertThat(LeastLoadPolicy.halfPower(t)).isCloseTo(Math.pow(0.5, t), within(0.0025 * Math.pow(0.5, t) + 1e-18));
+      assertThat(LeastLoadPolicy.halfPower(t))
+          .isCloseTo(Math.pow(0.5, t), within(0.0025 * Math.pow(0.5, t) + 1e-18));
     }
   }
 
@@ -72,17 +76,19 @@ class LeastLoadPolicyTest {
     BrokerView small = broker("small", 0.3, 0.1, OptionalLong.empty(), 1);
 
     assertThat(policy.choose(List.of(small, big), clean("d"), 0).id()).isEqualTo("small");
-    assertThat(policy.score(big, 0)).isCloseTo(policy.score(broker("b", 0.5, 0.1, OptionalLong.empty(), 1), 0), within(1e-12));
+    assertThat(policy.score(big, 0))
+        .isCloseTo(policy.score(broker("b", 0.5, 0.1, OptionalLong.empty(), 1), 0), within(1e-12));
   }
 
   @ParameterizedTest
   @ValueSource(ints = {300, 3000, 30_000})
   void a_storm_over_restarted_brokers_follows_capacity_however_large(int devices) {
     // Just restarted: no CPU, no clients yet, so every device is assumed to cost the default share.
-    List<BrokerView> brokers = List.of(
-        broker("a", 0.0, 0.1, OptionalLong.of(0), 1),
-        broker("b", 0.0, 0.1, OptionalLong.of(0), 1),
-        broker("c", 0.0, 0.1, OptionalLong.of(0), 2));
+    List<BrokerView> brokers =
+        List.of(
+            broker("a", 0.0, 0.1, OptionalLong.of(0), 1),
+            broker("b", 0.0, 0.1, OptionalLong.of(0), 1),
+            broker("c", 0.0, 0.1, OptionalLong.of(0), 2));
 
     Map<String, Integer> counts = burst(policy, brokers, devices);
 
@@ -93,10 +99,11 @@ class LeastLoadPolicyTest {
 
   @Test
   void a_storm_that_lasts_several_windows_still_follows_capacity() {
-    List<BrokerView> brokers = List.of(
-        broker("a", 0.0, 0.1, OptionalLong.of(0), 1),
-        broker("b", 0.0, 0.1, OptionalLong.of(0), 1),
-        broker("c", 0.0, 0.1, OptionalLong.of(0), 2));
+    List<BrokerView> brokers =
+        List.of(
+            broker("a", 0.0, 0.1, OptionalLong.of(0), 1),
+            broker("b", 0.0, 0.1, OptionalLong.of(0), 1),
+            broker("c", 0.0, 0.1, OptionalLong.of(0), 2));
     Map<String, Integer> counts = new HashMap<>();
 
     for (int i = 0; i < 30_000; i++) { // 1000 devices a second for 30 s, reports unchanged
@@ -110,11 +117,16 @@ class LeastLoadPolicyTest {
 
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
-  void a_machine_twice_as_big_at_the_same_utilisation_takes_half_the_new_devices(boolean clientsKnown) {
-    // As the docs say: --capacity 2 on the machine with twice the cores, cpu reported as utilisation.
-    BrokerView big = broker("big", 0.5, 0.2, clientsKnown ? OptionalLong.of(2000) : OptionalLong.empty(), 2);
-    BrokerView a = broker("a", 0.5, 0.2, clientsKnown ? OptionalLong.of(1000) : OptionalLong.empty(), 1);
-    BrokerView b = broker("b", 0.5, 0.2, clientsKnown ? OptionalLong.of(1000) : OptionalLong.empty(), 1);
+  void a_machine_twice_as_big_at_the_same_utilisation_takes_half_the_new_devices(
+      boolean clientsKnown) {
+    // As the docs say: --capacity 2 on the machine with twice the cores, cpu reported as
+    // utilisation.
+    BrokerView big =
+        broker("big", 0.5, 0.2, clientsKnown ? OptionalLong.of(2000) : OptionalLong.empty(), 2);
+    BrokerView a =
+        broker("a", 0.5, 0.2, clientsKnown ? OptionalLong.of(1000) : OptionalLong.empty(), 1);
+    BrokerView b =
+        broker("b", 0.5, 0.2, clientsKnown ? OptionalLong.of(1000) : OptionalLong.empty(), 1);
 
     Map<String, Integer> counts = burst(policy, List.of(big, a, b), 2000);
 
@@ -126,10 +138,11 @@ class LeastLoadPolicyTest {
   @Test
   void when_a_broker_dies_its_devices_spread_over_the_survivors_by_capacity() {
     // d (capacity 2) is gone; its 3000 devices come back to a, b and c, all at 40 %.
-    List<BrokerView> survivors = List.of(
-        broker("a", 0.4, 0.2, OptionalLong.of(1000), 1),
-        broker("b", 0.4, 0.2, OptionalLong.of(1000), 1),
-        broker("c", 0.4, 0.2, OptionalLong.of(2000), 2));
+    List<BrokerView> survivors =
+        List.of(
+            broker("a", 0.4, 0.2, OptionalLong.of(1000), 1),
+            broker("b", 0.4, 0.2, OptionalLong.of(1000), 1),
+            broker("c", 0.4, 0.2, OptionalLong.of(2000), 2));
 
     Map<String, Integer> counts = burst(policy, survivors, 3000);
 
@@ -143,10 +156,11 @@ class LeastLoadPolicyTest {
     // a is at 60 %, b and c at 30 %; one device costs 0.1 points of a or b and 0.05 of c (twice
     // the capacity). Filling them to one level L: (L-0.6)/0.001 + (L-0.3)/0.001 + (L-0.3)/0.0005 =
     // 2000 gives L = 0.875: a 275, b 575, c 1150 devices.
-    List<BrokerView> survivors = List.of(
-        broker("a", 0.6, 0.2, OptionalLong.of(600), 1),
-        broker("b", 0.3, 0.2, OptionalLong.of(300), 1),
-        broker("c", 0.3, 0.2, OptionalLong.of(600), 2));
+    List<BrokerView> survivors =
+        List.of(
+            broker("a", 0.6, 0.2, OptionalLong.of(600), 1),
+            broker("b", 0.3, 0.2, OptionalLong.of(300), 1),
+            broker("c", 0.3, 0.2, OptionalLong.of(600), 2));
 
     Map<String, Integer> counts = burst(policy, survivors, 2000);
 
@@ -166,8 +180,10 @@ class LeastLoadPolicyTest {
     policy.choose(List.of(small), clean("d1"), 0);
     policy.choose(List.of(big), clean("d2"), 0);
 
-    assertThat(policy.score(small, 0) - smallBefore).isCloseTo(0.6 * LeastLoadPolicy.DEFAULT_DEVICE_CPU, within(1e-12));
-    assertThat(policy.score(big, 0) - bigBefore).isCloseTo(0.6 * LeastLoadPolicy.DEFAULT_DEVICE_CPU / 4, within(1e-12));
+    assertThat(policy.score(small, 0) - smallBefore)
+        .isCloseTo(0.6 * LeastLoadPolicy.DEFAULT_DEVICE_CPU, within(1e-12));
+    assertThat(policy.score(big, 0) - bigBefore)
+        .isCloseTo(0.6 * LeastLoadPolicy.DEFAULT_DEVICE_CPU / 4, within(1e-12));
   }
 
   @Test
@@ -197,22 +213,58 @@ class LeastLoadPolicyTest {
     policy.choose(List.of(small), clean("d1"), 0);
     policy.choose(List.of(big), clean("d2"), 0);
 
-    assertThat(policy.score(small, 0)).isCloseTo(0.6 * LeastLoadPolicy.MIN_DEVICE_CPU, within(1e-12));
-    assertThat(policy.score(big, 0)).isCloseTo(0.6 * LeastLoadPolicy.MIN_DEVICE_CPU / 2, within(1e-12));
+    assertThat(policy.score(small, 0))
+        .isCloseTo(0.6 * LeastLoadPolicy.MIN_DEVICE_CPU, within(1e-12));
+    assertThat(policy.score(big, 0))
+        .isCloseTo(0.6 * LeastLoadPolicy.MIN_DEVICE_CPU / 2, within(1e-12));
   }
 
   @Test
   void at_light_load_the_message_rate_tells_brokers_apart() {
-    BrokerView busy = new BrokerView("busy", Map.of(io.mqttdispatcher.protocol.Transport.MQTT, "busy:1883"), 0.011, 0.011,
-        0.1, OptionalLong.of(4), java.util.OptionalDouble.of(1200), 1, true, false, 0);
-    BrokerView quiet = new BrokerView("quiet", Map.of(io.mqttdispatcher.protocol.Transport.MQTT, "quiet:1883"), 0.009,
-        0.009, 0.1, OptionalLong.of(4), java.util.OptionalDouble.of(600), 1, true, false, 0);
+    BrokerView busy =
+        new BrokerView(
+            "busy",
+            Map.of(io.mqttdispatcher.protocol.Transport.MQTT, "busy:1883"),
+            0.011,
+            0.011,
+            0.1,
+            OptionalLong.of(4),
+            java.util.OptionalDouble.of(1200),
+            1,
+            true,
+            false,
+            0);
+    BrokerView quiet =
+        new BrokerView(
+            "quiet",
+            Map.of(io.mqttdispatcher.protocol.Transport.MQTT, "quiet:1883"),
+            0.009,
+            0.009,
+            0.1,
+            OptionalLong.of(4),
+            java.util.OptionalDouble.of(600),
+            1,
+            true,
+            false,
+            0);
 
     assertThat(policy.choose(List.of(busy, quiet), clean("d"), 0).id()).isEqualTo("quiet");
     // Without rates on every broker the rate term is left out; CPU alone cannot tell these apart.
-    BrokerView unknown = new BrokerView("unknown", quiet.endpoints(), 0.011, 0.011, 0.1, OptionalLong.of(4),
-        java.util.OptionalDouble.empty(), 1, true, false, 0);
-    Map<String, Integer> counts = burst(new LeastLoadPolicy(Duration.ofSeconds(5)), List.of(busy, unknown), 200);
+    BrokerView unknown =
+        new BrokerView(
+            "unknown",
+            quiet.endpoints(),
+            0.011,
+            0.011,
+            0.1,
+            OptionalLong.of(4),
+            java.util.OptionalDouble.empty(),
+            1,
+            true,
+            false,
+            0);
+    Map<String, Integer> counts =
+        burst(new LeastLoadPolicy(Duration.ofSeconds(5)), List.of(busy, unknown), 200);
     assertThat(counts.get("busy")).isBetween(80, 120);
     assertThat(counts.get("unknown")).isBetween(80, 120);
   }

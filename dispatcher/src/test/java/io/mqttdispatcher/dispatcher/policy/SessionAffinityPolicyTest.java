@@ -19,7 +19,10 @@ class SessionAffinityPolicyTest {
   private final BrokerView a = broker("a", 0.9);
   private final BrokerView b = broker("b", 0.1);
   private final BrokerView c = broker("c", 0.5);
-  /** The load policy would always choose the idlest, b; session devices are placed by hash alone. */
+
+  /**
+   * The load policy would always choose the idlest, b; session devices are placed by hash alone.
+   */
   private final SessionAffinityPolicy policy = hashOnly(1000);
 
   @Test
@@ -27,7 +30,8 @@ class SessionAffinityPolicyTest {
     for (int i = 0; i < 20; i++) {
       assertThat(policy.choose(List.of(a, b, c), clean("dev" + i), 0)).isEqualTo(b);
     }
-    assertThat(policy.choose(List.of(a, b, c), new ConnectFacts("", Transport.MQTT, false, 0), 0)).isEqualTo(b);
+    assertThat(policy.choose(List.of(a, b, c), new ConnectFacts("", Transport.MQTT, false, 0), 0))
+        .isEqualTo(b);
     assertThat(policy.records().size()).isZero();
   }
 
@@ -50,7 +54,8 @@ class SessionAffinityPolicyTest {
     BrokerView joined = broker("d", 0.0);
 
     for (int i = 0; i < 200; i++) {
-      assertThat(policy.choose(List.of(a, b, joined), session("dev" + i), S)).isEqualTo(placed.get("dev" + i));
+      assertThat(policy.choose(List.of(a, b, joined), session("dev" + i), S))
+          .isEqualTo(placed.get("dev" + i));
     }
   }
 
@@ -71,7 +76,10 @@ class SessionAffinityPolicyTest {
     BrokerView big = broker("big", 0.1, 0.1, OptionalLong.empty(), 2);
     Map<String, Integer> counts = new HashMap<>();
     for (int i = 0; i < 4000; i++) {
-      counts.merge(SessionAffinityPolicy.rendezvous(List.of(a, b, big), "device-" + i).id(), 1, Integer::sum);
+      counts.merge(
+          SessionAffinityPolicy.rendezvous(List.of(a, b, big), "device-" + i).id(),
+          1,
+          Integer::sum);
     }
 
     assertThat(counts.get("a")).isBetween(850, 1150); // a quarter each
@@ -91,7 +99,9 @@ class SessionAffinityPolicyTest {
     small.records().cleanUp();
 
     // Were it not recorded, a joining broker could take the device away from its session.
-    assertThat(small.choose(List.of(a, b, broker("d", 0.0), broker("e", 0.0)), session("new"), 2 * S)).isEqualTo(placed);
+    assertThat(
+            small.choose(List.of(a, b, broker("d", 0.0), broker("e", 0.0)), session("new"), 2 * S))
+        .isEqualTo(placed);
     assertThat(small.records().brokerOf("new", 2 * S)).isEqualTo(placed.id());
     assertThat(small.records().size()).isEqualTo(10);
   }
@@ -135,11 +145,23 @@ class SessionAffinityPolicyTest {
   }
 
   private static BrokerView inGroup(BrokerView v, String group, boolean cluster) {
-    return new BrokerView(v.id(), v.endpoints(), v.meanCpu(), v.cpu(), v.mem(), v.connections(), v.msgRate(),
-        v.capacity(), v.healthy(), v.draining(), v.reportedAtNanos(), new BrokerGroup(group, cluster));
+    return new BrokerView(
+        v.id(),
+        v.endpoints(),
+        v.meanCpu(),
+        v.cpu(),
+        v.mem(),
+        v.connections(),
+        v.msgRate(),
+        v.capacity(),
+        v.healthy(),
+        v.draining(),
+        v.reportedAtNanos(),
+        new BrokerGroup(group, cluster));
   }
 
   private static SessionAffinityPolicy hashOnly(int maxRecords) {
-    return new SessionAffinityPolicy(new LeastCpuPolicy(), new SessionRecords(maxRecords), BoundedLoad.NONE);
+    return new SessionAffinityPolicy(
+        new LeastCpuPolicy(), new SessionRecords(maxRecords), BoundedLoad.NONE);
   }
 }

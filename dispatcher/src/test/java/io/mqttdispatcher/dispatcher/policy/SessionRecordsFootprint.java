@@ -6,9 +6,9 @@ import java.util.Locale;
 
 /**
  * Measures the heap one session record takes: fills a table of N records (twice over, so it is full
- * and has evicted) with client ids of a given length, and divides the growth of used heap after GC by
- * the records held. A measurement, not a test; run as in docs/benchmarks.md:
- * {@code java -Xmx1g -cp <test classpath> io.mqttdispatcher.dispatcher.policy.SessionRecordsFootprint 1000000 13}.
+ * and has evicted) with client ids of a given length, and divides the growth of used heap after GC
+ * by the records held. A measurement, not a test; run as in docs/benchmarks.md: {@code java -Xmx1g
+ * -cp <test classpath> io.mqttdispatcher.dispatcher.policy.SessionRecordsFootprint 1000000 13}.
  */
 public final class SessionRecordsFootprint {
   private SessionRecordsFootprint() {}
@@ -24,8 +24,13 @@ public final class SessionRecordsFootprint {
     }
     records.cleanUp();
     long after = usedAfterGc();
-    System.out.printf(Locale.ROOT, "records held %d, evicted %d, id length %d: %.0f bytes per record%n",
-        records.size(), records.evictedBySize(), idLength, (after - before) / (double) records.size());
+    System.out.printf(
+        Locale.ROOT,
+        "records held %d, evicted %d, id length %d: %.0f bytes per record%n",
+        records.size(),
+        records.evictedBySize(),
+        idLength,
+        (after - before) / (double) records.size());
   }
 
   /** "dev" and a zero-padded number, like connflood's ids, padded to {@code length} characters. */

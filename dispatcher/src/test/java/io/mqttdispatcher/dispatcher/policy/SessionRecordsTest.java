@@ -9,8 +9,10 @@ import org.junit.jupiter.api.Test;
 
 class SessionRecordsTest {
   private static final long S = TimeUnit.SECONDS.toNanos(1);
+
   /** Caffeine's clock, moved by the test along with the policy clock. */
   private final AtomicLong clock = new AtomicLong();
+
   private final SessionRecords records = new SessionRecords(1000, clock::get);
 
   @Test
@@ -87,8 +89,16 @@ class SessionRecordsTest {
 
     String scrape = metrics.scrape();
     assertThat(scrape).contains("dispatcher_session_records " + small.size() + ".0");
-    assertThat(scrape).contains("dispatcher_session_records_evicted_total{cause=\"size\"} " + small.evictedBySize() + ".0");
-    assertThat(scrape).contains("dispatcher_session_records_evicted_total{cause=\"expiry\"} " + small.evictedByExpiry() + ".0");
+    assertThat(scrape)
+        .contains(
+            "dispatcher_session_records_evicted_total{cause=\"size\"} "
+                + small.evictedBySize()
+                + ".0");
+    assertThat(scrape)
+        .contains(
+            "dispatcher_session_records_evicted_total{cause=\"expiry\"} "
+                + small.evictedByExpiry()
+                + ".0");
     assertThat(small.evictedBySize() + small.evictedByExpiry()).isEqualTo(15);
     assertThat(small.size()).isEqualTo(10);
   }

@@ -23,11 +23,14 @@ class ClientIdFeedTest {
 
     List<ProbeMessage.Clients> lines = feed.drain("a");
 
-    assertThat(lines.stream().mapToInt(l -> l.ids().size() + l.sessions().size()).sum()).isEqualTo(1200);
+    assertThat(lines.stream().mapToInt(l -> l.ids().size() + l.sessions().size()).sum())
+        .isEqualTo(1200);
     assertThat(lines.stream().mapToInt(l -> l.sessions().size()).sum()).isEqualTo(12);
     for (ProbeMessage.Clients l : lines) {
-      assertThat(l.ids().size() + l.sessions().size()).isLessThanOrEqualTo(ProbeMessage.MAX_CLIENTS_PER_LINE);
-      assertThat(ProbeCodec.encode(l).getBytes(StandardCharsets.UTF_8).length).isLessThan(ProbeMessage.MAX_LINE_BYTES);
+      assertThat(l.ids().size() + l.sessions().size())
+          .isLessThanOrEqualTo(ProbeMessage.MAX_CLIENTS_PER_LINE);
+      assertThat(ProbeCodec.encode(l).getBytes(StandardCharsets.UTF_8).length)
+          .isLessThan(ProbeMessage.MAX_LINE_BYTES);
     }
     assertThat(feed.drain("a")).isEmpty();
     assertThat(feed.drain("b")).isEmpty();
@@ -58,6 +61,7 @@ class ClientIdFeedTest {
     List<ProbeMessage.Clients> lines = feed.drain("a");
 
     assertThat(lines).hasSizeGreaterThan(1);
-    lines.forEach(l -> assertThat(ProbeCodec.encode(l).length()).isLessThan(ProbeMessage.MAX_LINE_BYTES));
+    lines.forEach(
+        l -> assertThat(ProbeCodec.encode(l).length()).isLessThan(ProbeMessage.MAX_LINE_BYTES));
   }
 }

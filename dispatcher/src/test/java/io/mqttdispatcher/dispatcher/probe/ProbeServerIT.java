@@ -23,7 +23,8 @@ class ProbeServerIT {
   private Dispatcher dispatcher;
 
   private Dispatcher start(List<String> allow, Duration staleAfter) throws Exception {
-    dispatcher = Dispatcher.start(TestDispatchers.options(allow, staleAfter, Duration.ofSeconds(5), 65536));
+    dispatcher =
+        Dispatcher.start(TestDispatchers.options(allow, staleAfter, Duration.ofSeconds(5), 65536));
     return dispatcher;
   }
 
@@ -44,7 +45,8 @@ class ProbeServerIT {
     try (TestProbe probe = TestProbe.connect(dispatcher.probePort())) {
       ProbeMessage answer = probe.hello("a", "wrong-secret".getBytes(StandardCharsets.UTF_8));
 
-      assertThat(answer).isEqualTo(new ProbeMessage.Error(ErrorCode.AUTH_FAILED, "authentication failed"));
+      assertThat(answer)
+          .isEqualTo(new ProbeMessage.Error(ErrorCode.AUTH_FAILED, "authentication failed"));
       assertThat(probe.closedByPeer()).isTrue();
     }
     assertThat(dispatcher.registry().snapshot().brokers()).isEmpty();
@@ -57,7 +59,8 @@ class ProbeServerIT {
       assertThat(probe.read()).isInstanceOf(ProbeMessage.Challenge.class);
       probe.report(0.1, "127.0.0.1:1883");
 
-      assertThat(probe.read()).isEqualTo(new ProbeMessage.Error(ErrorCode.BAD_MESSAGE, "expected a hello first"));
+      assertThat(probe.read())
+          .isEqualTo(new ProbeMessage.Error(ErrorCode.BAD_MESSAGE, "expected a hello first"));
       assertThat(probe.closedByPeer()).isTrue();
     }
     assertThat(dispatcher.registry().snapshot().brokers()).isEmpty();
@@ -66,17 +69,23 @@ class ProbeServerIT {
   @Test
   void malformed_line_closes_that_probe_only() throws Exception {
     start(List.of(), Duration.ofSeconds(3));
-    try (TestProbe good = TestProbe.authenticated(dispatcher.probePort(), "good", TestDispatchers.SECRET);
-        TestProbe bad = TestProbe.authenticated(dispatcher.probePort(), "bad", TestDispatchers.SECRET)) {
+    try (TestProbe good =
+            TestProbe.authenticated(dispatcher.probePort(), "good", TestDispatchers.SECRET);
+        TestProbe bad =
+            TestProbe.authenticated(dispatcher.probePort(), "bad", TestDispatchers.SECRET)) {
       good.report(0.5, "127.0.0.1:11883");
       bad.report(0.1, "127.0.0.1:21883");
-      await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.registry().snapshot().brokers().size() == 2);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> dispatcher.registry().snapshot().brokers().size() == 2);
 
       bad.sendRaw("{\"type\":\"report\",\"cpu\":\n");
 
       assertThat(bad.read()).isInstanceOf(ProbeMessage.Error.class);
       assertThat(bad.closedByPeer()).isTrue();
-      await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.registry().snapshot().brokers().size() == 1);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> dispatcher.registry().snapshot().brokers().size() == 1);
       assertThat(dispatcher.registry().snapshot().brokers().get(0).id()).isEqualTo("good");
       assertThat(TestDevice.serverReference(dispatcher.devicePort())).isEqualTo("127.0.0.1:11883");
     }
@@ -85,7 +94,8 @@ class ProbeServerIT {
   @Test
   void oversized_line_closes_the_connection() throws Exception {
     start(List.of(), Duration.ofSeconds(3));
-    try (TestProbe probe = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
+    try (TestProbe probe =
+        TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
       probe.sendRaw("x".repeat(ProbeMessage.MAX_LINE_BYTES + 10));
 
       assertThat(probe.read()).isInstanceOf(ProbeMessage.Error.class);
@@ -96,14 +106,16 @@ class ProbeServerIT {
   @Test
   void stale_broker_is_not_used_and_fresh_reports_bring_it_back() throws Exception {
     start(List.of(), Duration.ofMillis(400));
-    try (TestProbe probe = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
+    try (TestProbe probe =
+        TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
       probe.report(0.1, "127.0.0.1:11883");
       await().atMost(Duration.ofSeconds(5)).until(this::usable);
       assertThat(TestDevice.serverReference(dispatcher.devicePort())).isEqualTo("127.0.0.1:11883");
 
       // no report for longer than --stale-after
       await().atMost(Duration.ofSeconds(5)).until(() -> !usable());
-      assertThat(TestDevice.ask(dispatcher.devicePort()).getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE);
+      assertThat(TestDevice.ask(dispatcher.devicePort()).getReasonCode())
+          .isEqualTo(Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE);
 
       probe.report(0.1, "127.0.0.1:11883");
       await().atMost(Duration.ofSeconds(5)).until(this::usable);
@@ -120,44 +132,61 @@ class ProbeServerIT {
 
     probe.close();
 
-    await().atMost(Duration.ofSeconds(2)).until(() -> dispatcher.registry().snapshot().brokers().isEmpty());
-    assertThat(TestDevice.ask(dispatcher.devicePort()).getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE);
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> dispatcher.registry().snapshot().brokers().isEmpty());
+    assertThat(TestDevice.ask(dispatcher.devicePort()).getReasonCode())
+        .isEqualTo(Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE);
   }
 
   @Test
   void endpoint_outside_the_allowlist_is_refused() throws Exception {
-    start(List.of("127.0.0.0/8"), Duration.ofSeconds(30)); // long: only the refusal is under test, not staleness
-    try (TestProbe evil = TestProbe.authenticated(dispatcher.probePort(), "evil", TestDispatchers.SECRET);
-        TestProbe ok = TestProbe.authenticated(dispatcher.probePort(), "ok", TestDispatchers.SECRET)) {
+    start(
+        List.of("127.0.0.0/8"),
+        Duration.ofSeconds(30)); // long: only the refusal is under test, not staleness
+    try (TestProbe evil =
+            TestProbe.authenticated(dispatcher.probePort(), "evil", TestDispatchers.SECRET);
+        TestProbe ok =
+            TestProbe.authenticated(dispatcher.probePort(), "ok", TestDispatchers.SECRET)) {
       evil.report(0.0, "203.0.113.7:1883");
       ok.report(0.9, "127.0.0.1:11883");
 
       ProbeMessage answer = evil.read();
       assertThat(answer).isInstanceOf(ProbeMessage.Error.class);
-      assertThat(((ProbeMessage.Error) answer).reason()).contains("203.0.113.7:1883").contains("--allow");
+      assertThat(((ProbeMessage.Error) answer).reason())
+          .contains("203.0.113.7:1883")
+          .contains("--allow");
       assertThat(evil.closedByPeer()).isTrue();
       await().atMost(Duration.ofSeconds(5)).until(this::usable);
       for (int i = 0; i < 5; i++) {
-        assertThat(TestDevice.serverReference(dispatcher.devicePort())).isEqualTo("127.0.0.1:11883");
+        assertThat(TestDevice.serverReference(dispatcher.devicePort()))
+            .isEqualTo("127.0.0.1:11883");
       }
-      assertThat(dispatcher.registry().snapshot().brokers()).extracting(b -> b.id()).containsExactly("ok");
+      assertThat(dispatcher.registry().snapshot().brokers())
+          .extracting(b -> b.id())
+          .containsExactly("ok");
     }
   }
 
   @Test
   void new_hello_for_the_same_broker_replaces_the_old_connection() throws Exception {
     start(List.of(), Duration.ofSeconds(30));
-    try (TestProbe first = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
+    try (TestProbe first =
+        TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
       first.report(0.1, "127.0.0.1:11883");
       await().atMost(Duration.ofSeconds(5)).until(this::usable);
 
-      try (TestProbe second = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
+      try (TestProbe second =
+          TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
         assertThat(first.read()).isInstanceOf(ProbeMessage.Error.class);
         assertThat(first.closedByPeer()).isTrue();
         second.report(0.2, "127.0.0.1:12883");
 
-        await().atMost(Duration.ofSeconds(5))
-            .until(() -> "127.0.0.1:12883".equals(TestDevice.serverReference(dispatcher.devicePort())));
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(
+                () ->
+                    "127.0.0.1:12883".equals(TestDevice.serverReference(dispatcher.devicePort())));
         assertThat(dispatcher.registry().snapshot().brokers()).hasSize(1);
       }
     }
@@ -166,12 +195,15 @@ class ProbeServerIT {
   @Test
   void unknown_fields_and_transports_are_ignored() throws Exception {
     start(List.of(), Duration.ofSeconds(3));
-    try (TestProbe probe = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
-      probe.sendRaw("{\"type\":\"report\",\"ts\":1,\"cpu\":0.2,\"mem\":0.3,\"healthy\":true,\"zone\":\"eu\","
-          + "\"endpoints\":{\"mqtt\":\"127.0.0.1:11883\",\"quic\":\"127.0.0.1:14567\"}}\n");
+    try (TestProbe probe =
+        TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET)) {
+      probe.sendRaw(
+          "{\"type\":\"report\",\"ts\":1,\"cpu\":0.2,\"mem\":0.3,\"healthy\":true,\"zone\":\"eu\","
+              + "\"endpoints\":{\"mqtt\":\"127.0.0.1:11883\",\"quic\":\"127.0.0.1:14567\"}}\n");
 
       await().atMost(Duration.ofSeconds(5)).until(this::usable);
-      assertThat(dispatcher.registry().snapshot().brokers().get(0).endpoints()).isEqualTo(Map.of(Transport.MQTT, "127.0.0.1:11883"));
+      assertThat(dispatcher.registry().snapshot().brokers().get(0).endpoints())
+          .isEqualTo(Map.of(Transport.MQTT, "127.0.0.1:11883"));
     }
   }
 }

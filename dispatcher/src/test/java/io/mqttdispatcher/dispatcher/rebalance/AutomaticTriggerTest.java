@@ -12,9 +12,12 @@ import org.junit.jupiter.api.Test;
 
 class AutomaticTriggerTest {
   private static final long S = 1_000_000_000L;
-  private static final Settings SETTINGS = new Settings(Duration.ofSeconds(10), Duration.ofSeconds(60), 50, 1.2, 0.5, 20);
-  private static final List<Load> SKEWED = List.of(new Load("a", 300), new Load("b", 300), new Load("c", 0));
-  private static final List<Load> EVEN = List.of(new Load("a", 200), new Load("b", 205), new Load("c", 195));
+  private static final Settings SETTINGS =
+      new Settings(Duration.ofSeconds(10), Duration.ofSeconds(60), 50, 1.2, 0.5, 20);
+  private static final List<Load> SKEWED =
+      List.of(new Load("a", 300), new Load("b", 300), new Load("c", 0));
+  private static final List<Load> EVEN =
+      List.of(new Load("a", 200), new Load("b", 205), new Load("c", 195));
 
   @Test
   void starts_only_after_the_imbalance_lasted_the_sustain_time() {
@@ -43,7 +46,8 @@ class AutomaticTriggerTest {
     trigger.started(10 * S);
     assertThat(trigger.tick(11 * S, SKEWED, true)).isEqualTo(Decision.RUNNING);
     assertThat(trigger.tick(100 * S, SKEWED, true)).isEqualTo(Decision.RUNNING);
-    // The plan ended at 101 s, the imbalance came back (devices arrived): 10 s to last, 60 s after the end.
+    // The plan ended at 101 s, the imbalance came back (devices arrived): 10 s to last, 60 s after
+    // the end.
     assertThat(trigger.tick(101 * S, SKEWED, false)).isEqualTo(Decision.WAITING);
     assertThat(trigger.tick(111 * S, SKEWED, false)).isEqualTo(Decision.COOLING_DOWN);
     assertThat(trigger.tick(160 * S, SKEWED, false)).isEqualTo(Decision.COOLING_DOWN);
@@ -63,9 +67,13 @@ class AutomaticTriggerTest {
   void what_a_plan_leaves_at_its_stop_thresholds_does_not_start_the_next() {
     // The plan stops once the donor is within 25 connections or 1.1 times of the recipients' mean.
     assertThat(SETTINGS.stopAbsThreshold()).isEqualTo(25);
-    assertThat(SETTINGS.stopRelThreshold()).isEqualTo(1.1, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(SETTINGS.stopRelThreshold())
+        .isEqualTo(1.1, org.assertj.core.data.Offset.offset(1e-9));
     List<Load> leftByPlan = List.of(new Load("a", 224), new Load("b", 200), new Load("c", 200));
-    assertThat(PlanChooser.withinThresholds(224, 200, SETTINGS.stopAbsThreshold(), SETTINGS.stopRelThreshold())).isTrue();
+    assertThat(
+            PlanChooser.withinThresholds(
+                224, 200, SETTINGS.stopAbsThreshold(), SETTINGS.stopRelThreshold()))
+        .isTrue();
     AutomaticTrigger trigger = new AutomaticTrigger(SETTINGS);
     for (long t = 0; t <= 600; t += 5) {
       assertThat(trigger.tick(t * S, leftByPlan, false)).isEqualTo(Decision.BALANCED);
@@ -74,12 +82,19 @@ class AutomaticTriggerTest {
 
   @Test
   void imbalance_needs_both_thresholds_exceeded() {
-    // 55 above the others: past the absolute threshold (50) but under the relative one (1.2 x 300 = 360)...
-    assertThat(AutomaticTrigger.imbalanced(List.of(new Load("a", 355), new Load("b", 300), new Load("c", 300)), 50, 1.2))
+    // 55 above the others: past the absolute threshold (50) but under the relative one (1.2 x 300 =
+    // 360)...
+    assertThat(
+            AutomaticTrigger.imbalanced(
+                List.of(new Load("a", 355), new Load("b", 300), new Load("c", 300)), 50, 1.2))
         .isFalse();
     // ... 40% above but only 40 connections: under the absolute one.
-    assertThat(AutomaticTrigger.imbalanced(List.of(new Load("a", 140), new Load("b", 100)), 50, 1.2)).isFalse();
-    assertThat(AutomaticTrigger.imbalanced(List.of(new Load("a", 400), new Load("b", 300), new Load("c", 300)), 50, 1.2))
+    assertThat(
+            AutomaticTrigger.imbalanced(List.of(new Load("a", 140), new Load("b", 100)), 50, 1.2))
+        .isFalse();
+    assertThat(
+            AutomaticTrigger.imbalanced(
+                List.of(new Load("a", 400), new Load("b", 300), new Load("c", 300)), 50, 1.2))
         .isTrue();
     assertThat(AutomaticTrigger.imbalanced(List.of(new Load("a", 400)), 0, 1)).isFalse();
     assertThat(AutomaticTrigger.imbalanced(List.of(), 0, 1)).isFalse();
@@ -87,7 +102,11 @@ class AutomaticTriggerTest {
 
   @Test
   void refuses_settings_that_could_not_stop_inside_the_start_bound() {
-    assertThatThrownBy(() -> new Settings(Duration.ofSeconds(1), Duration.ofSeconds(1), 10, 1.1, 0, 20)).hasMessageContaining("stop factor");
-    assertThatThrownBy(() -> new Settings(Duration.ofSeconds(1), Duration.ofSeconds(1), 10, 0.9, 0.5, 20)).hasMessageContaining("relative");
+    assertThatThrownBy(
+            () -> new Settings(Duration.ofSeconds(1), Duration.ofSeconds(1), 10, 1.1, 0, 20))
+        .hasMessageContaining("stop factor");
+    assertThatThrownBy(
+            () -> new Settings(Duration.ofSeconds(1), Duration.ofSeconds(1), 10, 0.9, 0.5, 20))
+        .hasMessageContaining("relative");
   }
 }

@@ -17,7 +17,9 @@ class RoutingFileTest {
 
   @Test
   void every_field_is_read() throws Exception {
-    RoutingTable t = parse("""
+    RoutingTable t =
+        parse(
+            """
         refuse: server-unavailable
         rules:
           - name: tenant-a
@@ -42,9 +44,13 @@ class RoutingFileTest {
     assertThat(a.group()).isEqualTo("tenant-a");
     assertThat(a.conditions().clientId()).isEqualTo(new TextMatch.Prefix("a-"));
     assertThat(a.conditions().username()).isInstanceOf(TextMatch.Regex.class);
-    assertThat(a.conditions().transports()).containsExactlyInAnyOrder(Transport.MQTTS, Transport.WSS);
-    assertThat(a.conditions().sources()).extracting(Cidr::toString).containsExactly("10.0.0.0/8", "2001:db8::/32");
-    assertThat(a.conditions().userProperties()).containsEntry("tier", new TextMatch.Equals("gold"))
+    assertThat(a.conditions().transports())
+        .containsExactlyInAnyOrder(Transport.MQTTS, Transport.WSS);
+    assertThat(a.conditions().sources())
+        .extracting(Cidr::toString)
+        .containsExactly("10.0.0.0/8", "2001:db8::/32");
+    assertThat(a.conditions().userProperties())
+        .containsEntry("tier", new TextMatch.Equals("gold"))
         .containsEntry("region", new TextMatch.Prefix("eu"));
     assertThat(t.rules().get(1).name()).isEqualTo("rule 2");
     assertThat(t.rules().get(1).hashGroups()).containsExactly("g1", "g2");
@@ -58,7 +64,9 @@ class RoutingFileTest {
 
   @Test
   void client_id_rules_alone_need_no_other_field() throws Exception {
-    RoutingTable t = parse("""
+    RoutingTable t =
+        parse(
+            """
         default: shared
         rules:
           - match: {clientId: {prefix: a-}}
@@ -73,7 +81,10 @@ class RoutingFileTest {
   }
 
   @ParameterizedTest(name = "{2}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       rules:\\n  - group: a\\n    colour: red                         | 3 | unknown key 'colour' in a rule
       rules:\\n  - match: {clientid: x}\\n    group: a               | 2 | unknown key 'clientid' in 'match'
       rules:\\n  - match: {clientId: {prefix: x}}                    | 2 | needs exactly one of 'group: NAME' or 'hash
@@ -106,7 +117,8 @@ class RoutingFileTest {
   @Test
   void a_file_that_would_refuse_everyone_is_refused() {
     assertThatThrownBy(() -> parse("")).hasMessageContaining("is empty");
-    assertThatThrownBy(() -> parse("rules: []\n")).hasMessageContaining("no rules and no 'default' group");
+    assertThatThrownBy(() -> parse("rules: []\n"))
+        .hasMessageContaining("no rules and no 'default' group");
   }
 
   @Test

@@ -50,7 +50,8 @@ import picocli.CommandLine;
 /** Routing rules in a running dispatcher: real sockets, HiveMQ clients, probes reporting groups. */
 class RoutingIT {
   private static final byte[] TOKEN = "admin-token".getBytes(StandardCharsets.UTF_8);
-  private static final String RULES = """
+  private static final String RULES =
+      """
       refuse: not-authorized
       rules:
         - name: tenant-a
@@ -83,9 +84,14 @@ class RoutingIT {
   }
 
   private Dispatcher dispatcher(Path routes) throws Exception {
-    // A long --stale-after: each test probe reports once, and a busy machine must not make it stale.
-    DispatcherOptions o = TestDispatchers.options(List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), 65536)
-        .toBuilder().routingFile(routes).adminToken(TOKEN).build();
+    // A long --stale-after: each test probe reports once, and a busy machine must not make it
+    // stale.
+    DispatcherOptions o =
+        TestDispatchers.options(List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), 65536)
+            .toBuilder()
+            .routingFile(routes)
+            .adminToken(TOKEN)
+            .build();
     Dispatcher d = Dispatcher.start(o);
     open.add(d);
     return d;
@@ -97,7 +103,9 @@ class RoutingIT {
     return f;
   }
 
-  /** Registers broker {@code id} of {@code group} with {@code d}, endpoint 127.0.0.1:{@code port}. */
+  /**
+   * Registers broker {@code id} of {@code group} with {@code d}, endpoint 127.0.0.1:{@code port}.
+   */
   private void broker(Dispatcher d, String id, String group, int port) {
     broker(d, id, new BrokerGroup(group, false), port);
   }
@@ -109,7 +117,9 @@ class RoutingIT {
   }
 
   private static void awaitBrokers(Dispatcher d, int n) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> d.registry().snapshot().brokers().size() == n);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> d.registry().snapshot().brokers().size() == n);
   }
 
   @Test
@@ -126,16 +136,28 @@ class RoutingIT {
     }
     assertThat(reference(ask(d, "dev-1", c -> c.simpleAuth().username("eu-42").applySimpleAuth())))
         .isEqualTo("127.0.0.1:12001");
-    assertThat(reference(ask(d, "dev-2", c -> c.userProperties().add("region", "x").add("tenant", "acme").applyUserProperties())))
+    assertThat(
+            reference(
+                ask(
+                    d,
+                    "dev-2",
+                    c ->
+                        c.userProperties()
+                            .add("region", "x")
+                            .add("tenant", "acme")
+                            .applyUserProperties())))
         .isEqualTo("127.0.0.1:12001");
 
-    Mqtt5ConnAck unmatched = ask(d, "dev-3", c -> c.simpleAuth().username("us-1").applySimpleAuth());
+    Mqtt5ConnAck unmatched =
+        ask(d, "dev-3", c -> c.simpleAuth().username("us-1").applySimpleAuth());
     assertThat(unmatched.getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED);
-    assertThat(unmatched.getReasonString().map(Object::toString)).contains("no routing rule matches this device");
+    assertThat(unmatched.getReasonString().map(Object::toString))
+        .contains("no routing rule matches this device");
 
     Mqtt5ConnAck empty = ask(d, "x-1", c -> {});
     assertThat(empty.getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE);
-    assertThat(empty.getReasonString().map(Object::toString)).contains("no broker available in group nobody");
+    assertThat(empty.getReasonString().map(Object::toString))
+        .contains("no broker available in group nobody");
 
     JsonObject routing = getJson(d, "/routing");
     assertThat(routing.getJsonArray("rules").getJsonObject(0).getLong("hits")).isEqualTo(6);
@@ -150,7 +172,9 @@ class RoutingIT {
     assertThat(device.getJsonObject("sent").getString("rule")).isEqualTo("tenant-a");
     assertThat(device.getJsonObject("sent").getString("broker")).isIn("a1", "a2");
     assertThat(device.getJsonObject("sessionHash").getString("group")).isEqualTo("ga");
-    assertThat(get(d, "/devices/a-0", null).statusCode()).as("device locations need the token").isEqualTo(401);
+    assertThat(get(d, "/devices/a-0", null).statusCode())
+        .as("device locations need the token")
+        .isEqualTo(401);
   }
 
   @Test
@@ -172,7 +196,11 @@ class RoutingIT {
     assertThat(eu.getString("rule")).isEqualTo("eu-users");
     assertThat(eu.getString("broker")).isEqualTo("b1");
 
-    JsonObject acme = getJson(d, "/route?clientId=z&property=" + URLEncoder.encode("tenant=acme", StandardCharsets.UTF_8));
+    JsonObject acme =
+        getJson(
+            d,
+            "/route?clientId=z&property="
+                + URLEncoder.encode("tenant=acme", StandardCharsets.UTF_8));
     assertThat(acme.getString("rule")).isEqualTo("acme");
 
     JsonObject refused = getJson(d, "/route?clientId=nobody-knows-me");
@@ -181,10 +209,13 @@ class RoutingIT {
     assertThat(refused.getString("reason")).contains("no routing rule matches");
 
     assertThat(get(d, "/route", TOKEN).statusCode()).isEqualTo(400);
-    assertThat(get(d, "/route?clientId=a&transport=carrier-pigeon", TOKEN).statusCode()).isEqualTo(400);
+    assertThat(get(d, "/route?clientId=a&transport=carrier-pigeon", TOKEN).statusCode())
+        .isEqualTo(400);
     assertThat(get(d, "/route?clientId=a&address=example.com", TOKEN).statusCode()).isEqualTo(400);
     JsonObject routing = getJson(d, "/routing");
-    assertThat(routing.getJsonArray("rules").getJsonObject(0).getLong("hits")).as("a dry run counts nothing").isZero();
+    assertThat(routing.getJsonArray("rules").getJsonObject(0).getLong("hits"))
+        .as("a dry run counts nothing")
+        .isZero();
     assertThat(routing.getLong("refused")).isZero();
   }
 
@@ -201,8 +232,20 @@ class RoutingIT {
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
-    int exit = cl.execute("route", "--admin", "http://127.0.0.1:" + d.adminPort(), "--token-file", token.toString(),
-        "--client-id", "z-1", "--property", "tenant=acme", "--transport", "mqtt", "--session");
+    int exit =
+        cl.execute(
+            "route",
+            "--admin",
+            "http://127.0.0.1:" + d.adminPort(),
+            "--token-file",
+            token.toString(),
+            "--client-id",
+            "z-1",
+            "--property",
+            "tenant=acme",
+            "--transport",
+            "mqtt",
+            "--session");
 
     assertThat(exit).as(err.toString()).isZero();
     JsonObject answer = new JsonObject(out.toString());
@@ -211,8 +254,16 @@ class RoutingIT {
     assertThat(answer.getString("broker")).isEqualTo("b1");
     assertThat(answer.getString("session")).contains("independent brokers");
 
-    assertThat(cl.execute("route", "--admin", "http://127.0.0.1:" + d.adminPort(), "--client-id", "x",
-        "--property", "no-equals-sign")).isEqualTo(2);
+    assertThat(
+            cl.execute(
+                "route",
+                "--admin",
+                "http://127.0.0.1:" + d.adminPort(),
+                "--client-id",
+                "x",
+                "--property",
+                "no-equals-sign"))
+        .isEqualTo(2);
   }
 
   @Test
@@ -233,7 +284,8 @@ class RoutingIT {
       d.reloadRouting();
       await().atMost(Duration.ofSeconds(10)).until(() -> d.routing().lastError() != null);
 
-      // then the old rules stay in force, the problem is visible, and the waiting device is answered
+      // then the old rules stay in force, the problem is visible, and the waiting device is
+      // answered
       assertThat(d.routing().lastError()).contains("line 3").contains("unknown key 'grup'");
       assertThat(getJson(d, "/routing").getString("lastError")).contains("line 3");
       assertThat(reference(ask(d, "a-2", c -> {}))).isEqualTo("127.0.0.1:11001");
@@ -259,7 +311,8 @@ class RoutingIT {
 
     assertThatThrownBy(() -> Dispatcher.start(o))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("--routing-file " + file + " line 3: source '10.0.0.0/40': prefix length out of range");
+        .hasMessageContaining(
+            "--routing-file " + file + " line 3: source '10.0.0.0/40': prefix length out of range");
   }
 
   @Test
@@ -278,8 +331,16 @@ class RoutingIT {
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < 40; i++) {
       String id = "h-device-" + i;
-      String viaOne = TestDevice.ask(one.devicePort(), id, false, 3600).getServerReference().orElseThrow().toString();
-      String viaTwo = TestDevice.ask(two.devicePort(), id, false, 3600).getServerReference().orElseThrow().toString();
+      String viaOne =
+          TestDevice.ask(one.devicePort(), id, false, 3600)
+              .getServerReference()
+              .orElseThrow()
+              .toString();
+      String viaTwo =
+          TestDevice.ask(two.devicePort(), id, false, 3600)
+              .getServerReference()
+              .orElseThrow()
+              .toString();
       assertThat(viaTwo).as(id).isEqualTo(viaOne);
       seen.add(viaOne);
     }
@@ -309,10 +370,12 @@ class RoutingIT {
 
     HttpResponse<String> lines = get(d, "/groups/ga/endpoints", TOKEN);
     assertThat(lines.statusCode()).isEqualTo(200);
-    assertThat(lines.body().lines()).containsExactlyInAnyOrder("127.0.0.1:11001\ta1", "127.0.0.1:11002\ta2");
+    assertThat(lines.body().lines())
+        .containsExactlyInAnyOrder("127.0.0.1:11001\ta1", "127.0.0.1:11002\ta2");
     assertThat(get(d, "/groups/ga/endpoints", null).statusCode()).isEqualTo(401);
     assertThat(get(d, "/groups/nope/endpoints", TOKEN).statusCode()).isEqualTo(404);
-    assertThat(get(d, "/", null).body()).as("the status page shows groups and rules")
+    assertThat(get(d, "/", null).body())
+        .as("the status page shows groups and rules")
         .contains("<table id=\"groups\">", "<table id=\"rules\">", "fetch('routing')");
   }
 
@@ -320,10 +383,17 @@ class RoutingIT {
     return ack.getServerReference().map(Object::toString).orElse(null);
   }
 
-  private static Mqtt5ConnAck ask(Dispatcher d, String clientId, Consumer<Mqtt5ConnectBuilder.Send<?>> connect) {
-    Mqtt5AsyncClient client = MqttClient.builder().useMqttVersion5().identifier(clientId)
-        .serverHost("127.0.0.1").serverPort(d.devicePort()).buildAsync();
-    Mqtt5ConnectBuilder.Send<java.util.concurrent.CompletableFuture<Mqtt5ConnAck>> b = client.connectWith();
+  private static Mqtt5ConnAck ask(
+      Dispatcher d, String clientId, Consumer<Mqtt5ConnectBuilder.Send<?>> connect) {
+    Mqtt5AsyncClient client =
+        MqttClient.builder()
+            .useMqttVersion5()
+            .identifier(clientId)
+            .serverHost("127.0.0.1")
+            .serverPort(d.devicePort())
+            .buildAsync();
+    Mqtt5ConnectBuilder.Send<java.util.concurrent.CompletableFuture<Mqtt5ConnAck>> b =
+        client.connectWith();
     connect.accept(b);
     try {
       b.send().get(5, TimeUnit.SECONDS);
@@ -339,12 +409,17 @@ class RoutingIT {
     }
   }
 
-  /** A minimal MQTT v5 CONNECT: clean start, keep-alive 60, no properties, client id {@code id} (ASCII). */
+  /**
+   * A minimal MQTT v5 CONNECT: clean start, keep-alive 60, no properties, client id {@code id}
+   * (ASCII).
+   */
   private static byte[] connectV5(String id) {
     byte[] idBytes = id.getBytes(StandardCharsets.US_ASCII);
     int remaining = 10 + 1 + 2 + idBytes.length;
     byte[] out = new byte[2 + remaining];
-    byte[] head = {0x10, (byte) remaining, 0, 4, 'M', 'Q', 'T', 'T', 5, 0x02, 0, 60, 0, 0, (byte) idBytes.length};
+    byte[] head = {
+      0x10, (byte) remaining, 0, 4, 'M', 'Q', 'T', 'T', 5, 0x02, 0, 60, 0, 0, (byte) idBytes.length
+    };
     System.arraycopy(head, 0, out, 0, head.length);
     System.arraycopy(idBytes, 0, out, head.length, idBytes.length);
     return out;
@@ -357,7 +432,8 @@ class RoutingIT {
   }
 
   private HttpResponse<String> get(Dispatcher d, String path, byte[] token) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.adminPort() + path));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.adminPort() + path));
     if (token != null) {
       b.header("Authorization", "Bearer " + new String(token, StandardCharsets.UTF_8));
     }

@@ -21,15 +21,27 @@ class RoutingTableTest {
   private static final long NOW = 1_000_000_000L;
 
   static BrokerView broker(String id, String group) {
-    return new BrokerView(id, Map.of(Transport.MQTT, id + ":1883"), 0.1, 0.1, 0.1, OptionalLong.empty(),
-        OptionalDouble.empty(), 1, true, false, NOW, new BrokerGroup(group, false));
+    return new BrokerView(
+        id,
+        Map.of(Transport.MQTT, id + ":1883"),
+        0.1,
+        0.1,
+        0.1,
+        OptionalLong.empty(),
+        OptionalDouble.empty(),
+        1,
+        true,
+        false,
+        NOW,
+        new BrokerGroup(group, false));
   }
 
   static BrokerSnapshot snapshot(BrokerView... brokers) {
     return new BrokerSnapshot(List.of(brokers), Duration.ofSeconds(3).toNanos());
   }
 
-  private static final BrokerSnapshot TWO_GROUPS = snapshot(broker("a1", "a"), broker("b1", "b"), broker("c1", "c"));
+  private static final BrokerSnapshot TWO_GROUPS =
+      snapshot(broker("a1", "a"), broker("b1", "b"), broker("c1", "c"));
 
   private static DeviceFacts device(String clientId) {
     return DeviceFacts.of(clientId, Transport.MQTT);
@@ -41,7 +53,9 @@ class RoutingTableTest {
 
   @Test
   void client_id_prefix_regex_and_equals() throws Exception {
-    RoutingTable t = RoutingFileTest.parse("""
+    RoutingTable t =
+        RoutingFileTest.parse(
+            """
         rules:
           - {match: {clientId: {prefix: "a-"}}, group: a}
           - {match: {clientId: {regex: "b[0-9]+"}}, group: b}
@@ -59,7 +73,9 @@ class RoutingTableTest {
 
   @Test
   void first_matching_rule_wins_and_unmatched_devices_go_to_the_default() throws Exception {
-    RoutingTable t = RoutingFileTest.parse("""
+    RoutingTable t =
+        RoutingFileTest.parse(
+            """
         default: c
         rules:
           - {match: {clientId: {prefix: "a"}}, group: a}
@@ -75,16 +91,19 @@ class RoutingTableTest {
 
   @Test
   void username_needs_a_username() throws Exception {
-    RoutingTable t = RoutingFileTest.parse("rules:\n  - {match: {username: {prefix: eu-}}, group: a}\n");
+    RoutingTable t =
+        RoutingFileTest.parse("rules:\n  - {match: {username: {prefix: eu-}}, group: a}\n");
 
-    assertThat(group(t, new DeviceFacts("d", "eu-7", null, Transport.MQTT, List.of()))).isEqualTo("a");
+    assertThat(group(t, new DeviceFacts("d", "eu-7", null, Transport.MQTT, List.of())))
+        .isEqualTo("a");
     assertThat(group(t, new DeviceFacts("d", "us-7", null, Transport.MQTT, List.of()))).isNull();
     assertThat(group(t, device("d"))).as("no user name in the CONNECT").isNull();
   }
 
   @Test
   void transport_is_the_listener_the_device_came_in_on() throws Exception {
-    RoutingTable t = RoutingFileTest.parse("rules:\n  - {match: {transport: [ws, wss]}, group: a}\n");
+    RoutingTable t =
+        RoutingFileTest.parse("rules:\n  - {match: {transport: [ws, wss]}, group: a}\n");
 
     assertThat(group(t, DeviceFacts.of("d", Transport.WS))).isEqualTo("a");
     assertThat(group(t, DeviceFacts.of("d", Transport.MQTT))).isNull();
@@ -92,7 +111,9 @@ class RoutingTableTest {
 
   @Test
   void source_address_in_any_of_the_networks() throws Exception {
-    RoutingTable t = RoutingFileTest.parse("rules:\n  - {match: {source: [10.1.0.0/16, 'fd00::/8', 192.168.1.7]}, group: a}\n");
+    RoutingTable t =
+        RoutingFileTest.parse(
+            "rules:\n  - {match: {source: [10.1.0.0/16, 'fd00::/8', 192.168.1.7]}, group: a}\n");
 
     assertThat(group(t, from("10.1.200.3"))).isEqualTo("a");
     assertThat(group(t, from("10.2.0.1"))).isNull();
@@ -104,7 +125,9 @@ class RoutingTableTest {
 
   @Test
   void user_properties_any_value_of_the_name_may_pass() throws Exception {
-    RoutingTable t = RoutingFileTest.parse("""
+    RoutingTable t =
+        RoutingFileTest.parse(
+            """
         rules:
           - match:
               userProperties: {tenant: acme, region: {prefix: eu}}
@@ -118,7 +141,8 @@ class RoutingTableTest {
   }
 
   @Test
-  void hash_spreads_over_the_listed_groups_and_skips_a_group_without_usable_brokers() throws Exception {
+  void hash_spreads_over_the_listed_groups_and_skips_a_group_without_usable_brokers()
+      throws Exception {
     RoutingTable t = RoutingFileTest.parse("rules:\n  - hash: [a, b]\n");
     Map<String, Integer> counts = new HashMap<>();
     for (int i = 0; i < 2000; i++) {
@@ -132,7 +156,8 @@ class RoutingTableTest {
       assertThat(t.route(device("dev-" + i), withoutB, NOW).group()).isEqualTo("a");
     }
     assertThat(t.route(device("x"), snapshot(broker("c1", "c")), NOW).refused())
-        .as("no listed group can take the device: the rule does not match").isTrue();
+        .as("no listed group can take the device: the rule does not match")
+        .isTrue();
   }
 
   @Test
@@ -187,7 +212,8 @@ class RoutingTableTest {
 
   @Test
   void explain_counts_nothing() throws Exception {
-    RoutingTable t = RoutingFileTest.parse("rules:\n  - {match: {clientId: {prefix: a}}, group: a}\n");
+    RoutingTable t =
+        RoutingFileTest.parse("rules:\n  - {match: {clientId: {prefix: a}}, group: a}\n");
 
     assertThat(t.explain(device("a1"), TWO_GROUPS, NOW).group()).isEqualTo("a");
     assertThat(t.explain(device("z"), TWO_GROUPS, NOW).refused()).isTrue();

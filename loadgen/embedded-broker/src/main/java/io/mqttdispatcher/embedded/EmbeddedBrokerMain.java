@@ -18,8 +18,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * One HiveMQ CE broker in this JVM, listening on 127.0.0.1:PORT, with in-memory persistence, no
  * usage statistics and every client allowed: the demo's broker, and the tests' broker, when
- * mosquitto is not installed. It prints {@code broker listening on 127.0.0.1:PORT} on stderr once it
- * accepts clients, and stops on SIGTERM. Usage: {@code java -cp loadgen.jar
+ * mosquitto is not installed. It prints {@code broker listening on 127.0.0.1:PORT} on stderr once
+ * it accepts clients, and stops on SIGTERM. Usage: {@code java -cp loadgen.jar
  * io.mqttdispatcher.embedded.EmbeddedBrokerMain PORT DIR}.
  */
 public final class EmbeddedBrokerMain {
@@ -34,7 +34,11 @@ public final class EmbeddedBrokerMain {
     int port = Integer.parseInt(args[0]);
     Path dir = Path.of(args[1]);
     Path conf = Files.createDirectories(dir.resolve("conf"));
-    Files.writeString(conf.resolve("config.xml"), String.format(Locale.ROOT, """
+    Files.writeString(
+        conf.resolve("config.xml"),
+        String.format(
+            Locale.ROOT,
+            """
         <?xml version="1.0"?>
         <hivemq>
           <listeners>
@@ -43,27 +47,33 @@ public final class EmbeddedBrokerMain {
           <persistence><mode>in-memory</mode></persistence>
           <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
         </hivemq>
-        """, port));
-    EmbeddedExtension allowAll = EmbeddedExtension.builder()
-        .withId("allow-all")
-        .withName("allow every client")
-        .withVersion("1")
-        .withPriority(0)
-        .withStartPriority(1000)
-        .withAuthor("mqtt-dispatcher")
-        .withExtensionMain(new AllowAll())
-        .build();
-    EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
-        .withConfigurationFolder(conf)
-        .withDataFolder(Files.createDirectories(dir.resolve("data")))
-        .withExtensionsFolder(Files.createDirectories(dir.resolve("extensions")))
-        .withEmbeddedExtension(allowAll)
-        .build();
+        """,
+            port));
+    EmbeddedExtension allowAll =
+        EmbeddedExtension.builder()
+            .withId("allow-all")
+            .withName("allow every client")
+            .withVersion("1")
+            .withPriority(0)
+            .withStartPriority(1000)
+            .withAuthor("mqtt-dispatcher")
+            .withExtensionMain(new AllowAll())
+            .build();
+    EmbeddedHiveMQ hivemq =
+        EmbeddedHiveMQ.builder()
+            .withConfigurationFolder(conf)
+            .withDataFolder(Files.createDirectories(dir.resolve("data")))
+            .withExtensionsFolder(Files.createDirectories(dir.resolve("extensions")))
+            .withEmbeddedExtension(allowAll)
+            .build();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      hivemq.stop().join();
-      stopped.countDown();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  hivemq.stop().join();
+                  stopped.countDown();
+                }));
     hivemq.start().join();
     System.err.println("broker listening on 127.0.0.1:" + port);
     stopped.await();
@@ -73,8 +83,10 @@ public final class EmbeddedBrokerMain {
   private static final class AllowAll implements ExtensionMain {
     @Override
     public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
-      Services.securityRegistry().setAuthenticatorProvider(
-          providerInput -> (SimpleAuthenticator) (connect, out) -> out.authenticateSuccessfully());
+      Services.securityRegistry()
+          .setAuthenticatorProvider(
+              providerInput ->
+                  (SimpleAuthenticator) (connect, out) -> out.authenticateSuccessfully());
     }
 
     @Override

@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * What {@code bench-connect} measured.
  *
- * @param exchanges completed CONNECT/CONNACK exchanges (with {@code --follow}: completed device connects)
+ * @param exchanges completed CONNECT/CONNACK exchanges (with {@code --follow}: completed device
+ *     connects)
  * @param errors connects that failed or timed out
  * @param seconds measured time
  * @param p50Millis latency median

@@ -1,6 +1,5 @@
 package io.mqttdispatcher.loadgen.bench;
 
-import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.devicekit.Endpoint;
 import io.mqttdispatcher.devicekit.ServerReference;
 import io.mqttdispatcher.loadgen.report.Percentile;
@@ -16,6 +15,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,9 +24,9 @@ import org.HdrHistogram.Histogram;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Opens connections as fast as {@code concurrency} threads can, each sending one CONNECT and reading
- * the CONNACK, until the duration is over. Sockets close with linger 0 (no TIME_WAIT) and, for a
- * loopback target, come from several 127.0.0.x source addresses, so ephemeral ports last.
+ * Opens connections as fast as {@code concurrency} threads can, each sending one CONNECT and
+ * reading the CONNACK, until the duration is over. Sockets close with linger 0 (no TIME_WAIT) and,
+ * for a loopback target, come from several 127.0.0.x source addresses, so ephemeral ports last.
  */
 public final class ConnectBenchmark {
   /** Keep alive of the CONNECTs sent; the connection closes after the CONNACK anyway. */
@@ -42,7 +42,9 @@ public final class ConnectBenchmark {
 
   public ConnectBenchmark(BenchOptions options) throws UnknownHostException {
     this.options = options;
-    this.target = new InetSocketAddress(InetAddress.getByName(options.target().host()), options.target().port());
+    this.target =
+        new InetSocketAddress(
+            InetAddress.getByName(options.target().host()), options.target().port());
     this.sources = sourceAddresses(target.getAddress(), options.sourceAddresses());
   }
 
@@ -64,17 +66,27 @@ public final class ConnectBenchmark {
     long exchanges = workers.stream().mapToLong(w -> w.completed).sum();
     Histogram all = Percentile.microsecondsHistogram();
     workers.forEach(w -> all.add(w.latencies));
-    return new BenchResult(exchanges, errors.get(), seconds, Percentile.millis(all, 50), Percentile.millis(all, 99),
-        Percentile.millis(all, 99.9), Percentile.maxMillis(all), snapshot(codes), snapshot(followCodes),
-        firstError.get());
+    return new BenchResult(
+        exchanges,
+        errors.get(),
+        seconds,
+        Percentile.millis(all, 50),
+        Percentile.millis(all, 99),
+        Percentile.millis(all, 99.9),
+        Percentile.maxMillis(all),
+        snapshot(codes),
+        snapshot(followCodes),
+        Objects.requireNonNull(firstError.get()));
   }
 
   private final class Worker implements Runnable {
     final Thread thread;
     final long deadline;
     final int id;
+
     /** Written by this worker's thread only; read after it ended. */
     final Histogram latencies = Percentile.microsecondsHistogram();
+
     long completed;
 
     Worker(int id, long deadline) {
@@ -89,14 +101,16 @@ public final class ConnectBenchmark {
       long n = 0;
       while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
         n++;
-        InetAddress source = sources.isEmpty() ? null : sources.get((int) ((n + id) % sources.size()));
+        InetAddress source =
+            sources.isEmpty() ? null : sources.get((int) ((n + id) % sources.size()));
         long t0 = System.nanoTime();
         try {
           ConnAck ack = exchange(target, source, "bench-" + id + "-" + n);
           count(codes, ack.reasonCode());
           if (options.follow() && ack.serverReference() != null) {
             Endpoint broker = ServerReference.parse(ack.serverReference()).get(0);
-            InetSocketAddress to = new InetSocketAddress(InetAddress.getByName(broker.host()), broker.port());
+            InetSocketAddress to =
+                new InetSocketAddress(InetAddress.getByName(broker.host()), broker.port());
             ConnAck brokerAck = exchange(to, source, "bench-" + id + "-" + n);
             count(followCodes, brokerAck.reasonCode());
           }
@@ -114,7 +128,8 @@ public final class ConnectBenchmark {
     }
   }
 
-  private ConnAck exchange(InetSocketAddress to, @Nullable InetAddress source, String clientId) throws IOException {
+  private ConnAck exchange(InetSocketAddress to, @Nullable InetAddress source, String clientId)
+      throws IOException {
     int timeout = (int) options.timeout().toMillis();
     try (Socket s = new Socket()) {
       s.setSoLinger(true, 0);
@@ -144,8 +159,12 @@ public final class ConnectBenchmark {
     return out;
   }
 
-  /** 127.0.0.1..127.0.0.N for a loopback target; none otherwise (the system picks the route's address). */
-  static List<InetAddress> sourceAddresses(InetAddress target, int count) throws UnknownHostException {
+  /**
+   * 127.0.0.1..127.0.0.N for a loopback target; none otherwise (the system picks the route's
+   * address).
+   */
+  static List<InetAddress> sourceAddresses(InetAddress target, int count)
+      throws UnknownHostException {
     List<InetAddress> out = new ArrayList<>();
     if (count == 0 || !target.isLoopbackAddress() || target.getAddress().length != 4) {
       return out;

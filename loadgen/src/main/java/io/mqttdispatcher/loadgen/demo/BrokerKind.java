@@ -12,7 +12,10 @@ public enum BrokerKind {
 
   /** The installed mosquitto executable, if any. */
   static Optional<String> mosquittoBinary() {
-    for (String dir : new String[] {"/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin", "/opt/homebrew/sbin"}) {
+    for (String dir :
+        new String[] {
+          "/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin", "/opt/homebrew/sbin"
+        }) {
       File f = new File(dir, "mosquitto");
       if (f.canExecute()) {
         return Optional.of(f.getPath());
@@ -32,7 +35,9 @@ public enum BrokerKind {
       case "auto" -> detect();
       case "mosquitto" -> MOSQUITTO;
       case "hivemq" -> HIVEMQ;
-      default -> throw new IllegalArgumentException("'" + value + "' is not a broker kind: use auto, mosquitto or hivemq");
+      default ->
+          throw new IllegalArgumentException(
+              "'" + value + "' is not a broker kind: use auto, mosquitto or hivemq");
     };
   }
 }

@@ -23,9 +23,14 @@ final class ChildProcess implements AutoCloseable {
    *
    * @param append add to the log (a restarted process) instead of starting it afresh
    */
-  static ChildProcess start(String name, List<String> command, Path log, boolean append) throws IOException {
-    ProcessBuilder.Redirect output = append ? ProcessBuilder.Redirect.appendTo(log.toFile()) : ProcessBuilder.Redirect.to(log.toFile());
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output).start();
+  static ChildProcess start(String name, List<String> command, Path log, boolean append)
+      throws IOException {
+    ProcessBuilder.Redirect output =
+        append
+            ? ProcessBuilder.Redirect.appendTo(log.toFile())
+            : ProcessBuilder.Redirect.to(log.toFile());
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output).start();
     return new ChildProcess(name, p, log);
   }
 
@@ -51,8 +56,8 @@ final class ChildProcess implements AutoCloseable {
   }
 
   /**
-   * SIGKILL, as a crash or a power cut would stop it: no shutdown hook runs and the kernel closes its
-   * sockets. Returns at once; {@link #awaitKilled()} waits for the exit.
+   * SIGKILL, as a crash or a power cut would stop it: no shutdown hook runs and the kernel closes
+   * its sockets. Returns at once; {@link #awaitKilled()} waits for the exit.
    */
   void signalKill() {
     killed = true;
@@ -65,7 +70,8 @@ final class ChildProcess implements AutoCloseable {
   void awaitKilled() {
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        throw new IllegalStateException(name + " (pid " + process.pid() + ") did not exit within 10 s of SIGKILL");
+        throw new IllegalStateException(
+            name + " (pid " + process.pid() + ") did not exit within 10 s of SIGKILL");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -27,9 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A whole local deployment on loopback: {@code n} brokers, a probe beside each reporting that broker
- * process's CPU, and a dispatcher, each a separate process on a free port. {@link #close()} stops
- * every one of them, in reverse order, by its own handle; so does a JVM shutdown (Ctrl-C).
+ * A whole local deployment on loopback: {@code n} brokers, a probe beside each reporting that
+ * broker process's CPU, and a dispatcher, each a separate process on a free port. {@link #close()}
+ * stops every one of them, in reverse order, by its own handle; so does a JVM shutdown (Ctrl-C).
  */
 public final class DemoStack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DemoStack.class);
@@ -47,6 +47,7 @@ public final class DemoStack implements AutoCloseable {
   private Jars jars;
   private int groups = 1;
 
+  @SuppressWarnings("NullAway.Init") // the stack's parts are set by its start, before any use
   private DemoStack() {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -54,7 +55,8 @@ public final class DemoStack implements AutoCloseable {
   /**
    * Starts the stack and waits until the dispatcher can use every broker.
    *
-   * @param jars folder layout to find {@code dispatcher.jar}, {@code probe.jar} and {@code loadgen.jar}
+   * @param jars folder layout to find {@code dispatcher.jar}, {@code probe.jar} and {@code
+   *     loadgen.jar}
    * @param kind which broker to run
    * @param count how many brokers
    * @param work folder for configs, secrets and logs
@@ -64,13 +66,18 @@ public final class DemoStack implements AutoCloseable {
   }
 
   /**
-   * Starts the stack with the brokers split into {@code groups} groups {@code g1..gN} of consecutive
-   * brokers, and, when there is more than one, a routing file that sends client ids starting with
-   * {@link #tenantPrefix tK-} to group {@code gK}.
+   * Starts the stack with the brokers split into {@code groups} groups {@code g1..gN} of
+   * consecutive brokers, and, when there is more than one, a routing file that sends client ids
+   * starting with {@link #tenantPrefix tK-} to group {@code gK}.
    */
-  public static DemoStack start(Jars jars, BrokerKind kind, int count, int groups, Path work) throws Exception {
+  public static DemoStack start(Jars jars, BrokerKind kind, int count, int groups, Path work)
+      throws Exception {
     if (groups < 1 || groups > count) {
-      throw new IllegalArgumentException("--groups must be within 1.." + count + " (one broker at least per group), got " + groups);
+      throw new IllegalArgumentException(
+          "--groups must be within 1.."
+              + count
+              + " (one broker at least per group), got "
+              + groups);
     }
     DemoStack stack = new DemoStack();
     try {
@@ -93,16 +100,23 @@ public final class DemoStack implements AutoCloseable {
   }
 
   private static Path writeRoutes(Path file, int groups) throws IOException {
-    StringBuilder yaml = new StringBuilder("# Written by loadgen demo: tenant tK- goes to group gK.\nrules:\n");
+    StringBuilder yaml =
+        new StringBuilder("# Written by loadgen demo: tenant tK- goes to group gK.\nrules:\n");
     for (int k = 1; k <= groups; k++) {
-      yaml.append("  - {name: tenant-").append(k).append(", match: {clientId: {prefix: \"").append(tenantPrefix(k))
-          .append("\"}}, group: g").append(k).append("}\n");
+      yaml.append("  - {name: tenant-")
+          .append(k)
+          .append(", match: {clientId: {prefix: \"")
+          .append(tenantPrefix(k))
+          .append("\"}}, group: g")
+          .append(k)
+          .append("}\n");
     }
     Files.writeString(file, yaml.toString());
     return file;
   }
 
-  private void launch(Jars jars, BrokerKind kind, int count, int groups, Path work) throws Exception {
+  private void launch(Jars jars, BrokerKind kind, int count, int groups, Path work)
+      throws Exception {
     this.kind = kind;
     this.jars = jars;
     this.groups = groups;
@@ -120,41 +134,82 @@ public final class DemoStack implements AutoCloseable {
     int adminPort = freePort();
     dispatcher = new HostPort("127.0.0.1", devices);
     admin = new HostPort("127.0.0.1", adminPort);
-    List<String> dispatcherCommand = new ArrayList<>(List.of(java(), "-jar", jars.dispatcher().toString(),
-        "--listen", dispatcher.toString(), "--probe-listen", "127.0.0.1:" + probePort, "--admin-listen", admin.toString(),
-        "--probe-secret-file", secret.toString(), "--allow", "127.0.0.1"));
+    List<String> dispatcherCommand =
+        new ArrayList<>(
+            List.of(
+                java(),
+                "-jar",
+                jars.dispatcher().toString(),
+                "--listen",
+                dispatcher.toString(),
+                "--probe-listen",
+                "127.0.0.1:" + probePort,
+                "--admin-listen",
+                admin.toString(),
+                "--probe-secret-file",
+                secret.toString(),
+                "--allow",
+                "127.0.0.1"));
     if (groups > 1) {
-      dispatcherCommand.addAll(List.of("--routing-file", writeRoutes(work.resolve("routes.yaml"), groups).toString()));
+      dispatcherCommand.addAll(
+          List.of("--routing-file", writeRoutes(work.resolve("routes.yaml"), groups).toString()));
     }
     ChildProcess d = start("dispatcher", dispatcherCommand, logs.resolve("dispatcher.log"), false);
     awaitListening(d, adminPort, Duration.ofSeconds(30));
     for (int i = 0; i < count; i++) {
       startProbe(i);
     }
-    awaitUsable(count, Duration.ofSeconds(90)); // generous: probe JVMs start slowly on a busy machine
-    LOG.debug("stack up: {} {} broker(s) {}, dispatcher {}, admin http://{}/ (logs in {})",
-        count, kind == BrokerKind.MOSQUITTO ? "Mosquitto" : "HiveMQ CE", brokers, dispatcher, admin, logs);
+    awaitUsable(
+        count, Duration.ofSeconds(90)); // generous: probe JVMs start slowly on a busy machine
+    LOG.debug(
+        "stack up: {} {} broker(s) {}, dispatcher {}, admin http://{}/ (logs in {})",
+        count,
+        kind == BrokerKind.MOSQUITTO ? "Mosquitto" : "HiveMQ CE",
+        brokers,
+        dispatcher,
+        admin,
+        logs);
   }
 
-  private static List<String> brokerCommand(BrokerKind kind, Jars jars, int i, int port, Path work) throws IOException {
+  private static List<String> brokerCommand(BrokerKind kind, Jars jars, int i, int port, Path work)
+      throws IOException {
     Path dir = Files.createDirectories(work.resolve("broker-" + i));
     if (kind == BrokerKind.MOSQUITTO) {
       Path conf = dir.resolve("mosquitto.conf");
-      Files.writeString(conf, String.join("\n", "listener " + port + " 127.0.0.1", "allow_anonymous true",
-          "persistence false", "sys_interval 1", "log_dest stderr", "log_type error", ""));
-      String binary = BrokerKind.mosquittoBinary()
-          .orElseThrow(() -> new IllegalStateException("mosquitto is not installed: install it or use --broker hivemq"));
+      Files.writeString(
+          conf,
+          String.join(
+              "\n",
+              "listener " + port + " 127.0.0.1",
+              "allow_anonymous true",
+              "persistence false",
+              "sys_interval 1",
+              "log_dest stderr",
+              "log_type error",
+              ""));
+      String binary =
+          BrokerKind.mosquittoBinary()
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "mosquitto is not installed: install it or use --broker hivemq"));
       return List.of(binary, "-c", conf.toString());
     }
-    return List.of(java(), "-Xmx512m", "-cp", jars.loadgen().toString(), EmbeddedBrokerMain.class.getName(),
-        String.valueOf(port), dir.toString());
+    return List.of(
+        java(),
+        "-Xmx512m",
+        "-cp",
+        jars.loadgen().toString(),
+        EmbeddedBrokerMain.class.getName(),
+        String.valueOf(port),
+        dir.toString());
   }
 
   /**
-   * Starts brokers {@code indexes} (0-based) on their ports, all at once as after a power cut, again
-   * after {@link #killBrokers}, and waits until each accepts connections. Their probes keep the pid
-   * they were started with: restart the probes too ({@link #killProbes}, {@link #startProbe}) for
-   * them to sample the new processes.
+   * Starts brokers {@code indexes} (0-based) on their ports, all at once as after a power cut,
+   * again after {@link #killBrokers}, and waits until each accepts connections. Their probes keep
+   * the pid they were started with: restart the probes too ({@link #killProbes}, {@link
+   * #startProbe}) for them to sample the new processes.
    */
   public void startBrokers(List<Integer> indexes) throws IOException, InterruptedException {
     List<BrokerHost> starting = indexes.stream().map(hosts::get).toList();
@@ -164,8 +219,12 @@ public final class DemoStack implements AutoCloseable {
       if (previous != null && previous.isAlive()) {
         throw new IllegalStateException("broker-" + host.number + " is already running");
       }
-      ChildProcess broker = start("broker-" + host.number, host.command, host.logs.resolve("broker-" + host.number + ".log"),
-          previous != null);
+      ChildProcess broker =
+          start(
+              "broker-" + host.number,
+              host.command,
+              host.logs.resolve("broker-" + host.number + ".log"),
+              previous != null);
       host.broker = broker;
       started.add(broker);
     }
@@ -182,35 +241,64 @@ public final class DemoStack implements AutoCloseable {
     kill(indexes.stream().map(i -> hosts.get(i).broker).toList());
   }
 
-  /** Starts the probe beside broker {@code index} (0-based), sampling the broker process running now. */
+  /**
+   * Starts the probe beside broker {@code index} (0-based), sampling the broker process running
+   * now.
+   */
   public void startProbe(int index) throws IOException {
     BrokerHost host = hosts.get(index);
     ChildProcess broker = host.broker;
     if (broker == null || !broker.isAlive()) {
-      throw new IllegalStateException("broker-" + host.number + " is not running: start it before its probe");
+      throw new IllegalStateException(
+          "broker-" + host.number + " is not running: start it before its probe");
     }
     ChildProcess previous = host.probe;
     if (previous != null && previous.isAlive()) {
       throw new IllegalStateException("the probe of broker-" + host.number + " is already running");
     }
     // The probe's recommended JVM options: it samples once a second, so C1 and a serial GC suffice.
-    List<String> probe = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
-        "-Xmx64m", "-jar", jars.probe().toString(),
-        "--broker-id", "broker-" + host.number, "--endpoint", "mqtt=" + brokers.get(index),
-        "--dispatcher", "127.0.0.1:" + probePort, "--secret-file", secret.toString(), "--pid", String.valueOf(broker.pid())));
+    List<String> probe =
+        new ArrayList<>(
+            List.of(
+                java(),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-XX:-UsePerfData",
+                "-Xmx64m",
+                "-jar",
+                jars.probe().toString(),
+                "--broker-id",
+                "broker-" + host.number,
+                "--endpoint",
+                "mqtt=" + brokers.get(index),
+                "--dispatcher",
+                "127.0.0.1:" + probePort,
+                "--secret-file",
+                secret.toString(),
+                "--pid",
+                String.valueOf(broker.pid())));
     if (groups > 1) {
       probe.addAll(List.of("--group", groupOf(index, hosts.size(), groups)));
     }
     if (kind == BrokerKind.MOSQUITTO) {
-      probe.addAll(List.of("--broker-cores", "1")); // single-threaded: its load is utilisation of one core
+      probe.addAll(
+          List.of("--broker-cores", "1")); // single-threaded: its load is utilisation of one core
     }
     if (kind == BrokerKind.HIVEMQ) {
       probe.add("--no-sys-topics"); // HiveMQ CE publishes no $SYS tree
     }
-    host.probe = start("probe-" + host.number, probe, host.logs.resolve("probe-" + host.number + ".log"), previous != null);
+    host.probe =
+        start(
+            "probe-" + host.number,
+            probe,
+            host.logs.resolve("probe-" + host.number + ".log"),
+            previous != null);
   }
 
-  /** SIGKILL to the probes beside brokers {@code indexes} (0-based): every dispatcher sees their report connections close. */
+  /**
+   * SIGKILL to the probes beside brokers {@code indexes} (0-based): every dispatcher sees their
+   * report connections close.
+   */
   public void killProbes(List<Integer> indexes) {
     kill(indexes.stream().map(i -> hosts.get(i).probe).toList());
   }
@@ -221,7 +309,8 @@ public final class DemoStack implements AutoCloseable {
     running.forEach(ChildProcess::awaitKilled);
   }
 
-  private synchronized ChildProcess start(String name, List<String> command, Path log, boolean append) throws IOException {
+  private synchronized ChildProcess start(
+      String name, List<String> command, Path log, boolean append) throws IOException {
     ChildProcess p = ChildProcess.start(name, command, log, append);
     processes.add(p);
     return p;
@@ -283,7 +372,10 @@ public final class DemoStack implements AutoCloseable {
   /** Waits until the dispatcher reports exactly {@code count} usable brokers. */
   public void awaitUsable(int count, Duration timeout) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + admin + "/brokers")).timeout(Duration.ofSeconds(5)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://" + admin + "/brokers"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {
@@ -299,11 +391,17 @@ public final class DemoStack implements AutoCloseable {
       }
       Thread.sleep(200);
     }
-    throw new IllegalStateException("the dispatcher did not see " + count + " usable brokers within " + timeout.toSeconds()
-        + " s; last answer: " + last);
+    throw new IllegalStateException(
+        "the dispatcher did not see "
+            + count
+            + " usable brokers within "
+            + timeout.toSeconds()
+            + " s; last answer: "
+            + last);
   }
 
-  private void awaitListening(ChildProcess p, int port, Duration timeout) throws InterruptedException {
+  private void awaitListening(ChildProcess p, int port, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       checkAlive();
@@ -314,11 +412,20 @@ public final class DemoStack implements AutoCloseable {
         Thread.sleep(100);
       }
     }
-    throw new IllegalStateException(p.name() + " did not listen on port " + port + " within " + timeout.toSeconds()
-        + " s; see " + p.log());
+    throw new IllegalStateException(
+        p.name()
+            + " did not listen on port "
+            + port
+            + " within "
+            + timeout.toSeconds()
+            + " s; see "
+            + p.log());
   }
 
-  /** Every process that should run does: the dispatcher, and each broker and probe not killed on purpose. */
+  /**
+   * Every process that should run does: the dispatcher, and each broker and probe not killed on
+   * purpose.
+   */
   private synchronized void checkAlive() {
     for (ChildProcess p : processes) {
       if (!p.isAlive() && !p.killed()) {
@@ -331,7 +438,8 @@ public final class DemoStack implements AutoCloseable {
     byte[] bytes = new byte[32];
     new SecureRandom().nextBytes(bytes);
     Files.deleteIfExists(file);
-    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(file, HexFormat.of().formatHex(bytes) + "\n");
     return file;
   }
@@ -348,7 +456,10 @@ public final class DemoStack implements AutoCloseable {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  /** One broker's machine: the broker and the probe beside it, each restartable with the same settings. */
+  /**
+   * One broker's machine: the broker and the probe beside it, each restartable with the same
+   * settings.
+   */
   private static final class BrokerHost {
     final int number;
     final int port;
@@ -375,11 +486,15 @@ public final class DemoStack implements AutoCloseable {
   public record Jars(Path dispatcher, Path probe, Path loadgen) {
     /** The jars of the checkout {@code root}, each checked to exist. */
     public static Jars in(Path root) {
-      Jars jars = new Jars(root.resolve("dispatcher/target/dispatcher.jar"), root.resolve("probe/target/probe.jar"),
-          root.resolve("loadgen/target/loadgen.jar"));
+      Jars jars =
+          new Jars(
+              root.resolve("dispatcher/target/dispatcher.jar"),
+              root.resolve("probe/target/probe.jar"),
+              root.resolve("loadgen/target/loadgen.jar"));
       for (Path p : List.of(jars.dispatcher, jars.probe, jars.loadgen)) {
         if (!Files.isRegularFile(p)) {
-          throw new IllegalArgumentException(p + " is missing: build with 'mvn -B -q package -DskipTests' (deploy/demo.sh does)");
+          throw new IllegalArgumentException(
+              p + " is missing: build with 'mvn -B -q package -DskipTests' (deploy/demo.sh does)");
         }
       }
       return jars;

@@ -15,15 +15,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Watches one client, that is one connection attempt, through the HiveMQ client's own listeners:
  * whether it landed on a broker, was redirected or failed, and, once connected, whether the broker
- * was lost. Added to the client settings a connector applies at every hop, so it sees every
- * attempt without the connector's help.
+ * was lost. Added to the client settings a connector applies at every hop, so it sees every attempt
+ * without the connector's help.
  */
 final class AttemptWatcher {
   private final int device;
   private final DeviceEvents events;
   private final Runnable onLost;
   private final AtomicBoolean connected = new AtomicBoolean();
-  /** When the attempt began: the watcher is made for the client of one attempt, just before it connects. */
+
+  /**
+   * When the attempt began: the watcher is made for the client of one attempt, just before it
+   * connects.
+   */
   private final long startedNanos = System.nanoTime();
 
   private AttemptWatcher(int device, DeviceEvents events, Runnable onLost) {
@@ -32,8 +36,12 @@ final class AttemptWatcher {
     this.onLost = onLost;
   }
 
-  /** {@code builder} with listeners reporting device {@code device}'s attempt to {@code events}; {@code onLost} runs after a loss. */
-  static Mqtt5ClientBuilder watch(Mqtt5ClientBuilder builder, int device, DeviceEvents events, Runnable onLost) {
+  /**
+   * {@code builder} with listeners reporting device {@code device}'s attempt to {@code events};
+   * {@code onLost} runs after a loss.
+   */
+  static Mqtt5ClientBuilder watch(
+      Mqtt5ClientBuilder builder, int device, DeviceEvents events, Runnable onLost) {
     AttemptWatcher watcher = new AttemptWatcher(device, events, onLost);
     return builder
         .addConnectedListener(context -> watcher.connected(endpoint(context.getClientConfig())))
@@ -63,11 +71,15 @@ final class AttemptWatcher {
     Throwable cause = context.getCause();
     if (cause instanceof Mqtt5ConnAckException refused) {
       Mqtt5ConnAckReasonCode code = refused.getMqttMessage().getReasonCode();
-      if (code == Mqtt5ConnAckReasonCode.USE_ANOTHER_SERVER || code == Mqtt5ConnAckReasonCode.SERVER_MOVED) {
+      if (code == Mqtt5ConnAckReasonCode.USE_ANOTHER_SERVER
+          || code == Mqtt5ConnAckReasonCode.SERVER_MOVED) {
         events.redirected(target);
         return;
       }
-      events.failed(target, startedNanos, String.format(Locale.ROOT, "CONNACK 0x%02X %s", code.getCode(), code));
+      events.failed(
+          target,
+          startedNanos,
+          String.format(Locale.ROOT, "CONNACK 0x%02X %s", code.getCode(), code));
       return;
     }
     events.failed(target, startedNanos, describe(cause));

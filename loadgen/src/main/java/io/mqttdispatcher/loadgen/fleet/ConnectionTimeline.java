@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -13,13 +14,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Connections per broker over time: every interval, how many of the fleet's devices are on each
- * broker (the devices' own view, exact), how many have arrived on each so far, and, when given,
- * the connection count each broker reports itself (for example its {@code $SYS} count as the
- * probes forward it). Marks name the moments a scenario changed something, for the charts.
+ * broker (the devices' own view, exact), how many have arrived on each so far, and, when given, the
+ * connection count each broker reports itself (for example its {@code $SYS} count as the probes
+ * forward it). Marks name the moments a scenario changed something, for the charts.
  */
 public final class ConnectionTimeline implements AutoCloseable {
   /** Sampling interval when none is given. */
   public static final String DEFAULT_INTERVAL = "250ms";
+
   private static final long REPORTED_EVERY_MILLIS = 1000;
 
   private final Fleet fleet;
@@ -28,13 +30,17 @@ public final class ConnectionTimeline implements AutoCloseable {
   private final List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
   private final List<Mark> marks = Collections.synchronizedList(new ArrayList<>());
   private final AtomicReference<List<@Nullable Long>> lastReported;
-  private final ScheduledExecutorService sampler = Executors.newScheduledThreadPool(2, r -> {
-    Thread t = new Thread(r, "connection-timeline");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService sampler =
+      Executors.newScheduledThreadPool(
+          2,
+          r -> {
+            Thread t = new Thread(r, "connection-timeline");
+            t.setDaemon(true);
+            return t;
+          });
 
-  private ConnectionTimeline(Fleet fleet, List<HostPort> brokers, @Nullable ReportedConnections reported) {
+  private ConnectionTimeline(
+      Fleet fleet, List<HostPort> brokers, @Nullable ReportedConnections reported) {
     this.fleet = fleet;
     this.brokers = List.copyOf(brokers);
     this.reported = reported;
@@ -47,12 +53,17 @@ public final class ConnectionTimeline implements AutoCloseable {
    * @param brokers the brokers to count, in the order of the samples' lists
    * @param reported what the brokers say about their connections, read once a second; null for none
    */
-  public static ConnectionTimeline start(Fleet fleet, List<HostPort> brokers, Duration interval,
+  public static ConnectionTimeline start(
+      Fleet fleet,
+      List<HostPort> brokers,
+      Duration interval,
       @Nullable ReportedConnections reported) {
     ConnectionTimeline timeline = new ConnectionTimeline(fleet, brokers, reported);
-    timeline.sampler.scheduleAtFixedRate(timeline::sample, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    timeline.sampler.scheduleAtFixedRate(
+        timeline::sample, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     if (reported != null) {
-      timeline.sampler.scheduleAtFixedRate(timeline::readReported, 0, REPORTED_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+      timeline.sampler.scheduleAtFixedRate(
+          timeline::readReported, 0, REPORTED_EVERY_MILLIS, TimeUnit.MILLISECONDS);
     }
     return timeline;
   }
@@ -76,7 +87,13 @@ public final class ConnectionTimeline implements AutoCloseable {
       devices.add(fleet.connectedTo(b));
       arrived.add(fleet.landingsOn(b));
     }
-    samples.add(new Sample(now(), devices, fleet.size() - fleet.connected(), arrived, lastReported.get()));
+    samples.add(
+        new Sample(
+            now(),
+            devices,
+            fleet.size() - fleet.connected(),
+            arrived,
+            Objects.requireNonNull(lastReported.get())));
   }
 
   private void readReported() {
@@ -116,7 +133,10 @@ public final class ConnectionTimeline implements AutoCloseable {
   /** What the brokers report about their own connections. */
   @FunctionalInterface
   public interface ReportedConnections {
-    /** One count per broker, in the timeline's order; null where unknown (the broker is down or has no such counter). */
+    /**
+     * One count per broker, in the timeline's order; null where unknown (the broker is down or has
+     * no such counter).
+     */
     List<@Nullable Long> sample();
   }
 
@@ -129,7 +149,11 @@ public final class ConnectionTimeline implements AutoCloseable {
    * @param arrived per broker, how many times a device arrived on it since the fleet started
    * @param reported per broker, the connection count it reports, or null where unknown
    */
-  public record Sample(long millis, List<Integer> devices, int disconnected, List<Long> arrived,
+  public record Sample(
+      long millis,
+      List<Integer> devices,
+      int disconnected,
+      List<Long> arrived,
       List<@Nullable Long> reported) {
     public Sample {
       devices = List.copyOf(devices);

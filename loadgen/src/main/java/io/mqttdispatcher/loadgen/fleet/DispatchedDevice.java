@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A device that reaches its broker through the dispatcher, as device code does with
- * {@link RedirectingConnector}: the connector follows the redirect, and after a broker loss its
- * {@link DeviceConnection} goes back through the dispatcher by itself.
+ * A device that reaches its broker through the dispatcher, as device code does with {@link
+ * RedirectingConnector}: the connector follows the redirect, and after a broker loss its {@link
+ * DeviceConnection} goes back through the dispatcher by itself.
  */
 final class DispatchedDevice implements FleetDevice {
   private final RedirectingConnector connector;
@@ -30,17 +30,27 @@ final class DispatchedDevice implements FleetDevice {
    * @param connecting where the blocking first connect runs
    * @param timer schedules a retry of the first connect after a failure
    */
-  DispatchedDevice(int index, FleetOptions options, HostPort dispatcher, DeviceEvents events, Executor connecting,
+  DispatchedDevice(
+      int index,
+      FleetOptions options,
+      HostPort dispatcher,
+      DeviceEvents events,
+      Executor connecting,
       ScheduledExecutorService timer) {
     this.backoff = options.backoff();
     this.connecting = connecting;
     this.timer = timer;
-    this.connector = RedirectingConnector.builder(Endpoint.of(dispatcher.host(), dispatcher.port()))
-        .client(b -> AttemptWatcher.watch(b.identifier(options.clientId(index)), index, events, () -> {}))
-        .connectMessage(Mqtt5Connect.builder().keepAlive((int) options.keepAlive().toSeconds()).build())
-        .connectTimeout(options.connectTimeout())
-        .reconnectAttempts(RECONNECT_ATTEMPTS, options.maxBackoff())
-        .build();
+    this.connector =
+        RedirectingConnector.builder(Endpoint.of(dispatcher.host(), dispatcher.port()))
+            .client(
+                b ->
+                    AttemptWatcher.watch(
+                        b.identifier(options.clientId(index)), index, events, () -> {}))
+            .connectMessage(
+                Mqtt5Connect.builder().keepAlive((int) options.keepAlive().toSeconds()).build())
+            .connectTimeout(options.connectTimeout())
+            .reconnectAttempts(RECONNECT_ATTEMPTS, options.maxBackoff())
+            .build();
   }
 
   @Override
@@ -57,7 +67,10 @@ final class DispatchedDevice implements FleetDevice {
     } catch (ConnectFailedException e) {
       // The device kit's connector leaves the first connect to its caller: retry on its schedule.
       failures++;
-      timer.schedule(() -> connecting.execute(this::start), backoff.delayMillis(failures - 1), TimeUnit.MILLISECONDS);
+      timer.schedule(
+          () -> connecting.execute(this::start),
+          backoff.delayMillis(failures - 1),
+          TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

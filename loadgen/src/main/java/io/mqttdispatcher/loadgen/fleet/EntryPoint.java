@@ -10,7 +10,10 @@ public sealed interface EntryPoint {
   /** Shown in logs and reports. */
   String describe();
 
-  /** Every device connects to the dispatcher and follows its redirect, and goes back through it after a loss. */
+  /**
+   * Every device connects to the dispatcher and follows its redirect, and goes back through it
+   * after a loss.
+   */
   static EntryPoint dispatcher(HostPort address) {
     return new Dispatcher(address);
   }
@@ -24,7 +27,9 @@ public sealed interface EntryPoint {
     return new DnsRoundRobin(addresses);
   }
 
-  /** @param address the dispatcher's device listener */
+  /**
+   * @param address the dispatcher's device listener
+   */
   record Dispatcher(HostPort address) implements EntryPoint {
     public Dispatcher {
       Objects.requireNonNull(address, "address");
@@ -37,7 +42,8 @@ public sealed interface EntryPoint {
   }
 
   /**
-   * @param addresses the broker addresses the name resolves to, in the order the server rotates them
+   * @param addresses the broker addresses the name resolves to, in the order the server rotates
+   *     them
    */
   record DnsRoundRobin(List<HostPort> addresses) implements EntryPoint {
     public DnsRoundRobin {

@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Fleet implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
+
   /** Blocking first connects through a dispatcher at once; more would only queue on two cores. */
   private static final int CONNECT_THREADS = 16;
 
@@ -54,8 +55,10 @@ public final class Fleet implements AutoCloseable {
   private final AtomicLong losses = new AtomicLong();
   private final AtomicLong allConnectedAtNanos = new AtomicLong(Long.MIN_VALUE);
   private final Counters counters = new Counters();
-  private final ExecutorService connecting = Executors.newFixedThreadPool(CONNECT_THREADS, daemon("fleet-connect"));
-  private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, daemon("fleet-timer"));
+  private final ExecutorService connecting =
+      Executors.newFixedThreadPool(CONNECT_THREADS, daemon("fleet-connect"));
+  private final ScheduledExecutorService timer =
+      Executors.newScheduledThreadPool(2, daemon("fleet-timer"));
   private final Thread arrivals;
   private final long startNanos = System.nanoTime();
   private volatile boolean closed;
@@ -80,10 +83,17 @@ public final class Fleet implements AutoCloseable {
     this.arrivals.setDaemon(true);
   }
 
-  /** Starts connecting the devices at {@link FleetOptions#connectRate()} per second; returns at once. */
+  /**
+   * Starts connecting the devices at {@link FleetOptions#connectRate()} per second; returns at
+   * once.
+   */
   public static Fleet start(FleetOptions options, EntryPoint entry, DeadEndpoints dead) {
     Fleet fleet = new Fleet(options, entry, dead);
-    LOG.info("fleet of {} idle devices connecting at {}/s via {}", options.devices(), options.connectRate(), entry.describe());
+    LOG.info(
+        "fleet of {} idle devices connecting at {}/s via {}",
+        options.devices(),
+        options.connectRate(),
+        entry.describe());
     fleet.arrivals.start();
     return fleet;
   }
@@ -183,12 +193,15 @@ public final class Fleet implements AutoCloseable {
    * @return the time from {@code sinceNanos} until every device was connected again, or null when
    *     that did not happen within {@code timeout}
    */
-  public @Nullable Duration awaitAllBack(long sinceNanos, long lossesBefore, int expectedLosses, Duration timeout)
+  public @Nullable Duration awaitAllBack(
+      long sinceNanos, long lossesBefore, int expectedLosses, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       long at = allConnectedAtNanos.get();
-      if (losses.get() - lossesBefore >= expectedLosses && connectedTotal.get() == devices.size() && at >= sinceNanos) {
+      if (losses.get() - lossesBefore >= expectedLosses
+          && connectedTotal.get() == devices.size()
+          && at >= sinceNanos) {
         return Duration.ofNanos(at - sinceNanos);
       }
       Thread.sleep(10);
@@ -234,7 +247,8 @@ public final class Fleet implements AutoCloseable {
       }
       HostPort previous = brokerOf.getAndSet(device, broker);
       if (previous != null) {
-        counter(previous).decrementAndGet(); // a landing without a loss heard first: never double count
+        counter(previous)
+            .decrementAndGet(); // a landing without a loss heard first: never double count
       } else if (connectedTotal.incrementAndGet() == devices.size()) {
         allConnectedAtNanos.set(System.nanoTime());
       }
@@ -257,11 +271,17 @@ public final class Fleet implements AutoCloseable {
       leave(device, broker);
     }
 
-    /** Device {@code device} is no longer on {@code broker}; false when it was not on it (already counted). */
+    /**
+     * Device {@code device} is no longer on {@code broker}; false when it was not on it (already
+     * counted).
+     */
     private boolean leave(int device, HostPort broker) {
       HostPort current = brokerOf.get(device);
-      // compareAndSet compares references: each event carries its own HostPort, so compare the one held.
-      if (current == null || !current.equals(broker) || !brokerOf.compareAndSet(device, current, null)) {
+      // compareAndSet compares references: each event carries its own HostPort, so compare the one
+      // held.
+      if (current == null
+          || !current.equals(broker)
+          || !brokerOf.compareAndSet(device, current, null)) {
         return false;
       }
       counter(current).decrementAndGet();
@@ -298,7 +318,13 @@ public final class Fleet implements AutoCloseable {
     AttemptCounts snapshot() {
       Map<String, Long> causes = new TreeMap<>();
       failedBy.forEach((cause, n) -> causes.put(cause, n.sum()));
-      return new AttemptCounts(attempts.sum(), landed.sum(), redirected.sum(), failed.sum(), toDeadEndpoint.sum(), causes);
+      return new AttemptCounts(
+          attempts.sum(),
+          landed.sum(),
+          redirected.sum(),
+          failed.sum(),
+          toDeadEndpoint.sum(),
+          causes);
     }
   }
 }

@@ -26,8 +26,14 @@ final class RoundRobinDevice implements FleetDevice {
   private volatile boolean closed;
   private int failures;
 
-  /** @param timer runs retries; connects are asynchronous, so it never blocks */
-  RoundRobinDevice(int index, FleetOptions options, EntryPoint.Resolver resolver, DeviceEvents events,
+  /**
+   * @param timer runs retries; connects are asynchronous, so it never blocks
+   */
+  RoundRobinDevice(
+      int index,
+      FleetOptions options,
+      EntryPoint.Resolver resolver,
+      DeviceEvents events,
       ScheduledExecutorService timer) {
     this.index = index;
     this.options = options;
@@ -49,27 +55,31 @@ final class RoundRobinDevice implements FleetDevice {
     }
     HostPort target = resolver.next();
     long timeout = options.connectTimeout().toMillis();
-    Mqtt5AsyncClient c = AttemptWatcher.watch(MqttClient.builder().useMqttVersion5(), index, events, this::lost)
-        .identifier(options.clientId(index))
-        .serverHost(target.host())
-        .serverPort(target.port())
-        .transportConfig()
-        .socketConnectTimeout(timeout, TimeUnit.MILLISECONDS)
-        .mqttConnectTimeout(timeout, TimeUnit.MILLISECONDS)
-        .applyTransportConfig()
-        .buildAsync();
+    Mqtt5AsyncClient c =
+        AttemptWatcher.watch(MqttClient.builder().useMqttVersion5(), index, events, this::lost)
+            .identifier(options.clientId(index))
+            .serverHost(target.host())
+            .serverPort(target.port())
+            .transportConfig()
+            .socketConnectTimeout(timeout, TimeUnit.MILLISECONDS)
+            .mqttConnectTimeout(timeout, TimeUnit.MILLISECONDS)
+            .applyTransportConfig()
+            .buildAsync();
     client = c;
-    c.connect(connect).whenComplete((ack, error) -> {
-      if (error == null) {
-        failures = 0;
-        if (closed) {
-          c.disconnect();
-        }
-        return;
-      }
-      failures++;
-      timer.schedule(this::attempt, backoff.delayMillis(failures - 1), TimeUnit.MILLISECONDS);
-    });
+    c.connect(connect)
+        .whenComplete(
+            (ack, error) -> {
+              if (error == null) {
+                failures = 0;
+                if (closed) {
+                  c.disconnect();
+                }
+                return;
+              }
+              failures++;
+              timer.schedule(
+                  this::attempt, backoff.delayMillis(failures - 1), TimeUnit.MILLISECONDS);
+            });
   }
 
   /** The broker closed the connection: look the name up again and connect, at once. */

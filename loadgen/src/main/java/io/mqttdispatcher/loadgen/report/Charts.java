@@ -45,7 +45,7 @@ final class Charts {
   }
 
   /** Broker CPU over time, or null when no CPU was measured. */
-  static String cpu(StrategyResult r) {
+  static @Nullable String cpu(StrategyResult r) {
     XYChart chart = xy(r.strategy() + ": CPU per broker", "% of machine");
     boolean any = false;
     for (int b = 0; b < r.brokers().size(); b++) {
@@ -64,8 +64,14 @@ final class Charts {
 
   /** Mean throughput per broker, strategies side by side (the paper's figure 6). */
   static String meanThroughput(List<Summary> summaries) {
-    CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-        .title("Mean throughput per broker").xAxisTitle("broker").yAxisTitle("msg/s").build();
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title("Mean throughput per broker")
+            .xAxisTitle("broker")
+            .yAxisTitle("msg/s")
+            .build();
     List<String> categories = new ArrayList<>();
     for (int b = 0; b < summaries.get(0).brokers().size(); b++) {
       categories.add("broker " + (b + 1));
@@ -86,17 +92,28 @@ final class Charts {
     List<Double> x = r.timeline().stream().map(s -> s.millis() / 1000.0).toList();
     for (int b = 0; b < r.brokers().size(); b++) {
       int i = b;
-      line(chart, "broker-" + (b + 1) + " " + r.brokers().get(b), x,
+      line(
+          chart,
+          "broker-" + (b + 1) + " " + r.brokers().get(b),
+          x,
           r.timeline().stream().map(s -> (double) s.devices().get(i)).toList());
     }
-    line(chart, "on no broker", x, r.timeline().stream().map(s -> (double) s.disconnected()).toList());
+    line(
+        chart,
+        "on no broker",
+        x,
+        r.timeline().stream().map(s -> (double) s.disconnected()).toList());
     marks(chart, r.marks(), r.devices());
     return png(chart);
   }
 
-  /** Each broker's own connection count ($SYS, as its probe reports it) over time, or null when none reported one. */
+  /**
+   * Each broker's own connection count ($SYS, as its probe reports it) over time, or null when none
+   * reported one.
+   */
   static @Nullable String reportedConnections(StormResult r) {
-    XYChart chart = xy(r.strategy() + ": connections each broker reports ($SYS, via its probe)", "connections");
+    XYChart chart =
+        xy(r.strategy() + ": connections each broker reports ($SYS, via its probe)", "connections");
     chart.setXAxisTitle("time since the fleet started (s)");
     boolean any = false;
     for (int b = 0; b < r.brokers().size(); b++) {
@@ -124,7 +141,10 @@ final class Charts {
     }
   }
 
-  /** A vertical line and a label at each mark; labels sit near the top, staggered so neighbours do not overlap. */
+  /**
+   * A vertical line and a label at each mark; labels sit near the top, staggered so neighbours do
+   * not overlap.
+   */
   private static void marks(XYChart chart, List<ConnectionTimeline.Mark> marks, int top) {
     chart.getStyler().setYAxisMin(0.0);
     chart.getStyler().setYAxisMax(top * 1.15);
@@ -132,12 +152,20 @@ final class Charts {
       ConnectionTimeline.Mark mark = marks.get(m);
       double x = mark.millis() / 1000.0;
       chart.addAnnotation(new AnnotationLine(x, true, false));
-      chart.addAnnotation(new AnnotationText(mark.label(), x, top * (m % 2 == 0 ? 1.10 : 1.04), false));
+      chart.addAnnotation(
+          new AnnotationText(mark.label(), x, top * (m % 2 == 0 ? 1.10 : 1.04), false));
     }
   }
 
   private static XYChart xy(String title, String yTitle) {
-    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("s").yAxisTitle(yTitle).build();
+    XYChart chart =
+        new XYChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .xAxisTitle("s")
+            .yAxisTitle(yTitle)
+            .build();
     chart.getStyler().setMarkerSize(3);
     return chart;
   }

@@ -22,7 +22,8 @@ public final class Percentile {
     if (microseconds.getTotalCount() == 0) {
       return Double.NaN;
     }
-    return microseconds.lowestEquivalentValue(microseconds.getValueAtPercentile(percentile)) / 1000.0;
+    return microseconds.lowestEquivalentValue(microseconds.getValueAtPercentile(percentile))
+        / 1000.0;
   }
 
   /** The slowest latency recorded, in milliseconds; NaN when nothing was recorded. */

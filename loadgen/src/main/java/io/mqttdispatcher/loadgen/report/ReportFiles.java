@@ -18,10 +18,13 @@ public final class ReportFiles {
   public static final String RESULTS_JSON = "results.json";
   public static final String TIMELINE_CSV = "timeline.csv";
   public static final String REPORT_HTML = "report.html";
-  /** The columns of {@code timeline.csv}, in order. */
-  public static final String CSV_HEADER = "strategy,second,broker_index,broker,messages,cpu,connections,publishers";
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** The columns of {@code timeline.csv}, in order. */
+  public static final String CSV_HEADER =
+      "strategy,second,broker_index,broker,messages,cpu,connections,publishers";
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private ReportFiles() {}
 
@@ -34,11 +37,13 @@ public final class ReportFiles {
     List<Summary> summaries = results.stream().map(Summary::of).toList();
     try {
       Files.createDirectories(dir);
-      JSON.writeValue(dir.resolve(RESULTS_JSON).toFile(), Map.of(
-          "generated", Instant.now().toString(),
-          "command", command,
-          "summaries", summaries,
-          "strategies", results));
+      JSON.writeValue(
+          dir.resolve(RESULTS_JSON).toFile(),
+          Map.of(
+              "generated", Instant.now().toString(),
+              "command", command,
+              "summaries", summaries,
+              "strategies", results));
       Files.writeString(dir.resolve(TIMELINE_CSV), csv(results));
       Files.writeString(dir.resolve(REPORT_HTML), HtmlReport.render(command, results, summaries));
     } catch (IOException e) {
@@ -50,14 +55,22 @@ public final class ReportFiles {
     StringBuilder out = new StringBuilder(CSV_HEADER).append('\n');
     for (StrategyResult r : results) {
       for (BrokerSecond b : r.timeline()) {
-        out.append(r.strategy()).append(',')
-            .append(b.second()).append(',')
-            .append(b.broker()).append(',')
-            .append(r.brokers().get(b.broker())).append(',')
-            .append(b.messages()).append(',')
-            .append(b.cpu() == null ? "" : String.format(Locale.ROOT, "%.4f", b.cpu())).append(',')
-            .append(b.connections() == null ? "" : b.connections()).append(',')
-            .append(b.publishers()).append('\n');
+        out.append(r.strategy())
+            .append(',')
+            .append(b.second())
+            .append(',')
+            .append(b.broker())
+            .append(',')
+            .append(r.brokers().get(b.broker()))
+            .append(',')
+            .append(b.messages())
+            .append(',')
+            .append(b.cpu() == null ? "" : String.format(Locale.ROOT, "%.4f", b.cpu()))
+            .append(',')
+            .append(b.connections() == null ? "" : b.connections())
+            .append(',')
+            .append(b.publishers())
+            .append('\n');
       }
     }
     return out.toString();

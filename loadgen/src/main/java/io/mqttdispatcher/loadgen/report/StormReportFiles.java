@@ -14,12 +14,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Writes a storm's {@code results.json}, {@code timeline.csv} and {@code report.html} into one directory. */
+/**
+ * Writes a storm's {@code results.json}, {@code timeline.csv} and {@code report.html} into one
+ * directory.
+ */
 public final class StormReportFiles {
   /** The columns of the storm's {@code timeline.csv}, in order: one row per sample and broker. */
-  public static final String CSV_HEADER = "strategy,seconds,broker_index,broker,devices,arrived,reported_connections,devices_without_broker";
+  public static final String CSV_HEADER =
+      "strategy,seconds,broker_index,broker,devices,arrived,reported_connections,devices_without_broker";
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private StormReportFiles() {}
 
@@ -37,7 +42,8 @@ public final class StormReportFiles {
       json.put("strategies", results);
       JSON.writeValue(dir.resolve(ReportFiles.RESULTS_JSON).toFile(), json);
       Files.writeString(dir.resolve(ReportFiles.TIMELINE_CSV), csv(results));
-      Files.writeString(dir.resolve(ReportFiles.REPORT_HTML), StormHtmlReport.render(command, results));
+      Files.writeString(
+          dir.resolve(ReportFiles.REPORT_HTML), StormHtmlReport.render(command, results));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write results to " + dir + ": " + e.getMessage(), e);
     }
@@ -49,14 +55,22 @@ public final class StormReportFiles {
       for (ConnectionTimeline.Sample s : r.timeline()) {
         for (int b = 0; b < r.brokers().size(); b++) {
           Long reported = s.reported().get(b);
-          out.append(r.strategy()).append(',')
-              .append(String.format(Locale.ROOT, "%.3f", s.millis() / 1000.0)).append(',')
-              .append(b).append(',')
-              .append(r.brokers().get(b)).append(',')
-              .append(s.devices().get(b)).append(',')
-              .append(s.arrived().get(b)).append(',')
-              .append(reported == null ? "" : reported).append(',')
-              .append(s.disconnected()).append('\n');
+          out.append(r.strategy())
+              .append(',')
+              .append(String.format(Locale.ROOT, "%.3f", s.millis() / 1000.0))
+              .append(',')
+              .append(b)
+              .append(',')
+              .append(r.brokers().get(b))
+              .append(',')
+              .append(s.devices().get(b))
+              .append(',')
+              .append(s.arrived().get(b))
+              .append(',')
+              .append(reported == null ? "" : reported)
+              .append(',')
+              .append(s.disconnected())
+              .append('\n');
         }
       }
     }

@@ -8,7 +8,10 @@ import java.util.Locale;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
-/** The storm's strategies side by side, one row per figure: as text for the terminal, as rows for HTML. */
+/**
+ * The storm's strategies side by side, one row per figure: as text for the terminal, as rows for
+ * HTML.
+ */
 public final class StormSummaryTable {
   private StormSummaryTable() {}
 
@@ -24,25 +27,51 @@ public final class StormSummaryTable {
     for (int e = 0; e < first.events().size(); e++) {
       int i = e;
       String name = first.events().get(i).name();
-      row(rows, results, name + ": devices lost", r -> String.valueOf(r.events().get(i).devicesLost()));
-      row(rows, results, name + ": all back after s (from " + first.events().get(i).measuredFrom() + ")",
+      row(
+          rows,
+          results,
+          name + ": devices lost",
+          r -> String.valueOf(r.events().get(i).devicesLost()));
+      row(
+          rows,
+          results,
+          name + ": all back after s (from " + first.events().get(i).measuredFrom() + ")",
           r -> seconds(r.events().get(i).allBackSeconds()));
-      row(rows, results, name + ": attempts to a dead endpoint", r -> String.valueOf(r.events().get(i).attempts().toDeadEndpoint()));
+      row(
+          rows,
+          results,
+          name + ": attempts to a dead endpoint",
+          r -> String.valueOf(r.events().get(i).attempts().toDeadEndpoint()));
       if (i == 0) {
-        row(rows, results, "devices per surviving broker before the power cut", r -> counts(r.afterKill()));
+        row(
+            rows,
+            results,
+            "devices per surviving broker before the power cut",
+            r -> counts(r.afterKill()));
         row(rows, results, "max/mean over the survivors", r -> ratio(r.afterKill().maxOverMean()));
       }
     }
     for (int b = 0; b < first.brokers().size(); b++) {
       int i = b;
-      row(rows, results, "final devices broker-" + (b + 1) + " (" + first.brokers().get(b) + ")",
+      row(
+          rows,
+          results,
+          "final devices broker-" + (b + 1) + " (" + first.brokers().get(b) + ")",
           r -> String.valueOf(r.end().counts().get(i)));
     }
     row(rows, results, "final max/mean", r -> ratio(r.end().maxOverMean()));
     row(rows, results, "connection attempts", r -> String.valueOf(r.attempts().attempts()));
     row(rows, results, "failed attempts", r -> String.valueOf(r.attempts().failed()));
-    row(rows, results, "attempts to a dead endpoint", r -> String.valueOf(r.attempts().toDeadEndpoint()));
-    row(rows, results, "longest time one device had no broker s", r -> fmt("%.2f", r.longestOutageSeconds()));
+    row(
+        rows,
+        results,
+        "attempts to a dead endpoint",
+        r -> String.valueOf(r.attempts().toDeadEndpoint()));
+    row(
+        rows,
+        results,
+        "longest time one device had no broker s",
+        r -> fmt("%.2f", r.longestOutageSeconds()));
     return rows;
   }
 
@@ -51,7 +80,10 @@ public final class StormSummaryTable {
     return SummaryTable.renderRows(rows(results));
   }
 
-  private static void row(List<List<String>> rows, List<StormResult> results, String metric,
+  private static void row(
+      List<List<String>> rows,
+      List<StormResult> results,
+      String metric,
       Function<StormResult, String> cell) {
     List<String> row = new ArrayList<>(List.of(metric));
     results.forEach(r -> row.add(cell.apply(r)));

@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param gap highest minus lowest mean rate, msg/s
  * @param gapPercent gap as a percentage of the brokers' total rate
  * @param meanCpu per broker, mean CPU in % of the machine, null when unknown
- * @param cpuGap mean over seconds of (highest minus lowest broker CPU), percentage points; null when unknown
+ * @param cpuGap mean over seconds of (highest minus lowest broker CPU), percentage points; null
+ *     when unknown
  * @param connectP50 connect latency median, ms (through the dispatcher: redirect included)
  * @param connectP99 connect latency 99th percentile, ms
  * @param reached publishers that reached a broker
@@ -86,13 +87,23 @@ public record Summary(
     double min = meanRate.stream().mapToDouble(Double::doubleValue).min().orElse(0);
     double total = meanRate.stream().mapToDouble(Double::doubleValue).sum();
     Histogram latencies = Percentile.microsecondsHistogram();
-    r.publishers().stream().filter(p -> p.error() == null && p.connectMillis() >= 0)
+    r.publishers().stream()
+        .filter(p -> p.error() == null && p.connectMillis() >= 0)
         .forEach(p -> latencies.recordValue(Math.round(p.connectMillis() * 1000)));
     double target = r.publishers().stream().mapToDouble(PublisherResult::targetRate).sum();
     double achieved = r.publishers().stream().mapToDouble(PublisherResult::achievedRate).sum();
-    return new Summary(r.strategy(), r.brokers(), meanRate, max - min, total == 0 ? 0 : (max - min) / total * 100,
-        meanCpu, gapCount == 0 ? null : gapSum / gapCount, Percentile.millis(latencies, 50), Percentile.millis(latencies, 99),
-        (int) r.publishers().stream().filter(p -> p.error() == null).count(), r.publishers().size(),
+    return new Summary(
+        r.strategy(),
+        r.brokers(),
+        meanRate,
+        max - min,
+        total == 0 ? 0 : (max - min) / total * 100,
+        meanCpu,
+        gapCount == 0 ? null : gapSum / gapCount,
+        Percentile.millis(latencies, 50),
+        Percentile.millis(latencies, 99),
+        (int) r.publishers().stream().filter(p -> p.error() == null).count(),
+        r.publishers().size(),
         r.publishers().stream().mapToLong(PublisherResult::sent).sum(),
         r.received().stream().mapToLong(Long::longValue).sum(),
         target == 0 ? 0 : achieved / target * 100);

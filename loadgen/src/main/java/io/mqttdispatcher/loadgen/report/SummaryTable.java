@@ -22,7 +22,10 @@ public final class SummaryTable {
     int brokers = summaries.get(0).brokers().size();
     for (int i = 0; i < brokers; i++) {
       int b = i;
-      row(rows, summaries, "mean msg/s broker " + (b + 1) + " (" + summaries.get(0).brokers().get(b) + ")",
+      row(
+          rows,
+          summaries,
+          "mean msg/s broker " + (b + 1) + " (" + summaries.get(0).brokers().get(b) + ")",
           s -> fmt("%.0f", s.meanRate().get(b)));
     }
     row(rows, summaries, "throughput gap msg/s", s -> fmt("%.0f", s.gap()));
@@ -31,7 +34,11 @@ public final class SummaryTable {
       int b = i;
       row(rows, summaries, "mean CPU broker " + (b + 1), s -> percent(s.meanCpu().get(b)));
     }
-    row(rows, summaries, "CPU gap (mean, points)", s -> s.cpuGap() == null ? "n/a" : fmt("%.1f", s.cpuGap()));
+    row(
+        rows,
+        summaries,
+        "CPU gap (mean, points)",
+        s -> s.cpuGap() == null ? "n/a" : fmt("%.1f", s.cpuGap()));
     row(rows, summaries, "connect p50 ms", s -> fmt("%.1f", s.connectP50()));
     row(rows, summaries, "connect p99 ms", s -> fmt("%.1f", s.connectP99()));
     return rows;
@@ -42,7 +49,10 @@ public final class SummaryTable {
     return renderRows(rows(summaries));
   }
 
-  /** Rows (header first, then one per figure) as aligned text: the first column left, the others right. */
+  /**
+   * Rows (header first, then one per figure) as aligned text: the first column left, the others
+   * right.
+   */
   public static String renderRows(List<List<String>> rows) {
     int[] width = new int[rows.get(0).size()];
     for (List<String> row : rows) {
@@ -55,7 +65,10 @@ public final class SummaryTable {
       List<String> row = rows.get(r);
       for (int c = 0; c < row.size(); c++) {
         String cell = row.get(c);
-        out.append(c == 0 ? String.format(Locale.ROOT, "%-" + width[c] + "s", cell) : String.format(Locale.ROOT, "  %" + width[c] + "s", cell));
+        out.append(
+            c == 0
+                ? String.format(Locale.ROOT, "%-" + width[c] + "s", cell)
+                : String.format(Locale.ROOT, "  %" + width[c] + "s", cell));
       }
       out.append('\n');
       if (r == 0) {
@@ -69,7 +82,11 @@ public final class SummaryTable {
     return out.toString();
   }
 
-  private static void row(List<List<String>> rows, List<Summary> summaries, String metric, Function<Summary, String> cell) {
+  private static void row(
+      List<List<String>> rows,
+      List<Summary> summaries,
+      String metric,
+      Function<Summary, String> cell) {
     List<String> row = new ArrayList<>(List.of(metric));
     summaries.forEach(s -> row.add(cell.apply(s)));
     rows.add(row);

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Where each tenant's publishers went, per strategy: for every tenant (client id prefix), the number
- * of its publishers and their msg/s on each broker. Shows whether routing rules kept tenants on
- * their own brokers and balanced them there.
+ * Where each tenant's publishers went, per strategy: for every tenant (client id prefix), the
+ * number of its publishers and their msg/s on each broker. Shows whether routing rules kept tenants
+ * on their own brokers and balanced them there.
  */
 public final class TenantTable {
   private TenantTable() {}
@@ -22,7 +22,9 @@ public final class TenantTable {
     StringBuilder out = new StringBuilder();
     List<String> brokers = results.get(0).brokers();
     for (StrategyResult r : results) {
-      out.append(String.format(Locale.ROOT, "%n%s: publishers (msg/s sent) per broker, by tenant%n", r.strategy()));
+      out.append(
+          String.format(
+              Locale.ROOT, "%n%s: publishers (msg/s sent) per broker, by tenant%n", r.strategy()));
       out.append(String.format(Locale.ROOT, "%-12s", "tenant"));
       for (int b = 0; b < brokers.size(); b++) {
         out.append(String.format(Locale.ROOT, "  %16s", "broker " + (b + 1)));
@@ -46,7 +48,13 @@ public final class TenantTable {
         }
         out.append(String.format(Locale.ROOT, "%-12s", tenant));
         for (int b = 0; b < brokers.size(); b++) {
-          out.append(String.format(Locale.ROOT, "  %16s", count[b] == 0 ? "-" : String.format(Locale.ROOT, "%d (%.0f)", count[b], rate[b])));
+          out.append(
+              String.format(
+                  Locale.ROOT,
+                  "  %16s",
+                  count[b] == 0
+                      ? "-"
+                      : String.format(Locale.ROOT, "%d (%.0f)", count[b], rate[b])));
         }
         out.append(String.format(Locale.ROOT, "  %d%n", none));
       }

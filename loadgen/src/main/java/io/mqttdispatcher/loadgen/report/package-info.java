@@ -1,6 +1,6 @@
 /**
- * What a run leaves behind: {@code results.json}, {@code timeline.csv}, a self-contained
- * {@code report.html} with charts, and the summary table comparing strategies.
+ * What a run leaves behind: {@code results.json}, {@code timeline.csv}, a self-contained {@code
+ * report.html} with charts, and the summary table comparing strategies.
  */
 @NullMarked
 package io.mqttdispatcher.loadgen.report;

@@ -27,7 +27,8 @@ final class AdminApiLoad implements LoadSource {
 
   private final HostPort admin;
   private final List<HostPort> brokers;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
   private final Set<HostPort> reportedMissing = new HashSet<>();
   private boolean reportedFailure;
 
@@ -40,13 +41,17 @@ final class AdminApiLoad implements LoadSource {
   public List<BrokerLoad> sample() {
     Map<String, BrokerLoad> byEndpoint = new HashMap<>();
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + admin + "/brokers"))
-          .timeout(Duration.ofSeconds(2)).GET().build();
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create("http://" + admin + "/brokers"))
+              .timeout(Duration.ofSeconds(2))
+              .GET()
+              .build();
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       for (JsonNode b : JSON.readTree(response.body()).path("brokers")) {
         String endpoint = b.path("endpoints").path("mqtt").asText("");
         Double cpu = b.path("cpu").isNumber() ? b.get("cpu").doubleValue() : null;
-        Long connections = b.path("connections").isNumber() ? b.get("connections").longValue() : null;
+        Long connections =
+            b.path("connections").isNumber() ? b.get("connections").longValue() : null;
         byEndpoint.put(endpoint, new BrokerLoad(cpu, connections));
       }
     } catch (InterruptedException e) {
@@ -61,8 +66,10 @@ final class AdminApiLoad implements LoadSource {
     for (HostPort broker : brokers) {
       BrokerLoad load = byEndpoint.get(broker.toString());
       if (load == null && !byEndpoint.isEmpty() && reportedMissing.add(broker)) {
-        LOG.warn("broker {} is not among the dispatcher's brokers (advertised mqtt endpoints: {}); its CPU is unknown",
-            broker, byEndpoint.keySet());
+        LOG.warn(
+            "broker {} is not among the dispatcher's brokers (advertised mqtt endpoints: {}); its CPU is unknown",
+            broker,
+            byEndpoint.keySet());
       }
       loads.add(load == null ? BrokerLoad.UNKNOWN : load);
     }

@@ -12,4 +12,10 @@ import org.jspecify.annotations.Nullable;
  * @param connections the broker's connections as its probe reports them, or null when unknown
  * @param publishers loadgen publishers connected to this broker at the end of the second
  */
-public record BrokerSecond(int second, int broker, long messages, @Nullable Double cpu, @Nullable Long connections, int publishers) {}
+public record BrokerSecond(
+    int second,
+    int broker,
+    long messages,
+    @Nullable Double cpu,
+    @Nullable Long connections,
+    int publishers) {}

@@ -20,20 +20,28 @@ final class BrokerSubscriber implements AutoCloseable {
     this.counter = counter;
   }
 
-  static BrokerSubscriber start(HostPort broker, String topicFilter, BucketCounter counter) throws Exception {
-    Mqtt5AsyncClient client = MqttClient.builder()
-        .useMqttVersion5()
-        .identifier("loadgen-sub-" + Long.toHexString(System.nanoTime()))
-        .serverHost(broker.host())
-        .serverPort(broker.port())
-        .buildAsync();
+  static BrokerSubscriber start(HostPort broker, String topicFilter, BucketCounter counter)
+      throws Exception {
+    Mqtt5AsyncClient client =
+        MqttClient.builder()
+            .useMqttVersion5()
+            .identifier("loadgen-sub-" + Long.toHexString(System.nanoTime()))
+            .serverHost(broker.host())
+            .serverPort(broker.port())
+            .buildAsync();
     client.publishes(MqttGlobalPublishFilter.SUBSCRIBED, p -> counter.add(System.nanoTime()));
     try {
       client.connect().get(5, TimeUnit.SECONDS);
-      client.subscribeWith().topicFilter(topicFilter).qos(MqttQos.AT_MOST_ONCE).send().get(5, TimeUnit.SECONDS);
+      client
+          .subscribeWith()
+          .topicFilter(topicFilter)
+          .qos(MqttQos.AT_MOST_ONCE)
+          .send()
+          .get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       client.disconnect();
-      throw new IllegalStateException("cannot subscribe on broker " + broker + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot subscribe on broker " + broker + ": " + e.getMessage(), e);
     }
     return new BrokerSubscriber(client, counter);
   }

@@ -28,8 +28,13 @@ public final class ExperimentRunner {
         LOG.info("letting the brokers settle for {} ms", options.settle().toMillis());
         Thread.sleep(options.settle().toMillis());
       }
-      LOG.info("running scenario '{}' with strategy {} (seed {}, {} publishers, about {} s)", options.scenario().name(),
-          strategy.wireName(), options.seed(), options.scenario().publisherCount(), options.scenario().length().toSeconds());
+      LOG.info(
+          "running scenario '{}' with strategy {} (seed {}, {} publishers, about {} s)",
+          options.scenario().name(),
+          strategy.wireName(),
+          options.seed(),
+          options.scenario().publisherCount(),
+          options.scenario().length().toSeconds());
       results.add(new StrategyRun(options, strategy, loads, progress).run());
     }
     return results;
@@ -42,7 +47,8 @@ public final class ExperimentRunner {
     if (options.admin() != null) {
       return new AdminApiLoad(options.admin(), options.brokers());
     }
-    LOG.warn("no broker CPU source: give --admin HOST:PORT (the dispatcher's admin API) or --broker-pids");
+    LOG.warn(
+        "no broker CPU source: give --admin HOST:PORT (the dispatcher's admin API) or --broker-pids");
     return LoadSource.none(options.brokers().size());
   }
 }

@@ -19,9 +19,13 @@ public final class ProcessCpuLoad implements LoadSource {
     SystemInfo system = new SystemInfo();
     HardwareAbstractionLayer hardware = system.getHardware();
     int cpus = hardware.getProcessor().getLogicalProcessorCount();
-    this.samplers = this.pids.stream()
-        .map(pid -> ProcessSampler.byPid(system.getOperatingSystem(), hardware.getMemory(), cpus, cpus, pid))
-        .toList();
+    this.samplers =
+        this.pids.stream()
+            .map(
+                pid ->
+                    ProcessSampler.byPid(
+                        system.getOperatingSystem(), hardware.getMemory(), cpus, cpus, pid))
+            .toList();
   }
 
   /** CPU of each process since the previous call, as a fraction of the machine. */

@@ -23,7 +23,10 @@ import org.jspecify.annotations.Nullable;
 final class Publisher {
   static final long TICK_MILLIS = 10;
   private static final double MAX_CATCH_UP_SECONDS = 0.2;
-  /** Publishes handed to the client but not yet written; above this the machine is not keeping up. */
+
+  /**
+   * Publishes handed to the client but not yet written; above this the machine is not keeping up.
+   */
   private static final int MAX_IN_FLIGHT = 20_000;
 
   private final PlannedPublisher plan;
@@ -59,9 +62,16 @@ final class Publisher {
     return plan;
   }
 
-  /** Connects through {@code entry} (the dispatcher, or a broker directly) and starts sending on {@code ticker}. */
-  void start(HostPort entry, String clientId, ScheduledExecutorService ticker) throws InterruptedException {
-    connector = RedirectingConnector.builder(Endpoint.of(entry.host(), entry.port())).client(b -> b.identifier(clientId)).build();
+  /**
+   * Connects through {@code entry} (the dispatcher, or a broker directly) and starts sending on
+   * {@code ticker}.
+   */
+  void start(HostPort entry, String clientId, ScheduledExecutorService ticker)
+      throws InterruptedException {
+    connector =
+        RedirectingConnector.builder(Endpoint.of(entry.host(), entry.port()))
+            .client(b -> b.identifier(clientId))
+            .build();
     try {
       DeviceConnection d = connector.connect();
       device = d;
@@ -98,11 +108,17 @@ final class Publisher {
     }
     for (long i = 0; i < due; i++) {
       inFlight.incrementAndGet();
-      d.client().publishWith().topic(topic).qos(qos).payload(payload.duplicate()).send()
-          .whenComplete((r, e) -> {
-            inFlight.decrementAndGet();
-            (e == null ? sent : failed).incrementAndGet();
-          });
+      d.client()
+          .publishWith()
+          .topic(topic)
+          .qos(qos)
+          .payload(payload.duplicate())
+          .send()
+          .whenComplete(
+              (r, e) -> {
+                inFlight.decrementAndGet();
+                (e == null ? sent : failed).incrementAndGet();
+              });
     }
     scheduled += due;
   }
@@ -151,7 +167,19 @@ final class Publisher {
     DeviceConnection d = device;
     double seconds = (Math.min(System.nanoTime(), sendEndNanos) - sendStartNanos) / 1e9;
     double achieved = d == null || seconds <= 0 ? 0 : sent.get() / seconds;
-    return new PublisherResult(plan.id(), plan.group().name(), plan.position(), plan.group().rate(), achieved,
-        sent.get(), failed.get(), missed, d == null ? null : d.broker().toString(), hops, connectMillis, startSecond, error);
+    return new PublisherResult(
+        plan.id(),
+        plan.group().name(),
+        plan.position(),
+        plan.group().rate(),
+        achieved,
+        sent.get(),
+        failed.get(),
+        missed,
+        d == null ? null : d.broker().toString(),
+        hops,
+        connectMillis,
+        startSecond,
+        error);
   }
 }

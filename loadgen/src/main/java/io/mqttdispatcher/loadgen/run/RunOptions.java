@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param heavyAt 1-based position of the heaviest publisher, or null for the seed's choice
  * @param out directory for results.json, timeline.csv and report.html
  * @param admin dispatcher admin API to read broker CPU and connections from, or null
- * @param brokerPids broker process ids (same order as {@code brokers}) to sample CPU from
- *     {@code /proc} instead; empty for none
+ * @param brokerPids broker process ids (same order as {@code brokers}) to sample CPU from {@code
+ *     /proc} instead; empty for none
  * @param settle pause between two strategies for the brokers to settle
  * @param drain how long subscribers keep counting after the last publisher stopped
  * @param tenants client id prefixes, given to publishers in turn by arrival position (the first
@@ -55,7 +55,8 @@ public record RunOptions(
     tenants = List.copyOf(tenants);
     for (String t : tenants) {
       if (!t.matches("[A-Za-z0-9_.-]{1,32}")) {
-        throw new IllegalArgumentException("--tenants: prefix '" + t + "' must be 1-32 letters, digits, '.', '-' or '_'");
+        throw new IllegalArgumentException(
+            "--tenants: prefix '" + t + "' must be 1-32 letters, digits, '.', '-' or '_'");
       }
     }
     if (tenants.stream().distinct().count() != tenants.size()) {
@@ -71,7 +72,11 @@ public record RunOptions(
       throw new IllegalArgumentException("--brokers lists a broker twice");
     }
     if (!brokerPids.isEmpty() && brokerPids.size() != brokers.size()) {
-      throw new IllegalArgumentException("--broker-pids must list one pid per broker (" + brokers.size() + "), got " + brokerPids.size());
+      throw new IllegalArgumentException(
+          "--broker-pids must list one pid per broker ("
+              + brokers.size()
+              + "), got "
+              + brokerPids.size());
     }
     checkHeavyAt(scenario, heavyAt);
     if (settle.isNegative() || drain.isNegative()) {
@@ -80,12 +85,37 @@ public record RunOptions(
   }
 
   /** Options without tenants. */
-  public RunOptions(Scenario scenario, List<Strategy> strategies, HostPort dispatcher, List<HostPort> brokers, long seed,
-      @Nullable Integer heavyAt, Path out, @Nullable HostPort admin, List<Long> brokerPids, Duration settle, Duration drain) {
-    this(scenario, strategies, dispatcher, brokers, seed, heavyAt, out, admin, brokerPids, settle, drain, List.of());
+  public RunOptions(
+      Scenario scenario,
+      List<Strategy> strategies,
+      HostPort dispatcher,
+      List<HostPort> brokers,
+      long seed,
+      @Nullable Integer heavyAt,
+      Path out,
+      @Nullable HostPort admin,
+      List<Long> brokerPids,
+      Duration settle,
+      Duration drain) {
+    this(
+        scenario,
+        strategies,
+        dispatcher,
+        brokers,
+        seed,
+        heavyAt,
+        out,
+        admin,
+        brokerPids,
+        settle,
+        drain,
+        List.of());
   }
 
-  /** The client id prefix of the publisher at 1-based arrival {@code position}: empty without tenants. */
+  /**
+   * The client id prefix of the publisher at 1-based arrival {@code position}: empty without
+   * tenants.
+   */
   public String tenantOf(int position) {
     return tenants.isEmpty() ? "" : tenants.get((position - 1) % tenants.size());
   }
@@ -93,7 +123,8 @@ public record RunOptions(
   /** Throws when {@code heavyAt} is not a position of {@code scenario}. */
   public static void checkHeavyAt(Scenario scenario, @Nullable Integer heavyAt) {
     if (heavyAt != null && (heavyAt < 1 || heavyAt > scenario.publisherCount())) {
-      throw new IllegalArgumentException("--heavy-at must be within 1.." + scenario.publisherCount() + ", got " + heavyAt);
+      throw new IllegalArgumentException(
+          "--heavy-at must be within 1.." + scenario.publisherCount() + ", got " + heavyAt);
     }
   }
 }

@@ -8,7 +8,9 @@ import java.util.Locale;
 public enum Strategy {
   /** Every publisher connects through the dispatcher and follows its redirect. */
   DISPATCHER("dispatcher"),
-  /** Publishers get brokers in arrival order, cycling through the list, as DNS round-robin would. */
+  /**
+   * Publishers get brokers in arrival order, cycling through the list, as DNS round-robin would.
+   */
   DNS_RR("dns-rr");
 
   private final String wireName;
@@ -27,7 +29,13 @@ public enum Strategy {
     if (t.equals("both")) {
       return List.of(DISPATCHER, DNS_RR);
     }
-    return Arrays.stream(values()).filter(s -> s.wireName.equals(t)).findFirst().map(List::of)
-        .orElseThrow(() -> new IllegalArgumentException("--strategy must be dispatcher, dns-rr or both, got '" + text + "'"));
+    return Arrays.stream(values())
+        .filter(s -> s.wireName.equals(t))
+        .findFirst()
+        .map(List::of)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "--strategy must be dispatcher, dns-rr or both, got '" + text + "'"));
   }
 }

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 /** One strategy from the first arrival to the last counted message. */
 final class StrategyRun {
   private static final Logger LOG = LoggerFactory.getLogger(StrategyRun.class);
+
   /** Extra seconds allowed for connects and stragglers beyond the scenario's own length. */
   private static final int SLACK_SECONDS = 15;
 
@@ -27,7 +28,8 @@ final class StrategyRun {
   private final LoadSource loads;
   private final Consumer<Progress> progress;
 
-  StrategyRun(RunOptions options, Strategy strategy, LoadSource loads, Consumer<Progress> progress) {
+  StrategyRun(
+      RunOptions options, Strategy strategy, LoadSource loads, Consumer<Progress> progress) {
     this.options = options;
     this.strategy = strategy;
     this.loads = loads;
@@ -37,8 +39,13 @@ final class StrategyRun {
   StrategyResult run() throws InterruptedException {
     List<HostPort> brokers = options.brokers();
     int n = brokers.size();
-    List<PlannedPublisher> plan = ArrivalPlan.of(options.scenario(), options.seed(), options.heavyAt());
-    int expectedSeconds = (int) Math.ceil(options.scenario().length().toMillis() / 1000.0 + options.drain().toMillis() / 1000.0);
+    List<PlannedPublisher> plan =
+        ArrivalPlan.of(options.scenario(), options.seed(), options.heavyAt());
+    int expectedSeconds =
+        (int)
+            Math.ceil(
+                options.scenario().length().toMillis() / 1000.0
+                    + options.drain().toMillis() / 1000.0);
     int capacity = expectedSeconds + SLACK_SECONDS;
     String runTag = strategy.wireName() + "-" + UUID.randomUUID().toString().substring(0, 8);
     String topicPrefix = "loadgen/" + runTag;
@@ -48,9 +55,12 @@ final class StrategyRun {
     List<BrokerSubscriber> subscribers = new ArrayList<>();
     List<Publisher> publishers = new ArrayList<>();
     BrokerSecond[][] timeline = new BrokerSecond[capacity][];
-    ScheduledExecutorService starter = Executors.newSingleThreadScheduledExecutor(named("loadgen-connect"));
-    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(named("loadgen-publish"));
-    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(named("loadgen-sample"));
+    ScheduledExecutorService starter =
+        Executors.newSingleThreadScheduledExecutor(named("loadgen-connect"));
+    ScheduledExecutorService ticker =
+        Executors.newSingleThreadScheduledExecutor(named("loadgen-publish"));
+    ScheduledExecutorService sampler =
+        Executors.newSingleThreadScheduledExecutor(named("loadgen-sample"));
     try {
       for (HostPort broker : brokers) {
         BucketCounter counter = new BucketCounter(origin, capacity);
@@ -60,25 +70,37 @@ final class StrategyRun {
       for (PlannedPublisher p : plan) {
         Publisher publisher = new Publisher(p, topicPrefix, origin);
         publishers.add(publisher);
-        HostPort entry = strategy == Strategy.DISPATCHER ? options.dispatcher() : brokers.get((p.position() - 1) % n);
-        starter.schedule(() -> {
-          try {
-            publisher.start(entry, options.tenantOf(p.position()) + runTag + "-" + p.id(), ticker);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }, p.arrival().toMillis(), TimeUnit.MILLISECONDS);
+        HostPort entry =
+            strategy == Strategy.DISPATCHER
+                ? options.dispatcher()
+                : brokers.get((p.position() - 1) % n);
+        starter.schedule(
+            () -> {
+              try {
+                publisher.start(
+                    entry, options.tenantOf(p.position()) + runTag + "-" + p.id(), ticker);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            p.arrival().toMillis(),
+            TimeUnit.MILLISECONDS);
       }
       loads.sample(); // primes counters of sources that measure deltas
-      sampler.scheduleAtFixedRate(() -> sampleSecond(origin, publishers, counters, timeline, capacity, expectedSeconds),
-          1000, 1000, TimeUnit.MILLISECONDS);
+      sampler.scheduleAtFixedRate(
+          () -> sampleSecond(origin, publishers, counters, timeline, capacity, expectedSeconds),
+          1000,
+          1000,
+          TimeUnit.MILLISECONDS);
 
       long deadline = origin + (long) capacity * 1_000_000_000L - options.drain().toNanos();
       while (!publishers.stream().allMatch(Publisher::isDone) && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
       if (!publishers.stream().allMatch(Publisher::isDone)) {
-        LOG.warn("{}: publishers still running at the run's time limit; stopping them", strategy.wireName());
+        LOG.warn(
+            "{}: publishers still running at the run's time limit; stopping them",
+            strategy.wireName());
       }
       Thread.sleep(options.drain().toMillis());
     } catch (InterruptedException e) {
@@ -96,9 +118,15 @@ final class StrategyRun {
     return result(plan, publishers, counters, timeline, origin);
   }
 
-  private void sampleSecond(long origin, List<Publisher> publishers, List<BucketCounter> counters,
-      BrokerSecond[][] timeline, int capacity, int expectedSeconds) {
-    // Samples fire at whole seconds; rounding keeps a tick that fires a little early on its own second.
+  private void sampleSecond(
+      long origin,
+      List<Publisher> publishers,
+      List<BucketCounter> counters,
+      BrokerSecond[][] timeline,
+      int capacity,
+      int expectedSeconds) {
+    // Samples fire at whole seconds; rounding keeps a tick that fires a little early on its own
+    // second.
     int second = (int) Math.round((System.nanoTime() - origin) / 1e9) - 1;
     if (second < 0 || second >= capacity || timeline[second] != null) {
       return;
@@ -120,16 +148,30 @@ final class StrategyRun {
     List<@Nullable Double> cpus = new ArrayList<>();
     for (int i = 0; i < row.length; i++) {
       long messages = counters.get(i).at(second);
-      row[i] = new BrokerSecond(second, i, messages, load.get(i).cpu(), load.get(i).connections(), onBroker[i]);
+      row[i] =
+          new BrokerSecond(
+              second, i, messages, load.get(i).cpu(), load.get(i).connections(), onBroker[i]);
       rates.add(messages);
       cpus.add(load.get(i).cpu());
     }
     timeline[second] = row;
-    progress.accept(new Progress(strategy.wireName(), second + 1, expectedSeconds, sending, publishers.size(), rates, cpus));
+    progress.accept(
+        new Progress(
+            strategy.wireName(),
+            second + 1,
+            expectedSeconds,
+            sending,
+            publishers.size(),
+            rates,
+            cpus));
   }
 
-  private StrategyResult result(List<PlannedPublisher> plan, List<Publisher> publishers, List<BucketCounter> counters,
-      BrokerSecond[][] timeline, long origin) {
+  private StrategyResult result(
+      List<PlannedPublisher> plan,
+      List<Publisher> publishers,
+      List<BucketCounter> counters,
+      BrokerSecond[][] timeline,
+      long origin) {
     List<HostPort> brokers = options.brokers();
     List<PublisherResult> results = publishers.stream().map(Publisher::result).toList();
     List<String> warnings = new ArrayList<>();
@@ -137,10 +179,20 @@ final class StrategyRun {
       if (r.error() != null) {
         warnings.add(r.id() + " reached no broker: " + r.error());
       } else if (r.broker() != null && !brokers.contains(HostPort.parse(r.broker()))) {
-        warnings.add(r.id() + " was sent to " + r.broker() + ", which is not in --brokers: its messages are not counted");
+        warnings.add(
+            r.id()
+                + " was sent to "
+                + r.broker()
+                + ", which is not in --brokers: its messages are not counted");
       } else if (!r.keptUp()) {
-        warnings.add(String.format(Locale.ROOT, "%s sent %.0f msg/s of %.0f configured (%d missed): this machine could not keep up",
-            r.id(), r.achievedRate(), r.targetRate(), r.missed()));
+        warnings.add(
+            String.format(
+                Locale.ROOT,
+                "%s sent %.0f msg/s of %.0f configured (%d missed): this machine could not keep up",
+                r.id(),
+                r.achievedRate(),
+                r.targetRate(),
+                r.missed()));
       }
     }
     warnings.forEach(w -> LOG.warn("{}: {}", strategy.wireName(), w));
@@ -153,7 +205,8 @@ final class StrategyRun {
         recorded = s + 1;
       }
     }
-    // Every second up to the last one that counted a message appears, so the rows add up to the totals.
+    // Every second up to the last one that counted a message appears, so the rows add up to the
+    // totals.
     for (int s = 0; s < lastSecond; s++) {
       boolean hasMessages = false;
       for (BucketCounter c : counters) {
@@ -165,19 +218,43 @@ final class StrategyRun {
       for (int b = 0; b < brokers.size(); b++) {
         BrokerSecond sampled = timeline[s] == null ? null : timeline[s][b];
         long messages = counters.get(b).at(s);
-        rows.add(sampled == null
-            ? new BrokerSecond(s, b, messages, null, null, 0)
-            : new BrokerSecond(s, b, messages, sampled.cpu(), sampled.connections(), sampled.publishers()));
+        rows.add(
+            sampled == null
+                ? new BrokerSecond(s, b, messages, null, null, 0)
+                : new BrokerSecond(
+                    s, b, messages, sampled.cpu(), sampled.connections(), sampled.publishers()));
       }
     }
-    double firstStart = results.stream().filter(r -> r.startSecond() >= 0).mapToDouble(PublisherResult::startSecond).min().orElse(0);
-    double lastEnd = results.stream().filter(r -> r.startSecond() >= 0)
-        .mapToDouble(r -> r.startSecond() + plan.get(r.position() - 1).group().duration().toMillis() / 1000.0).max().orElse(0);
+    double firstStart =
+        results.stream()
+            .filter(r -> r.startSecond() >= 0)
+            .mapToDouble(PublisherResult::startSecond)
+            .min()
+            .orElse(0);
+    double lastEnd =
+        results.stream()
+            .filter(r -> r.startSecond() >= 0)
+            .mapToDouble(
+                r ->
+                    r.startSecond()
+                        + plan.get(r.position() - 1).group().duration().toMillis() / 1000.0)
+            .max()
+            .orElse(0);
     List<Long> received = counters.stream().map(BucketCounter::total).toList();
-    LOG.debug("{} finished after {} ms", strategy.wireName(), (System.nanoTime() - origin) / 1_000_000);
-    return new StrategyResult(strategy.wireName(), options.scenario().name(), options.seed(),
-        brokers.stream().map(HostPort::toString).toList(), loads.describe(), results, rows, received,
-        (int) Math.floor(firstStart), (int) Math.ceil(lastEnd), warnings);
+    LOG.debug(
+        "{} finished after {} ms", strategy.wireName(), (System.nanoTime() - origin) / 1_000_000);
+    return new StrategyResult(
+        strategy.wireName(),
+        options.scenario().name(),
+        options.seed(),
+        brokers.stream().map(HostPort::toString).toList(),
+        loads.describe(),
+        results,
+        rows,
+        received,
+        (int) Math.floor(firstStart),
+        (int) Math.ceil(lastEnd),
+        warnings);
   }
 
   private static ThreadFactory named(String name) {

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The order publishers arrive in. The same scenario and seed give the same plan, so two strategies
@@ -17,7 +18,7 @@ public final class ArrivalPlan {
    * Arrivals of {@code scenario}. With {@code heavyAt} (1-based) one publisher of the highest-rate
    * group is placed at that position and the others keep the scenario's order around it.
    */
-  public static List<PlannedPublisher> of(Scenario scenario, long seed, Integer heavyAt) {
+  public static List<PlannedPublisher> of(Scenario scenario, long seed, @Nullable Integer heavyAt) {
     List<PublisherSlot> slots = new ArrayList<>();
     for (PublisherGroup g : scenario.groups()) {
       for (int i = 1; i <= g.count(); i++) {
@@ -29,10 +30,15 @@ public final class ArrivalPlan {
     }
     if (heavyAt != null) {
       if (heavyAt < 1 || heavyAt > slots.size()) {
-        throw new IllegalArgumentException("--heavy-at must be within 1.." + slots.size() + ", got " + heavyAt);
+        throw new IllegalArgumentException(
+            "--heavy-at must be within 1.." + slots.size() + ", got " + heavyAt);
       }
-      PublisherGroup heaviest = scenario.groups().stream().max(Comparator.comparingDouble(PublisherGroup::rate)).orElseThrow();
-      PublisherSlot heavy = slots.stream().filter(s -> s.group() == heaviest).findFirst().orElseThrow();
+      PublisherGroup heaviest =
+          scenario.groups().stream()
+              .max(Comparator.comparingDouble(PublisherGroup::rate))
+              .orElseThrow();
+      PublisherSlot heavy =
+          slots.stream().filter(s -> s.group() == heaviest).findFirst().orElseThrow();
       slots.remove(heavy);
       slots.add(heavyAt - 1, heavy);
     }

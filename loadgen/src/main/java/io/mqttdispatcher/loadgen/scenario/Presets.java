@@ -16,10 +16,13 @@ public final class Presets {
    * msg/s, 600-byte payloads, each sending for 100 s, one arriving about every 5 s in random order.
    */
   public static Scenario paper() {
-    return new Scenario("paper", List.of(
-        new PublisherGroup("normal", 9, 2000, 600, 0, Duration.ofSeconds(100)),
-        new PublisherGroup("heavy", 1, 10000, 600, 0, Duration.ofSeconds(100))),
-        Duration.ofSeconds(5), ArrivalOrder.RANDOM);
+    return new Scenario(
+        "paper",
+        List.of(
+            new PublisherGroup("normal", 9, 2000, 600, 0, Duration.ofSeconds(100)),
+            new PublisherGroup("heavy", 1, 10000, 600, 0, Duration.ofSeconds(100))),
+        Duration.ofSeconds(5),
+        ArrivalOrder.RANDOM);
   }
 
   /**
@@ -30,10 +33,13 @@ public final class Presets {
    * and a dispatcher can only balance what it has seen (the paper left 5 s between arrivals).
    */
   public static Scenario smoke() {
-    return new Scenario("smoke", List.of(
-        new PublisherGroup("normal", 5, 400, 600, 0, Duration.ofSeconds(15)),
-        new PublisherGroup("heavy", 1, 2000, 600, 0, Duration.ofSeconds(15))),
-        Duration.ofMillis(2500), ArrivalOrder.RANDOM);
+    return new Scenario(
+        "smoke",
+        List.of(
+            new PublisherGroup("normal", 5, 400, 600, 0, Duration.ofSeconds(15)),
+            new PublisherGroup("heavy", 1, 2000, 600, 0, Duration.ofSeconds(15))),
+        Duration.ofMillis(2500),
+        ArrivalOrder.RANDOM);
   }
 
   public static Optional<Scenario> byName(String name) {

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param spacing time between two arrivals, 0..1h
  * @param order arrival order
  */
-public record Scenario(String name, List<PublisherGroup> groups, Duration spacing, ArrivalOrder order) {
+public record Scenario(
+    String name, List<PublisherGroup> groups, Duration spacing, ArrivalOrder order) {
   public Scenario {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(spacing, "spacing");
@@ -22,7 +23,8 @@ public record Scenario(String name, List<PublisherGroup> groups, Duration spacin
       throw new IllegalArgumentException("scenario '" + name + "' has no publisher groups");
     }
     if (spacing.isNegative() || spacing.compareTo(Duration.ofHours(1)) > 0) {
-      throw new IllegalArgumentException("scenario '" + name + "': spacing must be within 0..1h, got " + spacing);
+      throw new IllegalArgumentException(
+          "scenario '" + name + "': spacing must be within 0..1h, got " + spacing);
     }
     if (groups.stream().map(PublisherGroup::name).distinct().count() != groups.size()) {
       throw new IllegalArgumentException("scenario '" + name + "': group names must be distinct");
@@ -36,7 +38,8 @@ public record Scenario(String name, List<PublisherGroup> groups, Duration spacin
   /** From the first arrival to the end of the last publisher, whatever the order. */
   public Duration length() {
     Duration lastArrival = spacing.multipliedBy(publisherCount() - 1L);
-    Duration longest = groups.stream().map(PublisherGroup::duration).max(Duration::compareTo).orElseThrow();
+    Duration longest =
+        groups.stream().map(PublisherGroup::duration).max(Duration::compareTo).orElseThrow();
     return lastArrival.plus(longest);
   }
 }

@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads scenario files, YAML or JSON (JSON is YAML too), documented in {@code docs/scenarios.md}:
@@ -31,7 +32,8 @@ import java.util.Set;
 public final class ScenarioFiles {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> SCENARIO_FIELDS = Set.of("name", "spacing", "order", "groups");
-  private static final Set<String> GROUP_FIELDS = Set.of("name", "count", "rate", "payloadBytes", "qos", "duration");
+  private static final Set<String> GROUP_FIELDS =
+      Set.of("name", "count", "rate", "payloadBytes", "qos", "duration");
 
   private ScenarioFiles() {}
 
@@ -43,15 +45,21 @@ public final class ScenarioFiles {
   /**
    * Reads {@code file}.
    *
-   * @throws IllegalArgumentException naming the file and the field when it cannot be read or is invalid
+   * @throws IllegalArgumentException naming the file and the field when it cannot be read or is
+   *     invalid
    */
   public static Scenario load(Path file) {
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("scenario '" + file + "' is neither a preset (" + String.join(", ", Presets.NAMES)
-          + ") nor a readable file");
+      throw new IllegalArgumentException(
+          "scenario '"
+              + file
+              + "' is neither a preset ("
+              + String.join(", ", Presets.NAMES)
+              + ") nor a readable file");
     }
     try {
-      return parse(Files.readString(file), file.getFileName().toString().replaceFirst("\\.[^.]*$", ""));
+      return parse(
+          Files.readString(file), file.getFileName().toString().replaceFirst("\\.[^.]*$", ""));
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read scenario " + file + ": " + e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -105,12 +113,19 @@ public final class ScenarioFiles {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String field = it.next();
       if (!known.contains(field)) {
-        throw new IllegalArgumentException(where + ": unknown field '" + field + "' (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+        throw new IllegalArgumentException(
+            where
+                + ": unknown field '"
+                + field
+                + "' (known: "
+                + String.join(", ", known.stream().sorted().toList())
+                + ")");
       }
     }
   }
 
-  private static int integer(JsonNode node, String field, String where, Integer fallback) {
+  private static int integer(
+      JsonNode node, String field, String where, @Nullable Integer fallback) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       if (fallback == null) {
@@ -119,7 +134,8 @@ public final class ScenarioFiles {
       return fallback;
     }
     if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-      throw new IllegalArgumentException(where + ": '" + field + "' must be a whole number, got '" + v.asText() + "'");
+      throw new IllegalArgumentException(
+          where + ": '" + field + "' must be a whole number, got '" + v.asText() + "'");
     }
     return v.intValue();
   }
@@ -127,7 +143,8 @@ public final class ScenarioFiles {
   private static double number(JsonNode node, String field, String where) {
     JsonNode v = node.get(field);
     if (v == null || !v.isNumber()) {
-      throw new IllegalArgumentException(where + ": '" + field + "' is required and must be a number");
+      throw new IllegalArgumentException(
+          where + ": '" + field + "' is required and must be a number");
     }
     return v.doubleValue();
   }

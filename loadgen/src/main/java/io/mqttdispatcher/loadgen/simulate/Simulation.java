@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
@@ -18,11 +19,11 @@ import java.util.SplittableRandom;
 /**
  * Runs one policy on the model, in simulated time: devices arrive evenly spaced, each light (1
  * msg/s) or heavy; the work a broker does is proportional to the messages it carries, and its probe
- * reports it as the dispatcher's probes do: CPU as utilisation of what the broker can use (work over
- * capacity), scaled so that the fleet's utilisation is {@code utilization} at the end. Every
+ * reports it as the dispatcher's probes do: CPU as utilisation of what the broker can use (work
+ * over capacity), scaled so that the fleet's utilisation is {@code utilization} at the end. Every
  * {@code reportInterval} each probe reports CPU, client count, message rate and capacity to a real
- * {@link BrokerRegistry}, whose snapshots and window averages the real policy sees, exactly as in the
- * dispatcher. Deterministic for a seed: the policies draw their random choices from it too.
+ * {@link BrokerRegistry}, whose snapshots and window averages the real policy sees, exactly as in
+ * the dispatcher. Deterministic for a seed: the policies draw their random choices from it too.
  */
 public final class Simulation {
   /** Transients while the first devices arrive say little; the peak is taken after this. */
@@ -69,9 +70,19 @@ public final class Simulation {
       while (nextReport <= now) {
         for (int i = 0; i < n; i++) {
           double utilisation = Math.min(1, rate[i] * workPerMessage / capacity[i]);
-          registry.report(ids[i], owners[i], new ProbeMessage.Report(nextReport / 1_000_000, utilisation, 0.3,
-              OptionalLong.of(devices[i]), OptionalDouble.of(rate[i]), true, capacity[i],
-              Map.of(Transport.MQTT, ids[i] + ":1883")), nextReport);
+          registry.report(
+              ids[i],
+              owners[i],
+              new ProbeMessage.Report(
+                  nextReport / 1_000_000,
+                  utilisation,
+                  0.3,
+                  OptionalLong.of(devices[i]),
+                  OptionalDouble.of(rate[i]),
+                  true,
+                  capacity[i],
+                  Map.of(Transport.MQTT, ids[i] + ":1883")),
+              nextReport);
         }
         if (nextReport >= WARM_UP_NANOS) {
           peak = Math.max(peak, SimulationResult.maxOverMean(rate, capacity));
@@ -80,12 +91,15 @@ public final class Simulation {
       }
       List<BrokerView> usable = registry.snapshot().usable(Transport.MQTT, now);
       long start = System.nanoTime();
-      BrokerView chosen = policy.choose(usable, new ConnectFacts("d" + d, Transport.MQTT, true, 0), now);
+      BrokerView chosen =
+          policy.choose(usable, new ConnectFacts("d" + d, Transport.MQTT, true, 0), now);
       choiceNanos += System.nanoTime() - start;
-      int i = index.get(chosen.id());
+      int i =
+          Objects.requireNonNull(index.get(Objects.requireNonNull(chosen, "a usable broker").id()));
       devices[i]++;
       rate[i] += random.nextDouble() < o.heavyShare() ? o.heavyFactor() : 1;
     }
-    return new SimulationResult(policyName.optionName(), devices, rate, capacity, (double) choiceNanos / o.devices(), peak);
+    return new SimulationResult(
+        policyName.optionName(), devices, rate, capacity, (double) choiceNanos / o.devices(), peak);
   }
 }

@@ -44,7 +44,8 @@ public record SimulationOptions(
       throw new IllegalArgumentException("--brokers must be within 1..10000, got " + brokers);
     }
     capacities = List.copyOf(capacities);
-    if (capacities.isEmpty() || !capacities.stream().allMatch(c -> c > 0 && c < Double.POSITIVE_INFINITY)) {
+    if (capacities.isEmpty()
+        || !capacities.stream().allMatch(c -> c > 0 && c < Double.POSITIVE_INFINITY)) {
       throw new IllegalArgumentException("--capacities must be numbers above 0, got " + capacities);
     }
     if (devices < 1 || devices > 100_000_000L) {

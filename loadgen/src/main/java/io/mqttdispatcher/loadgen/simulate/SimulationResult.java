@@ -4,17 +4,23 @@ import java.util.Arrays;
 
 /**
  * How one policy spread the fleet: per broker, devices and message rate at the end of the run. A
- * broker's load is its message rate per unit of capacity (its utilisation, up to a common factor), so
- * an even spread is one where every broker is equally full, whatever its size.
+ * broker's load is its message rate per unit of capacity (its utilisation, up to a common factor),
+ * so an even spread is one where every broker is equally full, whatever its size.
  *
  * @param policy the policy's option name
  * @param devices devices per broker
  * @param msgRate messages per second per broker
  * @param capacity each broker's capacity
  * @param choiceNanos mean time the policy took per device, measured
- * @param peakMaxOverMean the worst busiest-to-mean load ratio seen at any report after the first 10 s
+ * @param peakMaxOverMean the worst busiest-to-mean load ratio seen at any report after the first 10
+ *     s
  */
-public record SimulationResult(String policy, long[] devices, double[] msgRate, double[] capacity, double choiceNanos,
+public record SimulationResult(
+    String policy,
+    long[] devices,
+    double[] msgRate,
+    double[] capacity,
+    double choiceNanos,
     double peakMaxOverMean) {
 
   /** Busiest broker's load relative to the mean (1 = perfectly even). */
@@ -36,7 +42,9 @@ public record SimulationResult(String policy, long[] devices, double[] msgRate, 
     return Math.sqrt(var) / mean;
   }
 
-  /** Busiest broker's message rate per unit of capacity relative to the mean; 0 when nothing flows. */
+  /**
+   * Busiest broker's message rate per unit of capacity relative to the mean; 0 when nothing flows.
+   */
   static double maxOverMean(double[] msgRate, double[] capacity) {
     double[] load = load(msgRate, capacity);
     double mean = mean(load);

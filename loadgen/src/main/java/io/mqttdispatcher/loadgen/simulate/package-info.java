@@ -1,6 +1,7 @@
 /**
  * The policy simulator: the dispatcher's own registry and policies on a model of many brokers and
- * devices arriving over time, to show behaviour at fleet scale that one machine cannot run for real.
+ * devices arriving over time, to show behaviour at fleet scale that one machine cannot run for
+ * real.
  */
 @NullMarked
 package io.mqttdispatcher.loadgen.simulate;

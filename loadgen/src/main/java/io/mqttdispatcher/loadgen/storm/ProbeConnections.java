@@ -26,10 +26,14 @@ final class ProbeConnections implements ConnectionTimeline.ReportedConnections {
 
   private final HttpRequest request;
   private final List<HostPort> brokers;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
   ProbeConnections(HostPort admin, List<HostPort> brokers) {
-    this.request = HttpRequest.newBuilder(URI.create("http://" + admin + "/brokers")).timeout(Duration.ofSeconds(1)).build();
+    this.request =
+        HttpRequest.newBuilder(URI.create("http://" + admin + "/brokers"))
+            .timeout(Duration.ofSeconds(1))
+            .build();
     this.brokers = List.copyOf(brokers);
   }
 
@@ -37,9 +41,12 @@ final class ProbeConnections implements ConnectionTimeline.ReportedConnections {
   public List<@Nullable Long> sample() {
     Map<String, Long> byEndpoint = new HashMap<>();
     try {
-      for (JsonNode b : JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body()).path("brokers")) {
+      for (JsonNode b :
+          JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body())
+              .path("brokers")) {
         if (b.path("healthy").asBoolean(false) && b.path("connections").isNumber()) {
-          byEndpoint.put(b.path("endpoints").path("mqtt").asText(""), b.get("connections").longValue());
+          byEndpoint.put(
+              b.path("endpoints").path("mqtt").asText(""), b.get("connections").longValue());
         }
       }
     } catch (IOException e) {

@@ -15,5 +15,9 @@ import org.jspecify.annotations.Nullable;
  * @param attempts connection attempts from this event until the next one (or the end)
  */
 public record StormEvent(
-    String name, double atSeconds, int devicesLost, @Nullable Double allBackSeconds, String measuredFrom,
+    String name,
+    double atSeconds,
+    int devicesLost,
+    @Nullable Double allBackSeconds,
+    String measuredFrom,
     AttemptCounts attempts) {}

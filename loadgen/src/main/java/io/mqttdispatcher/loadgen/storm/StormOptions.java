@@ -9,14 +9,16 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything a storm needs. Defaults live here, as strings the command line shows in {@code --help}.
+ * Everything a storm needs. Defaults live here, as strings the command line shows in {@code
+ * --help}.
  *
  * @param fleet the idle devices
  * @param brokers how many brokers
  * @param broker which broker to run
  * @param strategies one or both, run one after the other on the same brokers
  * @param killBroker which broker (1-based) is killed first
- * @param settle how long the fleet stays connected before the kill, and the pause between strategies
+ * @param settle how long the fleet stays connected before the kill, and the pause between
+ *     strategies
  * @param deadFor from the kill to the power cut: the killed broker stays dead this long
  * @param outage from the power cut until every broker (and its probe) starts again
  * @param observe how long to watch after every device is back; the final spread is taken at its end
@@ -38,18 +40,24 @@ public record StormOptions(
     Duration sampleInterval,
     Path out) {
   /**
-   * What a shared 2-core machine runs reliably next to three brokers, three probes and a dispatcher:
-   * each device through the dispatcher is a connector with its own reconnect thread.
+   * What a shared 2-core machine runs reliably next to three brokers, three probes and a
+   * dispatcher: each device through the dispatcher is a connector with its own reconnect thread.
    */
   public static final String DEFAULT_DEVICES = "1000";
+
   public static final String DEFAULT_BROKERS = "3";
   public static final String DEFAULT_KILL_BROKER = "1";
   public static final String DEFAULT_SETTLE = "5s";
   public static final String DEFAULT_DEAD_FOR = "15s";
   public static final String DEFAULT_OUTAGE = "5s";
   public static final String DEFAULT_OBSERVE = "10s";
-  /** Long: after the power cut the dispatcher waits for the probes, JVMs that start slowly on a busy machine. */
+
+  /**
+   * Long: after the power cut the dispatcher waits for the probes, JVMs that start slowly on a busy
+   * machine.
+   */
   public static final String DEFAULT_RECOVER_TIMEOUT = "180s";
+
   public static final String DEFAULT_OUT = "storm-results";
 
   public StormOptions {
@@ -61,10 +69,12 @@ public record StormOptions(
       throw new IllegalArgumentException("no strategy to run");
     }
     if (brokers < 2 || brokers > 16) {
-      throw new IllegalArgumentException("--brokers must be within 2..16 (one is killed), got " + brokers);
+      throw new IllegalArgumentException(
+          "--brokers must be within 2..16 (one is killed), got " + brokers);
     }
     if (killBroker < 1 || killBroker > brokers) {
-      throw new IllegalArgumentException("--kill-broker must be within 1.." + brokers + ", got " + killBroker);
+      throw new IllegalArgumentException(
+          "--kill-broker must be within 1.." + brokers + ", got " + killBroker);
     }
     for (Duration d : List.of(settle, deadFor, outage, observe)) {
       if (d.isNegative()) {
@@ -72,7 +82,8 @@ public record StormOptions(
       }
     }
     if (recoverTimeout.isNegative() || recoverTimeout.isZero() || sampleInterval.toMillis() < 10) {
-      throw new IllegalArgumentException("--recover-timeout must be positive and --sample at least 10ms");
+      throw new IllegalArgumentException(
+          "--recover-timeout must be positive and --sample at least 10ms");
     }
   }
 }

@@ -43,18 +43,25 @@ final class StormRun {
   StormResult run() throws Exception {
     List<HostPort> brokers = stack.brokers();
     DeadEndpoints dead = new DeadEndpoints();
-    EntryPoint entry = strategy == Strategy.DISPATCHER
-        ? EntryPoint.dispatcher(stack.dispatcher()) : EntryPoint.dnsRoundRobin(brokers);
+    EntryPoint entry =
+        strategy == Strategy.DISPATCHER
+            ? EntryPoint.dispatcher(stack.dispatcher())
+            : EntryPoint.dnsRoundRobin(brokers);
     int n = options.fleet().devices();
     Fleet fleet = Fleet.start(options.fleet(), entry, dead);
-    ConnectionTimeline timeline = ConnectionTimeline.start(fleet, brokers, options.sampleInterval(),
-        new ProbeConnections(stack.admin(), brokers));
+    ConnectionTimeline timeline =
+        ConnectionTimeline.start(
+            fleet, brokers, options.sampleInterval(), new ProbeConnections(stack.admin(), brokers));
     try {
       // 1. Every device connects, paced, and stays.
       Duration arrivals = Duration.ofMillis(1000L * n / options.fleet().connectRate());
       Duration connected = fleet.awaitAllConnected(arrivals.plus(options.recoverTimeout()));
-      say(connected == null ? "not every device connected: " + fleet.connected() + "/" + n
-          : fmt("%d devices connected in %.1f s: %s", n, seconds(connected), spread(fleet, brokers)));
+      say(
+          connected == null
+              ? "not every device connected: " + fleet.connected() + "/" + n
+              : fmt(
+                  "%d devices connected in %.1f s: %s",
+                  n, seconds(connected), spread(fleet, brokers)));
       if (connected == null) {
         warnings.add("only " + fleet.connected() + " of " + n + " devices connected at the start");
       }
@@ -70,18 +77,27 @@ final class StormRun {
       dead.markDown(victim);
       long killAt = System.nanoTime();
       stack.killBrokers(List.of(k));
-      Duration afterKill = fleet.awaitAllBack(killAt, lossesBefore, onVictim, options.recoverTimeout());
-      say(afterKill == null ? "after the kill, not every device came back: " + fleet.connected() + "/" + n
-          : fmt("killed broker-%d (%d devices on it): all back after %.2f s: %s", k + 1, onVictim, seconds(afterKill),
-              spread(fleet, brokers)));
+      Duration afterKill =
+          fleet.awaitAllBack(killAt, lossesBefore, onVictim, options.recoverTimeout());
+      say(
+          afterKill == null
+              ? "after the kill, not every device came back: " + fleet.connected() + "/" + n
+              : fmt(
+                  "killed broker-%d (%d devices on it): all back after %.2f s: %s",
+                  k + 1, onVictim, seconds(afterKill), spread(fleet, brokers)));
       sleepUntil(killAt + options.deadFor().toNanos());
-      List<Integer> survivors = IntStream.range(0, brokers.size()).filter(i -> i != k)
-          .mapToObj(i -> fleet.connectedTo(brokers.get(i))).toList();
+      List<Integer> survivors =
+          IntStream.range(0, brokers.size())
+              .filter(i -> i != k)
+              .mapToObj(i -> fleet.connectedTo(brokers.get(i)))
+              .toList();
       Spread overSurvivors = Spread.of(survivors);
 
       // 3. Power cut: every host down at once, then back after the outage. On a real power cut no
-      // connection is closed: the dispatcher notices when the reports stop (--stale-after, 3 s), the
-      // devices only when their keep-alive runs out. On loopback the kernel closes both at once, so the
+      // connection is closed: the dispatcher notices when the reports stop (--stale-after, 3 s),
+      // the
+      // devices only when their keep-alive runs out. On loopback the kernel closes both at once, so
+      // the
       // probes die first and the brokers once the dispatcher has noticed, to keep the real order.
       AttemptCounts beforeCut = fleet.attempts();
       int connectedAtCut = fleet.connected();
@@ -93,7 +109,10 @@ final class StormRun {
       stack.killProbes(all);
       stack.awaitUsable(0, STALE_AFTER.plusSeconds(2));
       stack.killBrokers(all);
-      say(fmt("power cut: every probe and broker killed, %d devices connected before", connectedAtCut));
+      say(
+          fmt(
+              "power cut: every probe and broker killed, %d devices connected before",
+              connectedAtCut));
       sleepUntil(cutAt + options.outage().toNanos());
       timeline.mark("power back");
       long restoreAt = System.nanoTime();
@@ -102,9 +121,14 @@ final class StormRun {
       for (int i : all) {
         stack.startProbe(i);
       }
-      Duration afterRestore = fleet.awaitAllBack(restoreAt, lossesBeforeCut, connectedAtCut, options.recoverTimeout());
-      say(afterRestore == null ? "after the restart, not every device came back: " + fleet.connected() + "/" + n
-          : fmt("brokers restarted: all back after %.2f s: %s", seconds(afterRestore), spread(fleet, brokers)));
+      Duration afterRestore =
+          fleet.awaitAllBack(restoreAt, lossesBeforeCut, connectedAtCut, options.recoverTimeout());
+      say(
+          afterRestore == null
+              ? "after the restart, not every device came back: " + fleet.connected() + "/" + n
+              : fmt(
+                  "brokers restarted: all back after %.2f s: %s",
+                  seconds(afterRestore), spread(fleet, brokers)));
 
       // 4. Watch, then take the final spread.
       sleep(options.observe());
@@ -112,25 +136,55 @@ final class StormRun {
       timeline.close();
       Spread end = Spread.of(brokers.stream().map(fleet::connectedTo).toList());
       AttemptCounts total = fleet.attempts();
-      List<StormEvent> events = List.of(
-          event(killMark, "kill broker-" + (k + 1), onVictim, afterKill, "the kill", beforeCut.minus(beforeKill)),
-          event(cutMark, fmt("power cut, brokers restarted after %s", describe(options.outage())), connectedAtCut,
-              afterRestore, "the restart", total.minus(beforeCut)));
-      return new StormResult(strategy.wireName(), entry.describe(), n, brokers.stream().map(HostPort::toString).toList(),
-          connected == null ? null : seconds(connected), events, overSurvivors, end, total,
-          seconds(fleet.longestOutage()), timeline.samples(), timeline.marks(), warnings);
+      List<StormEvent> events =
+          List.of(
+              event(
+                  killMark,
+                  "kill broker-" + (k + 1),
+                  onVictim,
+                  afterKill,
+                  "the kill",
+                  beforeCut.minus(beforeKill)),
+              event(
+                  cutMark,
+                  fmt("power cut, brokers restarted after %s", describe(options.outage())),
+                  connectedAtCut,
+                  afterRestore,
+                  "the restart",
+                  total.minus(beforeCut)));
+      return new StormResult(
+          strategy.wireName(),
+          entry.describe(),
+          n,
+          brokers.stream().map(HostPort::toString).toList(),
+          connected == null ? null : seconds(connected),
+          events,
+          overSurvivors,
+          end,
+          total,
+          seconds(fleet.longestOutage()),
+          timeline.samples(),
+          timeline.marks(),
+          warnings);
     } finally {
       timeline.close();
       fleet.close();
     }
   }
 
-  private StormEvent event(ConnectionTimeline.Mark mark, String name, int lost, @Nullable Duration back, String from,
+  private StormEvent event(
+      ConnectionTimeline.Mark mark,
+      String name,
+      int lost,
+      @Nullable Duration back,
+      String from,
       AttemptCounts attempts) {
     if (back == null) {
-      warnings.add(name + ": not every device was back within " + describe(options.recoverTimeout()));
+      warnings.add(
+          name + ": not every device was back within " + describe(options.recoverTimeout()));
     }
-    return new StormEvent(name, mark.millis() / 1000.0, lost, back == null ? null : seconds(back), from, attempts);
+    return new StormEvent(
+        name, mark.millis() / 1000.0, lost, back == null ? null : seconds(back), from, attempts);
   }
 
   private static String spread(Fleet fleet, List<HostPort> brokers) {

@@ -19,25 +19,46 @@ public final class StormScenario {
   private final DemoStack.Jars jars;
   private final Consumer<String> progress;
 
-  /** @param progress one line per phase, for the terminal */
+  /**
+   * @param progress one line per phase, for the terminal
+   */
   public StormScenario(StormOptions options, DemoStack.Jars jars, Consumer<String> progress) {
     this.options = options;
     this.jars = jars;
     this.progress = progress;
   }
 
-  /** Runs every strategy of the options, one after the other; returns their results in that order. */
+  /**
+   * Runs every strategy of the options, one after the other; returns their results in that order.
+   */
   public List<StormResult> run() throws Exception {
-    progress.accept("starting " + options.brokers() + " " + (options.broker() == BrokerKind.MOSQUITTO ? "Mosquitto" : "HiveMQ CE")
-        + " brokers (one process each), a probe per broker and a dispatcher ...");
+    progress.accept(
+        "starting "
+            + options.brokers()
+            + " "
+            + (options.broker() == BrokerKind.MOSQUITTO ? "Mosquitto" : "HiveMQ CE")
+            + " brokers (one process each), a probe per broker and a dispatcher ...");
     List<StormResult> results = new ArrayList<>();
-    try (DemoStack stack = DemoStack.start(jars, options.broker(), options.brokers(),
-        Files.createDirectories(options.out()).resolve("stack"))) {
-      progress.accept("dispatcher on " + stack.dispatcher() + ", brokers " + stack.brokers() + ", status page http://"
-          + stack.admin() + "/ (logs in " + options.out().resolve("stack").resolve("logs") + ")");
+    try (DemoStack stack =
+        DemoStack.start(
+            jars,
+            options.broker(),
+            options.brokers(),
+            Files.createDirectories(options.out()).resolve("stack"))) {
+      progress.accept(
+          "dispatcher on "
+              + stack.dispatcher()
+              + ", brokers "
+              + stack.brokers()
+              + ", status page http://"
+              + stack.admin()
+              + "/ (logs in "
+              + options.out().resolve("stack").resolve("logs")
+              + ")");
       for (Strategy strategy : options.strategies()) {
         if (!results.isEmpty()) {
-          // The same brokers again: wait for every probe to be back and the last fleet's connections to be gone.
+          // The same brokers again: wait for every probe to be back and the last fleet's
+          // connections to be gone.
           stack.awaitUsable(options.brokers(), Duration.ofSeconds(60));
           TimeUnit.NANOSECONDS.sleep(options.settle().toNanos());
         }

@@ -17,10 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code loadgen demo} as a user runs it: real processes, real brokers, and nothing left behind. */
+/**
+ * {@code loadgen demo} as a user runs it: real processes, real brokers, and nothing left behind.
+ */
 class DemoIT {
   /** A small scenario in the smoke shape, so each run takes seconds. */
-  private static final String SCENARIO = """
+  private static final String SCENARIO =
+      """
       name: tiny
       spacing: 1s
       order: fixed
@@ -78,13 +81,25 @@ class DemoIT {
   }
 
   @Test
-  void demo_with_mosquitto_runs_both_strategies_and_stops_everything(@TempDir Path dir) throws Exception {
+  void demo_with_mosquitto_runs_both_strategies_and_stops_everything(@TempDir Path dir)
+      throws Exception {
     TestBroker.assumeMosquittoBinary("the demo's --broker mosquitto");
     Path scenario = Files.writeString(dir.resolve("tiny.yaml"), SCENARIO);
     Path out = dir.resolve("out");
 
-    Run run = demo("demo", "--scenario", scenario.toString(), "--broker", "mosquitto", "--settle", "1s",
-        "--out", out.toString(), "--root", "..");
+    Run run =
+        demo(
+            "demo",
+            "--scenario",
+            scenario.toString(),
+            "--broker",
+            "mosquitto",
+            "--settle",
+            "1s",
+            "--out",
+            out.toString(),
+            "--root",
+            "..");
 
     assertCompleteRun(run, out);
     assertThat(run.err()).contains("Mosquitto brokers");
@@ -95,29 +110,61 @@ class DemoIT {
     Path scenario = Files.writeString(dir.resolve("tiny.yaml"), SCENARIO);
     Path out = dir.resolve("out");
 
-    Run run = demo("demo", "--scenario", scenario.toString(), "--broker", "hivemq", "--settle", "1s",
-        "--out", out.toString(), "--root", "..");
+    Run run =
+        demo(
+            "demo",
+            "--scenario",
+            scenario.toString(),
+            "--broker",
+            "hivemq",
+            "--settle",
+            "1s",
+            "--out",
+            out.toString(),
+            "--root",
+            "..");
 
     assertCompleteRun(run, out);
     assertThat(run.err()).contains("HiveMQ CE brokers");
-    assertThat(Files.readString(out.resolve("stack/logs/broker-1.log"))).contains("broker listening").doesNotContain("ERROR");
+    assertThat(Files.readString(out.resolve("stack/logs/broker-1.log")))
+        .contains("broker listening")
+        .doesNotContain("ERROR");
   }
 
   @Test
   void demo_stopped_by_a_signal_leaves_nothing_behind(@TempDir Path dir) throws Exception {
-    Path scenario = Files.writeString(dir.resolve("long.yaml"), SCENARIO.replace("duration: 3s", "duration: 60s"));
+    Path scenario =
+        Files.writeString(
+            dir.resolve("long.yaml"), SCENARIO.replace("duration: 3s", "duration: 60s"));
     Path out = dir.resolve("out");
     Path log = dir.resolve("demo.log");
-    Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        "target/loadgen.jar", "demo", "--scenario", scenario.toString(), "--broker", "auto", "--out", out.toString(),
-        "--root", "..").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process demo =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                "target/loadgen.jar",
+                "demo",
+                "--scenario",
+                scenario.toString(),
+                "--broker",
+                "auto",
+                "--out",
+                out.toString(),
+                "--root",
+                "..")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!Files.readString(log).contains("running scenario") && System.nanoTime() < deadline && demo.isAlive()) {
+      while (!Files.readString(log).contains("running scenario")
+          && System.nanoTime() < deadline
+          && demo.isAlive()) {
         Thread.sleep(100);
       }
       assertThat(Files.readString(log)).contains("running scenario");
-      assertThat(processesMentioning(out)).hasSizeGreaterThanOrEqualTo(5); // 2 brokers, 2 probes, dispatcher
+      assertThat(processesMentioning(out))
+          .hasSizeGreaterThanOrEqualTo(5); // 2 brokers, 2 probes, dispatcher
 
       demo.destroy(); // SIGTERM: the same shutdown hook a Ctrl-C (SIGINT) runs
 

@@ -9,19 +9,24 @@ import org.junit.jupiter.api.Test;
 class AttemptWatcherTest {
   @Test
   void a_refused_tcp_connect_is_counted_as_connection_refused() {
-    assertThat(AttemptWatcher.describe(new ConnectionFailedException(new ConnectException("Connection refused"))))
+    assertThat(
+            AttemptWatcher.describe(
+                new ConnectionFailedException(new ConnectException("Connection refused"))))
         .isEqualTo("connection refused");
   }
 
   @Test
   void a_connect_timeout_is_counted_as_timed_out() {
-    assertThat(AttemptWatcher.describe(new ConnectionFailedException(new io.netty.channel.ConnectTimeoutException("x"))))
+    assertThat(
+            AttemptWatcher.describe(
+                new ConnectionFailedException(new io.netty.channel.ConnectTimeoutException("x"))))
         .isEqualTo("timed out");
   }
 
   @Test
   void other_failures_are_named_by_their_root_cause() {
-    assertThat(AttemptWatcher.describe(new ConnectionFailedException(new IllegalStateException("x"))))
+    assertThat(
+            AttemptWatcher.describe(new ConnectionFailedException(new IllegalStateException("x"))))
         .isEqualTo("connection failed: IllegalStateException");
   }
 }

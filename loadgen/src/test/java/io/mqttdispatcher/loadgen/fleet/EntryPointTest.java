@@ -15,7 +15,8 @@ class EntryPointTest {
 
   @Test
   void dns_round_robin_answers_the_next_address_on_every_lookup_whoever_asks() {
-    EntryPoint.Resolver resolver = ((EntryPoint.DnsRoundRobin) EntryPoint.dnsRoundRobin(List.of(A, B, C))).resolver();
+    EntryPoint.Resolver resolver =
+        ((EntryPoint.DnsRoundRobin) EntryPoint.dnsRoundRobin(List.of(A, B, C))).resolver();
 
     List<HostPort> answers = new ArrayList<>();
     for (int i = 0; i < 7; i++) {
@@ -27,12 +28,14 @@ class EntryPointTest {
 
   @Test
   void dns_round_robin_needs_an_address() {
-    assertThatThrownBy(() -> EntryPoint.dnsRoundRobin(List.of())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> EntryPoint.dnsRoundRobin(List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void entry_points_describe_themselves() {
     assertThat(EntryPoint.dispatcher(A).describe()).isEqualTo("dispatcher 127.0.0.1:1884");
-    assertThat(EntryPoint.dnsRoundRobin(List.of(A, B)).describe()).contains("127.0.0.1:1884", "127.0.0.1:1885");
+    assertThat(EntryPoint.dnsRoundRobin(List.of(A, B)).describe())
+        .contains("127.0.0.1:1884", "127.0.0.1:1885");
   }
 }

@@ -14,17 +14,32 @@ class SummaryTest {
   @Test
   void means_and_gaps_are_taken_over_the_active_seconds() {
     // Seconds 0 and 3 are outside the active window [1, 3) and must not count.
-    List<BrokerSecond> timeline = List.of(
-        new BrokerSecond(0, 0, 999, 0.9, null, 1), new BrokerSecond(0, 1, 0, 0.0, null, 0),
-        new BrokerSecond(1, 0, 3000, 0.30, null, 2), new BrokerSecond(1, 1, 1000, 0.10, null, 1),
-        new BrokerSecond(2, 0, 5000, 0.50, null, 2), new BrokerSecond(2, 1, 1000, 0.20, null, 1),
-        new BrokerSecond(3, 0, 999, 0.9, null, 0), new BrokerSecond(3, 1, 0, 0.0, null, 0));
-    List<PublisherResult> publishers = List.of(
-        new PublisherResult("a-1", "a", 1, 100, 100, 100, 0, 0, "h:1", 1, 2.0, 0.5, null),
-        new PublisherResult("a-2", "a", 2, 100, 90, 90, 0, 0, "h:2", 1, 4.0, 1.0, null),
-        new PublisherResult("a-3", "a", 3, 100, 0, 0, 0, 0, null, 0, -1, -1, "refused"));
-    StrategyResult r = new StrategyResult("dispatcher", "t", 1, List.of("h:1", "h:2"), "test", publishers, timeline,
-        List.of(9998L, 2000L), 1, 3, List.of());
+    List<BrokerSecond> timeline =
+        List.of(
+            new BrokerSecond(0, 0, 999, 0.9, null, 1), new BrokerSecond(0, 1, 0, 0.0, null, 0),
+            new BrokerSecond(1, 0, 3000, 0.30, null, 2),
+                new BrokerSecond(1, 1, 1000, 0.10, null, 1),
+            new BrokerSecond(2, 0, 5000, 0.50, null, 2),
+                new BrokerSecond(2, 1, 1000, 0.20, null, 1),
+            new BrokerSecond(3, 0, 999, 0.9, null, 0), new BrokerSecond(3, 1, 0, 0.0, null, 0));
+    List<PublisherResult> publishers =
+        List.of(
+            new PublisherResult("a-1", "a", 1, 100, 100, 100, 0, 0, "h:1", 1, 2.0, 0.5, null),
+            new PublisherResult("a-2", "a", 2, 100, 90, 90, 0, 0, "h:2", 1, 4.0, 1.0, null),
+            new PublisherResult("a-3", "a", 3, 100, 0, 0, 0, 0, null, 0, -1, -1, "refused"));
+    StrategyResult r =
+        new StrategyResult(
+            "dispatcher",
+            "t",
+            1,
+            List.of("h:1", "h:2"),
+            "test",
+            publishers,
+            timeline,
+            List.of(9998L, 2000L),
+            1,
+            3,
+            List.of());
 
     Summary s = Summary.of(r);
 
@@ -42,8 +57,19 @@ class SummaryTest {
 
   @Test
   void the_terminal_table_puts_strategies_side_by_side() {
-    StrategyResult r = new StrategyResult("dns-rr", "t", 1, List.of("h:1"), "none", List.of(),
-        List.of(new BrokerSecond(0, 0, 10, null, null, 0)), List.of(10L), 0, 1, List.of());
+    StrategyResult r =
+        new StrategyResult(
+            "dns-rr",
+            "t",
+            1,
+            List.of("h:1"),
+            "none",
+            List.of(),
+            List.of(new BrokerSecond(0, 0, 10, null, null, 0)),
+            List.of(10L),
+            0,
+            1,
+            List.of());
 
     String table = SummaryTable.render(List.of(Summary.of(r)));
 

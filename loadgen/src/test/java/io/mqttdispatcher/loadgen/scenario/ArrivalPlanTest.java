@@ -15,7 +15,9 @@ class ArrivalPlanTest {
     List<PlannedPublisher> b = ArrivalPlan.of(Presets.paper(), 42, null);
 
     assertThat(a).isEqualTo(b);
-    assertThat(a).extracting(PlannedPublisher::position).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+    assertThat(a)
+        .extracting(PlannedPublisher::position)
+        .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
     assertThat(a.get(9).arrival()).isEqualTo(Duration.ofSeconds(45));
     assertThat(a).extracting(PlannedPublisher::id).doesNotHaveDuplicates();
   }
@@ -32,7 +34,8 @@ class ArrivalPlanTest {
 
   @Test
   void fixed_order_follows_the_groups() {
-    Scenario fixed = new Scenario("f", Presets.paper().groups(), Duration.ofSeconds(1), ArrivalOrder.FIXED);
+    Scenario fixed =
+        new Scenario("f", Presets.paper().groups(), Duration.ofSeconds(1), ArrivalOrder.FIXED);
 
     assertThat(ArrivalPlan.of(fixed, 1, null).get(9).id()).isEqualTo("heavy-1");
     assertThat(ArrivalPlan.of(fixed, 1, null).get(0).id()).isEqualTo("normal-1");
@@ -40,6 +43,7 @@ class ArrivalPlanTest {
 
   @Test
   void heavy_at_out_of_range_is_refused() {
-    assertThatThrownBy(() -> ArrivalPlan.of(Presets.paper(), 1, 11)).hasMessageContaining("--heavy-at must be within 1..10");
+    assertThatThrownBy(() -> ArrivalPlan.of(Presets.paper(), 1, 11))
+        .hasMessageContaining("--heavy-at must be within 1..10");
   }
 }

@@ -10,28 +10,35 @@ class ScenarioFilesTest {
 
   @Test
   void parses_yaml_with_every_field() {
-    Scenario s = ScenarioFiles.parse("""
+    Scenario s =
+        ScenarioFiles.parse(
+            """
         name: two-groups
         spacing: 5s
         order: fixed
         groups:
           - {name: normal, count: 9, rate: 2000, payloadBytes: 600, qos: 1, duration: 100s}
           - {name: heavy, count: 1, rate: 10000, payloadBytes: 600, duration: 1m}
-        """, "ignored");
+        """,
+            "ignored");
 
     assertThat(s.name()).isEqualTo("two-groups");
     assertThat(s.order()).isEqualTo(ArrivalOrder.FIXED);
     assertThat(s.spacing()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(s.groups()).containsExactly(
-        new PublisherGroup("normal", 9, 2000, 600, 1, Duration.ofSeconds(100)),
-        new PublisherGroup("heavy", 1, 10000, 600, 0, Duration.ofMinutes(1)));
+    assertThat(s.groups())
+        .containsExactly(
+            new PublisherGroup("normal", 9, 2000, 600, 1, Duration.ofSeconds(100)),
+            new PublisherGroup("heavy", 1, 10000, 600, 0, Duration.ofMinutes(1)));
   }
 
   @Test
   void parses_json_and_defaults_the_name_and_order() {
-    Scenario s = ScenarioFiles.parse("""
+    Scenario s =
+        ScenarioFiles.parse(
+            """
         {"spacing": "500ms", "groups": [{"count": 2, "rate": 10, "payloadBytes": 0, "duration": "2s"}]}
-        """, "from-file");
+        """,
+            "from-file");
 
     assertThat(s.name()).isEqualTo("from-file");
     assertThat(s.order()).isEqualTo(ArrivalOrder.RANDOM);
@@ -40,19 +47,31 @@ class ScenarioFilesTest {
 
   @Test
   void rejects_a_misspelt_field_naming_it() {
-    assertThatThrownBy(() -> ScenarioFiles.parse("""
+    assertThatThrownBy(
+            () ->
+                ScenarioFiles.parse(
+                    """
         spacing: 1s
         groups: [{count: 1, rate: 10, payloadbytes: 600, duration: 1s}]
-        """, "x"))
+        """,
+                    "x"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("group 1: unknown field 'payloadbytes'");
   }
 
   @Test
   void rejects_out_of_range_values() {
-    assertThatThrownBy(() -> ScenarioFiles.parse("spacing: 1s\ngroups: [{count: 1, rate: 10, payloadBytes: 1, qos: 3, duration: 1s}]", "x"))
+    assertThatThrownBy(
+            () ->
+                ScenarioFiles.parse(
+                    "spacing: 1s\ngroups: [{count: 1, rate: 10, payloadBytes: 1, qos: 3, duration: 1s}]",
+                    "x"))
         .hasMessageContaining("qos must be 0, 1 or 2");
-    assertThatThrownBy(() -> ScenarioFiles.parse("spacing: soon\ngroups: [{count: 1, rate: 10, payloadBytes: 1, duration: 1s}]", "x"))
+    assertThatThrownBy(
+            () ->
+                ScenarioFiles.parse(
+                    "spacing: soon\ngroups: [{count: 1, rate: 10, payloadBytes: 1, duration: 1s}]",
+                    "x"))
         .hasMessageContaining("'spacing'");
   }
 
@@ -71,9 +90,11 @@ class ScenarioFilesTest {
     assertThat(smoke.groups().get(1).rate() / smoke.groups().get(0).rate())
         .isEqualTo(paper.groups().get(1).rate() / paper.groups().get(0).rate());
     assertThat(smoke.groups().get(1).count()).isEqualTo(1);
-    assertThat(smoke.groups().get(0).payloadBytes()).isEqualTo(paper.groups().get(0).payloadBytes());
+    assertThat(smoke.groups().get(0).payloadBytes())
+        .isEqualTo(paper.groups().get(0).payloadBytes());
     // every publisher is still sending when the last one arrives, as in the paper
-    assertThat(smoke.spacing().multipliedBy(smoke.publisherCount() - 1L)).isLessThan(smoke.groups().get(0).duration());
+    assertThat(smoke.spacing().multipliedBy(smoke.publisherCount() - 1L))
+        .isLessThan(smoke.groups().get(0).duration());
     assertThat(smoke.length()).isLessThan(Duration.ofSeconds(30));
     assertThat(paper.length()).isEqualTo(Duration.ofSeconds(145));
   }

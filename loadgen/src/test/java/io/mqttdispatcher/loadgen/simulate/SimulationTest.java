@@ -14,7 +14,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class SimulationTest {
   private static final SimulationOptions FLEET =
-      new SimulationOptions(10, List.of(1.0), 40_000, 2000, 0.01, 100, 0.6, Duration.ofSeconds(1), Duration.ofSeconds(5), 1);
+      new SimulationOptions(
+          10,
+          List.of(1.0),
+          40_000,
+          2000,
+          0.01,
+          100,
+          0.6,
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(5),
+          1);
 
   @Test
   void every_device_is_placed_and_every_message_counted() {
@@ -22,17 +32,29 @@ class SimulationTest {
 
     assertThat(Arrays.stream(r.devices()).sum()).isEqualTo(40_000);
     assertThat(r.devices()).containsOnly(4000); // round-robin: the same count everywhere
-    assertThat(Arrays.stream(r.msgRate()).sum()).isBetween(40_000 * 1.5, 40_000 * 2.5); // ~1.99 msg/s per device
+    assertThat(Arrays.stream(r.msgRate()).sum())
+        .isBetween(40_000 * 1.5, 40_000 * 2.5); // ~1.99 msg/s per device
   }
 
   private static SimulationOptions fleet(List<Double> capacities, long seed) {
-    return new SimulationOptions(10, capacities, 40_000, 2000, 0.01, 100, 0.6, Duration.ofSeconds(1), Duration.ofSeconds(5), seed);
+    return new SimulationOptions(
+        10,
+        capacities,
+        40_000,
+        2000,
+        0.01,
+        100,
+        0.6,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(5),
+        seed);
   }
 
   @Test
   void a_run_is_repeatable_for_a_seed() {
     // The policies' random tie-breaking draws from the seed too, so a figure can be reproduced.
-    for (PolicyName policy : List.of(PolicyName.LEAST_LOAD, PolicyName.LEAST_CPU, PolicyName.RANDOM)) {
+    for (PolicyName policy :
+        List.of(PolicyName.LEAST_LOAD, PolicyName.LEAST_CPU, PolicyName.RANDOM)) {
       SimulationResult first = new Simulation(FLEET).run(policy);
       SimulationResult second = new Simulation(FLEET).run(policy);
 
@@ -78,17 +100,54 @@ class SimulationTest {
       }
     }
     assertThat((double) big / small).isCloseTo(2.0, within(0.2));
-    // Equal shares leave the small brokers a third fuller than the mean: what ignoring capacity costs.
+    // Equal shares leave the small brokers a third fuller than the mean: what ignoring capacity
+    // costs.
     assertThat(roundRobin.maxOverMean()).isGreaterThan(1.25);
   }
 
   @Test
   void options_are_checked_where_they_are_set() {
-    assertThatThrownBy(() -> new SimulationOptions(0, List.of(1.0), 1, 1, 0, 1, 0.5, Duration.ofSeconds(1), Duration.ofSeconds(5), 1))
+    assertThatThrownBy(
+            () ->
+                new SimulationOptions(
+                    0,
+                    List.of(1.0),
+                    1,
+                    1,
+                    0,
+                    1,
+                    0.5,
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(5),
+                    1))
         .hasMessageContaining("--brokers");
-    assertThatThrownBy(() -> new SimulationOptions(2, List.of(1.0, 0.0), 1, 1, 0, 1, 0.5, Duration.ofSeconds(1), Duration.ofSeconds(5), 1))
+    assertThatThrownBy(
+            () ->
+                new SimulationOptions(
+                    2,
+                    List.of(1.0, 0.0),
+                    1,
+                    1,
+                    0,
+                    1,
+                    0.5,
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(5),
+                    1))
         .hasMessageContaining("--capacities");
-    assertThatThrownBy(() -> new SimulationOptions(2, List.of(1.0), 1, 1, 2, 1, 0.5, Duration.ofSeconds(1), Duration.ofSeconds(5), 1))
+    assertThatThrownBy(
+            () ->
+                new SimulationOptions(
+                    2,
+                    List.of(1.0),
+                    1,
+                    1,
+                    2,
+                    1,
+                    0.5,
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(5),
+                    1))
         .hasMessageContaining("--heavy-share");
   }
 }

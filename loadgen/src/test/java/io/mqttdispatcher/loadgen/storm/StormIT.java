@@ -22,6 +22,7 @@ import picocli.CommandLine;
  */
 class StormIT {
   private static final int DEVICES = 150;
+
   /** The fullest surviving broker may hold at most this much more than the mean after the kill. */
   private static final double SURVIVOR_BOUND = 1.3;
 
@@ -31,7 +32,8 @@ class StormIT {
   }
 
   @Test
-  void every_device_comes_back_and_the_dispatcher_sends_none_to_a_dead_broker(@TempDir Path dir) throws Exception {
+  void every_device_comes_back_and_the_dispatcher_sends_none_to_a_dead_broker(@TempDir Path dir)
+      throws Exception {
     Path out = dir.resolve("out");
     StringWriter stdout = new StringWriter();
     StringWriter stderr = new StringWriter();
@@ -39,38 +41,79 @@ class StormIT {
     cl.setOut(new PrintWriter(stdout));
     cl.setErr(new PrintWriter(stderr));
 
-    // Generous recovery timeout: after the power cut the dispatcher needs the restarted probes, JVMs that
-    // start in about a second on a quiet machine and much later on a busy one. The test is done when the fleet is.
-    int exit = cl.execute("storm", "--devices", String.valueOf(DEVICES), "--broker", "mosquitto", "--strategy", "both",
-        "--settle", "1s", "--dead-for", "3s", "--outage", "2s", "--observe", "2s", "--recover-timeout", "120s",
-        "--out", out.toString(), "--root", "..");
+    // Generous recovery timeout: after the power cut the dispatcher needs the restarted probes,
+    // JVMs that
+    // start in about a second on a quiet machine and much later on a busy one. The test is done
+    // when the fleet is.
+    int exit =
+        cl.execute(
+            "storm",
+            "--devices",
+            String.valueOf(DEVICES),
+            "--broker",
+            "mosquitto",
+            "--strategy",
+            "both",
+            "--settle",
+            "1s",
+            "--dead-for",
+            "3s",
+            "--outage",
+            "2s",
+            "--observe",
+            "2s",
+            "--recover-timeout",
+            "120s",
+            "--out",
+            out.toString(),
+            "--root",
+            "..");
 
     assertThat(exit).as(stderr.toString()).isZero();
-    assertThat(stdout.toString()).contains("attempts to a dead endpoint", "final max/mean", "dispatcher", "dns-rr", "report: ");
-    JsonNode strategies = new ObjectMapper().readTree(out.resolve("results.json").toFile()).get("strategies");
+    assertThat(stdout.toString())
+        .contains(
+            "attempts to a dead endpoint", "final max/mean", "dispatcher", "dns-rr", "report: ");
+    JsonNode strategies =
+        new ObjectMapper().readTree(out.resolve("results.json").toFile()).get("strategies");
     assertThat(strategies).hasSize(2);
     for (JsonNode s : strategies) {
-      assertThat(s.get("connectAllSeconds").isNumber()).as(s.get("strategy") + " connected").isTrue();
-      assertThat(s.get("events")).hasSize(2).allSatisfy(e -> {
-        assertThat(e.get("allBackSeconds").isNumber()).as(s.get("strategy") + ": every device back after " + e.get("name")).isTrue();
-        assertThat(e.get("devicesLost").asInt()).isPositive();
-      });
+      assertThat(s.get("connectAllSeconds").isNumber())
+          .as(s.get("strategy") + " connected")
+          .isTrue();
+      assertThat(s.get("events"))
+          .hasSize(2)
+          .allSatisfy(
+              e -> {
+                assertThat(e.get("allBackSeconds").isNumber())
+                    .as(s.get("strategy") + ": every device back after " + e.get("name"))
+                    .isTrue();
+                assertThat(e.get("devicesLost").asInt()).isPositive();
+              });
       assertThat(s.get("events").get(1).get("devicesLost").asInt()).isEqualTo(DEVICES);
       assertThat(sum(s.get("end").get("counts"))).isEqualTo(DEVICES);
     }
     JsonNode dispatcher = strategies.get(0);
     JsonNode dnsRr = strategies.get(1);
     assertThat(dispatcher.get("strategy").asText()).isEqualTo("dispatcher");
-    assertThat(dispatcher.get("attempts").get("toDeadEndpoint").asLong()).as("dispatcher: attempts to a dead endpoint").isZero();
-    assertThat(dispatcher.get("afterKill").get("maxOverMean").asDouble()).isLessThanOrEqualTo(SURVIVOR_BOUND);
-    // No bound on the spread after the power cut: until every restarted probe has reported, the dispatcher has
-    // fewer usable brokers than it will have, and the first one back takes the devices that return first
-    // (on a busy machine nearly all of them). Moving them afterwards is rebalancing's job, not placement's.
+    assertThat(dispatcher.get("attempts").get("toDeadEndpoint").asLong())
+        .as("dispatcher: attempts to a dead endpoint")
+        .isZero();
+    assertThat(dispatcher.get("afterKill").get("maxOverMean").asDouble())
+        .isLessThanOrEqualTo(SURVIVOR_BOUND);
+    // No bound on the spread after the power cut: until every restarted probe has reported, the
+    // dispatcher has
+    // fewer usable brokers than it will have, and the first one back takes the devices that return
+    // first
+    // (on a busy machine nearly all of them). Moving them afterwards is rebalancing's job, not
+    // placement's.
     // DNS round-robin hands out the dead address too: the same counter sees it.
     assertThat(dnsRr.get("attempts").get("toDeadEndpoint").asLong()).isPositive();
-    assertThat(Files.readString(out.resolve("timeline.csv"))).startsWith(StormReportFiles.CSV_HEADER + "\n");
-    assertThat(Files.readString(out.resolve("report.html"))).contains("<img alt=\"devices per broker, dispatcher\"",
-        "<img alt=\"connections reported by the brokers, dns-rr\"");
+    assertThat(Files.readString(out.resolve("timeline.csv")))
+        .startsWith(StormReportFiles.CSV_HEADER + "\n");
+    assertThat(Files.readString(out.resolve("report.html")))
+        .contains(
+            "<img alt=\"devices per broker, dispatcher\"",
+            "<img alt=\"connections reported by the brokers, dns-rr\"");
   }
 
   private static int sum(JsonNode counts) {

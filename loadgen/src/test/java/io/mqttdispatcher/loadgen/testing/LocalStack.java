@@ -15,8 +15,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Real brokers (see {@link TestBroker}: Mosquitto, or HiveMQ CE where it is not installed) and an in-process dispatcher, with one scripted probe per broker reporting
- * every 500 ms the broker's own CPU (from /proc), or a CPU a test pins, and whether it is alive.
+ * Real brokers (see {@link TestBroker}: Mosquitto, or HiveMQ CE where it is not installed) and an
+ * in-process dispatcher, with one scripted probe per broker reporting every 500 ms the broker's own
+ * CPU (from /proc), or a CPU a test pins, and whether it is alive.
  */
 public final class LocalStack implements AutoCloseable {
   private final List<TestBroker> brokers = new ArrayList<>();
@@ -32,7 +33,9 @@ public final class LocalStack implements AutoCloseable {
     }
     dispatcher = Dispatcher.start(TestDispatchers.options());
     for (int i = 0; i < brokerCount; i++) {
-      probes.add(TestProbe.authenticated(dispatcher.probePort(), "broker-" + (i + 1), TestDispatchers.SECRET));
+      probes.add(
+          TestProbe.authenticated(
+              dispatcher.probePort(), "broker-" + (i + 1), TestDispatchers.SECRET));
     }
     cpu = new ProcessCpuLoad(brokers.stream().map(TestBroker::pid).toList());
     report();
@@ -43,7 +46,8 @@ public final class LocalStack implements AutoCloseable {
   public static LocalStack start(int brokerCount) throws Exception {
     LocalStack stack = new LocalStack(brokerCount);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (stack.dispatcher.registry().snapshot().brokers().size() < brokerCount && System.nanoTime() < deadline) {
+    while (stack.dispatcher.registry().snapshot().brokers().size() < brokerCount
+        && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
     return stack;
@@ -55,7 +59,10 @@ public final class LocalStack implements AutoCloseable {
       TestBroker m = brokers.get(i);
       Double pinned = pinnedCpu.get(i);
       double load = pinned != null ? pinned : measured.get(i) == null ? 0 : measured.get(i);
-      probes.get(i).report(load, m.isAlive(), Map.of(io.mqttdispatcher.protocol.Transport.MQTT, m.endpoint()));
+      probes
+          .get(i)
+          .report(
+              load, m.isAlive(), Map.of(io.mqttdispatcher.protocol.Transport.MQTT, m.endpoint()));
     }
   }
 
@@ -69,14 +76,16 @@ public final class LocalStack implements AutoCloseable {
     String id = "broker-" + (index + 1);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
     while (System.nanoTime() < deadline) {
-      boolean applied = dispatcher.registry().snapshot().brokers().stream()
-          .anyMatch(b -> b.id().equals(id) && Math.abs(b.cpu() - cpu) < 1e-9);
+      boolean applied =
+          dispatcher.registry().snapshot().brokers().stream()
+              .anyMatch(b -> b.id().equals(id) && Math.abs(b.cpu() - cpu) < 1e-9);
       if (applied) {
         return;
       }
       Thread.sleep(10);
     }
-    throw new IllegalStateException("the dispatcher did not take the report of " + id + " within 3 s");
+    throw new IllegalStateException(
+        "the dispatcher did not take the report of " + id + " within 3 s");
   }
 
   public Dispatcher dispatcher() {

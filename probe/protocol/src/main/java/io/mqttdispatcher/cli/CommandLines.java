@@ -13,16 +13,20 @@ public final class CommandLines {
   /** A command line for {@code command}; error lines start with {@code name}. */
   public static CommandLine create(Object command, String name) {
     CommandLine cl = new CommandLine(command);
-    cl.setParameterExceptionHandler((e, args) -> {
-      CommandLine cmd = e.getCommandLine();
-      cmd.getErr().println(name + ": " + e.getMessage());
-      cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
-      return 2;
-    });
-    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println(name + ": " + message(e));
-      return e instanceof IllegalArgumentException ? 2 : 1;
-    });
+    cl.setParameterExceptionHandler(
+        (e, args) -> {
+          CommandLine cmd = e.getCommandLine();
+          cmd.getErr().println(name + ": " + e.getMessage());
+          cmd.getErr()
+              .println(
+                  "Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+          return 2;
+        });
+    cl.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println(name + ": " + message(e));
+          return e instanceof IllegalArgumentException ? 2 : 1;
+        });
     return cl;
   }
 
@@ -34,7 +38,10 @@ public final class CommandLines {
     return t.getMessage() != null ? t.getMessage() : t.toString();
   }
 
-  /** {@code --version}: the project version from the jar manifest, or {@code dev} when run from classes. */
+  /**
+   * {@code --version}: the project version from the jar manifest, or {@code dev} when run from
+   * classes.
+   */
   public static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {

@@ -5,7 +5,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 
-/** Parses durations written as a whole number and a unit: {@code 250ms}, {@code 5s}, {@code 1m}, {@code 2h}. */
+/**
+ * Parses durations written as a whole number and a unit: {@code 250ms}, {@code 5s}, {@code 1m},
+ * {@code 2h}.
+ */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
   private static final Pattern FORMAT = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
@@ -19,7 +22,9 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
     Matcher m = FORMAT.matcher(value.trim());
     if (!m.matches()) {
       throw new CommandLine.TypeConversionException(
-          "'" + value + "' is not a duration: write a whole number and a unit, e.g. 500ms, 5s, 1m, 2h");
+          "'"
+              + value
+              + "' is not a duration: write a whole number and a unit, e.g. 500ms, 5s, 1m, 2h");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

@@ -28,7 +28,8 @@ public record HostPort(String host, int port) {
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     } else if (host.contains(":")) {
-      throw new IllegalArgumentException("'" + value + "': write an IPv6 address in brackets, e.g. [::1]:1883");
+      throw new IllegalArgumentException(
+          "'" + value + "': write an IPv6 address in brackets, e.g. [::1]:1883");
     }
     int port;
     try {

@@ -33,7 +33,10 @@ public final class SecretFile {
       throw new IllegalArgumentException("secret file " + file + " is empty");
     }
     if (new String(bytes, 0, end, StandardCharsets.UTF_8).isBlank()) {
-      throw new IllegalArgumentException("secret file " + file + " holds only spaces: write a real secret, e.g. openssl rand -hex 32");
+      throw new IllegalArgumentException(
+          "secret file "
+              + file
+              + " holds only spaces: write a real secret, e.g. openssl rand -hex 32");
     }
     return Arrays.copyOf(bytes, end);
   }

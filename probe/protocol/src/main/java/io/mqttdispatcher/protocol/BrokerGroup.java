@@ -4,8 +4,8 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The group a broker belongs to, as its probe advertises it. Routing rules send a device to a group;
- * the balancing policy picks a broker inside it.
+ * The group a broker belongs to, as its probe advertises it. Routing rules send a device to a
+ * group; the balancing policy picks a broker inside it.
  *
  * @param name 1 to 64 characters of letters, digits, {@code .}, {@code _} and {@code -}
  * @param cluster whether the group's brokers share sessions (a clustered broker), so a device may

@@ -6,10 +6,10 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Why a dispatcher refuses or closes a probe connection, as the {@code code} field of an error line.
- * A peer acts on the code; the {@code reason} beside it is for people. A code this version does not
- * know, and an error line without a code (dispatchers from before codes existed), read as {@link
- * #UNSPECIFIED}.
+ * Why a dispatcher refuses or closes a probe connection, as the {@code code} field of an error
+ * line. A peer acts on the code; the {@code reason} beside it is for people. A code this version
+ * does not know, and an error line without a code (dispatchers from before codes existed), read as
+ * {@link #UNSPECIFIED}.
  */
 public enum ErrorCode {
   /** The hello's MAC does not match: the probe's secret differs from the dispatcher's. */
@@ -26,7 +26,8 @@ public enum ErrorCode {
   UNSPECIFIED("unspecified");
 
   private static final Map<String, ErrorCode> BY_WIRE_NAME =
-      Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ErrorCode::wireName, Function.identity()));
+      Arrays.stream(values())
+          .collect(Collectors.toUnmodifiableMap(ErrorCode::wireName, Function.identity()));
 
   private final String wireName;
 

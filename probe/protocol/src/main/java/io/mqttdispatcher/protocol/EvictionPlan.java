@@ -32,6 +32,7 @@ public record EvictionPlan(
 
   /** Highest rate a plan may ask for, devices per second per donor. */
   public static final double MAX_RATE = 100_000;
+
   /** Most brokers a donor or recipient list may name. */
   public static final int MAX_BROKERS = 1000;
 
@@ -42,21 +43,25 @@ public record EvictionPlan(
       throw new IllegalArgumentException("plan id must be 1 to 64 characters");
     }
     if (!(rate > 0 && rate <= MAX_RATE)) {
-      throw new IllegalArgumentException("rate must be above 0 and at most " + (long) MAX_RATE + " per second, was " + rate);
+      throw new IllegalArgumentException(
+          "rate must be above 0 and at most " + (long) MAX_RATE + " per second, was " + rate);
     }
     if (waitMillis < 0) {
       throw new IllegalArgumentException("wait must not be negative, was " + waitMillis + " ms");
     }
     if (!(absThreshold >= 0) || Double.isInfinite(absThreshold)) {
-      throw new IllegalArgumentException("absolute threshold must be a number >= 0, was " + absThreshold);
+      throw new IllegalArgumentException(
+          "absolute threshold must be a number >= 0, was " + absThreshold);
     }
     if (!(relThreshold >= 1) || Double.isInfinite(relThreshold)) {
-      throw new IllegalArgumentException("relative threshold must be a number >= 1, was " + relThreshold);
+      throw new IllegalArgumentException(
+          "relative threshold must be a number >= 1, was " + relThreshold);
     }
     donors = List.copyOf(donors);
     recipients = List.copyOf(recipients);
     if (donors.size() > MAX_BROKERS || recipients.size() > MAX_BROKERS) {
-      throw new IllegalArgumentException("a plan names at most " + MAX_BROKERS + " donors and " + MAX_BROKERS + " recipients");
+      throw new IllegalArgumentException(
+          "a plan names at most " + MAX_BROKERS + " donors and " + MAX_BROKERS + " recipients");
     }
   }
 }

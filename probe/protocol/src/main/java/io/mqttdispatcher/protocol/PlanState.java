@@ -13,7 +13,9 @@ public enum PlanState {
   DONE,
   /** Stopped by an operator before it finished. */
   STOPPED,
-  /** Ended without finishing, for the reason the status gives (for example: every dispatcher lost). */
+  /**
+   * Ended without finishing, for the reason the status gives (for example: every dispatcher lost).
+   */
   FAILED;
 
   /** Whether devices may still be moved under this state. */

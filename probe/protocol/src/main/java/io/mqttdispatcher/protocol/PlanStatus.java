@@ -9,12 +9,18 @@ import java.util.Objects;
  * @param plan the plan as the probe accepted it
  * @param state where it stands
  * @param evicted devices this probe moved off its broker under this plan
- * @param skipped devices it left alone because they keep a session (and the plan does not include them)
+ * @param skipped devices it left alone because they keep a session (and the plan does not include
+ *     them)
  * @param remaining some client ids that must not be moved and are still on the broker (at most
  *     {@link #MAX_REMAINING}); an evacuation that ends with these is done
  * @param reason why it ended, for people; empty while it runs
  */
-public record PlanStatus(PlanState state, EvictionPlan plan, long evicted, long skipped, List<String> remaining,
+public record PlanStatus(
+    PlanState state,
+    EvictionPlan plan,
+    long evicted,
+    long skipped,
+    List<String> remaining,
     String reason) {
 
   /** Most client ids listed in {@link #remaining}. */
@@ -27,6 +33,8 @@ public record PlanStatus(PlanState state, EvictionPlan plan, long evicted, long 
     if (evicted < 0 || skipped < 0) {
       throw new IllegalArgumentException("evicted and skipped must not be negative");
     }
-    remaining = List.copyOf(remaining.size() > MAX_REMAINING ? remaining.subList(0, MAX_REMAINING) : remaining);
+    remaining =
+        List.copyOf(
+            remaining.size() > MAX_REMAINING ? remaining.subList(0, MAX_REMAINING) : remaining);
   }
 }

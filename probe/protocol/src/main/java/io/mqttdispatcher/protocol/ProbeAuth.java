@@ -34,7 +34,8 @@ public final class ProbeAuth {
 
   /** Whether {@code macHex} is the MAC of {@code nonce}; compares in constant time. */
   public static boolean verify(byte[] secret, String nonce, String macHex) {
-    byte[] expected = HexFormat.of().formatHex(rawMac(secret, nonce)).getBytes(StandardCharsets.US_ASCII);
+    byte[] expected =
+        HexFormat.of().formatHex(rawMac(secret, nonce)).getBytes(StandardCharsets.US_ASCII);
     byte[] given = macHex.getBytes(StandardCharsets.US_ASCII);
     return MessageDigest.isEqual(expected, given);
   }

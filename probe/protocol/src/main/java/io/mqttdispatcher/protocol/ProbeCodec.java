@@ -72,7 +72,9 @@ public final class ProbeCodec {
     node.put("group", r.group().name()).put("cluster", r.group().cluster());
   }
 
-  /** The message in {@code line}; throws with a specific reason when it is not a valid v1 message. */
+  /**
+   * The message in {@code line}; throws with a specific reason when it is not a valid v1 message.
+   */
   public static ProbeMessage decode(String line) throws ProtocolException {
     JsonNode node;
     try {
@@ -91,7 +93,8 @@ public final class ProbeCodec {
         if (present(node, "vmax")) {
           long vmax = integer(node, "vmax");
           if (vmax < ProbeMessage.VERSION || vmax > Integer.MAX_VALUE) {
-            throw new ProtocolException("field 'vmax' must be a version of at least 1, was " + vmax);
+            throw new ProtocolException(
+                "field 'vmax' must be a version of at least 1, was " + vmax);
           }
           maxVersion = (int) vmax;
         }
@@ -106,8 +109,9 @@ public final class ProbeCodec {
         yield new ProbeMessage.Hello(broker, text(node, "mac"), version);
       }
       case "welcome" -> new ProbeMessage.Welcome();
-      case "error" -> new ProbeMessage.Error(
-          ErrorCode.fromWireName(node.path("code").asText("")), node.path("reason").asText(""));
+      case "error" ->
+          new ProbeMessage.Error(
+              ErrorCode.fromWireName(node.path("code").asText("")), node.path("reason").asText(""));
       case "report" -> decodeReport(node);
       case "command" -> V2Codec.decodeCommand(node);
       case "ack" -> V2Codec.decodeAck(node);
@@ -164,17 +168,30 @@ public final class ProbeCodec {
       endpoints.put(transport, e.getValue().asText());
     }
     ProbeState state = present(node, "state") ? V2Codec.decodeState(node.get("state")) : null;
-    return new ProbeMessage.Report(ts, cpu, mem, connections, msgRate, healthy.booleanValue(), capacity, endpoints,
-        state, group(node));
+    return new ProbeMessage.Report(
+        ts,
+        cpu,
+        mem,
+        connections,
+        msgRate,
+        healthy.booleanValue(),
+        capacity,
+        endpoints,
+        state,
+        group(node));
   }
 
-  /** The optional {@code group} and {@code cluster} fields; a probe that sends neither is in the default group. */
+  /**
+   * The optional {@code group} and {@code cluster} fields; a probe that sends neither is in the
+   * default group.
+   */
   private static BrokerGroup group(JsonNode node) throws ProtocolException {
     String name = BrokerGroup.DEFAULT.name();
     if (present(node, "group")) {
       name = text(node, "group");
       if (!BrokerGroup.validName(name)) {
-        throw new ProtocolException("field 'group' must be 1 to 64 letters, digits, '.', '_' or '-'");
+        throw new ProtocolException(
+            "field 'group' must be 1 to 64 letters, digits, '.', '_' or '-'");
       }
     }
     boolean cluster = false;
@@ -191,10 +208,17 @@ public final class ProbeCodec {
   /** The line's version, which must be between 1 and {@code max}. */
   private static int checkVersion(JsonNode node, int max) throws ProtocolException {
     JsonNode v = node.get("v");
-    if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < ProbeMessage.VERSION
+    if (v == null
+        || !v.isIntegralNumber()
+        || !v.canConvertToInt()
+        || v.intValue() < ProbeMessage.VERSION
         || v.intValue() > max) {
-      throw new ProtocolException("unsupported protocol version " + v + ", this side speaks v" + ProbeMessage.VERSION
-          + (max > ProbeMessage.VERSION ? " to v" + max : ""));
+      throw new ProtocolException(
+          "unsupported protocol version "
+              + v
+              + ", this side speaks v"
+              + ProbeMessage.VERSION
+              + (max > ProbeMessage.VERSION ? " to v" + max : ""));
     }
     return v.intValue();
   }

@@ -87,10 +87,10 @@ public sealed interface ProbeMessage {
    * @param healthy whether the broker answered its liveness check
    * @param capacity relative capacity of this broker (1 = reference machine)
    * @param endpoints advertised endpoint per transport
-   * @param state v2: the broker's draining flag and eviction plan as the probe holds them; null from
-   *     a v1 probe, whose drain is local to each dispatcher
-   * @param group the broker's group and whether that group is a cluster ({@link BrokerGroup#DEFAULT}
-   *     when the probe sends none)
+   * @param state v2: the broker's draining flag and eviction plan as the probe holds them; null
+   *     from a v1 probe, whose drain is local to each dispatcher
+   * @param group the broker's group and whether that group is a cluster ({@link
+   *     BrokerGroup#DEFAULT} when the probe sends none)
    */
   record Report(
       long ts,
@@ -112,51 +112,96 @@ public sealed interface ProbeMessage {
     }
 
     /** A v1 report: no probe-carried state, in the {@link BrokerGroup#DEFAULT} group. */
-    public Report(long ts, double cpu, double mem, OptionalLong connections, OptionalDouble msgRate, boolean healthy,
-        double capacity, Map<Transport, String> endpoints) {
-      this(ts, cpu, mem, connections, msgRate, healthy, capacity, endpoints, null, BrokerGroup.DEFAULT);
+    public Report(
+        long ts,
+        double cpu,
+        double mem,
+        OptionalLong connections,
+        OptionalDouble msgRate,
+        boolean healthy,
+        double capacity,
+        Map<Transport, String> endpoints) {
+      this(
+          ts,
+          cpu,
+          mem,
+          connections,
+          msgRate,
+          healthy,
+          capacity,
+          endpoints,
+          null,
+          BrokerGroup.DEFAULT);
     }
 
     /** A report in the {@link BrokerGroup#DEFAULT} group. */
-    public Report(long ts, double cpu, double mem, OptionalLong connections, OptionalDouble msgRate, boolean healthy,
-        double capacity, Map<Transport, String> endpoints, @Nullable ProbeState state) {
-      this(ts, cpu, mem, connections, msgRate, healthy, capacity, endpoints, state, BrokerGroup.DEFAULT);
+    public Report(
+        long ts,
+        double cpu,
+        double mem,
+        OptionalLong connections,
+        OptionalDouble msgRate,
+        boolean healthy,
+        double capacity,
+        Map<Transport, String> endpoints,
+        @Nullable ProbeState state) {
+      this(
+          ts,
+          cpu,
+          mem,
+          connections,
+          msgRate,
+          healthy,
+          capacity,
+          endpoints,
+          state,
+          BrokerGroup.DEFAULT);
     }
 
     /** This report with {@code newState}. */
     public Report withState(@Nullable ProbeState newState) {
-      return new Report(ts, cpu, mem, connections, msgRate, healthy, capacity, endpoints, newState, group);
+      return new Report(
+          ts, cpu, mem, connections, msgRate, healthy, capacity, endpoints, newState, group);
     }
   }
 
   /**
-   * v2, dispatcher to probe: an operator's command, given on whichever dispatcher replica. The probe
-   * answers every command with an {@link Ack} carrying the same id.
+   * v2, dispatcher to probe: an operator's command, given on whichever dispatcher replica. The
+   * probe answers every command with an {@link Ack} carrying the same id.
    *
    * @param id chosen by the dispatcher, echoed in the ack
    * @param op what to do
    * @param plan for {@code rebalance} and {@code evacuate}: the plan to run; null otherwise
    * @param planId for {@code stop}: the plan to stop, or null for whichever runs
-   * @param outcome for {@code stop}: {@link PlanState#DONE} (thresholds reached) or
-   *     {@link PlanState#STOPPED} (an operator stopped it); null otherwise
+   * @param outcome for {@code stop}: {@link PlanState#DONE} (thresholds reached) or {@link
+   *     PlanState#STOPPED} (an operator stopped it); null otherwise
    */
-  record Command(String id, CommandOp op, @Nullable EvictionPlan plan, @Nullable String planId,
-      @Nullable PlanState outcome) implements ProbeMessage {
+  record Command(
+      String id,
+      CommandOp op,
+      @Nullable EvictionPlan plan,
+      @Nullable String planId,
+      @Nullable PlanState outcome)
+      implements ProbeMessage {
     public Command {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(op, "op");
       boolean evicts = op == CommandOp.REBALANCE || op == CommandOp.EVACUATE;
       if (evicts != (plan != null)) {
-        throw new IllegalArgumentException("a plan comes with rebalance and evacuate commands, and only with them");
+        throw new IllegalArgumentException(
+            "a plan comes with rebalance and evacuate commands, and only with them");
       }
       if (plan != null && (plan.kind() == PlanKind.EVACUATE) != (op == CommandOp.EVACUATE)) {
-        throw new IllegalArgumentException("command " + op.wireName() + " carries a " + plan.kind().wireName() + " plan");
+        throw new IllegalArgumentException(
+            "command " + op.wireName() + " carries a " + plan.kind().wireName() + " plan");
       }
       if ((op == CommandOp.STOP) != (outcome != null)) {
-        throw new IllegalArgumentException("an outcome comes with stop commands, and only with them");
+        throw new IllegalArgumentException(
+            "an outcome comes with stop commands, and only with them");
       }
       if (outcome != null && outcome != PlanState.DONE && outcome != PlanState.STOPPED) {
-        throw new IllegalArgumentException("a stop's outcome is done or stopped, not " + outcome.wireName());
+        throw new IllegalArgumentException(
+            "a stop's outcome is done or stopped, not " + outcome.wireName());
       }
     }
 
@@ -167,7 +212,11 @@ public sealed interface ProbeMessage {
 
     /** A rebalance or evacuate command for {@code plan}. */
     public static Command evict(String id, EvictionPlan plan) {
-      return new Command(id, plan.kind() == PlanKind.EVACUATE ? CommandOp.EVACUATE : CommandOp.REBALANCE, plan, null,
+      return new Command(
+          id,
+          plan.kind() == PlanKind.EVACUATE ? CommandOp.EVACUATE : CommandOp.REBALANCE,
+          plan,
+          null,
           null);
     }
 
@@ -198,14 +247,16 @@ public sealed interface ProbeMessage {
    * its last such line, so the probe can take them over when asked to move devices.
    *
    * @param ids client ids of devices without a session
-   * @param sessions client ids of devices that keep a session (Clean Start 0 or Session Expiry above 0)
+   * @param sessions client ids of devices that keep a session (Clean Start 0 or Session Expiry
+   *     above 0)
    */
   record Clients(List<String> ids, List<String> sessions) implements ProbeMessage {
     public Clients {
       ids = List.copyOf(ids);
       sessions = List.copyOf(sessions);
       if (ids.size() + sessions.size() > MAX_CLIENTS_PER_LINE) {
-        throw new IllegalArgumentException("at most " + MAX_CLIENTS_PER_LINE + " client ids per line");
+        throw new IllegalArgumentException(
+            "at most " + MAX_CLIENTS_PER_LINE + " client ids per line");
       }
     }
   }

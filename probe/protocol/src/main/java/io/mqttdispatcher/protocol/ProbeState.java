@@ -14,7 +14,10 @@ public record ProbeState(boolean draining, @Nullable PlanStatus plan) {
   /** A fresh probe: not draining, no plan. */
   public static final ProbeState IDLE = new ProbeState(false, null);
 
-  /** Whether no dispatcher may send new devices to the broker: draining, or a plan is moving devices off it. */
+  /**
+   * Whether no dispatcher may send new devices to the broker: draining, or a plan is moving devices
+   * off it.
+   */
   public boolean refusesNewDevices() {
     return draining || (plan != null && plan.state().active());
   }

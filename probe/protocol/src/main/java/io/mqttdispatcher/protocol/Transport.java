@@ -14,7 +14,10 @@ public enum Transport {
   /** MQTT over secure WebSocket, endpoint {@code wss://host:port/path}. */
   WSS;
 
-  /** The name used on the wire and on command lines: {@code mqtt}, {@code mqtts}, {@code ws}, {@code wss}. */
+  /**
+   * The name used on the wire and on command lines: {@code mqtt}, {@code mqtts}, {@code ws}, {@code
+   * wss}.
+   */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }

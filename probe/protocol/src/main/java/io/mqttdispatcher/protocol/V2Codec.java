@@ -11,7 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The protocol v2 parts of {@link ProbeCodec}: probe state, plans, commands, acks and client ids. */
+/**
+ * The protocol v2 parts of {@link ProbeCodec}: probe state, plans, commands, acks and client ids.
+ */
 final class V2Codec {
   private V2Codec() {}
 
@@ -49,7 +51,9 @@ final class V2Codec {
     PlanStatus status = state.plan();
     if (status != null) {
       ObjectNode plan = encodePlan(status.plan());
-      plan.put("state", status.state().wireName()).put("evicted", status.evicted()).put("skipped", status.skipped());
+      plan.put("state", status.state().wireName())
+          .put("evicted", status.evicted())
+          .put("skipped", status.skipped());
       strings(plan.putArray("remaining"), status.remaining());
       if (!status.reason().isEmpty()) {
         plan.put("reason", status.reason());
@@ -60,14 +64,16 @@ final class V2Codec {
   }
 
   private static ObjectNode encodePlan(EvictionPlan p) {
-    ObjectNode node = ProbeCodec.MAPPER.createObjectNode()
-        .put("id", p.id())
-        .put("kind", p.kind().wireName())
-        .put("rate", p.rate())
-        .put("wait", p.waitMillis())
-        .put("sessions", p.includeSessions())
-        .put("abs", p.absThreshold())
-        .put("rel", p.relThreshold());
+    ObjectNode node =
+        ProbeCodec.MAPPER
+            .createObjectNode()
+            .put("id", p.id())
+            .put("kind", p.kind().wireName())
+            .put("rate", p.rate())
+            .put("wait", p.waitMillis())
+            .put("sessions", p.includeSessions())
+            .put("abs", p.absThreshold())
+            .put("rel", p.relThreshold());
     strings(node.putArray("donors"), p.donors());
     strings(node.putArray("recipients"), p.recipients());
     return node;
@@ -82,11 +88,18 @@ final class V2Codec {
     if (present(node, "plan")) {
       JsonNode plan = node.get("plan");
       EvictionPlan p = decodePlan(plan, "state.plan");
-      PlanState state = PlanState.fromWireName(text(plan, "state"))
-          .orElseThrow(() -> new ProtocolException("field 'state.plan.state' must be one of waiting, evicting, done, stopped, failed"));
+      PlanState state =
+          PlanState.fromWireName(text(plan, "state"))
+              .orElseThrow(
+                  () ->
+                      new ProtocolException(
+                          "field 'state.plan.state' must be one of waiting, evicting, done, stopped, failed"));
       long evicted = nonNegative(plan, "evicted");
       long skipped = present(plan, "skipped") ? nonNegative(plan, "skipped") : 0;
-      List<String> remaining = present(plan, "remaining") ? strings(plan, "remaining", PlanStatus.MAX_REMAINING) : List.of();
+      List<String> remaining =
+          present(plan, "remaining")
+              ? strings(plan, "remaining", PlanStatus.MAX_REMAINING)
+              : List.of();
       String reason = present(plan, "reason") ? text(plan, "reason") : "";
       status = new PlanStatus(state, p, evicted, skipped, remaining, reason);
     }
@@ -97,8 +110,12 @@ final class V2Codec {
     if (node == null || !node.isObject()) {
       throw new ProtocolException("field '" + where + "' must be an object");
     }
-    PlanKind kind = PlanKind.fromWireName(text(node, "kind"))
-        .orElseThrow(() -> new ProtocolException("field '" + where + ".kind' must be rebalance or evacuate"));
+    PlanKind kind =
+        PlanKind.fromWireName(text(node, "kind"))
+            .orElseThrow(
+                () ->
+                    new ProtocolException(
+                        "field '" + where + ".kind' must be rebalance or evacuate"));
     try {
       return new EvictionPlan(
           text(node, "id"),
@@ -109,7 +126,9 @@ final class V2Codec {
           present(node, "abs") ? number(node, "abs") : 0,
           present(node, "rel") ? number(node, "rel") : 1,
           present(node, "donors") ? strings(node, "donors", EvictionPlan.MAX_BROKERS) : List.of(),
-          present(node, "recipients") ? strings(node, "recipients", EvictionPlan.MAX_BROKERS) : List.of());
+          present(node, "recipients")
+              ? strings(node, "recipients", EvictionPlan.MAX_BROKERS)
+              : List.of());
     } catch (IllegalArgumentException e) {
       throw new ProtocolException("field '" + where + "': " + e.getMessage());
     }
@@ -117,14 +136,19 @@ final class V2Codec {
 
   static ProbeMessage.Command decodeCommand(JsonNode node) throws ProtocolException {
     String id = text(node, "id");
-    CommandOp op = CommandOp.fromWireName(text(node, "op"))
-        .orElseThrow(() -> new ProtocolException("field 'op' must be one of drain, undrain, rebalance, evacuate, stop"));
+    CommandOp op =
+        CommandOp.fromWireName(text(node, "op"))
+            .orElseThrow(
+                () ->
+                    new ProtocolException(
+                        "field 'op' must be one of drain, undrain, rebalance, evacuate, stop"));
     EvictionPlan plan = present(node, "plan") ? decodePlan(node.get("plan"), "plan") : null;
     String planId = present(node, "planId") ? text(node, "planId") : null;
     PlanState outcome = null;
     if (present(node, "outcome")) {
-      outcome = PlanState.fromWireName(text(node, "outcome"))
-          .orElseThrow(() -> new ProtocolException("field 'outcome' must be done or stopped"));
+      outcome =
+          PlanState.fromWireName(text(node, "outcome"))
+              .orElseThrow(() -> new ProtocolException("field 'outcome' must be done or stopped"));
     }
     try {
       return new ProbeMessage.Command(id, op, plan, planId, outcome);
@@ -145,16 +169,21 @@ final class V2Codec {
 
   static ProbeMessage.Clients decodeClients(JsonNode node) throws ProtocolException {
     List<String> ids = strings(node, "ids", ProbeMessage.MAX_CLIENTS_PER_LINE);
-    List<String> sessions = present(node, "sessions")
-        ? strings(node, "sessions", ProbeMessage.MAX_CLIENTS_PER_LINE) : List.of();
+    List<String> sessions =
+        present(node, "sessions")
+            ? strings(node, "sessions", ProbeMessage.MAX_CLIENTS_PER_LINE)
+            : List.of();
     if (ids.size() + sessions.size() > ProbeMessage.MAX_CLIENTS_PER_LINE) {
-      throw new ProtocolException("fields 'ids' and 'sessions' hold at most " + ProbeMessage.MAX_CLIENTS_PER_LINE
-          + " client ids together");
+      throw new ProtocolException(
+          "fields 'ids' and 'sessions' hold at most "
+              + ProbeMessage.MAX_CLIENTS_PER_LINE
+              + " client ids together");
     }
     for (List<String> list : List.of(ids, sessions)) {
       for (String id : list) {
         if (id.isEmpty() || id.length() > ProbeMessage.MAX_CLIENT_ID) {
-          throw new ProtocolException("a client id must be 1 to " + ProbeMessage.MAX_CLIENT_ID + " characters");
+          throw new ProtocolException(
+              "a client id must be 1 to " + ProbeMessage.MAX_CLIENT_ID + " characters");
         }
       }
     }
@@ -177,13 +206,15 @@ final class V2Codec {
     return v;
   }
 
-  private static List<String> strings(JsonNode node, String field, int max) throws ProtocolException {
+  private static List<String> strings(JsonNode node, String field, int max)
+      throws ProtocolException {
     JsonNode n = node.get(field);
     if (n == null || !n.isArray()) {
       throw new ProtocolException("field '" + field + "' must be an array of strings");
     }
     if (n.size() > max) {
-      throw new ProtocolException("field '" + field + "' holds at most " + max + " entries, had " + n.size());
+      throw new ProtocolException(
+          "field '" + field + "' holds at most " + max + " entries, had " + n.size());
     }
     List<String> result = new ArrayList<>(n.size());
     for (JsonNode e : n) {

@@ -8,9 +8,9 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A CONNACK as read from the wire: its reason code and, when present, its Server Reference property.
- * Read from a blocking stream with {@link #read}, or from the bytes received so far with {@link
- * #parse}.
+ * A CONNACK as read from the wire: its reason code and, when present, its Server Reference
+ * property. Read from a blocking stream with {@link #read}, or from the bytes received so far with
+ * {@link #parse}.
  *
  * @param reasonCode 0x00 Success, 0x9C Use another server, ... (see {@link ReasonCodes})
  * @param serverReference the Server Reference property (0x1C), or null
@@ -28,7 +28,8 @@ public record ConnAck(int reasonCode, @Nullable String serverReference) {
    *
    * @throws MalformedPacketException when the bytes are another packet or a malformed CONNACK
    */
-  public static @Nullable ConnAck parse(byte[] received, int length) throws MalformedPacketException {
+  public static @Nullable ConnAck parse(byte[] received, int length)
+      throws MalformedPacketException {
     if (length == 0) {
       return null;
     }
@@ -45,7 +46,10 @@ public record ConnAck(int reasonCode, @Nullable String serverReference) {
     return body(received, bodyStart, remaining);
   }
 
-  /** Reads one CONNACK from a blocking stream; throws when the peer sends something else or closes first. */
+  /**
+   * Reads one CONNACK from a blocking stream; throws when the peer sends something else or closes
+   * first.
+   */
   public static ConnAck read(InputStream in) throws IOException {
     byte[] header = new byte[1 + VariableByteInteger.MAX_BYTES];
     int length = 0;
@@ -53,7 +57,10 @@ public record ConnAck(int reasonCode, @Nullable String serverReference) {
     while (decoded == VariableByteInteger.INCOMPLETE) {
       int b = in.read();
       if (b < 0) {
-        throw new EOFException(length == 0 ? "connection closed before CONNACK" : "connection closed inside a CONNACK");
+        throw new EOFException(
+            length == 0
+                ? "connection closed before CONNACK"
+                : "connection closed inside a CONNACK");
       }
       header[length++] = (byte) b;
       if (length == 1) {
@@ -72,14 +79,16 @@ public record ConnAck(int reasonCode, @Nullable String serverReference) {
 
   private static void checkType(byte first) throws MalformedPacketException {
     if ((first & 0xF0) != CONNACK) {
-      throw new MalformedPacketException(String.format(Locale.ROOT, "expected CONNACK, got packet type 0x%02X", first & 0xFF));
+      throw new MalformedPacketException(
+          String.format(Locale.ROOT, "expected CONNACK, got packet type 0x%02X", first & 0xFF));
     }
   }
 
   private static int remainingLength(long header) throws MalformedPacketException {
     long remaining = header >>> 8;
     if (remaining < 2 || remaining > MAX_REMAINING_LENGTH) {
-      throw new MalformedPacketException("CONNACK remaining length " + remaining + " is out of range");
+      throw new MalformedPacketException(
+          "CONNACK remaining length " + remaining + " is out of range");
     }
     return (int) remaining;
   }
@@ -97,8 +106,11 @@ public record ConnAck(int reasonCode, @Nullable String serverReference) {
     }
   }
 
-  /** Walks the properties up to Server Reference; stops at a property identifier it does not know. */
-  private static @Nullable String serverReference(byte[] b, int from, int end) throws MalformedPacketException {
+  /**
+   * Walks the properties up to Server Reference; stops at a property identifier it does not know.
+   */
+  private static @Nullable String serverReference(byte[] b, int from, int end)
+      throws MalformedPacketException {
     long header = VariableByteInteger.decode(b, from, end);
     if (header == VariableByteInteger.INCOMPLETE) {
       throw new MalformedPacketException("CONNACK properties length runs past the packet");
@@ -118,7 +130,8 @@ public record ConnAck(int reasonCode, @Nullable String serverReference) {
           }
           pos += (int) (v & 0xFF);
         }
-        case 0x03, 0x08, 0x09, 0x12, 0x15, 0x16, 0x1A, 0x1F -> pos += 2 + u16(b, pos); // strings, binary data
+        case 0x03, 0x08, 0x09, 0x12, 0x15, 0x16, 0x1A, 0x1F ->
+            pos += 2 + u16(b, pos); // strings, binary data
         case 0x26 -> { // user property: a string pair
           pos += 2 + u16(b, pos);
           pos += 2 + u16(b, pos);

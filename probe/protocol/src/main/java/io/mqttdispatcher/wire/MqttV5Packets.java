@@ -8,15 +8,17 @@ public final class MqttV5Packets {
   public static final int MAX_CLIENT_ID_BYTES = 65_535;
 
   private static final byte[] DISCONNECT = {(byte) 0xE0, 0x00};
+
   /** Protocol name "MQTT" with its length, then protocol level 5. */
   private static final byte[] PROTOCOL = {0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05};
+
   private static final int CLEAN_START = 0x02;
 
   private MqttV5Packets() {}
 
   /**
-   * CONNECT v5 with Clean Start, no properties, no will and no credentials, so the connection leaves
-   * no session behind.
+   * CONNECT v5 with Clean Start, no properties, no will and no credentials, so the connection
+   * leaves no session behind.
    *
    * @param clientId the client identifier (its UTF-8 bytes at most {@link #MAX_CLIENT_ID_BYTES})
    * @param keepAliveSeconds 0 (none) to 65535
@@ -27,7 +29,8 @@ public final class MqttV5Packets {
       throw new IllegalArgumentException("client id longer than " + MAX_CLIENT_ID_BYTES + " bytes");
     }
     if (keepAliveSeconds < 0 || keepAliveSeconds > 0xFFFF) {
-      throw new IllegalArgumentException("keep alive must be 0 to 65535 s, was " + keepAliveSeconds);
+      throw new IllegalArgumentException(
+          "keep alive must be 0 to 65535 s, was " + keepAliveSeconds);
     }
     // variable header: protocol name and level, flags, keep alive, properties length 0
     int remaining = PROTOCOL.length + 1 + 2 + 1 + 2 + id.length;
@@ -49,7 +52,9 @@ public final class MqttV5Packets {
     return packet;
   }
 
-  /** DISCONNECT with reason Normal disconnection, so the broker does not log an unexpected close. */
+  /**
+   * DISCONNECT with reason Normal disconnection, so the broker does not log an unexpected close.
+   */
   public static byte[] disconnect() {
     return DISCONNECT.clone();
   }

@@ -42,8 +42,11 @@ class CliTypesTest {
     assertThat(SecretFile.readString(f)).isEqualTo("s3cret");
 
     Files.writeString(f, "\n");
-    assertThatThrownBy(() -> SecretFile.read(f)).hasMessageContaining("is empty").hasMessageNotContaining("s3cret");
-    assertThatThrownBy(() -> SecretFile.read(dir.resolve("missing"))).hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> SecretFile.read(f))
+        .hasMessageContaining("is empty")
+        .hasMessageNotContaining("s3cret");
+    assertThatThrownBy(() -> SecretFile.read(dir.resolve("missing")))
+        .hasMessageContaining("does not exist");
 
     Files.writeString(f, "   \n");
     assertThatThrownBy(() -> SecretFile.read(f)).hasMessageContaining("only spaces");

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Checks the codec and authentication against the shared vectors in docs/probe-protocol-vectors.json. */
+/**
+ * Checks the codec and authentication against the shared vectors in
+ * docs/probe-protocol-vectors.json.
+ */
 class ProbeProtocolVectorsTest {
   private static final Path VECTORS = Path.of("..", "..", "docs", "probe-protocol-vectors.json");
 
@@ -42,8 +45,14 @@ class ProbeProtocolVectorsTest {
 
     assertThat(ProbeAuth.mac(secret, nonce)).isEqualTo(v.get("mac").asText());
     assertThat(ProbeAuth.verify(secret, nonce, v.get("mac").asText())).isTrue();
-    assertThat(ProbeAuth.verify("wrong".getBytes(StandardCharsets.UTF_8), nonce, v.get("mac").asText())).isFalse();
-    assertThat(ProbeAuth.verify(secret, nonce, v.get("mac").asText().toUpperCase(java.util.Locale.ROOT))).isFalse();
+    assertThat(
+            ProbeAuth.verify(
+                "wrong".getBytes(StandardCharsets.UTF_8), nonce, v.get("mac").asText()))
+        .isFalse();
+    assertThat(
+            ProbeAuth.verify(
+                secret, nonce, v.get("mac").asText().toUpperCase(java.util.Locale.ROOT)))
+        .isFalse();
   }
 
   @ParameterizedTest
@@ -66,8 +75,12 @@ class ProbeProtocolVectorsTest {
         } else {
           assertThat(r.connections()).isEmpty();
         }
-        v.get("endpoints").fields().forEachRemaining(e ->
-            assertThat(r.endpoints().get(Transport.fromWireName(e.getKey()).orElseThrow())).isEqualTo(e.getValue().asText()));
+        v.get("endpoints")
+            .fields()
+            .forEachRemaining(
+                e ->
+                    assertThat(r.endpoints().get(Transport.fromWireName(e.getKey()).orElseThrow()))
+                        .isEqualTo(e.getValue().asText()));
         assertThat(r.endpoints()).hasSize(v.get("endpoints").size());
         assertThat(r.group().name()).isEqualTo(v.get("group").asText());
         assertThat(r.group().cluster()).isEqualTo(v.get("cluster").asBoolean());
@@ -89,8 +102,11 @@ class ProbeProtocolVectorsTest {
         assertThat(h.broker()).isEqualTo(v.get("broker").asText());
         assertThat(h.version()).isEqualTo(v.path("version").asInt(1));
       }
-      case "challenge" -> assertThat(((ProbeMessage.Challenge) m).maxVersion()).isEqualTo(v.path("maxVersion").asInt(1));
-      case "command" -> assertThat(((ProbeMessage.Command) m).op().wireName()).isEqualTo(v.get("op").asText());
+      case "challenge" ->
+          assertThat(((ProbeMessage.Challenge) m).maxVersion())
+              .isEqualTo(v.path("maxVersion").asInt(1));
+      case "command" ->
+          assertThat(((ProbeMessage.Command) m).op().wireName()).isEqualTo(v.get("op").asText());
       case "ack" -> assertThat(((ProbeMessage.Ack) m).ok()).isEqualTo(v.get("ok").asBoolean());
       case "clients" -> {
         ProbeMessage.Clients c = (ProbeMessage.Clients) m;
@@ -98,7 +114,8 @@ class ProbeProtocolVectorsTest {
         assertThat(c.sessions()).hasSize(v.get("sessions").asInt());
       }
       case "welcome" -> assertThat(m).isInstanceOf(ProbeMessage.Welcome.class);
-      case "error" -> assertThat(((ProbeMessage.Error) m).code().wireName()).isEqualTo(v.get("code").asText());
+      case "error" ->
+          assertThat(((ProbeMessage.Error) m).code().wireName()).isEqualTo(v.get("code").asText());
       default -> throw new AssertionError("vector of unknown type " + type);
     }
   }
@@ -113,27 +130,46 @@ class ProbeProtocolVectorsTest {
 
   @Test
   void v1_challenge_and_hello_keep_their_v1_bytes() throws Exception {
-    assertThat(ProbeCodec.encode(new ProbeMessage.Challenge("n"))).isEqualTo("{\"type\":\"challenge\",\"v\":1,\"nonce\":\"n\"}");
-    assertThat(ProbeCodec.encode(new ProbeMessage.Hello("b", "00"))).isEqualTo("{\"type\":\"hello\",\"v\":1,\"broker\":\"b\",\"mac\":\"00\"}");
+    assertThat(ProbeCodec.encode(new ProbeMessage.Challenge("n")))
+        .isEqualTo("{\"type\":\"challenge\",\"v\":1,\"nonce\":\"n\"}");
+    assertThat(ProbeCodec.encode(new ProbeMessage.Hello("b", "00")))
+        .isEqualTo("{\"type\":\"hello\",\"v\":1,\"broker\":\"b\",\"mac\":\"00\"}");
   }
 
   @Test
   void state_survives_a_round_trip() throws Exception {
-    EvictionPlan plan = new EvictionPlan("r-2", PlanKind.REBALANCE, 250, 1000, true, 10, 1.2, java.util.List.of("a"),
-        java.util.List.of("b", "c"));
-    ProbeState state = new ProbeState(true, new PlanStatus(PlanState.WAITING, plan, 0, 0, java.util.List.of(), ""));
+    EvictionPlan plan =
+        new EvictionPlan(
+            "r-2",
+            PlanKind.REBALANCE,
+            250,
+            1000,
+            true,
+            10,
+            1.2,
+            java.util.List.of("a"),
+            java.util.List.of("b", "c"));
+    ProbeState state =
+        new ProbeState(
+            true, new PlanStatus(PlanState.WAITING, plan, 0, 0, java.util.List.of(), ""));
     ProbeMessage.Ack ack = new ProbeMessage.Ack("c-7", true, "", state);
 
     assertThat(ProbeCodec.decode(ProbeCodec.encode(ack))).isEqualTo(ack);
     assertThat(state.refusesNewDevices()).isTrue();
-    assertThat(new ProbeState(false, new PlanStatus(PlanState.DONE, plan, 5, 0, java.util.List.of(), "done"))
-        .refusesNewDevices()).as("a finished plan no longer keeps devices away").isFalse();
+    assertThat(
+            new ProbeState(
+                    false, new PlanStatus(PlanState.DONE, plan, 5, 0, java.util.List.of(), "done"))
+                .refusesNewDevices())
+        .as("a finished plan no longer keeps devices away")
+        .isFalse();
   }
 
   @Test
   void report_without_group_is_in_the_default_group_and_encodes_it() throws Exception {
-    ProbeMessage.Report r = (ProbeMessage.Report) ProbeCodec.decode(
-        "{\"type\":\"report\",\"ts\":1,\"cpu\":0,\"mem\":0,\"healthy\":true,\"endpoints\":{\"mqtt\":\"b:1\"}}");
+    ProbeMessage.Report r =
+        (ProbeMessage.Report)
+            ProbeCodec.decode(
+                "{\"type\":\"report\",\"ts\":1,\"cpu\":0,\"mem\":0,\"healthy\":true,\"endpoints\":{\"mqtt\":\"b:1\"}}");
 
     assertThat(r.group()).isEqualTo(BrokerGroup.DEFAULT);
     assertThat(ProbeCodec.encode(r)).contains("\"group\":\"default\"", "\"cluster\":false");
@@ -141,8 +177,10 @@ class ProbeProtocolVectorsTest {
 
   @Test
   void group_names_outside_the_alphabet_are_refused() {
-    assertThatThrownBy(() -> new BrokerGroup("a/b", false)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new BrokerGroup("x".repeat(65), false)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new BrokerGroup("a/b", false))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new BrokerGroup("x".repeat(65), false))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(new BrokerGroup("eu-west_1.a", true).cluster()).isTrue();
   }
 

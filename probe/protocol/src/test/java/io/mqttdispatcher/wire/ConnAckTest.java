@@ -13,12 +13,29 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ConnAckTest {
   private static final byte[] REDIRECT = {
-      0x20, 20, // CONNACK, remaining length
-      0x00, // acknowledge flags
-      (byte) 0x9C, // Use another server
-      17, // properties length
-      0x1F, 0x00, 0x02, 'h', 'i', // Reason String "hi"
-      0x1C, 0x00, 0x09, '1', '.', '2', '.', '3', '.', '4', ':', '5'}; // Server Reference "1.2.3.4:5"
+    0x20,
+    20, // CONNACK, remaining length
+    0x00, // acknowledge flags
+    (byte) 0x9C, // Use another server
+    17, // properties length
+    0x1F,
+    0x00,
+    0x02,
+    'h',
+    'i', // Reason String "hi"
+    0x1C,
+    0x00,
+    0x09,
+    '1',
+    '.',
+    '2',
+    '.',
+    '3',
+    '.',
+    '4',
+    ':',
+    '5'
+  }; // Server Reference "1.2.3.4:5"
 
   @Test
   void read_finds_server_reference_after_other_properties() throws Exception {
@@ -63,7 +80,8 @@ class ConnAckTest {
 
   @Test
   void another_packet_is_refused() {
-    assertThatThrownBy(() -> parse('H', 'T', 'T', 'P')).isInstanceOf(MalformedPacketException.class)
+    assertThatThrownBy(() -> parse('H', 'T', 'T', 'P'))
+        .isInstanceOf(MalformedPacketException.class)
         .hasMessageContaining("expected CONNACK, got packet type 0x48");
     assertThatThrownBy(() -> ConnAck.read(new ByteArrayInputStream(new byte[] {0x30, 0x00})))
         .hasMessageContaining("expected CONNACK");
@@ -72,7 +90,8 @@ class ConnAckTest {
   @Test
   void remaining_length_out_of_range_is_refused() {
     assertThatThrownBy(() -> parse(0x20, 0x01, 0x00)).isInstanceOf(MalformedPacketException.class);
-    assertThatThrownBy(() -> parse(0x20, 0xFF, 0xFF, 0xFF, 0xFF, 0x01)).isInstanceOf(MalformedPacketException.class);
+    assertThatThrownBy(() -> parse(0x20, 0xFF, 0xFF, 0xFF, 0xFF, 0x01))
+        .isInstanceOf(MalformedPacketException.class);
   }
 
   @Test
@@ -84,7 +103,8 @@ class ConnAckTest {
 
   @Test
   void closed_connection_is_an_eof() {
-    assertThatThrownBy(() -> ConnAck.read(new ByteArrayInputStream(new byte[0]))).isInstanceOf(EOFException.class);
+    assertThatThrownBy(() -> ConnAck.read(new ByteArrayInputStream(new byte[0])))
+        .isInstanceOf(EOFException.class);
     assertThatThrownBy(() -> ConnAck.read(new ByteArrayInputStream(new byte[] {0x20, 0x03, 0x00})))
         .isInstanceOf(EOFException.class);
   }

@@ -11,14 +11,15 @@ class MqttV5PacketsTest {
   void connect_is_a_v5_clean_start_connect() {
     byte[] packet = MqttV5Packets.connect("ab", 60);
 
-    assertThat(packet).containsExactly(
-        0x10, 15, // CONNECT, remaining length
-        0x00, 0x04, 'M', 'Q', 'T', 'T', // protocol name
-        0x05, // protocol level 5
-        0x02, // flags: Clean Start
-        0x00, 0x3C, // keep alive 60 s
-        0x00, // no properties
-        0x00, 0x02, 'a', 'b'); // client identifier
+    assertThat(packet)
+        .containsExactly(
+            0x10, 15, // CONNECT, remaining length
+            0x00, 0x04, 'M', 'Q', 'T', 'T', // protocol name
+            0x05, // protocol level 5
+            0x02, // flags: Clean Start
+            0x00, 0x3C, // keep alive 60 s
+            0x00, // no properties
+            0x00, 0x02, 'a', 'b'); // client identifier
   }
 
   @Test

@@ -26,14 +26,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Checks every interval that the broker answers an MQTT v5 CONNECT with a CONNACK. The exchange is
  * a few bytes on a plain socket with timeouts, on a thread of its own, so a hung broker never
- * delays sampling or reporting (and the per-interval cost is a fraction of what a full client
- * stack would spend). The broker is unhealthy until the first check passes; each change is logged
- * once and handed to the listener at once, so the next report can say so without waiting for the
+ * delays sampling or reporting (and the per-interval cost is a fraction of what a full client stack
+ * would spend). The broker is unhealthy until the first check passes; each change is logged once
+ * and handed to the listener at once, so the next report can say so without waiting for the
  * interval. Checks never overlap: one slower than the interval delays the next.
  */
 public final class BrokerCheck implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BrokerCheck.class);
   private static final SecureRandom RANDOM = new SecureRandom();
+
   /** Lower bound of the per-check timeout; the timeout is otherwise one interval. */
   static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
 
@@ -41,11 +42,13 @@ public final class BrokerCheck implements AutoCloseable {
   private final Duration interval;
   private final int timeoutMillis;
   private final Consumer<Boolean> onChange;
-  private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "broker-check");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService thread =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "broker-check");
+            t.setDaemon(true);
+            return t;
+          });
   private final AtomicBoolean extraQueued = new AtomicBoolean();
   private volatile boolean healthy;
   private boolean everChecked;
@@ -66,13 +69,17 @@ public final class BrokerCheck implements AutoCloseable {
     thread.scheduleWithFixedDelay(this::runOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Checks now instead of waiting for the next tick, e.g. when another connection to the broker dropped. */
+  /**
+   * Checks now instead of waiting for the next tick, e.g. when another connection to the broker
+   * dropped.
+   */
   public void checkNow() {
     if (extraQueued.compareAndSet(false, true) && !thread.isShutdown()) {
-      thread.execute(() -> {
-        extraQueued.set(false);
-        runOnce();
-      });
+      thread.execute(
+          () -> {
+            extraQueued.set(false);
+            runOnce();
+          });
     }
   }
 
@@ -139,7 +146,9 @@ public final class BrokerCheck implements AutoCloseable {
           throw new SocketTimeoutException();
         }
         if (length == received.length) {
-          received = Arrays.copyOf(received, Math.min(received.length * 2, ConnAck.MAX_REMAINING_LENGTH + 5));
+          received =
+              Arrays.copyOf(
+                  received, Math.min(received.length * 2, ConnAck.MAX_REMAINING_LENGTH + 5));
         }
         socket.setSoTimeout(left);
         int n = in.read(received, length, received.length - length);
@@ -155,8 +164,9 @@ public final class BrokerCheck implements AutoCloseable {
           return false;
         }
         if (ack != null) {
-          boolean accepts = ack.reasonCode() != ReasonCodes.SERVER_UNAVAILABLE
-              && ack.reasonCode() != ReasonCodes.SERVER_BUSY;
+          boolean accepts =
+              ack.reasonCode() != ReasonCodes.SERVER_UNAVAILABLE
+                  && ack.reasonCode() != ReasonCodes.SERVER_BUSY;
           if (accepts) {
             out.write(MqttV5Packets.disconnect());
           }

@@ -1,6 +1,6 @@
 /**
- * Broker liveness: a minimal MQTT v5 CONNECT/CONNACK round trip to the broker every interval, on
- * a thread of its own, so a dead or hung broker is reported unhealthy without ever blocking the
+ * Broker liveness: a minimal MQTT v5 CONNECT/CONNACK round trip to the broker every interval, on a
+ * thread of its own, so a dead or hung broker is reported unhealthy without ever blocking the
  * sampler.
  */
 @NullMarked

@@ -7,10 +7,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How a probe reaches dispatchers over TLS: the certificates it trusts, and for mutual TLS its own
- * certificate and key. The dispatcher's certificate must name the host given in {@code --dispatcher}
- * (checked like a browser checks a web site's), also when that name resolves to several replicas.
+ * certificate and key. The dispatcher's certificate must name the host given in {@code
+ * --dispatcher} (checked like a browser checks a web site's), also when that name resolves to
+ * several replicas.
  *
- * @param trust PEM certificates (a CA, or the dispatchers' own certificates) the dispatcher's chain must end in
+ * @param trust PEM certificates (a CA, or the dispatchers' own certificates) the dispatcher's chain
+ *     must end in
  * @param cert PEM certificate chain this probe presents, or null for none
  * @param key PEM (PKCS#8) private key of {@code cert}, or null
  */

@@ -9,8 +9,9 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Parses {@code --endpoint KIND=ADDRESS} values: {@code mqtt} and {@code mqtts} take {@code host:port},
- * {@code ws} and {@code wss} take a URI of the same scheme. Each kind may be given once.
+ * Parses {@code --endpoint KIND=ADDRESS} values: {@code mqtt} and {@code mqtts} take {@code
+ * host:port}, {@code ws} and {@code wss} take a URI of the same scheme. Each kind may be given
+ * once.
  */
 public final class Endpoints {
   private Endpoints() {}
@@ -22,13 +23,22 @@ public final class Endpoints {
       int eq = value.indexOf('=');
       if (eq <= 0 || eq == value.length() - 1) {
         throw new IllegalArgumentException(
-            "--endpoint '" + value + "' is not KIND=ADDRESS (e.g. mqtt=10.0.0.5:1883 or ws=ws://10.0.0.5:8080/mqtt)");
+            "--endpoint '"
+                + value
+                + "' is not KIND=ADDRESS (e.g. mqtt=10.0.0.5:1883 or ws=ws://10.0.0.5:8080/mqtt)");
       }
       String kind = value.substring(0, eq).trim();
       String address = value.substring(eq + 1).trim();
-      Transport transport = Transport.fromWireName(kind)
-          .orElseThrow(() -> new IllegalArgumentException(
-              "--endpoint '" + value + "': unknown kind '" + kind + "', use mqtt, mqtts, ws or wss"));
+      Transport transport =
+          Transport.fromWireName(kind)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "--endpoint '"
+                              + value
+                              + "': unknown kind '"
+                              + kind
+                              + "', use mqtt, mqtts, ws or wss"));
       if (endpoints.put(transport, check(transport, address, value)) != null) {
         throw new IllegalArgumentException("--endpoint " + kind + "= is given more than once");
       }
@@ -50,8 +60,12 @@ public final class Endpoints {
     try {
       URI uri = new URI(address);
       if (!transport.wireName().equals(uri.getScheme()) || uri.getHost() == null) {
-        throw new IllegalArgumentException("--endpoint '" + value + "': write a " + transport.wireName()
-            + "://host:port/path URI");
+        throw new IllegalArgumentException(
+            "--endpoint '"
+                + value
+                + "': write a "
+                + transport.wireName()
+                + "://host:port/path URI");
       }
       return address;
     } catch (URISyntaxException e) {

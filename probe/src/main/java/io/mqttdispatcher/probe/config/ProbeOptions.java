@@ -24,15 +24,16 @@ import org.jspecify.annotations.Nullable;
  * @param pid process whose CPU and memory are reported, or null
  * @param processName name of the process whose CPU and memory are reported, or null; with neither
  *     this nor {@code pid}, the whole host is reported
- * @param brokerCores cores the broker can use (1 for a single-threaded broker such as Mosquitto), or
- *     null for all of the host's; CPU is reported as utilisation of these
+ * @param brokerCores cores the broker can use (1 for a single-threaded broker such as Mosquitto),
+ *     or null for all of the host's; CPU is reported as utilisation of these
  * @param brokerCheck where to check that the broker answers
  * @param sysTopics whether to read connections and message rate from the broker's {@code $SYS} tree
  * @param capacity how much work this broker can take relative to the others, greater than 0
  * @param minChange skip a report when the load changed less than this since the last one sent
  * @param group the broker's group, and whether that group's brokers share sessions (a cluster)
  * @param evictor how devices are moved off the broker: {@code mqtt-takeover}, or {@code none}
- * @param maxKnownClients client ids remembered for eviction (from the dispatchers and the broker's log)
+ * @param maxKnownClients client ids remembered for eviction (from the dispatchers and the broker's
+ *     log)
  * @param brokerUsername the probe's broker account (takeovers and {@code $SYS}), or null for none
  * @param brokerPassword its password (never logged), or null
  * @param tls how to reach dispatchers over TLS, or null for plain TCP
@@ -58,8 +59,10 @@ public record ProbeOptions(
     @Nullable DispatcherTls tls) {
 
   public static final String DEFAULT_EVICTOR = "mqtt-takeover";
+
   /** The evictors there are. */
   public static final java.util.List<String> EVICTORS = java.util.List.of("mqtt-takeover", "none");
+
   public static final String DEFAULT_MAX_KNOWN_CLIENTS = "100000";
 
   public static final String DEFAULT_INTERVAL = "1s";
@@ -67,12 +70,14 @@ public record ProbeOptions(
   public static final String DEFAULT_CAPACITY = "1";
   public static final String DEFAULT_MIN_CHANGE = "0";
   public static final String DEFAULT_GROUP = "default";
+
   /**
    * A report goes out at least every this many intervals, even when {@code minChange} skips others:
-   * two, so that a quiet broker never looks stale to a dispatcher with the default --stale-after (3 s
-   * at the default 1 s interval).
+   * two, so that a quiet broker never looks stale to a dispatcher with the default --stale-after (3
+   * s at the default 1 s interval).
    */
   public static final int HEARTBEAT_INTERVALS = 2;
+
   /** Smallest accepted interval: below it the probe's own cost stops being negligible. */
   public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
 
@@ -80,10 +85,12 @@ public record ProbeOptions(
     Objects.requireNonNull(brokerId, "brokerId");
     Objects.requireNonNull(evictor, "evictor");
     if (!EVICTORS.contains(evictor)) {
-      throw new IllegalArgumentException("--evictor must be one of " + String.join(", ", EVICTORS) + ", was " + evictor);
+      throw new IllegalArgumentException(
+          "--evictor must be one of " + String.join(", ", EVICTORS) + ", was " + evictor);
     }
     if (maxKnownClients < 1) {
-      throw new IllegalArgumentException("--max-known-clients must be at least 1, was " + maxKnownClients);
+      throw new IllegalArgumentException(
+          "--max-known-clients must be at least 1, was " + maxKnownClients);
     }
     if (brokerPassword != null && brokerUsername == null) {
       throw new IllegalArgumentException("--broker-password-file needs --broker-username");
@@ -109,7 +116,8 @@ public record ProbeOptions(
     }
     secret = secret.clone();
     if (interval.compareTo(MIN_INTERVAL) < 0) {
-      throw new IllegalArgumentException("--interval must be at least " + DurationConverter.format(MIN_INTERVAL));
+      throw new IllegalArgumentException(
+          "--interval must be at least " + DurationConverter.format(MIN_INTERVAL));
     }
     if (pid != null && processName != null) {
       throw new IllegalArgumentException("give --pid or --process, not both");
@@ -121,38 +129,118 @@ public record ProbeOptions(
       throw new IllegalArgumentException("--process must name a process");
     }
     if (brokerCores != null && (!(brokerCores > 0) || brokerCores.isInfinite())) {
-      throw new IllegalArgumentException("--broker-cores must be a number of cores greater than 0, was " + brokerCores);
+      throw new IllegalArgumentException(
+          "--broker-cores must be a number of cores greater than 0, was " + brokerCores);
     }
     if (!(capacity > 0) || Double.isInfinite(capacity)) {
-      throw new IllegalArgumentException("--capacity must be a number greater than 0, was " + capacity);
+      throw new IllegalArgumentException(
+          "--capacity must be a number greater than 0, was " + capacity);
     }
     if (!(minChange >= 0 && minChange < 1)) {
-      throw new IllegalArgumentException("--min-change must be a fraction in 0..1 (0 sends every report), was " + minChange);
+      throw new IllegalArgumentException(
+          "--min-change must be a fraction in 0..1 (0 sends every report), was " + minChange);
     }
   }
 
-  /** Options of a broker in the {@link BrokerGroup#DEFAULT} group, measured against all of the host's cores. */
-  public ProbeOptions(String brokerId, Map<Transport, String> endpoints, List<HostPort> dispatchers, byte[] secret,
-      Duration interval, @Nullable Long pid, @Nullable String processName, HostPort brokerCheck, boolean sysTopics,
-      double capacity, double minChange) {
-    this(brokerId, endpoints, dispatchers, secret, interval, pid, processName, null, brokerCheck, sysTopics, capacity,
-        minChange, BrokerGroup.DEFAULT);
+  /**
+   * Options of a broker in the {@link BrokerGroup#DEFAULT} group, measured against all of the
+   * host's cores.
+   */
+  public ProbeOptions(
+      String brokerId,
+      Map<Transport, String> endpoints,
+      List<HostPort> dispatchers,
+      byte[] secret,
+      Duration interval,
+      @Nullable Long pid,
+      @Nullable String processName,
+      HostPort brokerCheck,
+      boolean sysTopics,
+      double capacity,
+      double minChange) {
+    this(
+        brokerId,
+        endpoints,
+        dispatchers,
+        secret,
+        interval,
+        pid,
+        processName,
+        null,
+        brokerCheck,
+        sysTopics,
+        capacity,
+        minChange,
+        BrokerGroup.DEFAULT);
   }
 
-  /** Options of a broker in {@code group}, all its host's cores, the default evictor and no broker account. */
-  public ProbeOptions(String brokerId, Map<Transport, String> endpoints, List<HostPort> dispatchers, byte[] secret,
-      Duration interval, @Nullable Long pid, @Nullable String processName, HostPort brokerCheck, boolean sysTopics,
-      double capacity, double minChange, BrokerGroup group) {
-    this(brokerId, endpoints, dispatchers, secret, interval, pid, processName, null, brokerCheck, sysTopics, capacity,
-        minChange, group);
+  /**
+   * Options of a broker in {@code group}, all its host's cores, the default evictor and no broker
+   * account.
+   */
+  public ProbeOptions(
+      String brokerId,
+      Map<Transport, String> endpoints,
+      List<HostPort> dispatchers,
+      byte[] secret,
+      Duration interval,
+      @Nullable Long pid,
+      @Nullable String processName,
+      HostPort brokerCheck,
+      boolean sysTopics,
+      double capacity,
+      double minChange,
+      BrokerGroup group) {
+    this(
+        brokerId,
+        endpoints,
+        dispatchers,
+        secret,
+        interval,
+        pid,
+        processName,
+        null,
+        brokerCheck,
+        sysTopics,
+        capacity,
+        minChange,
+        group);
   }
 
   /** Options with the default evictor and no broker account. */
-  public ProbeOptions(String brokerId, Map<Transport, String> endpoints, List<HostPort> dispatchers, byte[] secret,
-      Duration interval, @Nullable Long pid, @Nullable String processName, @Nullable Double brokerCores,
-      HostPort brokerCheck, boolean sysTopics, double capacity, double minChange, BrokerGroup group) {
-    this(brokerId, endpoints, dispatchers, secret, interval, pid, processName, brokerCores, brokerCheck, sysTopics,
-        capacity, minChange, group, DEFAULT_EVICTOR, Integer.parseInt(DEFAULT_MAX_KNOWN_CLIENTS), null, null, null);
+  public ProbeOptions(
+      String brokerId,
+      Map<Transport, String> endpoints,
+      List<HostPort> dispatchers,
+      byte[] secret,
+      Duration interval,
+      @Nullable Long pid,
+      @Nullable String processName,
+      @Nullable Double brokerCores,
+      HostPort brokerCheck,
+      boolean sysTopics,
+      double capacity,
+      double minChange,
+      BrokerGroup group) {
+    this(
+        brokerId,
+        endpoints,
+        dispatchers,
+        secret,
+        interval,
+        pid,
+        processName,
+        brokerCores,
+        brokerCheck,
+        sysTopics,
+        capacity,
+        minChange,
+        group,
+        DEFAULT_EVICTOR,
+        Integer.parseInt(DEFAULT_MAX_KNOWN_CLIENTS),
+        null,
+        null,
+        null);
   }
 
   /** The secret; a copy, so callers cannot change it. */
@@ -181,7 +269,8 @@ public record ProbeOptions(
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("cannot find this machine's host name (" + e.getMessage() + "): give --broker-id");
+      throw new IllegalArgumentException(
+          "cannot find this machine's host name (" + e.getMessage() + "): give --broker-id");
     }
   }
 
@@ -197,11 +286,39 @@ public record ProbeOptions(
   @Override
   public String toString() {
     // Never print the secret.
-    return "ProbeOptions[brokerId=" + brokerId + ", endpoints=" + endpoints + ", dispatchers=" + dispatchers
-        + ", interval=" + DurationConverter.format(interval) + ", pid=" + pid + ", process=" + processName
-        + ", brokerCores=" + (brokerCores == null ? "all" : brokerCores) + ", brokerCheck=" + brokerCheck
-        + ", sysTopics=" + sysTopics + ", capacity=" + capacity
-        + ", minChange=" + minChange + ", group=" + group.name() + (group.cluster() ? " (cluster)" : "")
-        + ", evictor=" + evictor + ", maxKnownClients=" + maxKnownClients + ", brokerUsername=" + brokerUsername + ", tls=" + tls + "]";
+    return "ProbeOptions[brokerId="
+        + brokerId
+        + ", endpoints="
+        + endpoints
+        + ", dispatchers="
+        + dispatchers
+        + ", interval="
+        + DurationConverter.format(interval)
+        + ", pid="
+        + pid
+        + ", process="
+        + processName
+        + ", brokerCores="
+        + (brokerCores == null ? "all" : brokerCores)
+        + ", brokerCheck="
+        + brokerCheck
+        + ", sysTopics="
+        + sysTopics
+        + ", capacity="
+        + capacity
+        + ", minChange="
+        + minChange
+        + ", group="
+        + group.name()
+        + (group.cluster() ? " (cluster)" : "")
+        + ", evictor="
+        + evictor
+        + ", maxKnownClients="
+        + maxKnownClients
+        + ", brokerUsername="
+        + brokerUsername
+        + ", tls="
+        + tls
+        + "]";
   }
 }

@@ -4,19 +4,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads Mosquitto's connection log, as it publishes it on {@code $SYS/broker/log/N} with
- * {@code log_dest topic}, into {@link KnownClients}: who connected (and whether with Clean Start 0,
- * that is with a session) and who left. Other lines are ignored.
+ * Reads Mosquitto's connection log, as it publishes it on {@code $SYS/broker/log/N} with {@code
+ * log_dest topic}, into {@link KnownClients}: who connected (and whether with Clean Start 0, that
+ * is with a session) and who left. Other lines are ignored.
  *
- * <p>Examples: {@code 1764090000: New client connected from 10.0.0.7:52656 as sensor-1 (p5, c1, k60).}
- * and {@code 1764090001: Client sensor-1 disconnected.}
+ * <p>Examples: {@code 1764090000: New client connected from 10.0.0.7:52656 as sensor-1 (p5, c1,
+ * k60).} and {@code 1764090001: Client sensor-1 disconnected.}
  */
 public final class BrokerLog {
   private static final Pattern CONNECTED =
-      Pattern.compile("^(?:\\d+: )?New client connected from \\S+ as (.+) \\(p\\d+, c([01]), k\\d+.*\\)\\.?$");
-  private static final Pattern GONE = Pattern.compile(
-      "^(?:\\d+: )?Client (.+?) (?:disconnected|closed its connection|has exceeded timeout|disconnected due to)[ .,:].*$|"
-          + "^(?:\\d+: )?Client (.+?) disconnected\\.$");
+      Pattern.compile(
+          "^(?:\\d+: )?New client connected from \\S+ as (.+) \\(p\\d+, c([01]), k\\d+.*\\)\\.?$");
+  private static final Pattern GONE =
+      Pattern.compile(
+          "^(?:\\d+: )?Client (.+?) (?:disconnected|closed its connection|has exceeded timeout|disconnected due to)[ .,:].*$|"
+              + "^(?:\\d+: )?Client (.+?) disconnected\\.$");
 
   private final KnownClients clients;
 

@@ -16,16 +16,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the plan {@link ProbeControl} holds: after its wait, takes over known clients at the plan's
- * rate (a token bucket refilled every tick, bursts capped at a quarter second's worth), and ends the
- * plan when nothing movable is left (evacuation: also when the broker's count reaches 0 and no movable
- * id is known). A rebalance
- * otherwise ends when a dispatcher sees the donor within its thresholds and says so.
+ * rate (a token bucket refilled every tick, bursts capped at a quarter second's worth), and ends
+ * the plan when nothing movable is left (evacuation: also when the broker's count reaches 0 and no
+ * movable id is known). A rebalance otherwise ends when a dispatcher sees the donor within its
+ * thresholds and says so.
  */
 public final class EvictionRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EvictionRunner.class);
   static final Duration TICK = Duration.ofMillis(50);
+
   /** A plan with nothing movable for this long is done. */
   static final Duration NOTHING_LEFT_AFTER = Duration.ofSeconds(3);
+
   /** Consecutive refused takeovers after which the plan fails. */
   static final int MAX_FAILURES_IN_A_ROW = 50;
 
@@ -33,11 +35,13 @@ public final class EvictionRunner implements AutoCloseable {
   private final KnownClients known;
   private final Evictor evictor;
   private final Supplier<OptionalLong> connections;
-  private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "probe-evictor");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService thread =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "probe-evictor");
+            t.setDaemon(true);
+            return t;
+          });
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger failuresInARow = new AtomicInteger();
   // Owned by the evictor thread.
@@ -46,7 +50,11 @@ public final class EvictionRunner implements AutoCloseable {
   private long nothingSinceNanos;
   private String planId = "";
 
-  public EvictionRunner(ProbeControl control, KnownClients known, Evictor evictor, Supplier<OptionalLong> connections) {
+  public EvictionRunner(
+      ProbeControl control,
+      KnownClients known,
+      Evictor evictor,
+      Supplier<OptionalLong> connections) {
     this.control = control;
     this.known = known;
     this.evictor = evictor;
@@ -90,14 +98,21 @@ public final class EvictionRunner implements AutoCloseable {
     boolean sessions = s.plan().includeSessions();
     control.skipped(id, sessions ? 0 : known.sessionCount());
     if (failuresInARow.get() >= MAX_FAILURES_IN_A_ROW) {
-      control.finish(id, PlanState.FAILED, "the broker refused " + MAX_FAILURES_IN_A_ROW + " takeovers in a row", List.of());
+      control.finish(
+          id,
+          PlanState.FAILED,
+          "the broker refused " + MAX_FAILURES_IN_A_ROW + " takeovers in a row",
+          List.of());
       return;
     }
     // The $SYS count lags the broker by up to its interval: a 0 is believed only when nothing known
     // contradicts it (no movable id left, no takeover in flight), or an evacuation would end before
     // it moved the devices that connected since the broker last published it.
     OptionalLong count = connections.get();
-    if (s.plan().kind() == PlanKind.EVACUATE && count.isPresent() && count.getAsLong() == 0 && inFlight.get() == 0
+    if (s.plan().kind() == PlanKind.EVACUATE
+        && count.isPresent()
+        && count.getAsLong() == 0
+        && inFlight.get() == 0
         && !known.hasMovable(sessions)) {
       control.finish(id, PlanState.DONE, "the broker has no connection left", List.of());
       return;
@@ -115,16 +130,19 @@ public final class EvictionRunner implements AutoCloseable {
       foundAny = true;
       tokens -= 1;
       inFlight.incrementAndGet();
-      evictor.evict(clientId).whenComplete((v, e) -> {
-        inFlight.decrementAndGet();
-        if (e == null) {
-          failuresInARow.set(0);
-          control.evicted(id);
-        } else {
-          failuresInARow.incrementAndGet();
-          LOG.debug("takeover of {} failed: {}", clientId, e.toString());
-        }
-      });
+      evictor
+          .evict(clientId)
+          .whenComplete(
+              (v, e) -> {
+                inFlight.decrementAndGet();
+                if (e == null) {
+                  failuresInARow.set(0);
+                  control.evicted(id);
+                } else {
+                  failuresInARow.incrementAndGet();
+                  LOG.debug("takeover of {} failed: {}", clientId, e.toString());
+                }
+              });
     }
     if (foundAny || tokens < 1 || inFlight.get() > 0) {
       nothingSinceNanos = 0;
@@ -133,10 +151,12 @@ public final class EvictionRunner implements AutoCloseable {
     if (nothingSinceNanos == 0) {
       nothingSinceNanos = now;
     } else if (now - nothingSinceNanos >= NOTHING_LEFT_AFTER.toNanos()) {
-      List<String> remaining = known.withSession(io.mqttdispatcher.protocol.PlanStatus.MAX_REMAINING);
-      String reason = remaining.isEmpty() || sessions
-          ? "no movable device known on this broker"
-          : "only devices that must not be moved remain (they keep a session)";
+      List<String> remaining =
+          known.withSession(io.mqttdispatcher.protocol.PlanStatus.MAX_REMAINING);
+      String reason =
+          remaining.isEmpty() || sessions
+              ? "no movable device known on this broker"
+              : "only devices that must not be moved remain (they keep a session)";
       control.finish(id, PlanState.DONE, reason, sessions ? List.of() : remaining);
     }
   }

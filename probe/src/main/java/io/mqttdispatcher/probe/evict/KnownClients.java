@@ -15,21 +15,24 @@ import org.jspecify.annotations.Nullable;
 public final class KnownClients {
   /** Ids remembered by default. */
   public static final int DEFAULT_CAPACITY = 100_000;
+
   /** Ids the probe's own connections use; never taken over. */
   static final String OWN_PREFIX = "dprobe-";
 
   private final int capacity;
+
   /** Id to whether the device keeps a session; insertion order = oldest first. */
   private final LinkedHashMap<String, Boolean> ids;
 
   public KnownClients(int capacity) {
     this.capacity = capacity;
-    this.ids = new LinkedHashMap<>(16, 0.75f, false) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-        return size() > KnownClients.this.capacity;
-      }
-    };
+    this.ids =
+        new LinkedHashMap<>(16, 0.75f, false) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > KnownClients.this.capacity;
+          }
+        };
   }
 
   /** Records {@code id} as connected, keeping a session or not; the latest word wins. */

@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The broker's standing as this probe carries it to every dispatcher (protocol v2): draining, and the
- * eviction plan it runs or last ran. Commands from any dispatcher change it; every change is reported
- * to all of them at once through {@code onChange}. Thread-safe.
+ * The broker's standing as this probe carries it to every dispatcher (protocol v2): draining, and
+ * the eviction plan it runs or last ran. Commands from any dispatcher change it; every change is
+ * reported to all of them at once through {@code onChange}. Thread-safe.
  */
 public final class ProbeControl {
   private static final Logger LOG = LoggerFactory.getLogger(ProbeControl.class);
@@ -25,7 +25,9 @@ public final class ProbeControl {
   private @Nullable PlanStatus plan;
   private long acceptedNanos;
 
-  /** @param onChange called after every change of state, outside any lock the caller holds */
+  /**
+   * @param onChange called after every change of state, outside any lock the caller holds
+   */
   public ProbeControl(Runnable onChange) {
     this.onChange = onChange;
   }
@@ -44,7 +46,9 @@ public final class ProbeControl {
       String refusal = applyLocked(command);
       ProbeState after = state();
       changed = !after.equals(before);
-      ack = new ProbeMessage.Ack(command.id(), refusal == null, refusal == null ? "" : refusal, after);
+      ack =
+          new ProbeMessage.Ack(
+              command.id(), refusal == null, refusal == null ? "" : refusal, after);
     }
     if (changed) {
       onChange.run();
@@ -64,25 +68,47 @@ public final class ProbeControl {
         }
       }
       case REBALANCE, EVACUATE -> {
-        var next = Objects.requireNonNull(command.plan(), "a rebalance or evacuate command carries a plan");
+        var next =
+            Objects.requireNonNull(
+                command.plan(), "a rebalance or evacuate command carries a plan");
         if (current != null && running) {
-          return current.plan().id().equals(next.id()) ? null
-              : current.plan().kind().wireName() + " plan " + current.plan().id() + " is " + current.state().wireName()
+          return current.plan().id().equals(next.id())
+              ? null
+              : current.plan().kind().wireName()
+                  + " plan "
+                  + current.plan().id()
+                  + " is "
+                  + current.state().wireName()
                   + " on this broker; stop it first";
         }
         if (command.op() == CommandOp.EVACUATE) {
           setDraining(true);
         }
         acceptedNanos = System.nanoTime();
-        plan = new PlanStatus(next.waitMillis() > 0 ? PlanState.WAITING : PlanState.EVICTING, next, 0, 0, List.of(), "");
-        LOG.info("{} plan {} accepted: {} devices/s{}{}", next.kind().wireName(), next.id(), next.rate(),
+        plan =
+            new PlanStatus(
+                next.waitMillis() > 0 ? PlanState.WAITING : PlanState.EVICTING,
+                next,
+                0,
+                0,
+                List.of(),
+                "");
+        LOG.info(
+            "{} plan {} accepted: {} devices/s{}{}",
+            next.kind().wireName(),
+            next.id(),
+            next.rate(),
             next.waitMillis() > 0 ? ", evicting in " + next.waitMillis() / 1000.0 + " s" : "",
             next.includeSessions() ? ", devices with a session included" : "");
       }
       case STOP -> {
         String planId = command.planId();
         if (current != null && running && (planId == null || planId.equals(current.plan().id()))) {
-          end(Objects.requireNonNullElse(command.outcome(), PlanState.STOPPED), command.outcome() == PlanState.DONE ? "within the thresholds" : "stopped by an operator");
+          end(
+              Objects.requireNonNullElse(command.outcome(), PlanState.STOPPED),
+              command.outcome() == PlanState.DONE
+                  ? "within the thresholds"
+                  : "stopped by an operator");
         } else if (current == null || (planId != null && !planId.equals(current.plan().id()))) {
           return "no plan " + (planId == null ? "" : planId + " ") + "runs here";
         }
@@ -96,7 +122,9 @@ public final class ProbeControl {
   private void setDraining(boolean on) {
     if (draining != on) {
       draining = on;
-      LOG.info("broker {} (every dispatcher told)", on ? "draining: no new devices" : "no longer draining");
+      LOG.info(
+          "broker {} (every dispatcher told)",
+          on ? "draining: no new devices" : "no longer draining");
     }
   }
 
@@ -112,24 +140,47 @@ public final class ProbeControl {
 
   /** Moves plan {@code id} from waiting to evicting. */
   void startEvicting(String id) {
-    update(id, s -> s.state() == PlanState.WAITING
-        ? new PlanStatus(PlanState.EVICTING, s.plan(), s.evicted(), s.skipped(), s.remaining(), "") : s, true);
+    update(
+        id,
+        s ->
+            s.state() == PlanState.WAITING
+                ? new PlanStatus(
+                    PlanState.EVICTING, s.plan(), s.evicted(), s.skipped(), s.remaining(), "")
+                : s,
+        true);
   }
 
   /** Counts one device moved off under plan {@code id}. */
   void evicted(String id) {
-    update(id, s -> new PlanStatus(s.state(), s.plan(), s.evicted() + 1, s.skipped(), s.remaining(), s.reason()), false);
+    update(
+        id,
+        s ->
+            new PlanStatus(
+                s.state(), s.plan(), s.evicted() + 1, s.skipped(), s.remaining(), s.reason()),
+        false);
   }
 
   /** Records how many devices are left alone because they keep a session. */
   void skipped(String id, long skipped) {
-    update(id, s -> s.skipped() == skipped ? s
-        : new PlanStatus(s.state(), s.plan(), s.evicted(), skipped, s.remaining(), s.reason()), false);
+    update(
+        id,
+        s ->
+            s.skipped() == skipped
+                ? s
+                : new PlanStatus(
+                    s.state(), s.plan(), s.evicted(), skipped, s.remaining(), s.reason()),
+        false);
   }
 
-  /** Ends plan {@code id} as {@code state}, for {@code reason}, listing {@code remaining} unmovable ids. */
+  /**
+   * Ends plan {@code id} as {@code state}, for {@code reason}, listing {@code remaining} unmovable
+   * ids.
+   */
   void finish(String id, PlanState state, String reason, List<String> remaining) {
-    update(id, s -> new PlanStatus(state, s.plan(), s.evicted(), s.skipped(), remaining, reason), true);
+    update(
+        id,
+        s -> new PlanStatus(state, s.plan(), s.evicted(), s.skipped(), remaining, reason),
+        true);
     LOG.info("plan {} {}: {}", id, state.wireName(), reason);
   }
 
@@ -141,7 +192,8 @@ public final class ProbeControl {
     }
   }
 
-  private void update(String id, java.util.function.UnaryOperator<PlanStatus> change, boolean report) {
+  private void update(
+      String id, java.util.function.UnaryOperator<PlanStatus> change, boolean report) {
     synchronized (this) {
       if (plan == null || !plan.plan().id().equals(id) || !plan.state().active()) {
         return;
@@ -160,7 +212,9 @@ public final class ProbeControl {
   private void end(PlanState state, String reason) {
     PlanStatus current = plan;
     if (current != null) {
-      plan = new PlanStatus(state, current.plan(), current.evicted(), current.skipped(), List.of(), reason);
+      plan =
+          new PlanStatus(
+              state, current.plan(), current.evicted(), current.skipped(), List.of(), reason);
       LOG.info("plan {} {}: {}", current.plan().id(), state.wireName(), reason);
     }
   }

@@ -7,12 +7,12 @@ import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Whether a new report is worth sending (the dynamic-weight paper's change-rate rule): only when the
- * load moved by at least {@code minChange} since the last report sent, or when the broker's health,
- * endpoints or capacity changed, or when the heartbeat is due. CPU and memory are already fractions
- * of the machine, so their change is the absolute difference; connections and message rate are
- * unbounded, so theirs is relative to the last value sent (at least 1). With {@code minChange} 0,
- * every report is sent. Pure: the clock is passed in.
+ * Whether a new report is worth sending (the dynamic-weight paper's change-rate rule): only when
+ * the load moved by at least {@code minChange} since the last report sent, or when the broker's
+ * health, endpoints or capacity changed, or when the heartbeat is due. CPU and memory are already
+ * fractions of the machine, so their change is the absolute difference; connections and message
+ * rate are unbounded, so theirs is relative to the last value sent (at least 1). With {@code
+ * minChange} 0, every report is sent. Pure: the clock is passed in.
  */
 public final class ChangeRateRule {
   private final double minChange;
@@ -20,8 +20,8 @@ public final class ChangeRateRule {
 
   /**
    * @param minChange threshold in 0..1
-   * @param heartbeat a report is sent when the last one sent is this old, whatever the load; due
-   *     on the tick closest to it, so ticks slightly early still count
+   * @param heartbeat a report is sent when the last one sent is this old, whatever the load; due on
+   *     the tick closest to it, so ticks slightly early still count
    * @param interval the tick interval
    */
   public ChangeRateRule(double minChange, Duration heartbeat, Duration interval) {
@@ -38,8 +38,11 @@ public final class ChangeRateRule {
    * @param candidate the report of this tick
    * @param nowNanos now, on the same clock
    */
-  public boolean shouldSend(ProbeMessage.@Nullable Report lastSent, long lastSentNanos,
-      ProbeMessage.Report candidate, long nowNanos) {
+  public boolean shouldSend(
+      ProbeMessage.@Nullable Report lastSent,
+      long lastSentNanos,
+      ProbeMessage.Report candidate,
+      long nowNanos) {
     if (lastSent == null || minChange == 0) {
       return true;
     }

@@ -15,16 +15,21 @@ public interface ControlChannel {
   void readyConnections(int count);
 
   /** A channel that refuses every command: for a probe that cannot move devices. */
-  ControlChannel NONE = new ControlChannel() {
-    @Override
-    public ProbeMessage.Ack command(ProbeMessage.Command command) {
-      return new ProbeMessage.Ack(command.id(), false, "this probe takes no commands", io.mqttdispatcher.protocol.ProbeState.IDLE);
-    }
+  ControlChannel NONE =
+      new ControlChannel() {
+        @Override
+        public ProbeMessage.Ack command(ProbeMessage.Command command) {
+          return new ProbeMessage.Ack(
+              command.id(),
+              false,
+              "this probe takes no commands",
+              io.mqttdispatcher.protocol.ProbeState.IDLE);
+        }
 
-    @Override
-    public void clients(ProbeMessage.Clients clients) {}
+        @Override
+        public void clients(ProbeMessage.Clients clients) {}
 
-    @Override
-    public void readyConnections(int count) {}
-  };
+        @Override
+        public void readyConnections(int count) {}
+      };
 }

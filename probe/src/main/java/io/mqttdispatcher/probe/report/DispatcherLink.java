@@ -28,10 +28,18 @@ import org.slf4j.LoggerFactory;
  */
 final class DispatcherLink {
   private static final Logger LOG = LoggerFactory.getLogger(DispatcherLink.class);
+
   /** The dispatcher must welcome the probe within this time of the connect. */
   static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
-  private enum State { CONNECTING, AWAIT_CHALLENGE, AWAIT_WELCOME, READY, WAITING, CLOSED }
+  private enum State {
+    CONNECTING,
+    AWAIT_CHALLENGE,
+    AWAIT_WELCOME,
+    READY,
+    WAITING,
+    CLOSED
+  }
 
   private final Vertx vertx;
   private final NetClient client;
@@ -48,8 +56,10 @@ final class DispatcherLink {
   private State state = State.WAITING;
   private @Nullable NetSocket socket;
   private int attempt;
+
   /** How often a dispatcher that stays unreachable is reported again at WARN. */
   private static final long REMINDER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
   private long lastReminderNanos;
   private long readySinceNanos;
   private long timer = -1;
@@ -61,8 +71,18 @@ final class DispatcherLink {
    * @param serverName the dispatcher's name as configured: over TLS, its certificate must name it
    * @param latestReport the line to send right after the welcome, or null when there is none yet
    */
-  DispatcherLink(Vertx vertx, NetClient client, String host, String serverName, int port, String brokerId, byte[] secret,
-      Backoff backoff, Supplier<@Nullable String> latestReport, ControlChannel control, Runnable readyChanged) {
+  DispatcherLink(
+      Vertx vertx,
+      NetClient client,
+      String host,
+      String serverName,
+      int port,
+      String brokerId,
+      byte[] secret,
+      Backoff backoff,
+      Supplier<@Nullable String> latestReport,
+      ControlChannel control,
+      Runnable readyChanged) {
     this.vertx = vertx;
     this.control = control;
     this.readyChanged = readyChanged;
@@ -84,7 +104,10 @@ final class DispatcherLink {
     return state == State.READY;
   }
 
-  /** Writes {@code line} if the dispatcher welcomed this probe; drops it while a slow dispatcher has not read the last ones. */
+  /**
+   * Writes {@code line} if the dispatcher welcomed this probe; drops it while a slow dispatcher has
+   * not read the last ones.
+   */
   void send(String line) {
     NetSocket s = socket;
     if (state != State.READY || s == null) {
@@ -121,32 +144,45 @@ final class DispatcherLink {
       return;
     }
     state = State.CONNECTING;
-    client.connect(port, host, serverName).onComplete(ar -> {
-      if (state == State.CLOSED) {
-        if (ar.succeeded()) {
-          ar.result().close();
-        }
-        return;
-      }
-      if (ar.failed()) {
-        retry("cannot connect: " + message(ar.cause()), false);
-        return;
-      }
-      NetSocket s = ar.result();
-      socket = s;
-      state = State.AWAIT_CHALLENGE;
-      RecordParser parser = RecordParser.newDelimited("\n", line -> onLine(s, line))
-          .maxRecordSize(ProbeMessage.MAX_LINE_BYTES + 1);
-      parser.exceptionHandler(e -> fail(s, "line from dispatcher longer than " + ProbeMessage.MAX_LINE_BYTES + " bytes"));
-      s.handler(parser);
-      s.exceptionHandler(e -> LOG.debug("dispatcher {}: {}", address(), e.toString()));
-      s.closeHandler(v -> onClosed(s));
-      timer = vertx.setTimer(HANDSHAKE_TIMEOUT.toMillis(), t -> {
-        if (socket == s && state != State.READY) {
-          fail(s, "no welcome within " + HANDSHAKE_TIMEOUT.toSeconds() + " s");
-        }
-      });
-    });
+    client
+        .connect(port, host, serverName)
+        .onComplete(
+            ar -> {
+              if (state == State.CLOSED) {
+                if (ar.succeeded()) {
+                  ar.result().close();
+                }
+                return;
+              }
+              if (ar.failed()) {
+                retry("cannot connect: " + message(ar.cause()), false);
+                return;
+              }
+              NetSocket s = ar.result();
+              socket = s;
+              state = State.AWAIT_CHALLENGE;
+              RecordParser parser =
+                  RecordParser.newDelimited("\n", line -> onLine(s, line))
+                      .maxRecordSize(ProbeMessage.MAX_LINE_BYTES + 1);
+              parser.exceptionHandler(
+                  e ->
+                      fail(
+                          s,
+                          "line from dispatcher longer than "
+                              + ProbeMessage.MAX_LINE_BYTES
+                              + " bytes"));
+              s.handler(parser);
+              s.exceptionHandler(e -> LOG.debug("dispatcher {}: {}", address(), e.toString()));
+              s.closeHandler(v -> onClosed(s));
+              timer =
+                  vertx.setTimer(
+                      HANDSHAKE_TIMEOUT.toMillis(),
+                      t -> {
+                        if (socket == s && state != State.READY) {
+                          fail(s, "no welcome within " + HANDSHAKE_TIMEOUT.toSeconds() + " s");
+                        }
+                      });
+            });
   }
 
   private void onLine(NetSocket s, Buffer buffer) {
@@ -156,14 +192,16 @@ final class DispatcherLink {
     String text = buffer.toString(StandardCharsets.UTF_8);
     ProbeMessage message;
     try {
-      message = ProbeCodec.decode(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
+      message =
+          ProbeCodec.decode(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
     } catch (ProtocolException e) {
       fail(s, "sent a line this probe cannot read: " + e.getMessage());
       return;
     }
     if (message instanceof ProbeMessage.Error error) {
       refused(s, error);
-    } else if (state == State.AWAIT_CHALLENGE && message instanceof ProbeMessage.Challenge challenge) {
+    } else if (state == State.AWAIT_CHALLENGE
+        && message instanceof ProbeMessage.Challenge challenge) {
       state = State.AWAIT_WELCOME;
       // v2 when the dispatcher offers it: commands and client ids on this connection.
       version = Math.min(challenge.maxVersion(), ProbeMessage.MAX_VERSION);
@@ -171,12 +209,21 @@ final class DispatcherLink {
       s.write(ProbeLines.line(new ProbeMessage.Hello(hello.broker(), hello.mac(), version)));
     } else if (state == State.AWAIT_WELCOME && message instanceof ProbeMessage.Welcome) {
       welcomed(s);
-    } else if (state == State.READY && version >= 2 && message instanceof ProbeMessage.Command command) {
+    } else if (state == State.READY
+        && version >= 2
+        && message instanceof ProbeMessage.Command command) {
       s.write(ProbeLines.line(control.command(command)));
-    } else if (state == State.READY && version >= 2 && message instanceof ProbeMessage.Clients clients) {
+    } else if (state == State.READY
+        && version >= 2
+        && message instanceof ProbeMessage.Clients clients) {
       control.clients(clients);
     } else {
-      fail(s, "unexpected " + message.getClass().getSimpleName().toLowerCase(Locale.ROOT) + " in state " + state);
+      fail(
+          s,
+          "unexpected "
+              + message.getClass().getSimpleName().toLowerCase(Locale.ROOT)
+              + " in state "
+              + state);
     }
   }
 
@@ -185,7 +232,11 @@ final class DispatcherLink {
     state = State.READY;
     readyChanged.run();
     readySinceNanos = Math.max(1, System.nanoTime());
-    LOG.info("{} dispatcher {} as broker '{}'", everReady ? "reporting again to" : "reporting to", address(), brokerId);
+    LOG.info(
+        "{} dispatcher {} as broker '{}'",
+        everReady ? "reporting again to" : "reporting to",
+        address(),
+        brokerId);
     everReady = true;
     lastReminderNanos = 0; // a later outage starts its own reminders
     lossLogged = false;
@@ -198,11 +249,21 @@ final class DispatcherLink {
   private void refused(NetSocket s, ProbeMessage.Error error) {
     long delay = scheduleAfterClose(s);
     if (error.code() == ErrorCode.AUTH_FAILED) {
-      LOG.error("dispatcher {} refused broker '{}': {}; check that --secret-file holds the same secret as the "
-          + "dispatcher's --probe-secret-file; retrying in {} ms", address(), brokerId, error.reason(), delay);
+      LOG.error(
+          "dispatcher {} refused broker '{}': {}; check that --secret-file holds the same secret as the "
+              + "dispatcher's --probe-secret-file; retrying in {} ms",
+          address(),
+          brokerId,
+          error.reason(),
+          delay);
     } else {
-      LOG.warn("dispatcher {} refused broker '{}': {} ({}); retrying in {} ms", address(), brokerId, error.reason(),
-          error.code().wireName(), delay);
+      LOG.warn(
+          "dispatcher {} refused broker '{}': {} ({}); retrying in {} ms",
+          address(),
+          brokerId,
+          error.reason(),
+          error.code().wireName(),
+          delay);
     }
   }
 
@@ -222,7 +283,11 @@ final class DispatcherLink {
       readyChanged.run();
     }
     vertx.cancelTimer(timer);
-    retry(wasReady ? "connection closed by the dispatcher" : "dispatcher closed the connection during the handshake", wasReady);
+    retry(
+        wasReady
+            ? "connection closed by the dispatcher"
+            : "dispatcher closed the connection during the handshake",
+        wasReady);
   }
 
   /** Stops using {@code s}, closes it and plans the next connect; returns the delay. */
@@ -248,8 +313,13 @@ final class DispatcherLink {
       LOG.info("dispatcher {} not reachable yet ({}); retrying in {} ms", address(), why, delay);
       lossLogged = true;
     } else if (System.nanoTime() - lastReminderNanos >= REMINDER_NANOS) {
-      // Still failing: say so now and then, so a wrong --dispatcher does not look like a healthy probe.
-      LOG.warn("dispatcher {} still not reachable ({}); check --dispatcher; retrying in {} ms", address(), why, delay);
+      // Still failing: say so now and then, so a wrong --dispatcher does not look like a healthy
+      // probe.
+      LOG.warn(
+          "dispatcher {} still not reachable ({}); check --dispatcher; retrying in {} ms",
+          address(),
+          why,
+          delay);
       lastReminderNanos = System.nanoTime();
     } else {
       LOG.debug("dispatcher {}: {}; retrying in {} ms", address(), why, delay);
@@ -263,7 +333,8 @@ final class DispatcherLink {
     if (state == State.CLOSED) {
       return 0;
     }
-    if (readySinceNanos != 0 && System.nanoTime() - readySinceNanos >= Backoff.DEFAULT_CAP.toNanos()) {
+    if (readySinceNanos != 0
+        && System.nanoTime() - readySinceNanos >= Backoff.DEFAULT_CAP.toNanos()) {
       attempt = 0; // it worked for a while: this is a new outage, start small
     }
     readySinceNanos = 0;

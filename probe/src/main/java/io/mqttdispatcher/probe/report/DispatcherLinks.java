@@ -34,8 +34,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class DispatcherLinks {
   private static final Logger LOG = LoggerFactory.getLogger(DispatcherLinks.class);
+
   /** How often names are looked up again. */
   public static final Duration RESOLVE_EVERY = Duration.ofSeconds(30);
+
   /** How soon a name that could not be resolved is tried again. */
   static final Duration RESOLVE_RETRY = Duration.ofSeconds(5);
 
@@ -45,10 +47,11 @@ public final class DispatcherLinks {
   private final String brokerId;
   private final byte[] secret;
   private final NetClient client;
-  private final Backoff backoff =
-      new Backoff(Backoff.DEFAULT_INITIAL, Backoff.DEFAULT_CAP);
+  private final Backoff backoff = new Backoff(Backoff.DEFAULT_INITIAL, Backoff.DEFAULT_CAP);
+
   /** Links by dispatcher option, then by resolved address. */
   private final Map<HostPort, Map<String, DispatcherLink>> links = new LinkedHashMap<>();
+
   private @Nullable String latest;
   private final ControlChannel control;
   private int lastReady;
@@ -63,8 +66,13 @@ public final class DispatcherLinks {
    * @param tls how to reach the dispatchers over TLS, or null for plain TCP
    * @param control where v2 dispatchers' commands and client ids go
    */
-  public DispatcherLinks(Vertx vertx, List<HostPort> dispatchers, String brokerId, byte[] secret,
-      @Nullable DispatcherTls tls, ControlChannel control) {
+  public DispatcherLinks(
+      Vertx vertx,
+      List<HostPort> dispatchers,
+      String brokerId,
+      byte[] secret,
+      @Nullable DispatcherTls tls,
+      ControlChannel control) {
     this.vertx = vertx;
     this.control = control;
     this.context = vertx.getOrCreateContext();
@@ -75,18 +83,18 @@ public final class DispatcherLinks {
   }
 
   private static NetClientOptions clientOptions(@Nullable DispatcherTls tls) {
-    NetClientOptions options = new NetClientOptions()
-        .setConnectTimeout(5000)
-        .setTcpNoDelay(true)
-        .setTcpKeepAlive(true);
+    NetClientOptions options =
+        new NetClientOptions().setConnectTimeout(5000).setTcpNoDelay(true).setTcpKeepAlive(true);
     if (tls != null) {
-      options.setSsl(true)
+      options
+          .setSsl(true)
           .setHostnameVerificationAlgorithm("HTTPS")
           .setTrustOptions(new PemTrustOptions().addCertPath(tls.trust().toString()));
       if (tls.cert() != null && tls.key() != null) {
-        options.setKeyCertOptions(new PemKeyCertOptions()
-            .setCertPath(tls.cert().toString())
-            .setKeyPath(tls.key().toString()));
+        options.setKeyCertOptions(
+            new PemKeyCertOptions()
+                .setCertPath(tls.cert().toString())
+                .setKeyPath(tls.key().toString()));
       }
     }
     return options;
@@ -94,12 +102,13 @@ public final class DispatcherLinks {
 
   /** Resolves every dispatcher name and starts connecting; returns at once. */
   public void start() {
-    context.runOnContext(v -> {
-      for (HostPort d : dispatchers) {
-        links.put(d, new LinkedHashMap<>());
-      }
-      resolveAll();
-    });
+    context.runOnContext(
+        v -> {
+          for (HostPort d : dispatchers) {
+            links.put(d, new LinkedHashMap<>());
+          }
+          resolveAll();
+        });
   }
 
   /**
@@ -107,58 +116,73 @@ public final class DispatcherLinks {
    * {@code send}, writes it to every welcomed dispatcher now. Callable from any thread.
    */
   public void publish(String line, boolean send) {
-    context.runOnContext(v -> {
-      latest = line;
-      if (send) {
-        for (Map<String, DispatcherLink> byAddress : links.values()) {
-          for (DispatcherLink link : byAddress.values()) {
-            link.send(line);
+    context.runOnContext(
+        v -> {
+          latest = line;
+          if (send) {
+            for (Map<String, DispatcherLink> byAddress : links.values()) {
+              for (DispatcherLink link : byAddress.values()) {
+                link.send(line);
+              }
+            }
           }
-        }
-      }
-    });
+        });
   }
 
   /** Closes every report connection; completes when all sockets are closed. */
   public Future<Void> close() {
     Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> {
-      closed = true;
-      vertx.cancelTimer(resolveTimer);
-      List<Future<Void>> closing = new ArrayList<>();
-      for (Map<String, DispatcherLink> byAddress : links.values()) {
-        for (DispatcherLink link : byAddress.values()) {
-          closing.add(link.close());
-        }
-      }
-      links.clear();
-      Future.join(closing).<Void>mapEmpty().onComplete(ar -> client.close().onComplete(c -> done.complete()));
-    });
+    context.runOnContext(
+        v -> {
+          closed = true;
+          vertx.cancelTimer(resolveTimer);
+          List<Future<Void>> closing = new ArrayList<>();
+          for (Map<String, DispatcherLink> byAddress : links.values()) {
+            for (DispatcherLink link : byAddress.values()) {
+              closing.add(link.close());
+            }
+          }
+          links.clear();
+          Future.join(closing)
+              .<Void>mapEmpty()
+              .onComplete(ar -> client.close().onComplete(c -> done.complete()));
+        });
     return done.future();
   }
 
   private void resolveAll() {
     List<Future<Boolean>> lookups = new ArrayList<>();
     for (HostPort d : dispatchers) {
-      lookups.add(vertx.<Set<String>>executeBlocking(() -> addresses(d.host()), false)
-          .map(addresses -> {
-            reconcile(d, addresses);
-            return true;
-          })
-          .otherwise(e -> {
-            LOG.warn("cannot resolve dispatcher {}: {}; trying again in {} s", d, e.getMessage(),
-                links.getOrDefault(d, Map.of()).isEmpty() ? RESOLVE_RETRY.toSeconds() : RESOLVE_EVERY.toSeconds());
-            return !links.getOrDefault(d, Map.of()).isEmpty();
-          }));
+      lookups.add(
+          vertx
+              .<Set<String>>executeBlocking(() -> addresses(d.host()), false)
+              .map(
+                  addresses -> {
+                    reconcile(d, addresses);
+                    return true;
+                  })
+              .otherwise(
+                  e -> {
+                    LOG.warn(
+                        "cannot resolve dispatcher {}: {}; trying again in {} s",
+                        d,
+                        e.getMessage(),
+                        links.getOrDefault(d, Map.of()).isEmpty()
+                            ? RESOLVE_RETRY.toSeconds()
+                            : RESOLVE_EVERY.toSeconds());
+                    return !links.getOrDefault(d, Map.of()).isEmpty();
+                  }));
     }
-    Future.join(lookups).onComplete(ar -> {
-      if (closed) {
-        return;
-      }
-      boolean allResolved = lookups.stream().allMatch(f -> f.succeeded() && f.result());
-      Duration next = allResolved ? RESOLVE_EVERY : RESOLVE_RETRY;
-      resolveTimer = vertx.setTimer(next.toMillis(), t -> resolveAll());
-    });
+    Future.join(lookups)
+        .onComplete(
+            ar -> {
+              if (closed) {
+                return;
+              }
+              boolean allResolved = lookups.stream().allMatch(f -> f.succeeded() && f.result());
+              Duration next = allResolved ? RESOLVE_EVERY : RESOLVE_RETRY;
+              resolveTimer = vertx.setTimer(next.toMillis(), t -> resolveAll());
+            });
   }
 
   private void reconcile(HostPort dispatcher, Set<String> addresses) {
@@ -168,7 +192,8 @@ public final class DispatcherLinks {
     }
     for (String gone : new ArrayList<>(byAddress.keySet())) {
       if (!addresses.contains(gone)) {
-        LOG.info("dispatcher {} no longer resolves to {}; closing that connection", dispatcher, gone);
+        LOG.info(
+            "dispatcher {} no longer resolves to {}; closing that connection", dispatcher, gone);
         Objects.requireNonNull(byAddress.remove(gone), "listed above").close();
       }
     }
@@ -177,8 +202,19 @@ public final class DispatcherLinks {
         if (!address.equals(dispatcher.host())) {
           LOG.info("dispatcher {} resolves to {}", dispatcher, address);
         }
-        DispatcherLink link = new DispatcherLink(vertx, client, address, dispatcher.host(), dispatcher.port(), brokerId, secret, backoff,
-            () -> latest, control, this::readyChanged);
+        DispatcherLink link =
+            new DispatcherLink(
+                vertx,
+                client,
+                address,
+                dispatcher.host(),
+                dispatcher.port(),
+                brokerId,
+                secret,
+                backoff,
+                () -> latest,
+                control,
+                this::readyChanged);
         byAddress.put(address, link);
         link.start();
       }
@@ -201,7 +237,9 @@ public final class DispatcherLinks {
 
   private static Set<String> addresses(String host) throws UnknownHostException {
     Set<String> result = new LinkedHashSet<>();
-    Arrays.stream(InetAddress.getAllByName(host)).map(InetAddress::getHostAddress).forEach(result::add);
+    Arrays.stream(InetAddress.getAllByName(host))
+        .map(InetAddress::getHostAddress)
+        .forEach(result::add);
     return result;
   }
 }

@@ -21,10 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The probe's clock: once per interval, on its own thread, takes a load sample, adds the broker's
- * health and {@code $SYS} figures, and hands the report to the dispatchers if the
- * {@link ChangeRateRule} says it is worth sending. A change of health is reported at once, between
- * ticks. Sampling reads files under {@code /proc}, which is why it has a thread of its own and never
- * runs on an event loop.
+ * health and {@code $SYS} figures, and hands the report to the dispatchers if the {@link
+ * ChangeRateRule} says it is worth sending. A change of health is reported at once, between ticks.
+ * Sampling reads files under {@code /proc}, which is why it has a thread of its own and never runs
+ * on an event loop.
  */
 public final class LoadReporter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LoadReporter.class);
@@ -44,19 +44,28 @@ public final class LoadReporter implements AutoCloseable {
   private final ChangeRateRule rule;
   private final DispatcherLinks links;
   private Supplier<io.mqttdispatcher.protocol.@Nullable ProbeState> state = () -> null;
-  private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "probe-sampler");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService thread =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "probe-sampler");
+            t.setDaemon(true);
+            return t;
+          });
   // Owned by the sampler thread.
   private LoadSample lastSample = LoadSample.NONE;
   private boolean sampled;
   private ProbeMessage.@Nullable Report lastSent;
   private long lastSentNanos;
 
-  public LoadReporter(LoadSampler sampler, Sources sources, Map<Transport, String> endpoints, double capacity,
-      BrokerGroup group, Duration interval, ChangeRateRule rule, DispatcherLinks links) {
+  public LoadReporter(
+      LoadSampler sampler,
+      Sources sources,
+      Map<Transport, String> endpoints,
+      double capacity,
+      BrokerGroup group,
+      Duration interval,
+      ChangeRateRule rule,
+      DispatcherLinks links) {
     this.sampler = sampler;
     this.sources = sources;
     this.endpoints = Map.copyOf(endpoints);
@@ -67,12 +76,17 @@ public final class LoadReporter implements AutoCloseable {
     this.links = links;
   }
 
-  /** Puts {@code source}'s state in every report from now on (protocol v2). Call before {@link #start()}. */
+  /**
+   * Puts {@code source}'s state in every report from now on (protocol v2). Call before {@link
+   * #start()}.
+   */
   public void carryState(Supplier<io.mqttdispatcher.protocol.@Nullable ProbeState> source) {
     this.state = source;
   }
 
-  /** Starts ticking; the first report goes out one interval from now, when there is a first sample. */
+  /**
+   * Starts ticking; the first report goes out one interval from now, when there is a first sample.
+   */
   public void start() {
     long ms = interval.toMillis();
     thread.scheduleAtFixedRate(this::tick, ms, ms, TimeUnit.MILLISECONDS);
@@ -85,11 +99,12 @@ public final class LoadReporter implements AutoCloseable {
 
   /** Reports the broker's new health now, with the last sample, instead of at the next tick. */
   public void healthChanged() {
-    thread.execute(() -> {
-      if (sampled) {
-        send(build(lastSample, System.nanoTime()), true);
-      }
-    });
+    thread.execute(
+        () -> {
+          if (sampled) {
+            send(build(lastSample, System.nanoTime()), true);
+          }
+        });
   }
 
   private void tick() {
@@ -106,9 +121,17 @@ public final class LoadReporter implements AutoCloseable {
   }
 
   private ProbeMessage.Report build(LoadSample sample, long nowNanos) {
-    return new ProbeMessage.Report(System.currentTimeMillis(), sample.cpu(), sample.mem(),
-        sources.connections().get(), sources.msgRate().apply(nowNanos), sources.healthy().getAsBoolean(), capacity,
-        endpoints, state.get(), group);
+    return new ProbeMessage.Report(
+        System.currentTimeMillis(),
+        sample.cpu(),
+        sample.mem(),
+        sources.connections().get(),
+        sources.msgRate().apply(nowNanos),
+        sources.healthy().getAsBoolean(),
+        capacity,
+        endpoints,
+        state.get(),
+        group);
   }
 
   private void send(ProbeMessage.Report report, boolean now) {

@@ -4,7 +4,10 @@ import io.mqttdispatcher.protocol.ProbeAuth;
 import io.mqttdispatcher.protocol.ProbeCodec;
 import io.mqttdispatcher.protocol.ProbeMessage;
 
-/** The probe's side of protocol v1 on the wire: lines it writes and the hello it answers a challenge with. */
+/**
+ * The probe's side of protocol v1 on the wire: lines it writes and the hello it answers a challenge
+ * with.
+ */
 public final class ProbeLines {
   private ProbeLines() {}
 
@@ -14,7 +17,8 @@ public final class ProbeLines {
   }
 
   /** The hello answering {@code challenge} for {@code brokerId}, signed with {@code secret}. */
-  public static ProbeMessage.Hello hello(String brokerId, byte[] secret, ProbeMessage.Challenge challenge) {
+  public static ProbeMessage.Hello hello(
+      String brokerId, byte[] secret, ProbeMessage.Challenge challenge) {
     return new ProbeMessage.Hello(brokerId, ProbeAuth.mac(secret, challenge.nonce()));
   }
 }

@@ -4,10 +4,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The arithmetic of CPU load from two successive snapshots, with no OSHI in it so it can be tested
- * on recorded values. What the probe reports is utilisation of what the broker can use: the CPU time
- * used over the CPU time the broker's cores could have given. A single-threaded broker (Mosquitto)
- * can use one core, so keeping that core busy is 1.0 however many cores the host has; a broker that
- * can use the whole host is measured against all its logical processors.
+ * on recorded values. What the probe reports is utilisation of what the broker can use: the CPU
+ * time used over the CPU time the broker's cores could have given. A single-threaded broker
+ * (Mosquitto) can use one core, so keeping that core busy is 1.0 however many cores the host has; a
+ * broker that can use the whole host is measured against all its logical processors.
  */
 public final class CpuMath {
   private CpuMath() {}
@@ -19,15 +19,18 @@ public final class CpuMath {
    */
   public static double hostLoad(long[] previous, long[] current) {
     if (previous.length != current.length || current.length < HostTicks.IOWAIT + 1) {
-      throw new IllegalArgumentException("tick snapshots must have the same length and at least "
-          + (HostTicks.IOWAIT + 1) + " entries");
+      throw new IllegalArgumentException(
+          "tick snapshots must have the same length and at least "
+              + (HostTicks.IOWAIT + 1)
+              + " entries");
     }
     long total = 0;
     for (int i = 0; i < current.length; i++) {
       total += Math.max(0, current[i] - previous[i]);
     }
-    long idle = Math.max(0, current[HostTicks.IDLE] - previous[HostTicks.IDLE])
-        + Math.max(0, current[HostTicks.IOWAIT] - previous[HostTicks.IOWAIT]);
+    long idle =
+        Math.max(0, current[HostTicks.IDLE] - previous[HostTicks.IDLE])
+            + Math.max(0, current[HostTicks.IOWAIT] - previous[HostTicks.IOWAIT]);
     if (total <= 0) {
       return 0;
     }
@@ -35,13 +38,14 @@ public final class CpuMath {
   }
 
   /**
-   * Utilisation of {@code cores} of a host with {@code logicalProcessors}, from a share of the whole
-   * host ({@link #hostLoad}): 1/8 of an 8-core host is one core, 1.0 of a broker that can use one.
-   * Capped at 1: what the host does beyond the broker's cores is not the broker's.
+   * Utilisation of {@code cores} of a host with {@code logicalProcessors}, from a share of the
+   * whole host ({@link #hostLoad}): 1/8 of an 8-core host is one core, 1.0 of a broker that can use
+   * one. Capped at 1: what the host does beyond the broker's cores is not the broker's.
    */
   public static double utilisation(double hostShare, int logicalProcessors, double cores) {
     if (logicalProcessors <= 0) {
-      throw new IllegalArgumentException("logical processors must be at least 1, was " + logicalProcessors);
+      throw new IllegalArgumentException(
+          "logical processors must be at least 1, was " + logicalProcessors);
     }
     return clamp(hostShare * logicalProcessors / checkCores(cores));
   }
@@ -70,15 +74,20 @@ public final class CpuMath {
    */
   public static double usableCores(@Nullable Double brokerCores, int logicalProcessors) {
     if (logicalProcessors <= 0) {
-      throw new IllegalArgumentException("logical processors must be at least 1, was " + logicalProcessors);
+      throw new IllegalArgumentException(
+          "logical processors must be at least 1, was " + logicalProcessors);
     }
-    return brokerCores == null ? logicalProcessors : Math.min(checkCores(brokerCores), logicalProcessors);
+    return brokerCores == null
+        ? logicalProcessors
+        : Math.min(checkCores(brokerCores), logicalProcessors);
   }
 
   /** For the log: "1 of 8 cores", "all 8 cores". */
   static String describeCores(double cores, int logicalProcessors) {
     String n = cores == Math.rint(cores) ? String.valueOf((long) cores) : String.valueOf(cores);
-    return cores >= logicalProcessors ? "all " + logicalProcessors + " cores" : n + " of " + logicalProcessors + " cores";
+    return cores >= logicalProcessors
+        ? "all " + logicalProcessors + " cores"
+        : n + " of " + logicalProcessors + " cores";
   }
 
   private static double checkCores(double cores) {

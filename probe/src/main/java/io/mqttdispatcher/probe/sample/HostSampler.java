@@ -4,8 +4,8 @@ import oshi.hardware.CentralProcessor;
 import oshi.hardware.GlobalMemory;
 
 /**
- * The whole host: CPU from successive tick snapshots, as utilisation of the cores the broker can use
- * (see {@link CpuMath#utilisation}), memory as (total - available) / total.
+ * The whole host: CPU from successive tick snapshots, as utilisation of the cores the broker can
+ * use (see {@link CpuMath#utilisation}), memory as (total - available) / total.
  */
 public final class HostSampler implements LoadSampler {
   private final CentralProcessor processor;
@@ -14,7 +14,9 @@ public final class HostSampler implements LoadSampler {
   private final double cores;
   private long[] previousTicks;
 
-  /** @param cores the cores the broker can use, see {@link CpuMath#usableCores} */
+  /**
+   * @param cores the cores the broker can use, see {@link CpuMath#usableCores}
+   */
   public HostSampler(CentralProcessor processor, GlobalMemory memory, double cores) {
     this.processor = processor;
     this.memory = memory;
@@ -26,7 +28,8 @@ public final class HostSampler implements LoadSampler {
   @Override
   public LoadSample sample() {
     long[] ticks = processor.getSystemCpuLoadTicks();
-    double cpu = CpuMath.utilisation(CpuMath.hostLoad(previousTicks, ticks), logicalProcessors, cores);
+    double cpu =
+        CpuMath.utilisation(CpuMath.hostLoad(previousTicks, ticks), logicalProcessors, cores);
     previousTicks = ticks;
     long total = memory.getTotal();
     return new LoadSample(cpu, CpuMath.fraction(total - memory.getAvailable(), total));

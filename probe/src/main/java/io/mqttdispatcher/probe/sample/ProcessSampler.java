@@ -11,9 +11,10 @@ import oshi.software.os.OSProcess;
 import oshi.software.os.OperatingSystem;
 
 /**
- * One process, by pid or by name: CPU as utilisation of the cores the broker can use (see
- * {@link CpuMath#processLoad}) and resident memory as a fraction of the machine's total. A process found by name is looked up again
- * when it goes away, so a restarted broker is followed; while none is running the sample is zero.
+ * One process, by pid or by name: CPU as utilisation of the cores the broker can use (see {@link
+ * CpuMath#processLoad}) and resident memory as a fraction of the machine's total. A process found
+ * by name is looked up again when it goes away, so a restarted broker is followed; while none is
+ * running the sample is zero.
  */
 public final class ProcessSampler implements LoadSampler {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessSampler.class);
@@ -28,8 +29,13 @@ public final class ProcessSampler implements LoadSampler {
   private @Nullable OSProcess current;
   private boolean missingLogged;
 
-  private ProcessSampler(OperatingSystem os, GlobalMemory memory, double cores, int logicalProcessors,
-      @Nullable Long pid, @Nullable String name) {
+  private ProcessSampler(
+      OperatingSystem os,
+      GlobalMemory memory,
+      double cores,
+      int logicalProcessors,
+      @Nullable Long pid,
+      @Nullable String name) {
     this.os = os;
     this.memory = memory;
     this.cores = cores;
@@ -40,17 +46,17 @@ public final class ProcessSampler implements LoadSampler {
   }
 
   /**
-   * Samples the process with id {@code pid}, which can use {@code cores} (see {@link CpuMath#usableCores})
-   * of the host's {@code logicalProcessors}.
+   * Samples the process with id {@code pid}, which can use {@code cores} (see {@link
+   * CpuMath#usableCores}) of the host's {@code logicalProcessors}.
    */
-  public static ProcessSampler byPid(OperatingSystem os, GlobalMemory memory, double cores, int logicalProcessors,
-      long pid) {
+  public static ProcessSampler byPid(
+      OperatingSystem os, GlobalMemory memory, double cores, int logicalProcessors, long pid) {
     return new ProcessSampler(os, memory, cores, logicalProcessors, pid, null);
   }
 
   /** Samples the oldest running process called {@code name}, as {@link #byPid}. */
-  public static ProcessSampler byName(OperatingSystem os, GlobalMemory memory, double cores, int logicalProcessors,
-      String name) {
+  public static ProcessSampler byName(
+      OperatingSystem os, GlobalMemory memory, double cores, int logicalProcessors, String name) {
     return new ProcessSampler(os, memory, cores, logicalProcessors, null, name);
   }
 
@@ -70,17 +76,26 @@ public final class ProcessSampler implements LoadSampler {
       LOG.info("sampling process {} ({})", process.getProcessID(), process.getName());
       missingLogged = false;
     }
-    ProcessTimes now = new ProcessTimes(process.getProcessID(), process.getStartTime(),
-        process.getUserTime() + process.getKernelTime(), System.nanoTime() / 1_000_000);
+    ProcessTimes now =
+        new ProcessTimes(
+            process.getProcessID(),
+            process.getStartTime(),
+            process.getUserTime() + process.getKernelTime(),
+            System.nanoTime() / 1_000_000);
     double cpu = previous == null ? 0 : CpuMath.processLoad(previous, now, cores);
     previous = now;
     return new LoadSample(cpu, CpuMath.fraction(process.getResidentSetSize(), memory.getTotal()));
   }
 
-  /** The sampled process with fresh counters: the known one re-read when it still runs, else a new lookup. */
+  /**
+   * The sampled process with fresh counters: the known one re-read when it still runs, else a new
+   * lookup.
+   */
   private @Nullable OSProcess refresh() {
     OSProcess known = current;
-    if (known != null && previous != null && known.updateAttributes()
+    if (known != null
+        && previous != null
+        && known.updateAttributes()
         && known.getStartTime() == previous.startMillis()) {
       return known;
     }
@@ -99,8 +114,9 @@ public final class ProcessSampler implements LoadSampler {
       }
     }
     String wanted = Objects.requireNonNull(name, "a sampler has a pid or a name");
-    List<OSProcess> matches = os.getProcesses(p -> wanted.equals(p.getName()),
-        Comparator.comparingLong(OSProcess::getStartTime), 1);
+    List<OSProcess> matches =
+        os.getProcesses(
+            p -> wanted.equals(p.getName()), Comparator.comparingLong(OSProcess::getStartTime), 1);
     return matches.isEmpty() ? null : matches.get(0);
   }
 

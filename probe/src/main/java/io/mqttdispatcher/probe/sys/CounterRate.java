@@ -10,6 +10,7 @@ import java.util.OptionalDouble;
  */
 public final class CounterRate {
   private static final long NO_PERIOD = Long.MAX_VALUE;
+
   /** Allowance for the broker's timer and the network when deciding an update is overdue. */
   private static final long LATE_NANOS = 500_000_000L;
 

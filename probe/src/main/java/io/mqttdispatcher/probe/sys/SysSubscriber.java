@@ -17,15 +17,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Subscribes to the broker's {@code $SYS} connection count and received-message counters with its
- * own MQTT v5 connection (reconnecting on its own) and keeps the latest values. PUBLISH counters are
- * preferred over all-packet counters when the broker has both. While disconnected, or for a broker
- * that publishes no {@code $SYS} tree, both values are empty and reports simply omit them.
+ * own MQTT v5 connection (reconnecting on its own) and keeps the latest values. PUBLISH counters
+ * are preferred over all-packet counters when the broker has both. While disconnected, or for a
+ * broker that publishes no {@code $SYS} tree, both values are empty and reports simply omit them.
  */
 public final class SysSubscriber implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SysSubscriber.class);
   static final String CLIENTS_CONNECTED = "$SYS/broker/clients/connected";
   static final String PUBLISH_RECEIVED = "$SYS/broker/publish/messages/received";
   static final String MESSAGES_RECEIVED = "$SYS/broker/messages/received";
+
   /** Mosquitto's notice-level log with {@code log_dest topic}: connects and disconnects. */
   static final String LOG_NOTICE = "$SYS/broker/log/N";
 
@@ -53,28 +54,43 @@ public final class SysSubscriber implements AutoCloseable {
    *     Mosquitto with {@code log_dest topic}); never called for brokers that do not publish it
    * @param username the probe's broker account, or null
    */
-  public SysSubscriber(HostPort broker, Runnable onDisconnect, java.util.function.Consumer<String> logLines,
-      @org.jspecify.annotations.Nullable String username, byte @org.jspecify.annotations.Nullable [] password) {
+  public SysSubscriber(
+      HostPort broker,
+      Runnable onDisconnect,
+      java.util.function.Consumer<String> logLines,
+      @org.jspecify.annotations.Nullable String username,
+      byte @org.jspecify.annotations.Nullable [] password) {
     this.broker = broker;
     this.onDisconnect = onDisconnect;
     this.logLines = logLines;
-    var builder = Mqtt5Client.builder()
-        .identifier(newClientId())
-        .serverHost(broker.host())
-        .serverPort(broker.port())
-        .executorConfig().nettyThreads(1).applyExecutorConfig()
-        .automaticReconnect().initialDelay(500, TimeUnit.MILLISECONDS).maxDelay(10, TimeUnit.SECONDS)
-        .applyAutomaticReconnect()
-        .addConnectedListener(ctx -> connected())
-        .addDisconnectedListener(ctx -> disconnected(ctx.getCause()));
+    var builder =
+        Mqtt5Client.builder()
+            .identifier(newClientId())
+            .serverHost(broker.host())
+            .serverPort(broker.port())
+            .executorConfig()
+            .nettyThreads(1)
+            .applyExecutorConfig()
+            .automaticReconnect()
+            .initialDelay(500, TimeUnit.MILLISECONDS)
+            .maxDelay(10, TimeUnit.SECONDS)
+            .applyAutomaticReconnect()
+            .addConnectedListener(ctx -> connected())
+            .addDisconnectedListener(ctx -> disconnected(ctx.getCause()));
     if (username != null) {
-      builder = builder.simpleAuth().username(username).password(password == null ? new byte[0] : password)
-          .applySimpleAuth();
+      builder =
+          builder
+              .simpleAuth()
+              .username(username)
+              .password(password == null ? new byte[0] : password)
+              .applySimpleAuth();
     }
     this.client = builder.buildAsync();
   }
 
-  /** Connects and subscribes; returns at once, retrying in the background until the broker answers. */
+  /**
+   * Connects and subscribes; returns at once, retrying in the background until the broker answers.
+   */
   public void start() {
     client.publishes(MqttGlobalPublishFilter.SUBSCRIBED, this::onPublish);
     client.connectWith().cleanStart(true).keepAlive(30).send();
@@ -86,17 +102,32 @@ public final class SysSubscriber implements AutoCloseable {
     messageRate.reset();
     connections = -1;
     LOG.info("reading $SYS counters from broker at {}", broker);
-    client.subscribeWith()
-        .addSubscription().topicFilter(CLIENTS_CONNECTED).qos(MqttQos.AT_MOST_ONCE).applySubscription()
-        .addSubscription().topicFilter(PUBLISH_RECEIVED).qos(MqttQos.AT_MOST_ONCE).applySubscription()
-        .addSubscription().topicFilter(MESSAGES_RECEIVED).qos(MqttQos.AT_MOST_ONCE).applySubscription()
-        .addSubscription().topicFilter(LOG_NOTICE).qos(MqttQos.AT_MOST_ONCE).applySubscription()
+    client
+        .subscribeWith()
+        .addSubscription()
+        .topicFilter(CLIENTS_CONNECTED)
+        .qos(MqttQos.AT_MOST_ONCE)
+        .applySubscription()
+        .addSubscription()
+        .topicFilter(PUBLISH_RECEIVED)
+        .qos(MqttQos.AT_MOST_ONCE)
+        .applySubscription()
+        .addSubscription()
+        .topicFilter(MESSAGES_RECEIVED)
+        .qos(MqttQos.AT_MOST_ONCE)
+        .applySubscription()
+        .addSubscription()
+        .topicFilter(LOG_NOTICE)
+        .qos(MqttQos.AT_MOST_ONCE)
+        .applySubscription()
         .send()
-        .whenComplete((ack, e) -> {
-          if (e != null) {
-            LOG.warn("cannot subscribe to $SYS topics on broker at {}: {}", broker, e.getMessage());
-          }
-        });
+        .whenComplete(
+            (ack, e) -> {
+              if (e != null) {
+                LOG.warn(
+                    "cannot subscribe to $SYS topics on broker at {}: {}", broker, e.getMessage());
+              }
+            });
   }
 
   private void disconnected(Throwable cause) {
@@ -109,7 +140,8 @@ public final class SysSubscriber implements AutoCloseable {
       return;
     }
     if (wasConnected) {
-      LOG.info("lost $SYS connection to broker at {} ({}); reconnecting", broker, cause.getMessage());
+      LOG.info(
+          "lost $SYS connection to broker at {} ({}); reconnecting", broker, cause.getMessage());
       onDisconnect.run();
     } else {
       LOG.debug("no $SYS connection to broker at {}: {}", broker, cause.getMessage());
@@ -124,7 +156,8 @@ public final class SysSubscriber implements AutoCloseable {
     }
     long value;
     try {
-      value = Long.parseLong(new String(publish.getPayloadAsBytes(), StandardCharsets.US_ASCII).trim());
+      value =
+          Long.parseLong(new String(publish.getPayloadAsBytes(), StandardCharsets.US_ASCII).trim());
     } catch (NumberFormatException e) {
       LOG.debug("ignoring non-numeric {} from broker at {}", topic, broker);
       return;
@@ -145,7 +178,9 @@ public final class SysSubscriber implements AutoCloseable {
 
   /** Clients connected to the broker, not counting this subscriber; empty when unknown. */
   public synchronized OptionalLong connections() {
-    return connected && connections >= 0 ? OptionalLong.of(Math.max(0, connections - 1)) : OptionalLong.empty();
+    return connected && connections >= 0
+        ? OptionalLong.of(Math.max(0, connections - 1))
+        : OptionalLong.empty();
   }
 
   /** Messages per second the broker received at {@code nowNanos}; empty when unknown. */
@@ -170,6 +205,7 @@ public final class SysSubscriber implements AutoCloseable {
   private static String newClientId() {
     byte[] bytes = new byte[7];
     new SecureRandom().nextBytes(bytes);
-    return "dprobe-s" + HexFormat.of().formatHex(bytes); // 22 characters: every broker accepts up to 23
+    return "dprobe-s"
+        + HexFormat.of().formatHex(bytes); // 22 characters: every broker accepts up to 23
   }
 }

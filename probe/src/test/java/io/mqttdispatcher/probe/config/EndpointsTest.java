@@ -11,9 +11,15 @@ import org.junit.jupiter.api.Test;
 class EndpointsTest {
   @Test
   void every_kind_is_parsed() {
-    Map<Transport, String> e = Endpoints.parse(List.of("mqtt=10.0.0.5:1883", "mqtts=10.0.0.5:8883",
-        "ws=ws://10.0.0.5:8080/mqtt", "wss=wss://b.example:8443/mqtt"));
-    assertThat(e).containsEntry(Transport.MQTT, "10.0.0.5:1883")
+    Map<Transport, String> e =
+        Endpoints.parse(
+            List.of(
+                "mqtt=10.0.0.5:1883",
+                "mqtts=10.0.0.5:8883",
+                "ws=ws://10.0.0.5:8080/mqtt",
+                "wss=wss://b.example:8443/mqtt"));
+    assertThat(e)
+        .containsEntry(Transport.MQTT, "10.0.0.5:1883")
         .containsEntry(Transport.MQTTS, "10.0.0.5:8883")
         .containsEntry(Transport.WS, "ws://10.0.0.5:8080/mqtt")
         .containsEntry(Transport.WSS, "wss://b.example:8443/mqtt");
@@ -31,8 +37,7 @@ class EndpointsTest {
         .hasMessageContaining("is not KIND=ADDRESS");
     assertThatThrownBy(() -> Endpoints.parse(List.of("tcp=h:1")))
         .hasMessageContaining("unknown kind 'tcp'");
-    assertThatThrownBy(() -> Endpoints.parse(List.of("mqtt=h")))
-        .hasMessageContaining("HOST:PORT");
+    assertThatThrownBy(() -> Endpoints.parse(List.of("mqtt=h"))).hasMessageContaining("HOST:PORT");
     assertThatThrownBy(() -> Endpoints.parse(List.of("mqtt=h:1", "ws=wss://h:1/mqtt")))
         .hasMessageContaining("ws://host:port/path");
     assertThatThrownBy(() -> Endpoints.parse(List.of("mqtt=h:1", "mqtt=h:2")))

@@ -11,10 +11,20 @@ class BrokerLogTest {
 
   @Test
   void connects_and_disconnects_are_followed() {
-    assertThat(log.line("1795664340: New connection from 127.0.0.1:52656 on port 18833.")).isFalse();
-    assertThat(log.line("1795664340: New client connected from 127.0.0.1:52656 as dev-1 (p5, c1, k60).")).isTrue();
-    assertThat(log.line("1795664340: New client connected from 127.0.0.1:52657 as meter (7) (p5, c0, k60, u'bob').")).isTrue();
-    assertThat(log.line("1795664341: New client connected from 127.0.0.1:52658 as dev-2 (p2, c1, k60).")).isTrue();
+    assertThat(log.line("1795664340: New connection from 127.0.0.1:52656 on port 18833."))
+        .isFalse();
+    assertThat(
+            log.line(
+                "1795664340: New client connected from 127.0.0.1:52656 as dev-1 (p5, c1, k60)."))
+        .isTrue();
+    assertThat(
+            log.line(
+                "1795664340: New client connected from 127.0.0.1:52657 as meter (7) (p5, c0, k60, u'bob')."))
+        .isTrue();
+    assertThat(
+            log.line(
+                "1795664341: New client connected from 127.0.0.1:52658 as dev-2 (p2, c1, k60)."))
+        .isTrue();
 
     assertThat(known.size()).isEqualTo(3);
     assertThat(known.withSession(10)).containsExactly("meter (7)");

@@ -20,18 +20,25 @@ class EvictionRunnerTest {
   private final ProbeControl control = new ProbeControl(() -> {});
   private final KnownClients known = new KnownClients(100);
   private final List<String> taken = new ArrayList<>();
+
   /** The broker's $SYS count as the probe last received it. */
   private OptionalLong count = OptionalLong.empty();
-  private final EvictionRunner runner = new EvictionRunner(control, known, new Evictor() {
-    @Override
-    public CompletableFuture<Void> evict(String clientId) {
-      taken.add(clientId);
-      return CompletableFuture.completedFuture(null);
-    }
 
-    @Override
-    public void close() {}
-  }, () -> count);
+  private final EvictionRunner runner =
+      new EvictionRunner(
+          control,
+          known,
+          new Evictor() {
+            @Override
+            public CompletableFuture<Void> evict(String clientId) {
+              taken.add(clientId);
+              return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public void close() {}
+          },
+          () -> count);
 
   @AfterEach
   void close() {
@@ -39,8 +46,11 @@ class EvictionRunnerTest {
   }
 
   private void evacuate(double rate) {
-    control.apply(Command.evict("c-1", new EvictionPlan("e-1", PlanKind.EVACUATE, rate, 0, false, 0, 1.0, List.of("b0"),
-        List.of())));
+    control.apply(
+        Command.evict(
+            "c-1",
+            new EvictionPlan(
+                "e-1", PlanKind.EVACUATE, rate, 0, false, 0, 1.0, List.of("b0"), List.of())));
   }
 
   @Test
@@ -85,7 +95,11 @@ class EvictionRunnerTest {
     runner.step(now);
     runner.step(now + TICK);
     assertThat(control.state().plan().state()).isEqualTo(PlanState.EVICTING);
-    runner.step(now + TICK + EvictionRunner.NOTHING_LEFT_AFTER.toNanos() + TimeUnit.MILLISECONDS.toNanos(1));
+    runner.step(
+        now
+            + TICK
+            + EvictionRunner.NOTHING_LEFT_AFTER.toNanos()
+            + TimeUnit.MILLISECONDS.toNanos(1));
 
     assertThat(control.state().plan().state()).isEqualTo(PlanState.DONE);
     assertThat(control.state().plan().reason()).isEqualTo("no movable device known on this broker");

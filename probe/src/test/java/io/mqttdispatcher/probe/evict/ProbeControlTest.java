@@ -27,7 +27,8 @@ class ProbeControlTest {
     assertThat(ack.ok()).isTrue();
     assertThat(ack.state().draining()).isTrue();
     assertThat(reports).hasValue(1);
-    control.apply(Command.of("c-2", CommandOp.DRAIN)); // from another replica: no change, no extra report
+    control.apply(
+        Command.of("c-2", CommandOp.DRAIN)); // from another replica: no change, no extra report
     assertThat(reports).hasValue(1);
     assertThat(control.apply(Command.of("c-3", CommandOp.UNDRAIN)).state().draining()).isFalse();
   }
@@ -42,7 +43,9 @@ class ProbeControlTest {
 
     assertThat(first.ok()).isTrue();
     assertThat(first.state().plan().state()).isEqualTo(PlanState.WAITING);
-    assertThat(first.state().refusesNewDevices()).as("a donor gets no new devices while it waits").isTrue();
+    assertThat(first.state().refusesNewDevices())
+        .as("a donor gets no new devices while it waits")
+        .isTrue();
     assertThat(again.ok()).isTrue();
     assertThat(other.ok()).isFalse();
     assertThat(other.reason()).contains("r-1");

@@ -64,19 +64,37 @@ class ChangeRateRuleTest {
   @Test
   void sys_figures_appearing_or_disappearing_go_out_at_once() {
     ChangeRateRule rule = new ChangeRateRule(0.5, HEARTBEAT, INTERVAL);
-    ProbeMessage.Report withoutSys = new ProbeMessage.Report(1, 0.40, 0.30, OptionalLong.empty(), OptionalDouble.empty(),
-        true, 1, Map.of(Transport.MQTT, "b:1883"));
+    ProbeMessage.Report withoutSys =
+        new ProbeMessage.Report(
+            1,
+            0.40,
+            0.30,
+            OptionalLong.empty(),
+            OptionalDouble.empty(),
+            true,
+            1,
+            Map.of(Transport.MQTT, "b:1883"));
     assertThat(rule.shouldSend(LAST, 0, withoutSys, S)).isTrue();
   }
 
   @Test
   void threshold_must_be_a_fraction() {
-    assertThatThrownBy(() -> new ChangeRateRule(1.5, HEARTBEAT, INTERVAL)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ChangeRateRule(-0.1, HEARTBEAT, INTERVAL)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ChangeRateRule(1.5, HEARTBEAT, INTERVAL))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ChangeRateRule(-0.1, HEARTBEAT, INTERVAL))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
-  private static ProbeMessage.Report report(double cpu, double mem, long connections, double msgRate, boolean healthy) {
-    return new ProbeMessage.Report(1, cpu, mem, OptionalLong.of(connections), OptionalDouble.of(msgRate), healthy, 1,
+  private static ProbeMessage.Report report(
+      double cpu, double mem, long connections, double msgRate, boolean healthy) {
+    return new ProbeMessage.Report(
+        1,
+        cpu,
+        mem,
+        OptionalLong.of(connections),
+        OptionalDouble.of(msgRate),
+        healthy,
+        1,
         Map.of(Transport.MQTT, "b:1883"));
   }
 }

@@ -45,9 +45,20 @@ class DispatcherRestartIT {
     int probePort = FreePort.find();
     mosquitto = TestBroker.start();
     dispatcher = Dispatcher.start(onProbePort(probePort));
-    probe = Probe.start(new ProbeOptions("broker-a", Map.of(Transport.MQTT, mosquitto.endpoint()),
-        List.of(new HostPort("127.0.0.1", probePort)), TestDispatchers.SECRET, Duration.ofSeconds(1), null, null,
-        HostPort.parse(mosquitto.endpoint()), false, 1, 0));
+    probe =
+        Probe.start(
+            new ProbeOptions(
+                "broker-a",
+                Map.of(Transport.MQTT, mosquitto.endpoint()),
+                List.of(new HostPort("127.0.0.1", probePort)),
+                TestDispatchers.SECRET,
+                Duration.ofSeconds(1),
+                null,
+                null,
+                HostPort.parse(mosquitto.endpoint()),
+                false,
+                1,
+                0));
     await().atMost(Duration.ofSeconds(5)).until(() -> usable(dispatcher) == 1);
 
     // when the dispatcher stops and a new one starts on the same probe port
@@ -60,7 +71,10 @@ class DispatcherRestartIT {
     assertThat(usable(restarted)).as("a new dispatcher knows no broker").isZero();
 
     // then the probe reconnects and the broker is usable again within 5 s
-    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> usable(restarted) == 1);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> usable(restarted) == 1);
     assertThat(Duration.ofNanos(System.nanoTime() - startedAt)).isLessThan(Duration.ofSeconds(5));
     assertThat(restarted.registry().snapshot().brokers().get(0).endpoints())
         .containsEntry(Transport.MQTT, mosquitto.endpoint());

@@ -31,12 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The report channel over TLS and mutual TLS, with certificates made for the test: a probe that
- * trusts the dispatcher's authority (and, for mutual TLS, holds a certificate from the authority the
- * dispatcher trusts) gets its broker registered; every other probe started beside it at the same
- * moment does not, in the time the good one took plus a margin.
+ * trusts the dispatcher's authority (and, for mutual TLS, holds a certificate from the authority
+ * the dispatcher trusts) gets its broker registered; every other probe started beside it at the
+ * same moment does not, in the time the good one took plus a margin.
  */
 class DispatcherTlsIT {
   private static final Duration MARGIN = Duration.ofSeconds(3);
+
   /** Long: TLS handshakes on a loaded machine must not outlast a broker's report. */
   private static final Duration STALE_AFTER = Duration.ofSeconds(30);
 
@@ -66,29 +67,54 @@ class DispatcherTlsIT {
   }
 
   private Dispatcher start(@Nullable Path clientCa) throws Exception {
-    DispatcherOptions options = TestDispatchers.options().toBuilder().staleAfter(STALE_AFTER).build().toBuilder()
-        .probeTlsCert(dispatcherCert.cert())
-        .probeTlsKey(dispatcherCert.key())
-        .probeClientCa(clientCa)
-        .build();
+    DispatcherOptions options =
+        TestDispatchers.options().toBuilder().staleAfter(STALE_AFTER).build().toBuilder()
+            .probeTlsCert(dispatcherCert.cert())
+            .probeTlsKey(dispatcherCert.key())
+            .probeClientCa(clientCa)
+            .build();
     dispatcher = Dispatcher.start(options);
     return dispatcher;
   }
 
-  /** A probe reporting to the dispatcher by the name {@code host}; its broker check has nothing to find. */
+  /**
+   * A probe reporting to the dispatcher by the name {@code host}; its broker check has nothing to
+   * find.
+   */
   private void probe(String brokerId, String host, @Nullable DispatcherTls tls) throws Exception {
     int nobody = FreePort.find();
-    probes.add(Probe.start(new ProbeOptions(brokerId, Map.of(Transport.MQTT, "127.0.0.1:" + nobody),
-        List.of(new HostPort(host, dispatcher.probePort())), TestDispatchers.SECRET, Duration.ofMillis(500), null,
-        null, null, new HostPort("127.0.0.1", nobody), false, 1, 0, BrokerGroup.DEFAULT, ProbeOptions.DEFAULT_EVICTOR,
-        Integer.parseInt(ProbeOptions.DEFAULT_MAX_KNOWN_CLIENTS), null, null, tls)));
+    probes.add(
+        Probe.start(
+            new ProbeOptions(
+                brokerId,
+                Map.of(Transport.MQTT, "127.0.0.1:" + nobody),
+                List.of(new HostPort(host, dispatcher.probePort())),
+                TestDispatchers.SECRET,
+                Duration.ofMillis(500),
+                null,
+                null,
+                null,
+                new HostPort("127.0.0.1", nobody),
+                false,
+                1,
+                0,
+                BrokerGroup.DEFAULT,
+                ProbeOptions.DEFAULT_EVICTOR,
+                Integer.parseInt(ProbeOptions.DEFAULT_MAX_KNOWN_CLIENTS),
+                null,
+                null,
+                tls)));
   }
 
   private Set<String> registered() {
-    return dispatcher.registry().snapshot().brokers().stream().map(BrokerView::id).collect(Collectors.toSet());
+    return dispatcher.registry().snapshot().brokers().stream()
+        .map(BrokerView::id)
+        .collect(Collectors.toSet());
   }
 
-  /** Waits for {@code good} to be registered, then as long again plus a margin; returns who got in. */
+  /**
+   * Waits for {@code good} to be registered, then as long again plus a margin; returns who got in.
+   */
   private Set<String> registeredOnceTheGoodOneIs(String good) throws InterruptedException {
     long start = System.nanoTime();
     await().atMost(Duration.ofSeconds(20)).until(() -> registered().contains(good));
@@ -104,7 +130,8 @@ class DispatcherTlsIT {
   }
 
   @Test
-  void probe_that_trusts_the_dispatchers_authority_reports_over_tls_and_others_do_not_get_in() throws Exception {
+  void probe_that_trusts_the_dispatchers_authority_reports_over_tls_and_others_do_not_get_in()
+      throws Exception {
     start(null);
 
     probe("trusting", "localhost", new DispatcherTls(dispatcherCa.caCert(), null, null));
@@ -117,14 +144,20 @@ class DispatcherTlsIT {
   }
 
   @Test
-  void mutual_tls_lets_in_only_probes_with_a_certificate_from_the_client_authority() throws Exception {
+  void mutual_tls_lets_in_only_probes_with_a_certificate_from_the_client_authority()
+      throws Exception {
     start(probeCa.caCert());
     TestCertificates.Pem good = probeCa.client("probe-a");
     TestCertificates.Pem stranger = strangerCa.client("probe-b");
 
-    probe("with-certificate", "localhost", new DispatcherTls(dispatcherCa.caCert(), good.cert(), good.key()));
+    probe(
+        "with-certificate",
+        "localhost",
+        new DispatcherTls(dispatcherCa.caCert(), good.cert(), good.key()));
     probe("without-certificate", "localhost", new DispatcherTls(dispatcherCa.caCert(), null, null));
-    probe("stranger-certificate", "localhost",
+    probe(
+        "stranger-certificate",
+        "localhost",
         new DispatcherTls(dispatcherCa.caCert(), stranger.cert(), stranger.key()));
 
     assertThat(registeredOnceTheGoodOneIs("with-certificate")).containsExactly("with-certificate");
@@ -135,11 +168,17 @@ class DispatcherTlsIT {
     Path missing = dir.resolve("missing.pem");
 
     assertThatThrownBy(() -> new DispatcherTls(missing, null, null))
-        .hasMessageContaining("--tls-trust " + missing).hasMessageContaining("does not exist");
+        .hasMessageContaining("--tls-trust " + missing)
+        .hasMessageContaining("does not exist");
     assertThatThrownBy(() -> new DispatcherTls(dispatcherCa.caCert(), dispatcherCert.cert(), null))
         .hasMessageContaining("--tls-cert and --tls-key go together");
-    assertThatThrownBy(() -> Dispatcher.start(TestDispatchers.options().toBuilder()
-        .probeTlsCert(dispatcherCert.cert()).probeTlsKey(missing).build()))
+    assertThatThrownBy(
+            () ->
+                Dispatcher.start(
+                    TestDispatchers.options().toBuilder()
+                        .probeTlsCert(dispatcherCert.cert())
+                        .probeTlsKey(missing)
+                        .build()))
         .hasMessageContaining("--probe-tls-key " + missing);
   }
 }

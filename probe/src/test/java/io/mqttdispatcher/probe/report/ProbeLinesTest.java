@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mqttdispatcher.protocol.ProbeCodec;
 import io.mqttdispatcher.protocol.BrokerGroup;
+import io.mqttdispatcher.protocol.ProbeCodec;
 import io.mqttdispatcher.protocol.ProbeMessage;
 import io.mqttdispatcher.protocol.Transport;
 import java.io.IOException;
@@ -18,7 +18,9 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The probe's lines against the shared protocol v1 test vectors (docs/probe-protocol-vectors.json). */
+/**
+ * The probe's lines against the shared protocol v1 test vectors (docs/probe-protocol-vectors.json).
+ */
 class ProbeLinesTest {
   private static JsonNode vectors;
 
@@ -32,7 +34,8 @@ class ProbeLinesTest {
     assertThat(vectors.get("auth")).isNotEmpty();
     for (JsonNode v : vectors.get("auth")) {
       byte[] secret = v.get("secret").asText().getBytes(StandardCharsets.UTF_8);
-      ProbeMessage.Hello hello = ProbeLines.hello("broker-a", secret, new ProbeMessage.Challenge(v.get("nonce").asText()));
+      ProbeMessage.Hello hello =
+          ProbeLines.hello("broker-a", secret, new ProbeMessage.Challenge(v.get("nonce").asText()));
       assertThat(hello.mac()).isEqualTo(v.get("mac").asText());
 
       String line = ProbeLines.line(hello);
@@ -44,8 +47,11 @@ class ProbeLinesTest {
   @Test
   void hello_line_matches_the_vector_byte_for_byte() throws Exception {
     JsonNode auth = vectors.get("auth").get(0);
-    ProbeMessage.Hello hello = ProbeLines.hello("broker-a",
-        auth.get("secret").asText().getBytes(StandardCharsets.UTF_8), new ProbeMessage.Challenge(auth.get("nonce").asText()));
+    ProbeMessage.Hello hello =
+        ProbeLines.hello(
+            "broker-a",
+            auth.get("secret").asText().getBytes(StandardCharsets.UTF_8),
+            new ProbeMessage.Challenge(auth.get("nonce").asText()));
     assertThat(ProbeLines.line(hello)).isEqualTo(validLine("hello") + "\n");
   }
 
@@ -56,14 +62,30 @@ class ProbeLinesTest {
         continue;
       }
       Map<Transport, String> endpoints = new EnumMap<>(Transport.class);
-      v.get("endpoints").fields().forEachRemaining(e ->
-          endpoints.put(Transport.fromWireName(e.getKey()).orElseThrow(), e.getValue().asText()));
-      ProbeMessage.Report expected = (ProbeMessage.Report) ProbeCodec.decode(v.get("line").asText());
-      ProbeMessage.Report ours = new ProbeMessage.Report(expected.ts(), v.get("cpu").asDouble(), v.get("mem").asDouble(),
-          v.has("connections") ? OptionalLong.of(v.get("connections").asLong()) : OptionalLong.empty(),
-          v.has("msgRate") ? OptionalDouble.of(v.get("msgRate").asDouble()) : OptionalDouble.empty(),
-          v.get("healthy").asBoolean(), v.get("capacity").asDouble(), endpoints, expected.state(),
-          new BrokerGroup(v.get("group").asText(), v.get("cluster").asBoolean()));
+      v.get("endpoints")
+          .fields()
+          .forEachRemaining(
+              e ->
+                  endpoints.put(
+                      Transport.fromWireName(e.getKey()).orElseThrow(), e.getValue().asText()));
+      ProbeMessage.Report expected =
+          (ProbeMessage.Report) ProbeCodec.decode(v.get("line").asText());
+      ProbeMessage.Report ours =
+          new ProbeMessage.Report(
+              expected.ts(),
+              v.get("cpu").asDouble(),
+              v.get("mem").asDouble(),
+              v.has("connections")
+                  ? OptionalLong.of(v.get("connections").asLong())
+                  : OptionalLong.empty(),
+              v.has("msgRate")
+                  ? OptionalDouble.of(v.get("msgRate").asDouble())
+                  : OptionalDouble.empty(),
+              v.get("healthy").asBoolean(),
+              v.get("capacity").asDouble(),
+              endpoints,
+              expected.state(),
+              new BrokerGroup(v.get("group").asText(), v.get("cluster").asBoolean()));
 
       String line = ProbeLines.line(ours);
       assertThat(line).endsWith("\n").doesNotContain("\n\n");

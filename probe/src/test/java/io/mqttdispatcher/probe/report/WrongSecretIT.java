@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
 
-/** A probe with the wrong secret is told so, says so in its log, backs off, and registers nothing. */
+/**
+ * A probe with the wrong secret is told so, says so in its log, backs off, and registers nothing.
+ */
 @Timeout(60)
 class WrongSecretIT {
   private static final String WRONG = "not-the-dispatchers-secret";
@@ -53,17 +55,29 @@ class WrongSecretIT {
   }
 
   @Test
-  void auth_error_is_logged_without_the_secret_retried_with_growing_delays_and_the_broker_is_never_usable()
-      throws Exception {
+  void
+      auth_error_is_logged_without_the_secret_retried_with_growing_delays_and_the_broker_is_never_usable()
+          throws Exception {
     log.start();
     linkLogger.addAppender(log);
     mosquitto = TestBroker.start();
     dispatcher = Dispatcher.start(TestDispatchers.options());
 
     // when a probe with the wrong secret runs for 7 s
-    probe = Probe.start(new ProbeOptions("broker-a", Map.of(Transport.MQTT, mosquitto.endpoint()),
-        List.of(new HostPort("127.0.0.1", dispatcher.probePort())), WRONG.getBytes(StandardCharsets.UTF_8),
-        Duration.ofSeconds(1), null, null, HostPort.parse(mosquitto.endpoint()), false, 1, 0));
+    probe =
+        Probe.start(
+            new ProbeOptions(
+                "broker-a",
+                Map.of(Transport.MQTT, mosquitto.endpoint()),
+                List.of(new HostPort("127.0.0.1", dispatcher.probePort())),
+                WRONG.getBytes(StandardCharsets.UTF_8),
+                Duration.ofSeconds(1),
+                null,
+                null,
+                HostPort.parse(mosquitto.endpoint()),
+                false,
+                1,
+                0));
     long until = System.nanoTime() + Duration.ofSeconds(7).toNanos();
     while (System.nanoTime() < until) {
       // then the broker is never registered, let alone usable
@@ -91,13 +105,17 @@ class WrongSecretIT {
     }
     assertThat(delays).isSortedAccordingTo(Long::compare);
     assertThat(delays.get(delays.size() - 1)).isGreaterThan(delays.get(0) * 4);
-    await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1))
+    await()
+        .during(Duration.ofMillis(200))
+        .atMost(Duration.ofSeconds(1))
         .until(() -> dispatcher.registry().snapshot().brokers().isEmpty());
   }
 
   private List<ILoggingEvent> refusals() {
     synchronized (log.list) {
-      return log.list.stream().filter(e -> e.getFormattedMessage().contains("authentication failed")).toList();
+      return log.list.stream()
+          .filter(e -> e.getFormattedMessage().contains("authentication failed"))
+          .toList();
     }
   }
 }

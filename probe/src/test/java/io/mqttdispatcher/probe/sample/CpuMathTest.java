@@ -54,7 +54,8 @@ class CpuMathTest {
     ProcessTimes after = new ProcessTimes(42, 1_000, 12_000, 51_000);
     assertThat(CpuMath.processLoad(before, after, 4)).isCloseTo(0.5, within(1e-12));
     assertThat(CpuMath.processLoad(before, after, 8)).isCloseTo(0.25, within(1e-12));
-    assertThat(CpuMath.processLoad(before, after, 2.5)).isCloseTo(0.8, within(1e-12)); // a 2.5-CPU container limit
+    assertThat(CpuMath.processLoad(before, after, 2.5))
+        .isCloseTo(0.8, within(1e-12)); // a 2.5-CPU container limit
   }
 
   @Test
@@ -64,12 +65,14 @@ class CpuMathTest {
     ProcessTimes after = new ProcessTimes(42, 1_000, 11_000, 51_000);
 
     assertThat(CpuMath.processLoad(before, after, CpuMath.usableCores(1.0, 8))).isEqualTo(1.0);
-    assertThat(CpuMath.processLoad(before, after, CpuMath.usableCores(null, 8))).isEqualTo(0.125); // the whole host
+    assertThat(CpuMath.processLoad(before, after, CpuMath.usableCores(null, 8)))
+        .isEqualTo(0.125); // the whole host
   }
 
   @Test
   void host_share_becomes_utilisation_of_the_brokers_cores() {
-    // One of 8 cores busy on a host that runs only Mosquitto: 1/8 of the host, all of Mosquitto's core.
+    // One of 8 cores busy on a host that runs only Mosquitto: 1/8 of the host, all of Mosquitto's
+    // core.
     assertThat(CpuMath.utilisation(0.125, 8, CpuMath.usableCores(1.0, 8))).isEqualTo(1.0);
     assertThat(CpuMath.utilisation(0.0625, 8, CpuMath.usableCores(1.0, 8))).isEqualTo(0.5);
     assertThat(CpuMath.utilisation(0.125, 8, CpuMath.usableCores(null, 8))).isEqualTo(0.125);
@@ -81,8 +84,12 @@ class CpuMathTest {
   void a_machine_twice_as_big_doing_twice_the_work_reads_the_same_utilisation() {
     // 4 of 8 cores busy, and 8 of 16: both half full (the bigger one is given --capacity 2).
     ProcessTimes before = new ProcessTimes(42, 1_000, 0, 0);
-    assertThat(CpuMath.processLoad(before, new ProcessTimes(42, 1_000, 4_000, 1_000), CpuMath.usableCores(null, 8)))
-        .isEqualTo(CpuMath.processLoad(before, new ProcessTimes(42, 1_000, 8_000, 1_000), CpuMath.usableCores(null, 16)))
+    assertThat(
+            CpuMath.processLoad(
+                before, new ProcessTimes(42, 1_000, 4_000, 1_000), CpuMath.usableCores(null, 8)))
+        .isEqualTo(
+            CpuMath.processLoad(
+                before, new ProcessTimes(42, 1_000, 8_000, 1_000), CpuMath.usableCores(null, 16)))
         .isEqualTo(0.5);
   }
 
@@ -92,8 +99,10 @@ class CpuMathTest {
     assertThat(CpuMath.usableCores(1.0, 8)).isEqualTo(1);
     assertThat(CpuMath.usableCores(1.5, 8)).isEqualTo(1.5);
     assertThat(CpuMath.usableCores(16.0, 8)).isEqualTo(8);
-    assertThatThrownBy(() -> CpuMath.usableCores(0.0, 8)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> CpuMath.usableCores(null, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> CpuMath.usableCores(0.0, 8))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> CpuMath.usableCores(null, 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -21,9 +21,9 @@ import org.eclipse.paho.mqttv5.common.MqttException;
  * <p>Paho turns a refusing CONNACK into an {@link MqttException} with the reason code and drops the
  * CONNACK's properties, Server Reference included. So the recipe gives Paho a socket factory that
  * reads the first packet the server sends, the CONNACK, as it passes by. It covers {@code tcp://}
- * (the device's own socket factory, if any, is wrapped). Not {@code ssl://}: Paho casts its socket to
- * {@code SSLSocket}, which this plain wrapper is not; nor Paho's WebSocket transport, which frames
- * the bytes.
+ * (the device's own socket factory, if any, is wrapped). Not {@code ssl://}: Paho casts its socket
+ * to {@code SSLSocket}, which this plain wrapper is not; nor Paho's WebSocket transport, which
+ * frames the bytes.
  *
  * <pre>{@code
  * MqttConnectionOptions options = new MqttConnectionOptions();   // credentials, TLS, keep alive...
@@ -40,12 +40,17 @@ public final class PahoRedirect {
    * Connects through the dispatcher at {@code dispatcherUri} and follows its redirects, at most
    * {@code maxHops}; tries several references in order. Returns the client connected to the broker.
    *
-   * @throws MqttException the last refusal or failure, or a loop ({@code redirect loop: a -> b -> a})
+   * @throws MqttException the last refusal or failure, or a loop ({@code redirect loop: a -> b ->
+   *     a})
    */
-  public static MqttAsyncClient connect(String dispatcherUri, String clientId, MqttConnectionOptions options, int maxHops)
+  public static MqttAsyncClient connect(
+      String dispatcherUri, String clientId, MqttConnectionOptions options, int maxHops)
       throws MqttException {
     String scheme = dispatcherUri.substring(0, dispatcherUri.indexOf("://"));
-    SocketFactory own = options.getSocketFactory() != null ? options.getSocketFactory() : SocketFactory.getDefault();
+    SocketFactory own =
+        options.getSocketFactory() != null
+            ? options.getSocketFactory()
+            : SocketFactory.getDefault();
     List<String> redirectedBy = new ArrayList<>();
     List<String> candidates = List.of(dispatcherUri.substring(scheme.length() + 3));
     for (int hops = 0; ; hops++) {
@@ -57,7 +62,8 @@ public final class PahoRedirect {
         }
         ConnAckSniffer sniffer = new ConnAckSniffer(own);
         options.setSocketFactory(sniffer);
-        MqttAsyncClient client = new MqttAsyncClient(scheme + "://" + hostPort, clientId, new MemoryPersistence());
+        MqttAsyncClient client =
+            new MqttAsyncClient(scheme + "://" + hostPort, clientId, new MemoryPersistence());
         try {
           client.connect(options).waitForCompletion(options.getConnectionTimeout() * 1000L);
           options.setSocketFactory(own);
@@ -65,7 +71,8 @@ public final class PahoRedirect {
         } catch (MqttException e) {
           client.close(true);
           last = e;
-          if ((e.getReasonCode() == USE_ANOTHER_SERVER || e.getReasonCode() == SERVER_MOVED) && sniffer.serverReference != null) {
+          if ((e.getReasonCode() == USE_ANOTHER_SERVER || e.getReasonCode() == SERVER_MOVED)
+              && sniffer.serverReference != null) {
             redirectedBy.add(hostPort);
             reference = sniffer.serverReference;
             break;
@@ -81,11 +88,18 @@ public final class PahoRedirect {
         candidates.add(r.startsWith("[") || r.contains(":") ? r : r + ":1883");
       }
       if (redirectedBy.containsAll(candidates)) {
-        throw new MqttException(USE_ANOTHER_SERVER,
-            new IllegalStateException("redirect loop: " + String.join(" -> ", redirectedBy) + " -> " + candidates.get(0) + " again"));
+        throw new MqttException(
+            USE_ANOTHER_SERVER,
+            new IllegalStateException(
+                "redirect loop: "
+                    + String.join(" -> ", redirectedBy)
+                    + " -> "
+                    + candidates.get(0)
+                    + " again"));
       }
       if (hops + 1 > maxHops) {
-        throw new MqttException(USE_ANOTHER_SERVER, new IllegalStateException("more than " + maxHops + " redirects"));
+        throw new MqttException(
+            USE_ANOTHER_SERVER, new IllegalStateException("more than " + maxHops + " redirects"));
       }
     }
   }
@@ -110,7 +124,8 @@ public final class PahoRedirect {
     }
 
     @Override
-    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
+        throws IOException {
       return wrap(delegate.createSocket(host, port, localHost, localPort));
     }
 
@@ -120,7 +135,8 @@ public final class PahoRedirect {
     }
 
     @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+    public Socket createSocket(
+        InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
       return wrap(delegate.createSocket(address, port, localAddress, localPort));
     }
 
@@ -175,7 +191,10 @@ public final class PahoRedirect {
       };
     }
 
-    /** Copies bytes until the first packet is complete, then reads its Server Reference (if it is a CONNACK). */
+    /**
+     * Copies bytes until the first packet is complete, then reads its Server Reference (if it is a
+     * CONNACK).
+     */
     private final class FirstPacket extends FilterInputStream {
       private final java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
       private boolean done;

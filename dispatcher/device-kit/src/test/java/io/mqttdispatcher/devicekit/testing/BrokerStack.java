@@ -45,7 +45,8 @@ public final class BrokerStack implements AutoCloseable {
     while (stack.dispatcher.registry().snapshot().brokers().size() < brokerCount) {
       if (System.nanoTime() > deadline) {
         stack.close();
-        throw new IllegalStateException("the dispatcher did not list " + brokerCount + " brokers within 5 s");
+        throw new IllegalStateException(
+            "the dispatcher did not list " + brokerCount + " brokers within 5 s");
       }
       Thread.sleep(20);
     }
@@ -60,7 +61,10 @@ public final class BrokerStack implements AutoCloseable {
   private synchronized void report() {
     for (int i = 0; i < brokers.size(); i++) {
       TestBroker m = brokers.get(i);
-      probes.get(i).report(pinnedCpu.getOrDefault(i, 0.5), m.isAlive(), Map.of(Transport.MQTT, m.endpoint()));
+      probes
+          .get(i)
+          .report(
+              pinnedCpu.getOrDefault(i, 0.5), m.isAlive(), Map.of(Transport.MQTT, m.endpoint()));
     }
   }
 
@@ -70,14 +74,16 @@ public final class BrokerStack implements AutoCloseable {
     report();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
     while (System.nanoTime() < deadline) {
-      boolean applied = dispatcher.registry().snapshot().brokers().stream()
-          .anyMatch(b -> b.id().equals(id(index)) && Math.abs(b.cpu() - cpu) < 1e-9);
+      boolean applied =
+          dispatcher.registry().snapshot().brokers().stream()
+              .anyMatch(b -> b.id().equals(id(index)) && Math.abs(b.cpu() - cpu) < 1e-9);
       if (applied) {
         return;
       }
       Thread.sleep(10);
     }
-    throw new IllegalStateException("the dispatcher did not take the report of " + id(index) + " within 3 s");
+    throw new IllegalStateException(
+        "the dispatcher did not take the report of " + id(index) + " within 3 s");
   }
 
   public Dispatcher dispatcher() {

@@ -32,11 +32,18 @@ public final class HelperProcess implements AutoCloseable {
     this.reader.start();
   }
 
-  /** Starts {@code command} in {@code directory}; its stderr goes to a temporary file shown on failure. */
+  /**
+   * Starts {@code command} in {@code directory}; its stderr goes to a temporary file shown on
+   * failure.
+   */
   public static HelperProcess start(List<String> command, Path directory) {
     try {
       Path err = Files.createTempFile("helper", ".stderr");
-      Process p = new ProcessBuilder(command).directory(directory.toFile()).redirectError(err.toFile()).start();
+      Process p =
+          new ProcessBuilder(command)
+              .directory(directory.toFile())
+              .redirectError(err.toFile())
+              .start();
       return new HelperProcess(p, err);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -44,7 +51,9 @@ public final class HelperProcess implements AutoCloseable {
   }
 
   private void read() {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         lines.add(line);
       }
@@ -54,7 +63,8 @@ public final class HelperProcess implements AutoCloseable {
   }
 
   /** The first line at or after {@code from} that matches, waiting at most {@code timeout}. */
-  public String awaitLine(int from, Predicate<String> matches, Duration timeout) throws InterruptedException {
+  public String awaitLine(int from, Predicate<String> matches, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       for (int i = from; i < lines.size(); i++) {

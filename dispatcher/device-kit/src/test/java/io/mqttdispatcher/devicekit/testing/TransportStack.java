@@ -45,28 +45,38 @@ public final class TransportStack implements AutoCloseable {
     Path cert = readableCopy(certificate.certificate().toPath(), "broker.crt");
     Path key = readableCopy(certificate.privateKey().toPath(), "broker.key");
     Path conf = dir.resolve("mosquitto.conf");
-    Files.writeString(conf, String.join("\n",
-        "listener " + mqttPort + " 127.0.0.1",
-        "listener " + wsPort,
-        "protocol websockets",
-        "listener " + tlsPort + " 127.0.0.1",
-        "certfile " + cert,
-        "keyfile " + key,
-        "allow_anonymous true",
-        "persistence false",
-        ""));
-    broker = new ProcessBuilder(Mosquitto.binary(), "-c", conf.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "listener " + mqttPort + " 127.0.0.1",
+            "listener " + wsPort,
+            "protocol websockets",
+            "listener " + tlsPort + " 127.0.0.1",
+            "certfile " + cert,
+            "keyfile " + key,
+            "allow_anonymous true",
+            "persistence false",
+            ""));
+    broker =
+        new ProcessBuilder(Mosquitto.binary(), "-c", conf.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("mosquitto.log").toFile())
+            .start();
     Dispatcher started = null;
     try {
       awaitListening(mqttPort);
       awaitListening(wsPort);
       awaitListening(tlsPort);
-      started = Dispatcher.start(TestDispatchers.options().toBuilder()
-          .wsListen(new HostPort("127.0.0.1", 0)).wsPath("/mqtt")
-          .tlsListen(new HostPort("127.0.0.1", 0))
-          .tlsCert(certificate.certificate().toPath()).tlsKey(certificate.privateKey().toPath())
-          .build());
+      started =
+          Dispatcher.start(
+              TestDispatchers.options().toBuilder()
+                  .wsListen(new HostPort("127.0.0.1", 0))
+                  .wsPath("/mqtt")
+                  .tlsListen(new HostPort("127.0.0.1", 0))
+                  .tlsCert(certificate.certificate().toPath())
+                  .tlsKey(certificate.privateKey().toPath())
+                  .build());
       probe = TestProbe.authenticated(started.probePort(), "ws-broker", TestDispatchers.SECRET);
     } catch (Exception e) {
       if (started != null) {
@@ -88,7 +98,8 @@ public final class TransportStack implements AutoCloseable {
 
   /** Starts the broker and the dispatcher; returns once the broker is usable. */
   public static TransportStack start() throws Exception {
-    TestBroker.assumeMosquittoBinary("one broker with MQTT, WebSocket and TLS listeners from one config file");
+    TestBroker.assumeMosquittoBinary(
+        "one broker with MQTT, WebSocket and TLS listeners from one config file");
     TransportStack stack = new TransportStack();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (stack.dispatcher.registry().snapshot().brokers().isEmpty()) {
@@ -102,8 +113,16 @@ public final class TransportStack implements AutoCloseable {
   }
 
   private void report() {
-    probe.report(0.1, broker.isAlive(), Map.of(Transport.MQTT, "127.0.0.1:" + mqttPort, Transport.WS, brokerWebSocketUri(),
-        Transport.MQTTS, "127.0.0.1:" + tlsPort));
+    probe.report(
+        0.1,
+        broker.isAlive(),
+        Map.of(
+            Transport.MQTT,
+            "127.0.0.1:" + mqttPort,
+            Transport.WS,
+            brokerWebSocketUri(),
+            Transport.MQTTS,
+            "127.0.0.1:" + tlsPort));
   }
 
   private void awaitListening(int port) throws InterruptedException {
@@ -119,7 +138,8 @@ public final class TransportStack implements AutoCloseable {
         Thread.sleep(50);
       }
     }
-    throw new UncheckedIOException(new IOException("mosquitto did not listen on port " + port + " within 10 s"));
+    throw new UncheckedIOException(
+        new IOException("mosquitto did not listen on port " + port + " within 10 s"));
   }
 
   /** Where WebSocket devices reach the dispatcher. */
