@@ -364,7 +364,10 @@ class RebalanceIT {
     // few more may move before the donor is seen within it.
     assertThat(left).as("devices left on the donor").isBetween(8L, 22L);
     assertThat(onBroker(1)).isEqualTo(40 - left);
-    assertThat(admin(0).get("/rebalance").body().getLong("evicted")).isEqualTo(40 - left);
+    // "evicted" counts takeovers made: a takeover of an id whose device was already on its way
+    // (reconnecting) moves nobody, so the count may exceed the devices moved by one or two.
+    assertThat(admin(0).get("/rebalance").body().getLong("evicted"))
+        .isBetween(40 - left, 42 - left);
   }
 
   @Test
