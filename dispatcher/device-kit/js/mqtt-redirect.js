@@ -4,8 +4,9 @@
  *
  * The dispatcher answers CONNECT with CONNACK 0x9C (Use another server) or 0x9D (Server moved) and a
  * Server Reference. RedirectingClient connects there with the same options, follows at most
- * `maxHops` redirects, refuses a loop, and goes back through the dispatcher (capped, jittered
- * backoff) when the broker drops the device later:
+ * `maxHops` redirects, refuses a loop, and goes back through the dispatcher when the broker drops
+ * the device later, after a capped, jittered backoff (the first pass waits 100-200 ms too: the
+ * broker's probe needs that moment to tell the dispatcher the broker is gone):
  *
  *   const { RedirectingClient } = require('./mqtt-redirect')
  *   const device = new RedirectingClient('dispatcher.example:1883', { clientId: 'sensor-42' },
@@ -149,7 +150,9 @@ class RedirectingClient {
    * @param options MQTT.js options for every hop (clientId, username, password, keepalive, clean,
    *   properties, TLS: ca/cert/key/rejectUnauthorized, protocol, path for WebSocket)
    * @param settings maxHops, connectTimeoutMs, reconnectAttempts, maxBackoffMs,
-   *   onConnected(device) after each landing (subscribe there), onGaveUp(device, error)
+   *   onConnected(device) after each landing (subscribe there), onGaveUp(device, error),
+   *   onReconnecting(device, attempt, delayMs, error) before each wait after a loss (attempt 0 and
+   *   no error for the wait that follows the loss itself)
    */
   constructor (dispatcher, options = {}, settings = {}) {
     this.dispatchers = parseServerReference(dispatcher)
@@ -159,8 +162,12 @@ class RedirectingClient {
     this.connectTimeoutMs = settings.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
     this.reconnectAttempts = settings.reconnectAttempts ?? DEFAULT_RECONNECT_ATTEMPTS
     this.maxBackoffMs = settings.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS
+    if (!(this.maxBackoffMs >= DEFAULT_FIRST_BACKOFF_MS)) {
+      throw new Error(`maxBackoffMs must be at least ${DEFAULT_FIRST_BACKOFF_MS}, got ${this.maxBackoffMs}`)
+    }
     this.onConnected = settings.onConnected ?? (() => {})
     this.onGaveUp = settings.onGaveUp ?? (() => {})
+    this.onReconnecting = settings.onReconnecting ?? (() => {})
     this.client = null
     this.broker = null
     this.hops = 0
@@ -277,22 +284,30 @@ class RedirectingClient {
     })
   }
 
+  // The first pass waits a first backoff too: the broker's probe sees the same loss and needs a
+  // moment to tell the dispatcher, which would otherwise send a device that returns at once straight
+  // back to the dead broker; the jitter spreads the devices that lost it. Each loss starts the
+  // schedule again.
   _lost () {
     if (this.reconnectAttempts === 0) return
-    const attempt = async (n) => {
+    const wait = (n, error) => {
+      if (n >= this.reconnectAttempts) return this.onGaveUp(this, error)
+      const delayMs = backoffDelay(n, DEFAULT_FIRST_BACKOFF_MS, this.maxBackoffMs)
+      this.onReconnecting(this, n, delayMs, error)
+      this._retryTimer = setTimeout(() => pass(n), delayMs)
+    }
+    const pass = async (n) => {
       if (this.closed) return
       try {
         await this._land()
       } catch (e) {
-        if (n + 1 >= this.reconnectAttempts) return this.onGaveUp(this, e)
-        this._retryTimer = setTimeout(() => attempt(n + 1), backoffDelay(n, DEFAULT_FIRST_BACKOFF_MS, this.maxBackoffMs))
-        return
+        return wait(n + 1, e)
       }
       this.reconnects++
       if (this.closed) return this.client.endAsync()
       await this.onConnected(this)
     }
-    attempt(0)
+    wait(0, undefined)
   }
 }
 

@@ -2,8 +2,9 @@
 
 The dispatcher answers CONNECT with CONNACK 0x9C (Use another server) or 0x9D (Server moved) and a
 Server Reference. RedirectingClient connects there with the same settings, follows at most
-``max_hops`` redirects, refuses a loop, and goes back through the dispatcher (capped, jittered
-backoff) when the broker drops the device later::
+``max_hops`` redirects, refuses a loop, and goes back through the dispatcher when the broker drops
+the device later, after a capped, jittered backoff (the first pass waits 100-200 ms too: the
+broker's probe needs that moment to tell the dispatcher the broker is gone)::
 
     from mqtt_redirect import RedirectingClient
 
@@ -18,6 +19,7 @@ A reference is ``host:port``, ``host`` (port 1883), ``[ipv6]:port``, ``ws://host
 ``wss://...``, or several separated by spaces, tried in order.
 """
 
+import logging
 import random
 import threading
 import time
@@ -36,6 +38,8 @@ USE_ANOTHER_SERVER = 0x9C
 SERVER_MOVED = 0x9D
 
 PAHO_2 = hasattr(mqtt, "CallbackAPIVersion")
+
+LOG = logging.getLogger("mqtt_redirect")
 
 
 class ConnectFailed(Exception):
@@ -154,14 +158,18 @@ class RedirectingClient:
     def __init__(self, dispatcher, client_id="", configure=None, keepalive=60, clean_start=True,
                  properties=None, transport="tcp", ws_path="/mqtt", max_hops=DEFAULT_MAX_HOPS,
                  connect_timeout=DEFAULT_CONNECT_TIMEOUT, reconnect_attempts=DEFAULT_RECONNECT_ATTEMPTS,
-                 max_backoff=DEFAULT_MAX_BACKOFF, on_connected=None, on_gave_up=None):
+                 max_backoff=DEFAULT_MAX_BACKOFF, on_connected=None, on_gave_up=None, on_reconnecting=None):
         """``dispatcher``: a reference as above. ``configure(client)`` is applied to the paho client
         of every hop (credentials, TLS, on_message, ...). ``transport``/``ws_path`` are the device's
         own transport for ``host:port`` endpoints; a ws:// or wss:// reference overrides them.
         ``on_connected(device)`` runs after each landing on a broker (subscribe there), including
-        after a loss; ``on_gave_up(device, error)`` when reconnecting stopped."""
+        after a loss; ``on_gave_up(device, error)`` when reconnecting stopped;
+        ``on_reconnecting(device, attempt, delay, error)`` before each wait after a loss (attempt 0
+        and error None for the wait that follows the loss itself; delay in seconds)."""
         if not 1 <= max_hops <= 10:
             raise ValueError("max_hops must be within 1..10, got %r" % max_hops)
+        if max_backoff < DEFAULT_FIRST_BACKOFF:
+            raise ValueError("max_backoff must be at least %g s, got %r" % (DEFAULT_FIRST_BACKOFF, max_backoff))
         self.dispatchers = parse_server_reference(dispatcher)
         self.client_id = client_id
         self.configure = configure or (lambda c: None)
@@ -176,6 +184,7 @@ class RedirectingClient:
         self.max_backoff = max_backoff
         self.on_connected = on_connected or (lambda d: None)
         self.on_gave_up = on_gave_up or (lambda d, e: None)
+        self.on_reconnecting = on_reconnecting or (lambda d, attempt, delay, error: None)
         self.client = None
         self.broker = None
         self.hops = 0
@@ -300,26 +309,35 @@ class RedirectingClient:
         threading.Thread(target=self._reconnect, args=(client,), name="mqtt-redirect-reconnect", daemon=True).start()
 
     def _reconnect(self, lost):
+        # The first pass waits a first backoff too: the broker's probe sees the same loss and needs a
+        # moment to tell the dispatcher, which would otherwise send a device that returns at once
+        # straight back to the dead broker; the jitter spreads the devices that lost it. Each loss
+        # starts the schedule again.
         lost.loop_stop()
+        error = None
         for attempt in range(self.reconnect_attempts):
-            if self._closed.is_set():
+            delay = backoff_delay(attempt, cap=self.max_backoff)
+            if error is None:
+                LOG.info("lost broker %r, going back through the dispatcher in %d ms", self.broker, delay * 1000)
+            else:
+                LOG.debug("reconnect attempt %d failed (%s), next in %d ms", attempt, error, delay * 1000)
+            self.on_reconnecting(self, attempt, delay, error)
+            if self._closed.wait(delay):
                 return
             try:
                 self._land()
             except ConnectFailed as e:
-                if attempt + 1 >= self.reconnect_attempts:
-                    self.on_gave_up(self, e)
-                    return
-                if self._closed.wait(backoff_delay(attempt, cap=self.max_backoff)):
-                    return
+                error = e
                 continue
             self.reconnects += 1
+            LOG.info("reconnected through the dispatcher to broker %r", self.broker)
             if self._closed.is_set():
                 self.client.disconnect()
                 return
             self.on_connected(self)
             return
-
+        LOG.warning("gave up reconnecting after %d passes: %s", self.reconnect_attempts, error)
+        self.on_gave_up(self, error)
 
 def new_client(client_id="", transport="tcp"):
     """A paho MQTT v5 client on paho 1.6 or 2.x (2.x: callback API version 2) that does not reconnect

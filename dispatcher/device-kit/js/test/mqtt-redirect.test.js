@@ -121,3 +121,86 @@ test('redirects', async (t) => {
     await assert.rejects(device(dispatcher.address).connect(), /without a Server Reference/)
   })
 })
+
+test('after a broker loss', async (t) => {
+  const servers = []
+  const devices = []
+  const server = async (...args) => { const s = await scriptedServer(...args); servers.push(s); return s }
+  const device = (dispatcher, settings) => {
+    const d = new mr.RedirectingClient(dispatcher, { clientId: 'js-test' }, { connectTimeoutMs: 3000, ...settings })
+    devices.push(d)
+    return d
+  }
+  t.after(async () => {
+    for (const d of devices) await d.close().catch(() => {})
+    for (const s of servers) await s.close()
+  })
+
+  await t.test('each loss waits a first backoff of 100-200 ms before going back through the dispatcher', async () => {
+    const broker = await server(0)
+    const dispatcher = await server(mr.USE_ANOTHER_SERVER, broker.address)
+    const waits = []
+    const landings = []
+    const landed = (n) => waitFor(() => landings.length >= n, 10000, `landing ${n}`)
+    const d = device(dispatcher.address, {
+      onReconnecting: (dev, attempt, delayMs, error) => waits.push({ attempt, delayMs, error }),
+      onConnected: (dev) => landings.push(dev.reconnects)
+    })
+    await d.connect()
+
+    for (const loss of [1, 2]) { // the second loss starts the schedule again
+      const lostAt = performance.now()
+      broker.dropClients()
+
+      await landed(loss + 1)
+      assert.strictEqual(waits.length, loss)
+      const { attempt, delayMs, error } = waits[loss - 1]
+      assert.deepStrictEqual([attempt, error], [0, undefined])
+      assert.ok(delayMs >= 100 && delayMs <= 200, `first wait ${delayMs} ms`)
+      assert.strictEqual(landings[loss], loss)
+      assert.strictEqual(dispatcher.connects, 1 + loss)
+      assert.ok(dispatcher.connectTimes[loss] - lostAt >= delayMs - 1, // timers may fire up to 1 ms early
+        `back at the dispatcher ${dispatcher.connectTimes[loss] - lostAt} ms after the loss, wait ${delayMs} ms`)
+    }
+  })
+
+  await t.test('failed passes double the wait up to the cap, then it gives up', async () => {
+    const broker = await server(0)
+    const dispatcher = await server(mr.USE_ANOTHER_SERVER, broker.address)
+    const waits = []
+    let gaveUp = null
+    const d = device(dispatcher.address, {
+      reconnectAttempts: 4,
+      maxBackoffMs: 500,
+      onReconnecting: (dev, attempt, delayMs, error) => waits.push({ attempt, delayMs, error }),
+      onGaveUp: (dev, error) => { gaveUp = error }
+    })
+    await d.connect()
+    await dispatcher.close() // nothing answers at the dispatcher's address any more
+
+    broker.dropClients()
+
+    await waitFor(() => gaveUp !== null, 15000, 'giving up')
+    assert.ok(gaveUp instanceof mr.ConnectFailed, String(gaveUp))
+    assert.deepStrictEqual(waits.map((w) => w.attempt), [0, 1, 2, 3])
+    waits.forEach(({ attempt, delayMs, error }, i) => {
+      const ceiling = [200, 400, 500, 500][i]
+      assert.ok(delayMs >= ceiling / 2 && delayMs <= ceiling, `wait ${attempt}: ${delayMs} ms`)
+      assert.strictEqual(error === undefined, attempt === 0)
+    })
+    assert.strictEqual(d.reconnects, 0)
+  })
+
+  await t.test('a max backoff below the first wait is refused', () => {
+    assert.throws(() => new mr.RedirectingClient('127.0.0.1:1883', {}, { maxBackoffMs: 100 }), /maxBackoffMs must be at least 200/)
+  })
+})
+
+/** Resolves when `condition()` holds, polling every 10 ms; rejects after `timeoutMs`. */
+async function waitFor (condition, timeoutMs, what) {
+  const deadline = performance.now() + timeoutMs
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}

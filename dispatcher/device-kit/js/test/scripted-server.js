@@ -1,7 +1,8 @@
 'use strict'
 // A scripted MQTT v5 server for the helper's own tests: real sockets, literal CONNACK bytes. Each
 // connection's CONNECT is answered with one CONNACK: a redirect (0x9C/0x9D with a Server Reference)
-// or an accept (0x00, held open until the server stops). The real dispatcher is tested from the Java
+// or an accept (0x00, held open until the server stops or drops its clients, as a broker that dies).
+// connectTimes holds the performance.now() of each CONNECT answered. The real dispatcher is tested from the Java
 // side (dispatcher/device-kit, NodeHelperIT).
 const net = require('node:net')
 
@@ -30,7 +31,7 @@ function connack (reasonCode, serverReference) {
 
 async function scriptedServer (reasonCode = 0, serverReference) {
   const sockets = new Set()
-  const state = { answer: connack(reasonCode, serverReference), connects: 0 }
+  const state = { answer: connack(reasonCode, serverReference), connects: 0, connectTimes: [] }
   const server = net.createServer((socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
@@ -38,6 +39,7 @@ async function scriptedServer (reasonCode = 0, serverReference) {
     socket.once('data', (data) => {
       if (data[0] !== 0x10) return socket.destroy()
       state.connects++
+      state.connectTimes.push(performance.now())
       socket.write(state.answer)
       if (reasonCode !== 0) socket.end()
     })
@@ -45,6 +47,9 @@ async function scriptedServer (reasonCode = 0, serverReference) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   state.address = `127.0.0.1:${server.address().port}`
   state.redirectTo = (reference) => { state.answer = connack(0x9c, reference) }
+  state.dropClients = () => {
+    for (const s of sockets) s.destroy()
+  }
   state.close = () => new Promise((resolve) => {
     for (const s of sockets) s.destroy()
     server.close(resolve)

@@ -1,12 +1,14 @@
 """A scripted MQTT v5 server for the helper's own tests: real sockets, literal CONNACK bytes.
 
 Each connection's CONNECT is read and answered with one CONNACK: a redirect (0x9C/0x9D with a
-Server Reference) or an accept (0x00, then held open until the server stops). The real dispatcher
+Server Reference) or an accept (0x00, then held open until the server stops or drops its clients,
+as a broker that dies). The real dispatcher
 is tested from the Java side (dispatcher/device-kit, PythonHelperIT).
 """
 
 import socket
 import threading
+import time
 
 
 def _varint(n):
@@ -32,6 +34,7 @@ class ScriptedServer:
         self.answer = connack(reason_code, server_reference)
         self.accepts = reason_code == 0x00
         self.connects = 0
+        self.connect_times = []  # time.monotonic() of each CONNECT answered
         self._sock = socket.socket()
         self._sock.bind(("127.0.0.1", 0))
         self._sock.listen(16)
@@ -70,6 +73,7 @@ class ScriptedServer:
                     conn.close()
                     continue
                 self.connects += 1
+                self.connect_times.append(time.monotonic())
                 conn.sendall(self.answer)
             except (OSError, IndexError):
                 conn.close()
@@ -78,6 +82,12 @@ class ScriptedServer:
                 self._open.append(conn)
             else:
                 conn.close()
+
+    def drop_clients(self):
+        """Closes every accepted connection, as a broker that dies (the listener stays)."""
+        open_now, self._open = self._open, []
+        for c in open_now:
+            c.close()
 
     def close(self):
         self._stop.set()

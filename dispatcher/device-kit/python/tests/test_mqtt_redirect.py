@@ -2,8 +2,10 @@
 servers on loopback. Run: python3 -m unittest discover -s dispatcher/device-kit/python/tests"""
 
 import os
+import queue
 import socket
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -56,7 +58,9 @@ class BackoffTest(unittest.TestCase):
         self.assertAlmostEqual(mr.backoff_delay(100, 0.2, 10, lambda: 0.0), 5.0)
 
 
-class RedirectTest(unittest.TestCase):
+class ScriptedServersTest(unittest.TestCase):
+    """Scripted servers and devices made by a test, closed after it."""
+
     def setUp(self):
         self.servers = []
         self.devices = []
@@ -76,6 +80,9 @@ class RedirectTest(unittest.TestCase):
         d = mr.RedirectingClient(dispatcher, client_id="py-test", connect_timeout=3, **kw)
         self.devices.append(d)
         return d
+
+
+class RedirectTest(ScriptedServersTest):
 
     def test_follows_the_reference_and_tries_several_in_order(self):
         broker = self.server(0x00)
@@ -126,6 +133,56 @@ class RedirectTest(unittest.TestCase):
         dispatcher = self.server(mr.USE_ANOTHER_SERVER)
         with self.assertRaisesRegex(mr.ConnectFailed, "without a Server Reference"):
             self.device(dispatcher.address).connect()
+
+
+class ReconnectTest(ScriptedServersTest):
+    """After a broker loss: back through the dispatcher after a capped, jittered backoff."""
+
+    def test_each_loss_waits_a_first_backoff_of_100_to_200_ms_before_the_dispatcher(self):
+        broker = self.server(0x00)
+        dispatcher = self.server(mr.USE_ANOTHER_SERVER, broker.address)
+        waits, landings = queue.Queue(), queue.Queue()
+        device = self.device(dispatcher.address,
+                             on_reconnecting=lambda d, attempt, delay, error: waits.put((attempt, delay, error)),
+                             on_connected=lambda d: landings.put(d.reconnects))
+        device.connect()
+        self.assertEqual(landings.get(timeout=1), 0)
+
+        for loss in (1, 2):  # the second loss starts the schedule again
+            lost_at = time.monotonic()
+            broker.drop_clients()
+
+            attempt, delay, error = waits.get(timeout=5)
+            self.assertEqual((attempt, error), (0, None))
+            self.assertTrue(0.1 <= delay <= 0.2, "first wait %g s" % delay)
+            self.assertEqual(landings.get(timeout=10), loss)
+            self.assertEqual(dispatcher.connects, 1 + loss)
+            self.assertGreaterEqual(dispatcher.connect_times[loss] - lost_at, delay)
+            self.assertTrue(waits.empty())
+
+    def test_failed_passes_double_the_wait_up_to_the_cap_then_give_up(self):
+        broker = self.server(0x00)
+        dispatcher = self.server(mr.USE_ANOTHER_SERVER, broker.address)
+        waits, gave_up = queue.Queue(), queue.Queue()
+        device = self.device(dispatcher.address, reconnect_attempts=4, max_backoff=0.5,
+                             on_reconnecting=lambda d, attempt, delay, error: waits.put((attempt, delay, error)),
+                             on_gave_up=lambda d, e: gave_up.put(e))
+        device.connect()
+        dispatcher.close()  # nothing answers at the dispatcher's address any more
+
+        broker.drop_clients()
+
+        self.assertIsInstance(gave_up.get(timeout=15), mr.ConnectFailed)
+        recorded = [waits.get_nowait() for _ in range(waits.qsize())]
+        self.assertEqual([attempt for attempt, _, _ in recorded], [0, 1, 2, 3])
+        for (attempt, delay, error), ceiling in zip(recorded, [0.2, 0.4, 0.5, 0.5]):
+            self.assertTrue(ceiling / 2 <= delay <= ceiling, "wait %d: %g s" % (attempt, delay))
+            self.assertEqual(error is None, attempt == 0)
+        self.assertEqual(device.reconnects, 0)
+
+    def test_max_backoff_below_the_first_wait_is_refused(self):
+        with self.assertRaisesRegex(ValueError, "max_backoff must be at least 0.2 s"):
+            mr.RedirectingClient("127.0.0.1:1883", max_backoff=0.1)
 
 
 if __name__ == "__main__":
