@@ -27,8 +27,8 @@ runs=${1:-6}; conc=${2:-64}; secs=${3:-5}; warmup=${4:-20}
 for jar in dispatcher probe; do
   [ -f "$root/$jar/target/$jar.jar" ] || { echo "missing $jar/target/$jar.jar: mvn -B -q package -DskipTests" >&2; exit 2; }
 done
-mosq=$(command -v mosquitto || echo /usr/sbin/mosquitto)
-[ -x "$mosq" ] || { echo "needs mosquitto (apt-get install -y mosquitto)" >&2; exit 2; }
+mosq=${MOSQUITTO:-$(command -v mosquitto || true)}   # MOSQUITTO names it, else the PATH's
+[ -n "$mosq" ] && [ -x "$mosq" ] || { echo "needs mosquitto on the PATH or named by MOSQUITTO=/path/to/mosquitto (apt-get install -y mosquitto)" >&2; exit 2; }
 
 tmp=$(mktemp -d); pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }

@@ -23,8 +23,8 @@ java_opts=${DISPATCHER_JAVA_OPTS:--Xmx512m}
 for jar in dispatcher probe; do
   [ -f "$root/$jar/target/$jar.jar" ] || { echo "missing $jar/target/$jar.jar: mvn -B -q package -DskipTests" >&2; exit 2; }
 done
-mosq=$(command -v mosquitto || echo /usr/sbin/mosquitto)
-[ -x "$mosq" ] || { echo "needs mosquitto (apt-get install -y mosquitto)" >&2; exit 2; }
+mosq=${MOSQUITTO:-$(command -v mosquitto || true)}   # MOSQUITTO names it, else the PATH's
+[ -n "$mosq" ] && [ -x "$mosq" ] || { echo "needs mosquitto on the PATH or named by MOSQUITTO=/path/to/mosquitto (apt-get install -y mosquitto)" >&2; exit 2; }
 command -v jcmd >/dev/null || { echo "needs jcmd (a JDK, not only a JRE)" >&2; exit 2; }
 
 tmp=$(mktemp -d); pids=()

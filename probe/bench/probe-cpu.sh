@@ -21,13 +21,15 @@ trap cleanup EXIT
 
 printf 'listener %s 127.0.0.1\nallow_anonymous true\nsys_interval 1\n' "$MQTT" > "$WORK/mosquitto.conf"
 echo bench-secret > "$WORK/secret"
-mosquitto -c "$WORK/mosquitto.conf" 2> "$WORK/mosquitto.log" & PIDS+=($!); MOSQUITTO=$!
+MOSQ=${MOSQUITTO:-$(command -v mosquitto || true)}   # MOSQUITTO names it, else the PATH's
+[ -n "$MOSQ" ] && [ -x "$MOSQ" ] || { echo "needs mosquitto on the PATH or named by MOSQUITTO=/path/to/mosquitto (apt-get install -y mosquitto)" >&2; exit 2; }
+"$MOSQ" -c "$WORK/mosquitto.conf" 2> "$WORK/mosquitto.log" & PIDS+=($!); BROKER_PID=$!
 java -jar "$ROOT/dispatcher/target/dispatcher.jar" --listen 127.0.0.1:$DEVICES --probe-listen 127.0.0.1:$PROBES \
   --admin-listen 127.0.0.1:$ADMIN --probe-secret-file "$WORK/secret" 2> "$WORK/dispatcher.log" & PIDS+=($!)
 sleep 2
 # shellcheck disable=SC2086
 java ${PROBE_JAVA_OPTS:-} -jar "$ROOT/probe/target/probe.jar" --broker-id bench --endpoint mqtt=127.0.0.1:$MQTT \
-  --dispatcher 127.0.0.1:$PROBES --secret-file "$WORK/secret" --interval 1s --pid "$MOSQUITTO" \
+  --dispatcher 127.0.0.1:$PROBES --secret-file "$WORK/secret" --interval 1s --pid "$BROKER_PID" \
   2> "$WORK/probe.log" & PIDS+=($!); PROBE=$!
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

@@ -3,6 +3,7 @@ package io.mqttdispatcher.dispatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mqttdispatcher.testing.FreePort;
+import io.mqttdispatcher.testing.TestBroker;
 import io.mqttdispatcher.testing.TestDispatchers;
 import io.mqttdispatcher.testing.TestProbe;
 import java.io.IOException;
@@ -154,6 +155,8 @@ class DispatcherCliIT {
   @Test
   void running_jar_redirects_mosquitto_sub_and_stops_on_sigterm(@TempDir Path dir)
       throws Exception {
+    String mosquittoSub =
+        TestBroker.assumeOnPath("mosquitto_sub", "a mainstream client that prints the redirect");
     Path secret = Files.write(dir.resolve("secret"), TestDispatchers.SECRET);
     int devices = FreePort.find();
     int probes = FreePort.find();
@@ -191,7 +194,7 @@ class DispatcherCliIT {
 
         Process sub =
             new ProcessBuilder(
-                    "mosquitto_sub",
+                    mosquittoSub,
                     "-V",
                     "mqttv5",
                     "-h",
@@ -210,7 +213,7 @@ class DispatcherCliIT {
         // A device with a session (-c: Clean Start 0) gets a session record.
         Process sessionSub =
             new ProcessBuilder(
-                    "mosquitto_sub",
+                    mosquittoSub,
                     "-V",
                     "mqttv5",
                     "-h",

@@ -1,27 +1,35 @@
 package io.mqttdispatcher.testing;
 
-import java.io.File;
+import io.mqttdispatcher.embedded.MosquittoBinary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 
 /**
  * A real Mosquitto broker, started by a test on a free loopback port as a child process and stopped
- * by its own handle. Tests take it through {@link TestBroker}, which uses it when the {@code
- * mosquitto} binary is on the PATH ({@code .ci/run} installs it).
+ * by its own handle. Tests take it through {@link TestBroker}, which uses it when {@link
+ * MosquittoBinary} finds the {@code mosquitto} binary (named by {@code MOSQUITTO}, else on the
+ * PATH; {@code .ci/run} installs it).
  */
-public final class Mosquitto implements TestBroker {
-  private final int port;
-  private final Path dir;
-  private Process process;
+public final class Mosquitto extends BrokerProcess {
+  /**
+   * The tests' Mosquitto configuration below the listener line: {@code $SYS} every second, errors
+   * only in the log. {@link MosquittoContainer} runs the same.
+   */
+  static final List<String> SETTINGS =
+      List.of(
+          "allow_anonymous true",
+          "persistence false",
+          "sys_interval 1",
+          "log_dest stderr",
+          "log_type error",
+          "max_keepalive 65535");
 
   private Mosquitto(int port, Path dir) {
-    this.port = port;
-    this.dir = dir;
+    super(port, dir, Duration.ofSeconds(5));
   }
 
   /**
@@ -38,124 +46,50 @@ public final class Mosquitto implements TestBroker {
     }
   }
 
-  /** Whether the mosquitto executable is on the PATH. */
+  /** Whether the mosquitto executable is there ({@link MosquittoBinary}). */
   public static boolean installed() {
-    return find().isPresent();
+    return MosquittoBinary.find().isPresent();
   }
 
   /** The mosquitto executable, or an error telling how to install it. */
   public static String binary() {
-    return find()
+    return MosquittoBinary.find()
+        .map(Path::toString)
         .orElseThrow(
             () ->
                 new IllegalStateException(
-                    "this test needs a real Mosquitto broker and none is installed: run 'apt-get install -y mosquitto' (.ci/run does)"));
+                    "this test needs a real Mosquitto broker and none is installed: "
+                        + MosquittoBinary.howToInstall()
+                        + " (.ci/run installs it)"));
   }
 
-  private static Optional<String> find() {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return Optional.empty();
-    }
-    for (String dir : path.split(File.pathSeparator)) {
-      File f = new File(dir, "mosquitto");
-      if (!dir.isEmpty() && f.canExecute()) {
-        return Optional.of(f.getAbsolutePath());
-      }
-    }
-    return Optional.empty();
-  }
-
-  private void launch() throws IOException {
-    Path conf = dir.resolve("mosquitto.conf");
-    Files.writeString(
-        conf,
-        String.join(
-            "\n",
-            "listener " + port + " 127.0.0.1",
-            "allow_anonymous true",
-            "persistence false",
-            "sys_interval 1",
-            "log_dest stderr",
-            "log_type error",
-            "max_keepalive 65535",
-            ""));
-    process =
-        new ProcessBuilder(binary(), "-c", conf.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("mosquitto.log").toFile())
-            .start();
-    try {
-      Listening.await(
-          port, Duration.ofSeconds(10), process, dir.resolve("mosquitto.log").toString());
-    } catch (RuntimeException e) {
-      process.destroyForcibly(); // a broker that never listened is not left behind
-      throw e;
-    }
+  /** The configuration file's text for a listener on {@code listener} ({@code port [address]}). */
+  static String configuration(String listener) {
+    return "listener " + listener + "\n" + String.join("\n", SETTINGS) + "\n";
   }
 
   @Override
-  public int port() {
-    return port;
+  Process startProcess() throws IOException {
+    Path conf = dir().resolve("mosquitto.conf");
+    Files.writeString(conf, configuration(port() + " 127.0.0.1"));
+    return new ProcessBuilder(binary(), "-c", conf.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(log().toFile())
+        .start();
   }
 
   @Override
-  public long pid() {
-    return process.pid();
+  void awaitReady(Process started) {
+    Listening.await(port(), Duration.ofSeconds(10), started, log().toString());
   }
 
-  @Override
-  public boolean isAlive() {
-    return process != null && process.isAlive();
+  private Path log() {
+    return dir().resolve("mosquitto.log");
   }
 
   @Override
   public boolean hasSysTree() {
     return true;
-  }
-
-  /** Kills the broker at once (SIGKILL), as a crash would. */
-  @Override
-  public void kill() {
-    if (process != null) {
-      process.destroyForcibly();
-      waitFor();
-    }
-  }
-
-  /** Starts the broker again on the same port. */
-  @Override
-  public void restart() {
-    kill();
-    try {
-      launch();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  @Override
-  public void close() {
-    if (process != null && process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        process.destroyForcibly();
-      }
-    }
-    waitFor();
-  }
-
-  private void waitFor() {
-    try {
-      process.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   @Override

@@ -26,17 +26,7 @@ public final class MosquittoContainer implements TestBroker {
     this.container =
         new GenericContainer<>(IMAGE)
             .withCopyToContainer(
-                Transferable.of(
-                    String.join(
-                        "\n",
-                        "listener " + BROKER_PORT,
-                        "allow_anonymous true",
-                        "persistence false",
-                        "sys_interval 1",
-                        "log_dest stderr",
-                        "log_type error",
-                        "max_keepalive 65535",
-                        "")),
+                Transferable.of(Mosquitto.configuration(String.valueOf(BROKER_PORT))),
                 "/mosquitto/config/mosquitto.conf")
             .withExposedPorts(BROKER_PORT)
             .withCreateContainerCmdModifier(

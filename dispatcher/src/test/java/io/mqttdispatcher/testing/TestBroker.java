@@ -1,5 +1,6 @@
 package io.mqttdispatcher.testing;
 
+import io.mqttdispatcher.embedded.MosquittoBinary;
 import org.junit.jupiter.api.Assumptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -7,10 +8,11 @@ import org.testcontainers.DockerClientFactory;
 
 /**
  * A real MQTT broker for one test, on a free loopback port, stopped by its own handle. {@link
- * #start()} takes what the machine has: the installed {@code mosquitto} binary, else Mosquitto in a
- * container where a Docker engine runs, else HiveMQ CE in a JVM of its own. So the tests pass on a
- * machine with nothing but Java and Maven. A test that needs Mosquitto's own behaviour calls {@link
- * #startMosquitto(String)} instead, which skips the test, loudly, where neither Mosquitto is there.
+ * #start()} takes what the machine has: the {@code mosquitto} binary (named by {@code MOSQUITTO},
+ * else on the PATH: {@link MosquittoBinary}), else Mosquitto in a container where a Docker engine
+ * runs, else HiveMQ CE in a JVM of its own. So the tests pass on a machine with nothing but Java
+ * and Maven. A test that needs Mosquitto's own behaviour calls {@link #startMosquitto(String)}
+ * instead, which skips the test, loudly, where neither Mosquitto is there.
  */
 public interface TestBroker extends AutoCloseable {
   /** A broker of whatever kind this machine can run. */
@@ -43,11 +45,23 @@ public interface TestBroker extends AutoCloseable {
             + "), and neither the mosquitto binary nor a Docker engine is here");
   }
 
-  /** Skips the test, loudly, unless the mosquitto binary is on the PATH. */
+  /** Skips the test, loudly, unless the mosquitto binary is there ({@link MosquittoBinary}). */
   static void assumeMosquittoBinary(String why) {
     if (!Mosquitto.installed()) {
       throw skip("this test needs the mosquitto binary (" + why + ") and it is not installed");
     }
+  }
+
+  /**
+   * Skips the test, loudly, unless {@code command} (e.g. {@code mosquitto_sub}) is on the PATH.
+   *
+   * @return the command's path
+   */
+  static String assumeOnPath(String command, String why) {
+    return MosquittoBinary.onPath(command, System.getenv("PATH"))
+        .map(java.nio.file.Path::toString)
+        .orElseThrow(
+            () -> skip("this test needs " + command + " on the PATH (" + why + ") and it is not"));
   }
 
   /**
@@ -56,7 +70,9 @@ public interface TestBroker extends AutoCloseable {
    */
   private static AssertionError skip(String reason) {
     String message =
-        "SKIPPED: " + reason + "; install mosquitto (apt-get install -y mosquitto) to run it";
+        "SKIPPED: "
+            + reason
+            + "; install mosquitto and mosquitto-clients (apt-get install -y mosquitto mosquitto-clients) to run it";
     Docker.LOG.warn(message);
     System.err.println("*** " + message + " ***");
     Assumptions.abort(message);

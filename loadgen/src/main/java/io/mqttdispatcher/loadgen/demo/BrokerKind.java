@@ -1,27 +1,19 @@
 package io.mqttdispatcher.loadgen.demo;
 
-import java.io.File;
+import io.mqttdispatcher.embedded.MosquittoBinary;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /** Which broker the demo runs. */
 public enum BrokerKind {
-  /** The local {@code mosquitto} binary, the paper's broker. */
+  /** The local {@code mosquitto} binary ({@link MosquittoBinary}), the paper's broker. */
   MOSQUITTO,
   /** HiveMQ Community Edition, embedded, one JVM per broker: needs nothing but Java. */
   HIVEMQ;
 
-  /** The installed mosquitto executable, if any. */
+  /** The mosquitto executable: named by {@code MOSQUITTO}, else the first on the PATH. */
   static Optional<String> mosquittoBinary() {
-    for (String dir :
-        new String[] {
-          "/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin", "/opt/homebrew/sbin"
-        }) {
-      File f = new File(dir, "mosquitto");
-      if (f.canExecute()) {
-        return Optional.of(f.getPath());
-      }
-    }
-    return Optional.empty();
+    return MosquittoBinary.find().map(Path::toString);
   }
 
   /** Mosquitto when installed, else HiveMQ CE. */

@@ -2,6 +2,7 @@ package io.mqttdispatcher.loadgen.demo;
 
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.embedded.EmbeddedBrokerMain;
+import io.mqttdispatcher.embedded.MosquittoBinary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -192,7 +193,9 @@ public final class DemoStack implements AutoCloseable {
               .orElseThrow(
                   () ->
                       new IllegalStateException(
-                          "mosquitto is not installed: install it or use --broker hivemq"));
+                          "mosquitto is not installed: "
+                              + MosquittoBinary.howToInstall()
+                              + ", or use --broker hivemq"));
       return List.of(binary, "-c", conf.toString());
     }
     return List.of(
