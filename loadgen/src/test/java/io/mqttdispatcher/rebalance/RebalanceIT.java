@@ -6,166 +6,64 @@ import static org.awaitility.Awaitility.await;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
-import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.devicekit.DeviceConnection;
-import io.mqttdispatcher.devicekit.Endpoint;
-import io.mqttdispatcher.devicekit.RedirectingConnector;
-import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.dispatcher.ctl.AdminClient;
 import io.mqttdispatcher.dispatcher.rebalance.AutomaticTrigger;
 import io.mqttdispatcher.probe.Probe;
-import io.mqttdispatcher.probe.config.ProbeOptions;
 import io.mqttdispatcher.protocol.PlanState;
-import io.mqttdispatcher.protocol.Transport;
-import io.mqttdispatcher.testing.Mosquitto;
-import io.mqttdispatcher.testing.TestDispatchers;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Rebalance, evacuation and drain across two dispatcher replicas: three real Mosquitto brokers, a
- * real probe beside each (reporting to both replicas), and real devices that reconnect through a
- * dispatcher when their broker drops them.
+ * Rebalance, evacuation and drain across two dispatcher replicas: real Mosquitto brokers, a real
+ * probe beside each (reporting to both replicas), and real devices that reconnect through a
+ * dispatcher when their broker drops them ({@link RebalanceStack}).
  */
 class RebalanceIT {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RebalanceIT.class);
-  private static final byte[] TOKEN = "admin-token".getBytes(StandardCharsets.UTF_8);
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = RebalanceStack.WAIT;
 
-  private final List<AutoCloseable> open = new ArrayList<>();
-  private final List<Mosquitto> brokers = new ArrayList<>();
-  private final List<Probe> probes = new ArrayList<>();
-  private final List<Dispatcher> dispatchers = new ArrayList<>();
-  private final List<DeviceConnection> devices = Collections.synchronizedList(new ArrayList<>());
-
-  /** Nanos of each reconnect through a dispatcher, in order. */
-  private final List<Long> reconnects = Collections.synchronizedList(new ArrayList<>());
+  private @Nullable RebalanceStack stack;
 
   @AfterEach
   void stopEverything() {
-    Collections.reverse(open);
-    for (AutoCloseable c : open) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        // keep closing the rest
-      }
+    if (stack != null) {
+      stack.close();
     }
   }
 
-  private void stack(int brokerCount, int dispatcherCount) {
-    stack(brokerCount, dispatcherCount, b -> b);
+  private RebalanceStack stack(int brokerCount, int replicaCount) throws Exception {
+    return stack(brokerCount, replicaCount, b -> b);
   }
 
-  private void stack(
-      int brokerCount,
-      int dispatcherCount,
-      UnaryOperator<DispatcherOptions.Builder> dispatcherOptions) {
-    for (int i = 0; i < dispatcherCount; i++) {
-      DispatcherOptions options =
-          dispatcherOptions.apply(TestDispatchers.options().toBuilder().adminToken(TOKEN)).build();
-      Dispatcher d = start(options);
-      dispatchers.add(d);
-      open.add(d);
-    }
-    List<HostPort> probePorts =
-        dispatchers.stream().map(d -> new HostPort("127.0.0.1", d.probePort())).toList();
-    for (int i = 0; i < brokerCount; i++) {
-      Mosquitto m = Mosquitto.start();
-      open.add(m);
-      brokers.add(m);
-      Probe p =
-          Probe.start(
-              new ProbeOptions(
-                  "b" + i,
-                  Map.of(Transport.MQTT, m.endpoint()),
-                  probePorts,
-                  TestDispatchers.SECRET,
-                  Duration.ofMillis(500),
-                  null,
-                  null,
-                  HostPort.parse(m.endpoint()),
-                  true,
-                  1,
-                  0));
-      open.add(p);
-      probes.add(p);
-    }
-    for (Dispatcher d : dispatchers) {
-      await()
-          .atMost(WAIT)
-          .until(
-              () ->
-                  d.registry().snapshot().usable(Transport.MQTT, System.nanoTime()).size()
-                      == brokerCount);
-    }
+  private RebalanceStack stack(
+      int brokerCount, int replicaCount, UnaryOperator<DispatcherOptions.Builder> options)
+      throws Exception {
+    stack = RebalanceStack.start(brokerCount, replicaCount, options);
+    return stack;
   }
 
-  private static Dispatcher start(DispatcherOptions options) {
-    try {
-      return Dispatcher.start(options);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private AdminClient admin(int replica) {
-    return new AdminClient(
-        URI.create("http://127.0.0.1:" + dispatchers.get(replica).adminPort()),
-        TOKEN,
-        Duration.ofSeconds(10));
-  }
-
-  /**
-   * {@code count} devices connected through dispatcher {@code replica}, each reconnecting through
-   * it when dropped.
-   */
-  private void connectDevices(int count, int replica) throws Exception {
-    Endpoint dispatcher = Endpoint.of("127.0.0.1", dispatchers.get(replica).devicePort());
-    for (int i = 0; i < count; i++) {
-      String id = "device-" + devices.size();
-      RedirectingConnector connector =
-          RedirectingConnector.builder(dispatcher)
-              .client(b -> b.identifier(id))
-              .reconnectAttempts(20, Duration.ofSeconds(1))
-              .onReconnected(d -> reconnects.add(System.nanoTime()))
-              .build();
-      open.add(connector);
-      DeviceConnection device = connector.connect();
-      open.add(device);
-      devices.add(device);
-    }
-  }
-
-  private long onBroker(int broker) {
-    return devices.stream()
-        .filter(d -> d.isConnected() && d.broker().port() == brokers.get(broker).port())
-        .count();
-  }
-
-  private PlanState planState(int broker) {
-    var plan = probes.get(broker).state().plan();
+  private static @Nullable PlanState planState(Probe probe) {
+    var plan = probe.state().plan();
     return plan == null ? null : plan.state();
   }
 
   @Test
   void drain_given_to_one_replica_holds_on_every_replica() throws Exception {
-    stack(2, 2);
+    RebalanceStack s = stack(2, 2);
 
-    AdminClient.Response r = admin(0).post("/brokers/b0/drain", null);
+    AdminClient.Response r = s.admin(0).post("/brokers/b0/drain", null);
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body().getString("scope")).contains("every dispatcher");
@@ -173,65 +71,30 @@ class RebalanceIT {
         .atMost(WAIT)
         .until(
             () ->
-                admin(1).get("/brokers").body().getJsonArray("brokers").stream()
+                s.admin(1).get("/brokers").body().getJsonArray("brokers").stream()
                     .map(JsonObject.class::cast)
                     .anyMatch(b -> b.getString("id").equals("b0") && b.getBoolean("draining")));
-    connectDevices(10, 1); // through the replica that was not asked
-    assertThat(onBroker(0)).as("devices sent to the drained broker by the other replica").isZero();
-    assertThat(onBroker(1)).isEqualTo(10);
+    s.connectDevices(10, 1); // through the replica that was not asked
+    assertThat(s.onBroker(0))
+        .as("devices sent to the drained broker by the other replica")
+        .isZero();
+    assertThat(s.onBroker(1)).isEqualTo(10);
 
-    assertThat(admin(1).post("/brokers/b0/undrain", null).status()).isEqualTo(200);
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                dispatchers
-                        .get(0)
-                        .registry()
-                        .snapshot()
-                        .usable(Transport.MQTT, System.nanoTime())
-                        .size()
-                    == 2);
+    assertThat(s.admin(1).post("/brokers/b0/undrain", null).status()).isEqualTo(200);
+    s.awaitUsable(0, 2);
   }
 
   @Test
   void evacuation_moves_every_device_off_at_the_rate_and_leaves_no_session_behind()
       throws Exception {
-    stack(2, 2);
-    admin(0).post("/brokers/b1/drain", null);
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                dispatchers
-                        .get(1)
-                        .registry()
-                        .snapshot()
-                        .usable(Transport.MQTT, System.nanoTime())
-                        .size()
-                    == 1);
-    connectDevices(40, 1);
-    assertThat(onBroker(0)).isEqualTo(40);
-    admin(1).post("/brokers/b1/undrain", null);
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                dispatchers
-                        .get(0)
-                        .registry()
-                        .snapshot()
-                        .usable(Transport.MQTT, System.nanoTime())
-                        .size()
-                    == 2);
-    await()
-        .atMost(WAIT)
-        .until(() -> probes.get(0).knownClients() >= 40); // ids batched over from the dispatcher
+    RebalanceStack s = stack(2, 2);
+    s.allDevicesOnTheFirstBroker(40, 1);
+    s.awaitUsable(0, 2);
     Mqtt5BlockingClient watcher =
         Mqtt5Client.builder()
             .identifier("watcher")
             .serverHost("127.0.0.1")
-            .serverPort(brokers.get(0).port())
+            .serverPort(s.broker(0).port())
             .buildBlocking();
     watcher.connect();
     Mqtt5BlockingClient.Mqtt5Publishes published =
@@ -239,13 +102,13 @@ class RebalanceIT {
     watcher.subscribeWith().topicFilter("#").send();
 
     AdminClient.Response r =
-        admin(0).post("/brokers/b0/evacuate", new JsonObject().put("rate", 20));
+        s.admin(0).post("/brokers/b0/evacuate", new JsonObject().put("rate", 20));
 
     assertThat(r.status()).as(r.body().encode()).isEqualTo(200);
     // The probe's own count, sampled as it moves devices: the count and the time at the first
-    // sample
-    // past the 5th and past the 35th. The rate is taken from the counts actually read at those two
-    // moments, so a sample that comes late (a busy test thread) shifts the window, not the rate.
+    // sample past the 5th and past the 35th. The rate is taken from the counts actually read at
+    // those two moments, so a sample that comes late (a busy test thread) shifts the window, not
+    // the rate.
     long[] at = new long[2];
     long[] count = new long[2];
     await()
@@ -253,7 +116,7 @@ class RebalanceIT {
         .pollInterval(Duration.ofMillis(20))
         .until(
             () -> {
-              var plan = probes.get(0).state().plan();
+              var plan = s.probe(0).state().plan();
               long now = System.nanoTime();
               long evicted = plan.evicted();
               if (at[0] == 0 && evicted >= 5) {
@@ -266,20 +129,20 @@ class RebalanceIT {
               }
               return plan.state() == PlanState.DONE;
             });
-    await().atMost(WAIT).until(() -> onBroker(1) == 40);
-    assertThat(onBroker(0)).isZero();
-    assertThat(probes.get(0).state().plan().evicted()).isEqualTo(40);
-    assertThat(probes.get(0).state().draining()).as("an evacuated broker stays drained").isTrue();
-    JsonObject status = admin(1).get("/brokers/b0/evacuate").body();
+    await().atMost(WAIT).until(() -> s.onBroker(1) == 40);
+    assertThat(s.onBroker(0)).isZero();
+    assertThat(s.probe(0).state().plan().evicted()).isEqualTo(40);
+    assertThat(s.probe(0).state().draining()).as("an evacuated broker stays drained").isTrue();
+    JsonObject status = s.admin(1).get("/brokers/b0/evacuate").body();
     assertThat(status.getString("state")).as("the other replica sees the same").isEqualTo("done");
     assertThat(status.getLong("evicted")).isEqualTo(40);
     double measured = (count[1] - count[0]) / ((at[1] - at[0]) / 1e9);
     LOG.info(
         "evacuation: devices moved at {} per second (plan: 20), devices back through a dispatcher at {} per second",
         String.format(Locale.ROOT, "%.1f", measured),
-        String.format(Locale.ROOT, "%.1f", rate(reconnects)));
+        String.format(Locale.ROOT, "%.1f", rate(s.reconnects())));
     assertThat(measured).as("devices per second moved, plan 20").isBetween(16.0, 24.0);
-    assertThat(reconnects).as("every moved device came back through a dispatcher").hasSize(40);
+    assertThat(s.reconnects()).as("every moved device came back through a dispatcher").hasSize(40);
     // No session or will left behind by the takeovers: a clean device id resumes nothing, nothing
     // was published.
     assertThat(published.receive(200, TimeUnit.MILLISECONDS))
@@ -290,7 +153,7 @@ class RebalanceIT {
         Mqtt5Client.builder()
             .identifier("device-3")
             .serverHost("127.0.0.1")
-            .serverPort(brokers.get(0).port())
+            .serverPort(s.broker(0).port())
             .buildBlocking()
             .connectWith()
             .cleanStart(false)
@@ -302,27 +165,13 @@ class RebalanceIT {
   void
       rebalance_moves_devices_to_the_recipient_until_within_thresholds_and_donors_get_none_from_any_replica()
           throws Exception {
-    stack(2, 2);
-    admin(0).post("/brokers/b1/drain", null);
+    RebalanceStack s = stack(2, 2);
+    s.allDevicesOnTheFirstBroker(40, 0);
     await()
         .atMost(WAIT)
         .until(
             () ->
-                dispatchers
-                        .get(1)
-                        .registry()
-                        .snapshot()
-                        .usable(Transport.MQTT, System.nanoTime())
-                        .size()
-                    == 1);
-    connectDevices(40, 0);
-    admin(0).post("/brokers/b1/undrain", null);
-    await().atMost(WAIT).until(() -> probes.get(0).knownClients() >= 40);
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                admin(1).get("/brokers").body().getJsonArray("brokers").stream()
+                s.admin(1).get("/brokers").body().getJsonArray("brokers").stream()
                     .map(JsonObject.class::cast)
                     .allMatch(
                         b ->
@@ -331,7 +180,7 @@ class RebalanceIT {
                                     == (b.getString("id").equals("b0") ? 40 : 0)));
 
     AdminClient.Response r =
-        admin(0)
+        s.admin(0)
             .post(
                 "/rebalance",
                 new JsonObject()
@@ -343,62 +192,35 @@ class RebalanceIT {
     assertThat(r.status()).as(r.body().encode()).isEqualTo(200);
     assertThat(r.body().getJsonArray("donors").getJsonObject(0).getString("id")).isEqualTo("b0");
     assertThat(r.body().getJsonArray("recipients")).isEqualTo(new JsonArray().add("b1"));
-    for (Dispatcher d :
-        dispatchers) { // the donor gets no new devices from any replica while the plan runs
-      await()
-          .atMost(WAIT)
-          .until(
-              () -> d.registry().snapshot().usable(Transport.MQTT, System.nanoTime()).size() == 1);
-    }
+    // The donor gets no new devices from any replica while the plan runs.
+    s.awaitUsable(0, 1);
+    s.awaitUsable(1, 1);
     await()
         .atMost(WAIT)
-        .until(() -> "done".equals(admin(1).get("/rebalance").body().getString("state")));
-    await().atMost(WAIT).until(() -> devices.stream().allMatch(DeviceConnection::isConnected));
-    long left = onBroker(0);
+        .until(() -> "done".equals(s.admin(1).get("/rebalance").body().getString("state")));
+    await().atMost(WAIT).until(() -> s.devices().stream().allMatch(DeviceConnection::isConnected));
+    long left = s.onBroker(0);
     LOG.info(
         "rebalance: {} of 40 devices left on the donor, {} on the recipient (absolute threshold 4, 5 per second)",
         left,
         40 - left);
     // 40 split within the threshold of 4; counts reach the dispatchers up to ~1.5 s late, so at 5/s
-    // a
-    // few more may move before the donor is seen within it.
+    // a few more may move before the donor is seen within it.
     assertThat(left).as("devices left on the donor").isBetween(8L, 22L);
-    assertThat(onBroker(1)).isEqualTo(40 - left);
+    assertThat(s.onBroker(1)).isEqualTo(40 - left);
     // "evicted" counts takeovers made: a takeover of an id whose device was already on its way
     // (reconnecting) moves nobody, so the count may exceed the devices moved by one or two.
-    assertThat(admin(0).get("/rebalance").body().getLong("evicted"))
+    assertThat(s.admin(0).get("/rebalance").body().getLong("evicted"))
         .isBetween(40 - left, 42 - left);
   }
 
   @Test
   void rebalance_stopped_midway_stops_evicting() throws Exception {
-    stack(2, 1);
-    admin(0).post("/brokers/b1/drain", null);
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                dispatchers
-                        .get(0)
-                        .registry()
-                        .snapshot()
-                        .usable(Transport.MQTT, System.nanoTime())
-                        .size()
-                    == 1);
-    connectDevices(30, 0);
-    admin(0).post("/brokers/b1/undrain", null);
-    await().atMost(WAIT).until(() -> probes.get(0).knownClients() >= 30);
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                dispatchers.get(0).registry().snapshot().brokers().stream()
-                    .allMatch(
-                        b ->
-                            !b.draining()
-                                && b.connections().orElse(-1) == (b.id().equals("b0") ? 30 : 0)));
+    RebalanceStack s = stack(2, 1);
+    s.allDevicesOnTheFirstBroker(30, 0);
+    s.awaitConnectionCounts(0, 30, 0);
     assertThat(
-            admin(0)
+            s.admin(0)
                 .post(
                     "/rebalance",
                     new JsonObject()
@@ -408,103 +230,71 @@ class RebalanceIT {
                         .put("waitSeconds", 0))
                 .status())
         .isEqualTo(200);
-    await().atMost(WAIT).until(() -> probes.get(0).state().plan().evicted() >= 3);
+    await().atMost(WAIT).until(() -> s.probe(0).state().plan().evicted() >= 3);
 
-    AdminClient.Response stopped = admin(0).delete("/rebalance");
+    AdminClient.Response stopped = s.admin(0).delete("/rebalance");
 
     assertThat(stopped.status()).isEqualTo(200);
     assertThat(stopped.body().getString("state")).isEqualTo("stopped");
-    long evicted = probes.get(0).state().plan().evicted();
+    long evicted = s.probe(0).state().plan().evicted();
     Thread.sleep(1500); // at 4 devices/s, a plan still running would move about 6 more
-    assertThat(probes.get(0).state().plan().evicted())
+    assertThat(s.probe(0).state().plan().evicted())
         .isLessThanOrEqualTo(evicted + 1); // one may have been in flight
-    assertThat(onBroker(0)).isGreaterThan(20);
+    assertThat(s.onBroker(0)).isGreaterThan(20);
   }
 
   @Test
   void a_probe_that_loses_every_dispatcher_mid_plan_stops_evicting() throws Exception {
-    stack(2, 1);
-    admin(0).post("/brokers/b1/drain", null);
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                dispatchers
-                        .get(0)
-                        .registry()
-                        .snapshot()
-                        .usable(Transport.MQTT, System.nanoTime())
-                        .size()
-                    == 1);
-    connectDevices(30, 0);
-    await().atMost(WAIT).until(() -> probes.get(0).knownClients() >= 30);
-    admin(0).post("/brokers/b1/undrain", null);
+    RebalanceStack s = stack(2, 1);
+    s.allDevicesOnTheFirstBroker(30, 0);
     // Slow enough that the plan is far from done however long closing the dispatcher takes.
-    assertThat(admin(0).post("/brokers/b0/evacuate", new JsonObject().put("rate", 1)).status())
+    assertThat(s.admin(0).post("/brokers/b0/evacuate", new JsonObject().put("rate", 1)).status())
         .isEqualTo(200);
-    await().atMost(WAIT).until(() -> probes.get(0).state().plan().evicted() >= 2);
+    await().atMost(WAIT).until(() -> s.probe(0).state().plan().evicted() >= 2);
 
-    dispatchers.get(0).close();
+    s.dispatcher(0).close();
 
-    await().atMost(WAIT).until(() -> planState(0) == PlanState.FAILED);
-    assertThat(probes.get(0).state().plan().reason()).contains("lost every dispatcher");
-    long evicted = probes.get(0).state().plan().evicted();
+    await().atMost(WAIT).until(() -> planState(s.probe(0)) == PlanState.FAILED);
+    assertThat(s.probe(0).state().plan().reason()).contains("lost every dispatcher");
+    long evicted = s.probe(0).state().plan().evicted();
     assertThat(evicted).isLessThan(30);
     Thread.sleep(2500); // at 1 device/s, a plan still running would move two or three more
-    assertThat(probes.get(0).state().plan().evicted()).isLessThanOrEqualTo(evicted + 1);
-  }
-
-  /** Starts an imbalance by hand: every device on b0, then b1 takes devices again. */
-  private void allDevicesOnTheFirstBroker(int count) throws Exception {
-    admin(0).post("/brokers/b1/drain", null);
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                dispatchers
-                        .get(0)
-                        .registry()
-                        .snapshot()
-                        .usable(Transport.MQTT, System.nanoTime())
-                        .size()
-                    == 1);
-    connectDevices(count, 0);
-    await().atMost(WAIT).until(() -> probes.get(0).knownClients() >= count);
-    admin(0).post("/brokers/b1/undrain", null);
+    assertThat(s.probe(0).state().plan().evicted()).isLessThanOrEqualTo(evicted + 1);
   }
 
   @Test
   void automatic_mode_starts_one_plan_after_the_imbalance_lasts_and_stops_at_the_tighter_bound()
       throws Exception {
     // Start when 10 connections and 1.5 times above for 3 s; the plan stops at 5 and 1.25, moving 2
-    // a second
-    // (slow enough that the reports' lag moves at most a few too many); then 60 s of cool-down.
-    stack(
-        2,
-        1,
-        b ->
-            b.autoRebalance(
-                new AutomaticTrigger.Settings(
-                    Duration.ofSeconds(3), Duration.ofSeconds(60), 10, 1.5, 0.5, 2)));
-    allDevicesOnTheFirstBroker(40);
+    // a second (slow enough that the reports' lag moves at most a few too many); then 60 s of
+    // cool-down.
+    RebalanceStack s =
+        stack(
+            2,
+            1,
+            b ->
+                b.autoRebalance(
+                    new AutomaticTrigger.Settings(
+                        Duration.ofSeconds(3), Duration.ofSeconds(60), 10, 1.5, 0.5, 2)));
+    s.allDevicesOnTheFirstBroker(40, 0);
     long imbalancedAt = System.nanoTime(); // b1 takes devices again: not before
 
     await()
         .atMost(WAIT)
-        .until(() -> "done".equals(admin(0).get("/rebalance").body().getString("state")));
-    await().atMost(WAIT).until(() -> devices.stream().allMatch(DeviceConnection::isConnected));
+        .until(() -> "done".equals(s.admin(0).get("/rebalance").body().getString("state")));
+    await().atMost(WAIT).until(() -> s.devices().stream().allMatch(DeviceConnection::isConnected));
 
-    JsonObject status = admin(0).get("/rebalance").body();
+    JsonObject status = s.admin(0).get("/rebalance").body();
     JsonObject automatic = status.getJsonObject("automatic");
     assertThat(automatic.getLong("starts")).isEqualTo(1);
     assertThat(status.getDouble("absThreshold")).as("the plan's own, tighter bound").isEqualTo(5.0);
     assertThat(status.getDouble("relThreshold")).isEqualTo(1.25);
-    assertThat(reconnects).isNotEmpty();
-    long firstMove = Collections.min(reconnects);
+    assertThat(s.reconnects()).isNotEmpty();
+    long firstMove = Collections.min(s.reconnects());
     assertThat(Duration.ofNanos(firstMove - imbalancedAt))
         .as("no move before the imbalance lasted 3 s")
         .isGreaterThan(Duration.ofSeconds(3));
-    long left = onBroker(0);
+    long left = s.onBroker(0);
     LOG.info("automatic rebalance: {} of 40 devices left on the donor, {} moved", left, 40 - left);
     // Done below 23 (recipient's count plus 5); at most a few more moved while the counts travel.
     assertThat(left).as("devices left on the donor").isBetween(15L, 22L);
@@ -519,30 +309,22 @@ class RebalanceIT {
         .isFalse();
     // Balanced now: whatever the next seconds bring, no second plan.
     Thread.sleep(4000);
-    assertThat(admin(0).get("/rebalance").body().getJsonObject("automatic").getLong("starts"))
+    assertThat(s.admin(0).get("/rebalance").body().getJsonObject("automatic").getLong("starts"))
         .isEqualTo(1);
   }
 
   @Test
   void automatic_mode_is_off_by_default() throws Exception {
-    stack(2, 1);
-    allDevicesOnTheFirstBroker(20);
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                dispatchers.get(0).registry().snapshot().brokers().stream()
-                    .allMatch(
-                        b ->
-                            !b.draining()
-                                && b.connections().orElse(-1) == (b.id().equals("b0") ? 20 : 0)));
+    RebalanceStack s = stack(2, 1);
+    s.allDevicesOnTheFirstBroker(20, 0);
+    s.awaitConnectionCounts(0, 20, 0);
 
     Thread.sleep(5000); // imbalanced all along: 20 against 0
 
-    JsonObject status = admin(0).get("/rebalance").body();
+    JsonObject status = s.admin(0).get("/rebalance").body();
     assertThat(status.getString("state")).isEqualTo("none");
     assertThat(status.containsKey("automatic")).isFalse();
-    assertThat(onBroker(0)).isEqualTo(20);
+    assertThat(s.onBroker(0)).isEqualTo(20);
   }
 
   /** Devices per second over the reconnect times, first to last. */

@@ -1,25 +1,15 @@
 package io.mqttdispatcher.devicekit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import io.mqttdispatcher.devicekit.testing.BrokerStack;
+import io.mqttdispatcher.devicekit.testing.DispatcherLoop;
 import io.mqttdispatcher.devicekit.testing.HelperProcess;
+import io.mqttdispatcher.devicekit.testing.TopicSubscriber;
 import io.mqttdispatcher.devicekit.testing.TransportStack;
-import io.mqttdispatcher.dispatcher.Dispatcher;
-import io.mqttdispatcher.testing.TestDispatchers;
-import io.mqttdispatcher.testing.TestProbe;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,19 +51,15 @@ abstract class HelperContract {
     try (BrokerStack stack = BrokerStack.start(2)) {
       stack.pinCpu(0, 0.9);
       stack.pinCpu(1, 0.1);
-      List<String> received = new CopyOnWriteArrayList<>();
-      Mqtt5AsyncClient subscriber = subscribe(stack.brokerAddress(1), "kit/lands", received);
-      try (HelperProcess device =
-          HelperProcess.start(
-              driver(stack.dispatcherAddress(), "helper-lands", "kit/lands"), directory())) {
+      try (TopicSubscriber subscriber = TopicSubscriber.on(stack.brokerAddress(1), "kit/lands");
+          HelperProcess device =
+              HelperProcess.start(
+                  driver(stack.dispatcherAddress(), "helper-lands", "kit/lands"), directory())) {
         assertThat(
                 device.awaitLine(0, l -> l.startsWith("landed ") || l.startsWith("error "), WAIT))
             .as(device.describe())
             .isEqualTo("landed " + stack.brokerAddress(1) + " hops=1 reconnects=0");
-        await().atMost(WAIT).until(() -> !received.isEmpty());
-        assertThat(received.get(0)).contains("hello from helper-lands");
-      } finally {
-        subscriber.disconnect().get(5, TimeUnit.SECONDS);
+        assertThat(subscriber.awaitFirst(WAIT)).contains("hello from helper-lands");
       }
     }
   }
@@ -81,20 +67,16 @@ abstract class HelperContract {
   @Test
   void follows_a_websocket_redirect_to_the_brokers_websocket_endpoint() throws Exception {
     try (TransportStack stack = TransportStack.start()) {
-      List<String> received = new CopyOnWriteArrayList<>();
-      Mqtt5AsyncClient subscriber =
-          subscribe(Endpoint.of("127.0.0.1", stack.brokerMqttPort()), "kit/ws", received);
-      try (HelperProcess device =
-          HelperProcess.start(
-              driver(stack.dispatcherWebSocketUri(), "helper-ws", "kit/ws"), directory())) {
+      try (TopicSubscriber subscriber =
+              TopicSubscriber.on(Endpoint.of("127.0.0.1", stack.brokerMqttPort()), "kit/ws");
+          HelperProcess device =
+              HelperProcess.start(
+                  driver(stack.dispatcherWebSocketUri(), "helper-ws", "kit/ws"), directory())) {
         assertThat(
                 device.awaitLine(0, l -> l.startsWith("landed ") || l.startsWith("error "), WAIT))
             .as(device.describe())
             .isEqualTo("landed " + stack.brokerWebSocketUri() + " hops=1 reconnects=0");
-        await().atMost(WAIT).until(() -> !received.isEmpty());
-        assertThat(received.get(0)).contains("hello from helper-ws");
-      } finally {
-        subscriber.disconnect().get(5, TimeUnit.SECONDS);
+        assertThat(subscriber.awaitFirst(WAIT)).contains("hello from helper-ws");
       }
     }
   }
@@ -102,66 +84,31 @@ abstract class HelperContract {
   @Test
   void carries_tls_to_the_brokers_tls_endpoint() throws Exception {
     try (TransportStack stack = TransportStack.start()) {
-      List<String> received = new CopyOnWriteArrayList<>();
-      Mqtt5AsyncClient subscriber =
-          subscribe(Endpoint.of("127.0.0.1", stack.brokerMqttPort()), "kit/tls", received);
-      try (HelperProcess device =
-          HelperProcess.start(
-              driver(stack.dispatcherTlsAddress(), "helper-tls", "kit/tls", true), directory())) {
+      try (TopicSubscriber subscriber =
+              TopicSubscriber.on(Endpoint.of("127.0.0.1", stack.brokerMqttPort()), "kit/tls");
+          HelperProcess device =
+              HelperProcess.start(
+                  driver(stack.dispatcherTlsAddress(), "helper-tls", "kit/tls", true),
+                  directory())) {
         assertThat(
                 device.awaitLine(0, l -> l.startsWith("landed ") || l.startsWith("error "), WAIT))
             .as(device.describe())
             .isEqualTo("landed " + stack.brokerTlsAddress() + " hops=1 reconnects=0");
-        await().atMost(WAIT).until(() -> !received.isEmpty());
-        assertThat(received.get(0)).contains("hello from helper-tls");
-      } finally {
-        subscriber.disconnect().get(5, TimeUnit.SECONDS);
+        assertThat(subscriber.awaitFirst(WAIT)).contains("hello from helper-tls");
       }
     }
   }
 
   @Test
   void refuses_a_loop_between_two_dispatchers_with_a_clear_error() throws Exception {
-    try (Dispatcher a = Dispatcher.start(TestDispatchers.options());
-        Dispatcher b = Dispatcher.start(TestDispatchers.options());
-        TestProbe probeA =
-            TestProbe.authenticated(a.probePort(), "not-a-broker", TestDispatchers.SECRET);
-        TestProbe probeB =
-            TestProbe.authenticated(b.probePort(), "not-a-broker", TestDispatchers.SECRET)) {
-      // Each dispatcher is told the other one is a broker: a misconfigured probe. Reported again
-      // every 500 ms, since a child process may take longer to start than a report stays fresh.
-      ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor();
-      reporter.scheduleAtFixedRate(
-          () -> {
-            probeA.report(0.1, "127.0.0.1:" + b.devicePort());
-            probeB.report(0.1, "127.0.0.1:" + a.devicePort());
-          },
-          0,
-          500,
-          TimeUnit.MILLISECONDS);
-      try {
-        await().atMost(Duration.ofSeconds(5)).until(() -> usable(a) && usable(b));
-        try (HelperProcess device =
-            HelperProcess.start(
-                driver("127.0.0.1:" + a.devicePort(), "helper-loop", "kit/loop"), directory())) {
-          String error =
-              device.awaitLine(0, l -> l.startsWith("error ") || l.startsWith("landed "), WAIT);
+    try (DispatcherLoop loop = DispatcherLoop.start();
+        HelperProcess device =
+            HelperProcess.start(driver(loop.entry(), "helper-loop", "kit/loop"), directory())) {
+      String error =
+          device.awaitLine(0, l -> l.startsWith("error ") || l.startsWith("landed "), WAIT);
 
-          assertThat(error)
-              .as(device.describe())
-              .contains(
-                  "redirect loop: 127.0.0.1:"
-                      + a.devicePort()
-                      + " -> 127.0.0.1:"
-                      + b.devicePort()
-                      + " -> 127.0.0.1:"
-                      + a.devicePort()
-                      + " again");
-          assertThat(device.awaitExit(WAIT)).isEqualTo(2);
-        }
-      } finally {
-        reporter.shutdownNow();
-      }
+      assertThat(error).as(device.describe()).contains("redirect loop: " + loop.path() + " again");
+      assertThat(device.awaitExit(WAIT)).isEqualTo(2);
     }
   }
 
@@ -170,11 +117,11 @@ abstract class HelperContract {
     try (BrokerStack stack = BrokerStack.start(2)) {
       stack.pinCpu(0, 0.1);
       stack.pinCpu(1, 0.9);
-      List<String> received = new CopyOnWriteArrayList<>();
-      Mqtt5AsyncClient subscriber = subscribe(stack.brokerAddress(1), "kit/failover", received);
-      try (HelperProcess device =
-          HelperProcess.start(
-              driver(stack.dispatcherAddress(), "helper-failover", "kit/failover"), directory())) {
+      try (TopicSubscriber subscriber = TopicSubscriber.on(stack.brokerAddress(1), "kit/failover");
+          HelperProcess device =
+              HelperProcess.start(
+                  driver(stack.dispatcherAddress(), "helper-failover", "kit/failover"),
+                  directory())) {
         assertThat(
                 device.awaitLine(0, l -> l.startsWith("landed ") || l.startsWith("error "), WAIT))
             .as(device.describe())
@@ -190,38 +137,11 @@ abstract class HelperContract {
                     after, l -> l.startsWith("landed ") || l.startsWith("gave-up "), WAIT))
             .as(device.describe())
             .isEqualTo("landed " + stack.brokerAddress(1) + " hops=1 reconnects=1");
-        await().atMost(WAIT).until(() -> !received.isEmpty());
-        assertThat(received.get(0)).contains("hello from helper-failover");
+        assertThat(subscriber.awaitFirst(WAIT)).contains("hello from helper-failover");
         // It asked the dispatcher again rather than retrying the dead broker.
         assertThat(stack.dispatcher().metrics().redirectCount(BrokerStack.id(1)))
             .isGreaterThan(redirectsToSecond);
-      } finally {
-        subscriber.disconnect().get(5, TimeUnit.SECONDS);
       }
     }
-  }
-
-  private static Mqtt5AsyncClient subscribe(Endpoint broker, String topic, List<String> received)
-      throws Exception {
-    Mqtt5AsyncClient subscriber =
-        MqttClient.builder()
-            .useMqttVersion5()
-            .identifier("subscriber-" + topic.replace('/', '-'))
-            .serverHost(broker.host())
-            .serverPort(broker.port())
-            .buildAsync();
-    subscriber.connect().get(5, TimeUnit.SECONDS);
-    subscriber
-        .subscribeWith()
-        .topicFilter(topic)
-        .qos(MqttQos.AT_LEAST_ONCE)
-        .callback(p -> received.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
-        .send()
-        .get(5, TimeUnit.SECONDS);
-    return subscriber;
-  }
-
-  private static boolean usable(Dispatcher d) {
-    return !d.registry().snapshot().brokers().isEmpty();
   }
 }

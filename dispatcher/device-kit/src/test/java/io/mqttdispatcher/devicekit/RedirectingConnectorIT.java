@@ -4,20 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import io.mqttdispatcher.devicekit.testing.BrokerStack;
+import io.mqttdispatcher.devicekit.testing.DispatcherLoop;
+import io.mqttdispatcher.devicekit.testing.TopicSubscriber;
 import io.mqttdispatcher.devicekit.testing.TransportStack;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.testing.TestDispatchers;
-import io.mqttdispatcher.testing.TestProbe;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -30,23 +27,8 @@ class RedirectingConnectorIT {
     try (BrokerStack stack = BrokerStack.start(2)) {
       stack.pinCpu(0, 0.9);
       stack.pinCpu(1, 0.1);
-      List<String> received = new CopyOnWriteArrayList<>();
-      Mqtt5AsyncClient subscriber =
-          MqttClient.builder()
-              .useMqttVersion5()
-              .identifier("subscriber-follow")
-              .serverHost(stack.brokerAddress(1).host())
-              .serverPort(stack.brokerAddress(1).port())
-              .buildAsync();
-      subscriber.connect().get(5, TimeUnit.SECONDS);
-      subscriber
-          .subscribeWith()
-          .topicFilter("kit/java")
-          .qos(MqttQos.AT_LEAST_ONCE)
-          .callback(p -> received.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
-          .send()
-          .get(5, TimeUnit.SECONDS);
-      try (RedirectingConnector connector =
+      try (TopicSubscriber subscriber = TopicSubscriber.on(stack.brokerAddress(1), "kit/java");
+          RedirectingConnector connector =
               RedirectingConnector.builder(stack.dispatcherAddress())
                   .client(b -> b.identifier("device-follow"))
                   .build();
@@ -64,9 +46,9 @@ class RedirectingConnectorIT {
             .send()
             .get(5, TimeUnit.SECONDS);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("hello from java"));
-      } finally {
-        subscriber.disconnect().get(5, TimeUnit.SECONDS);
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> subscriber.received().contains("hello from java"));
       }
     }
   }
@@ -90,23 +72,9 @@ class RedirectingConnectorIT {
   @Test
   void follows_a_websocket_redirect_with_the_path_of_the_reference() throws Exception {
     try (TransportStack stack = TransportStack.start()) {
-      List<String> received = new CopyOnWriteArrayList<>();
-      Mqtt5AsyncClient subscriber =
-          MqttClient.builder()
-              .useMqttVersion5()
-              .identifier("subscriber-ws")
-              .serverHost("127.0.0.1")
-              .serverPort(stack.brokerMqttPort())
-              .buildAsync();
-      subscriber.connect().get(5, TimeUnit.SECONDS);
-      subscriber
-          .subscribeWith()
-          .topicFilter("kit/java-ws")
-          .qos(MqttQos.AT_LEAST_ONCE)
-          .callback(p -> received.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
-          .send()
-          .get(5, TimeUnit.SECONDS);
-      try (RedirectingConnector connector =
+      try (TopicSubscriber subscriber =
+              TopicSubscriber.on(Endpoint.of("127.0.0.1", stack.brokerMqttPort()), "kit/java-ws");
+          RedirectingConnector connector =
               RedirectingConnector.builder(stack.dispatcherWebSocketUri())
                   .client(b -> b.identifier("device-ws"))
                   .build();
@@ -125,9 +93,7 @@ class RedirectingConnectorIT {
 
         await()
             .atMost(Duration.ofSeconds(10))
-            .until(() -> received.contains("hello over websocket"));
-      } finally {
-        subscriber.disconnect().get(5, TimeUnit.SECONDS);
+            .until(() -> subscriber.received().contains("hello over websocket"));
       }
     }
   }
@@ -135,24 +101,10 @@ class RedirectingConnectorIT {
   @Test
   void carries_the_devices_tls_settings_to_the_brokers_tls_endpoint() throws Exception {
     try (TransportStack stack = TransportStack.start()) {
-      List<String> received = new CopyOnWriteArrayList<>();
-      Mqtt5AsyncClient subscriber =
-          MqttClient.builder()
-              .useMqttVersion5()
-              .identifier("subscriber-tls")
-              .serverHost("127.0.0.1")
-              .serverPort(stack.brokerMqttPort())
-              .buildAsync();
-      subscriber.connect().get(5, TimeUnit.SECONDS);
-      subscriber
-          .subscribeWith()
-          .topicFilter("kit/java-tls")
-          .qos(MqttQos.AT_LEAST_ONCE)
-          .callback(p -> received.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
-          .send()
-          .get(5, TimeUnit.SECONDS);
       // The test certificate is self-signed: only the device's own trust settings accept it.
-      try (RedirectingConnector connector =
+      try (TopicSubscriber subscriber =
+              TopicSubscriber.on(Endpoint.of("127.0.0.1", stack.brokerMqttPort()), "kit/java-tls");
+          RedirectingConnector connector =
               RedirectingConnector.builder(stack.dispatcherTlsAddress())
                   .client(
                       b ->
@@ -174,39 +126,21 @@ class RedirectingConnectorIT {
             .send()
             .get(5, TimeUnit.SECONDS);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("hello over tls"));
-      } finally {
-        subscriber.disconnect().get(5, TimeUnit.SECONDS);
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> subscriber.received().contains("hello over tls"));
       }
     }
   }
 
   @Test
   void refuses_a_redirect_loop_between_two_dispatchers() throws Exception {
-    try (Dispatcher a = Dispatcher.start(TestDispatchers.options());
-        Dispatcher b = Dispatcher.start(TestDispatchers.options());
-        TestProbe probeA =
-            TestProbe.authenticated(a.probePort(), "not-a-broker", TestDispatchers.SECRET);
-        TestProbe probeB =
-            TestProbe.authenticated(b.probePort(), "not-a-broker", TestDispatchers.SECRET)) {
-      // Each dispatcher is told the other one is a broker: a misconfigured probe.
-      probeA.report(0.1, "127.0.0.1:" + b.devicePort());
-      probeB.report(0.1, "127.0.0.1:" + a.devicePort());
-      await().atMost(Duration.ofSeconds(3)).until(() -> usable(a) && usable(b));
-
-      try (RedirectingConnector connector =
-          RedirectingConnector.builder("127.0.0.1:" + a.devicePort()).build()) {
-        assertThatThrownBy(connector::connect)
-            .isInstanceOf(RedirectLoopException.class)
-            .hasMessageContaining("redirect loop")
-            .hasMessageContaining(
-                "127.0.0.1:"
-                    + a.devicePort()
-                    + " -> 127.0.0.1:"
-                    + b.devicePort()
-                    + " -> 127.0.0.1:"
-                    + a.devicePort());
-      }
+    try (DispatcherLoop loop = DispatcherLoop.start();
+        RedirectingConnector connector = RedirectingConnector.builder(loop.entry()).build()) {
+      assertThatThrownBy(connector::connect)
+          .isInstanceOf(RedirectLoopException.class)
+          .hasMessageContaining("redirect loop")
+          .hasMessageContaining(loop.path());
     }
   }
 
@@ -250,9 +184,5 @@ class RedirectingConnectorIT {
             .isEqualTo(redirectsToSecond + 1);
       }
     }
-  }
-
-  private static boolean usable(Dispatcher d) {
-    return !d.registry().snapshot().brokers().isEmpty();
   }
 }
