@@ -156,7 +156,9 @@ class DemoIT {
             .redirectOutput(log.toFile())
             .start();
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      // Two brokers, two probe JVMs and the dispatcher's JVM: on a loaded machine more than a
+      // minute.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
       while (!Files.readString(log).contains("running scenario")
           && System.nanoTime() < deadline
           && demo.isAlive()) {
