@@ -79,18 +79,14 @@ final class RebalanceStack implements AutoCloseable {
       brokers.add(broker);
       Probe p =
           Probe.start(
-              new ProbeOptions(
-                  "b" + i,
-                  Map.of(Transport.MQTT, broker.endpoint()),
-                  probePorts,
-                  TestDispatchers.SECRET,
-                  Duration.ofMillis(500),
-                  null,
-                  null,
-                  HostPort.parse(broker.endpoint()),
-                  true,
-                  1,
-                  0));
+              ProbeOptions.builder(
+                      "b" + i,
+                      Map.of(Transport.MQTT, broker.endpoint()),
+                      probePorts,
+                      TestDispatchers.SECRET)
+                  .interval(Duration.ofMillis(500))
+                  .sysTopics(true)
+                  .build());
       open.add(p);
       probes.add(p);
     }

@@ -229,25 +229,26 @@ public final class ProbeMain implements Callable<Integer> {
   /** The options the command line names, validated. */
   ProbeOptions options() {
     Map<Transport, String> parsed = Endpoints.parse(endpoints);
-    return new ProbeOptions(
-        brokerId != null ? brokerId : ProbeOptions.defaultBrokerId(),
-        parsed,
-        dispatchers,
-        SecretFile.read(secretFile),
-        interval,
-        target == null ? null : target.pid,
-        target == null ? null : target.processName,
-        brokerCores,
-        brokerCheck != null ? brokerCheck : ProbeOptions.defaultBrokerCheck(parsed),
-        sysTopics,
-        capacity,
-        minChange,
-        brokerGroup(),
-        evictor,
-        maxKnownClients,
-        brokerUsername,
-        brokerPasswordFile == null ? null : SecretFile.read(brokerPasswordFile),
-        tls());
+    return ProbeOptions.builder(
+            brokerId != null ? brokerId : ProbeOptions.defaultBrokerId(),
+            parsed,
+            dispatchers,
+            SecretFile.read(secretFile))
+        .interval(interval)
+        .pid(target == null ? null : target.pid)
+        .processName(target == null ? null : target.processName)
+        .brokerCores(brokerCores)
+        .brokerCheck(brokerCheck)
+        .sysTopics(sysTopics)
+        .capacity(capacity)
+        .minChange(minChange)
+        .group(brokerGroup())
+        .evictor(evictor)
+        .maxKnownClients(maxKnownClients)
+        .brokerUsername(brokerUsername)
+        .brokerPassword(brokerPasswordFile == null ? null : SecretFile.read(brokerPasswordFile))
+        .tls(tls())
+        .build();
   }
 
   private BrokerGroup brokerGroup() {

@@ -24,17 +24,14 @@ final class TestProbes {
 
   static ProbeOptions options(
       String brokerId, TestBroker broker, int probePort, @Nullable Long pid, byte[] secret) {
-    return new ProbeOptions(
-        brokerId,
-        Map.of(Transport.MQTT, broker.endpoint()),
-        List.of(new HostPort("127.0.0.1", probePort)),
-        secret,
-        Duration.ofSeconds(1),
-        pid,
-        null,
-        HostPort.parse(broker.endpoint()),
-        true,
-        1,
-        0);
+    return ProbeOptions.builder(
+            brokerId,
+            Map.of(Transport.MQTT, broker.endpoint()),
+            List.of(new HostPort("127.0.0.1", probePort)),
+            secret)
+        .interval(Duration.ofSeconds(1))
+        .pid(pid)
+        .sysTopics(true)
+        .build();
   }
 }

@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a probe is configured with. Defaults live here and only here; the command line refers
- * to these constants.
+ * to these constants. Build with {@link #builder(String, Map, List, byte[])}, which names every
+ * option.
  *
  * @param brokerId id shown in the dispatcher, 1 to 256 characters
  * @param endpoints advertised endpoints per transport; {@code mqtt} is required
@@ -143,104 +144,15 @@ public record ProbeOptions(
   }
 
   /**
-   * Options of a broker in the {@link BrokerGroup#DEFAULT} group, measured against all of the
-   * host's cores.
+   * A builder with every default (interval, {@code $SYS}, capacity, group, evictor, ...), for the
+   * options that have none; the broker check defaults to the {@code mqtt} endpoint.
    */
-  public ProbeOptions(
+  public static Builder builder(
       String brokerId,
       Map<Transport, String> endpoints,
       List<HostPort> dispatchers,
-      byte[] secret,
-      Duration interval,
-      @Nullable Long pid,
-      @Nullable String processName,
-      HostPort brokerCheck,
-      boolean sysTopics,
-      double capacity,
-      double minChange) {
-    this(
-        brokerId,
-        endpoints,
-        dispatchers,
-        secret,
-        interval,
-        pid,
-        processName,
-        null,
-        brokerCheck,
-        sysTopics,
-        capacity,
-        minChange,
-        BrokerGroup.DEFAULT);
-  }
-
-  /**
-   * Options of a broker in {@code group}, all its host's cores, the default evictor and no broker
-   * account.
-   */
-  public ProbeOptions(
-      String brokerId,
-      Map<Transport, String> endpoints,
-      List<HostPort> dispatchers,
-      byte[] secret,
-      Duration interval,
-      @Nullable Long pid,
-      @Nullable String processName,
-      HostPort brokerCheck,
-      boolean sysTopics,
-      double capacity,
-      double minChange,
-      BrokerGroup group) {
-    this(
-        brokerId,
-        endpoints,
-        dispatchers,
-        secret,
-        interval,
-        pid,
-        processName,
-        null,
-        brokerCheck,
-        sysTopics,
-        capacity,
-        minChange,
-        group);
-  }
-
-  /** Options with the default evictor and no broker account. */
-  public ProbeOptions(
-      String brokerId,
-      Map<Transport, String> endpoints,
-      List<HostPort> dispatchers,
-      byte[] secret,
-      Duration interval,
-      @Nullable Long pid,
-      @Nullable String processName,
-      @Nullable Double brokerCores,
-      HostPort brokerCheck,
-      boolean sysTopics,
-      double capacity,
-      double minChange,
-      BrokerGroup group) {
-    this(
-        brokerId,
-        endpoints,
-        dispatchers,
-        secret,
-        interval,
-        pid,
-        processName,
-        brokerCores,
-        brokerCheck,
-        sysTopics,
-        capacity,
-        minChange,
-        group,
-        DEFAULT_EVICTOR,
-        Integer.parseInt(DEFAULT_MAX_KNOWN_CLIENTS),
-        null,
-        null,
-        null);
+      byte[] secret) {
+    return new Builder(brokerId, endpoints, dispatchers, secret);
   }
 
   /** The secret; a copy, so callers cannot change it. */
@@ -281,6 +193,136 @@ public record ProbeOptions(
       throw new IllegalArgumentException("an --endpoint mqtt=HOST:PORT is required");
     }
     return HostPort.parse(mqtt);
+  }
+
+  /**
+   * Builds {@link ProbeOptions} by name, starting from the defaults above; {@link #build()}
+   * validates. Setters return the builder.
+   */
+  public static final class Builder {
+    private final String brokerId;
+    private final Map<Transport, String> endpoints;
+    private final List<HostPort> dispatchers;
+    private final byte[] secret;
+    private Duration interval = DurationConverter.parse(DEFAULT_INTERVAL);
+    private @Nullable Long pid;
+    private @Nullable String processName;
+    private @Nullable Double brokerCores;
+    private @Nullable HostPort brokerCheck;
+    private boolean sysTopics = Boolean.parseBoolean(DEFAULT_SYS_TOPICS);
+    private double capacity = Double.parseDouble(DEFAULT_CAPACITY);
+    private double minChange = Double.parseDouble(DEFAULT_MIN_CHANGE);
+    private BrokerGroup group = BrokerGroup.DEFAULT;
+    private String evictor = DEFAULT_EVICTOR;
+    private int maxKnownClients = Integer.parseInt(DEFAULT_MAX_KNOWN_CLIENTS);
+    private @Nullable String brokerUsername;
+    private byte @Nullable [] brokerPassword;
+    private @Nullable DispatcherTls tls;
+
+    private Builder(
+        String brokerId,
+        Map<Transport, String> endpoints,
+        List<HostPort> dispatchers,
+        byte[] secret) {
+      this.brokerId = brokerId;
+      this.endpoints = endpoints;
+      this.dispatchers = dispatchers;
+      this.secret = secret;
+    }
+
+    public Builder interval(Duration v) {
+      interval = v;
+      return this;
+    }
+
+    public Builder pid(@Nullable Long v) {
+      pid = v;
+      return this;
+    }
+
+    public Builder processName(@Nullable String v) {
+      processName = v;
+      return this;
+    }
+
+    public Builder brokerCores(@Nullable Double v) {
+      brokerCores = v;
+      return this;
+    }
+
+    /** Where to check that the broker answers; null (the default) for the mqtt endpoint. */
+    public Builder brokerCheck(@Nullable HostPort v) {
+      brokerCheck = v;
+      return this;
+    }
+
+    public Builder sysTopics(boolean v) {
+      sysTopics = v;
+      return this;
+    }
+
+    public Builder capacity(double v) {
+      capacity = v;
+      return this;
+    }
+
+    public Builder minChange(double v) {
+      minChange = v;
+      return this;
+    }
+
+    public Builder group(BrokerGroup v) {
+      group = v;
+      return this;
+    }
+
+    public Builder evictor(String v) {
+      evictor = v;
+      return this;
+    }
+
+    public Builder maxKnownClients(int v) {
+      maxKnownClients = v;
+      return this;
+    }
+
+    public Builder brokerUsername(@Nullable String v) {
+      brokerUsername = v;
+      return this;
+    }
+
+    public Builder brokerPassword(byte @Nullable [] v) {
+      brokerPassword = v;
+      return this;
+    }
+
+    public Builder tls(@Nullable DispatcherTls v) {
+      tls = v;
+      return this;
+    }
+
+    /** The options; throws {@link IllegalArgumentException} naming the option that is wrong. */
+    public ProbeOptions build() {
+      return new ProbeOptions(
+          brokerId,
+          endpoints,
+          dispatchers,
+          secret,
+          interval,
+          pid,
+          processName,
+          brokerCores,
+          brokerCheck != null ? brokerCheck : defaultBrokerCheck(endpoints),
+          sysTopics,
+          capacity,
+          minChange,
+          group,
+          evictor,
+          maxKnownClients,
+          brokerUsername,
+          brokerPassword,
+          tls);
+    }
   }
 
   @Override

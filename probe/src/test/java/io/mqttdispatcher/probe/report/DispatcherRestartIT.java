@@ -47,18 +47,14 @@ class DispatcherRestartIT {
     dispatcher = Dispatcher.start(onProbePort(probePort));
     probe =
         Probe.start(
-            new ProbeOptions(
-                "broker-a",
-                Map.of(Transport.MQTT, mosquitto.endpoint()),
-                List.of(new HostPort("127.0.0.1", probePort)),
-                TestDispatchers.SECRET,
-                Duration.ofSeconds(1),
-                null,
-                null,
-                HostPort.parse(mosquitto.endpoint()),
-                false,
-                1,
-                0));
+            ProbeOptions.builder(
+                    "broker-a",
+                    Map.of(Transport.MQTT, mosquitto.endpoint()),
+                    List.of(new HostPort("127.0.0.1", probePort)),
+                    TestDispatchers.SECRET)
+                .interval(Duration.ofSeconds(1))
+                .sysTopics(false)
+                .build());
     await().atMost(Duration.ofSeconds(5)).until(() -> usable(dispatcher) == 1);
 
     // when the dispatcher stops and a new one starts on the same probe port

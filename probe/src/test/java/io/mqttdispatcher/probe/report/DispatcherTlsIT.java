@@ -11,7 +11,6 @@ import io.mqttdispatcher.dispatcher.registry.BrokerView;
 import io.mqttdispatcher.probe.Probe;
 import io.mqttdispatcher.probe.config.DispatcherTls;
 import io.mqttdispatcher.probe.config.ProbeOptions;
-import io.mqttdispatcher.protocol.BrokerGroup;
 import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.FreePort;
 import io.mqttdispatcher.testing.TestCertificates;
@@ -85,25 +84,15 @@ class DispatcherTlsIT {
     int nobody = FreePort.find();
     probes.add(
         Probe.start(
-            new ProbeOptions(
-                brokerId,
-                Map.of(Transport.MQTT, "127.0.0.1:" + nobody),
-                List.of(new HostPort(host, dispatcher.probePort())),
-                TestDispatchers.SECRET,
-                Duration.ofMillis(500),
-                null,
-                null,
-                null,
-                new HostPort("127.0.0.1", nobody),
-                false,
-                1,
-                0,
-                BrokerGroup.DEFAULT,
-                ProbeOptions.DEFAULT_EVICTOR,
-                Integer.parseInt(ProbeOptions.DEFAULT_MAX_KNOWN_CLIENTS),
-                null,
-                null,
-                tls)));
+            ProbeOptions.builder(
+                    brokerId,
+                    Map.of(Transport.MQTT, "127.0.0.1:" + nobody),
+                    List.of(new HostPort(host, dispatcher.probePort())),
+                    TestDispatchers.SECRET)
+                .interval(Duration.ofMillis(500))
+                .sysTopics(false)
+                .tls(tls)
+                .build()));
   }
 
   private Set<String> registered() {

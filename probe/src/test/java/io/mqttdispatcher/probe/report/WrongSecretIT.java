@@ -66,18 +66,14 @@ class WrongSecretIT {
     // when a probe with the wrong secret runs for 7 s
     probe =
         Probe.start(
-            new ProbeOptions(
-                "broker-a",
-                Map.of(Transport.MQTT, mosquitto.endpoint()),
-                List.of(new HostPort("127.0.0.1", dispatcher.probePort())),
-                WRONG.getBytes(StandardCharsets.UTF_8),
-                Duration.ofSeconds(1),
-                null,
-                null,
-                HostPort.parse(mosquitto.endpoint()),
-                false,
-                1,
-                0));
+            ProbeOptions.builder(
+                    "broker-a",
+                    Map.of(Transport.MQTT, mosquitto.endpoint()),
+                    List.of(new HostPort("127.0.0.1", dispatcher.probePort())),
+                    WRONG.getBytes(StandardCharsets.UTF_8))
+                .interval(Duration.ofSeconds(1))
+                .sysTopics(false)
+                .build());
     long until = System.nanoTime() + Duration.ofSeconds(7).toNanos();
     while (System.nanoTime() < until) {
       // then the broker is never registered, let alone usable
