@@ -33,6 +33,15 @@ import org.jspecify.annotations.Nullable;
  * demand, not a measurement, and a cap would make every broker look the same once a storm of
  * reconnecting devices had filled them all on paper, losing the ranking exactly when it matters.
  *
+ * <p>CPU below {@link #CPU_NOISE_FLOOR} counts as that floor: a lightly loaded broker's CPU reading
+ * moves by a few points from one sample to the next, far more than a fleet of idle devices adds, so
+ * below the floor brokers count as equally idle and the traffic terms (message rate, then client
+ * count) rank them; one device's share there is the minimum, since CPU per client is noise too.
+ * Scores within half a point of each other count as equal, and among equals the broker with the
+ * fewest expected clients per unit of capacity takes the device (then chance decides). Without it,
+ * the idle devices returning after a broker failure all went to whichever survivor happened to read
+ * a few points lower.
+ *
  * <p>One device's share is the broker's CPU divided by its client count when the probe reports a
  * count above zero, else {@link #DEFAULT_DEVICE_CPU} divided by the broker's capacity. The
  * bookkeeping is per dispatcher replica and lock-free.
@@ -69,6 +78,9 @@ public final class LeastLoadPolicy implements BrokerPolicy {
   static final double MIN_DEVICE_CPU = 0.0001;
 
   private static final double MAX_DEVICE_CPU = 0.2;
+
+  /** Expected CPU utilisation below which differences between brokers are taken for noise. */
+  public static final double CPU_NOISE_FLOOR = 0.05;
 
   private final double halfLifeNanos;
   private final double trafficHalfLifeNanos = TRAFFIC_HALF_LIFE.toNanos();
@@ -125,9 +137,13 @@ public final class LeastLoadPolicy implements BrokerPolicy {
       maxClients = Math.max(maxClients, expectedClients(b, recentTraffic[i]));
     }
     double[] scores = new double[n];
+    double[] clients = new double[n]; // expected clients per capacity, the tie-break
     for (int i = 0; i < n; i++) {
       BrokerView b = usable.get(i);
       scores[i] = load(b, recent[i]);
+      if (allClients) {
+        clients[i] = expectedClients(b, recentTraffic[i]);
+      }
       if (allRates && maxRate > 0) {
         scores[i] += RATE_WEIGHT * expectedRate(b, recentTraffic[i], ratePerClient) / maxRate;
       }
@@ -135,7 +151,7 @@ public final class LeastLoadPolicy implements BrokerPolicy {
         scores[i] += CONNECTIONS_WEIGHT * expectedClients(b, recentTraffic[i]) / maxClients;
       }
     }
-    BrokerView chosen = usable.get(Ties.lowest(scores, random));
+    BrokerView chosen = usable.get(Ties.lowest(scores, clients, random));
     AtomicReference<Pending> ref =
         pending.computeIfAbsent(chosen.id(), id -> new AtomicReference<>(Pending.NONE));
     Pending p;
@@ -158,7 +174,8 @@ public final class LeastLoadPolicy implements BrokerPolicy {
   }
 
   private static double load(BrokerView b, double recent) {
-    return CPU_WEIGHT * (b.meanCpu() + recent * deviceCpu(b)) + MEM_WEIGHT * b.mem();
+    return CPU_WEIGHT * Math.max(CPU_NOISE_FLOOR, b.meanCpu() + recent * deviceCpu(b))
+        + MEM_WEIGHT * b.mem();
   }
 
   private static double expectedRate(BrokerView b, double recent, double ratePerClient) {
@@ -185,6 +202,9 @@ public final class LeastLoadPolicy implements BrokerPolicy {
     double capacity = b.capacity();
     if (clients <= 0) {
       return DEFAULT_DEVICE_CPU / capacity;
+    }
+    if (b.cpu() < CPU_NOISE_FLOOR) {
+      return MIN_DEVICE_CPU / capacity; // CPU per client is noise too
     }
     return Math.max(
         MIN_DEVICE_CPU / capacity, Math.min(MAX_DEVICE_CPU / capacity, b.cpu() / clients));

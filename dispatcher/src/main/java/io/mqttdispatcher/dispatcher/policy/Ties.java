@@ -12,6 +12,9 @@ final class Ties {
   /** Scores closer than this (0.5 percentage points of load) are treated as equal. */
   static final double TOLERANCE = 0.005;
 
+  /** Tie-break values closer than this (half a device, for client counts) are treated as equal. */
+  static final double TIE_BREAK_TOLERANCE = 0.5;
+
   /**
    * The random source of policies in the dispatcher: each calling thread draws from its own {@link
    * ThreadLocalRandom}, so it is safe on every device event loop at once. A seeded generator given
@@ -34,6 +37,35 @@ final class Ties {
     int tied = 0;
     for (int i = 0; i < scores.length; i++) {
       if (scores[i] - lowest <= TOLERANCE) {
+        tied++;
+        if (tied == 1 || random.nextInt(tied) == 0) {
+          chosen = i;
+        }
+      }
+    }
+    return chosen;
+  }
+
+  /**
+   * Index of the lowest of {@code scores}; among the scores tied with it, the lowest of {@code
+   * tieBreak} (values within {@link #TIE_BREAK_TOLERANCE} of each other count as equal), then at
+   * random.
+   */
+  static int lowest(double[] scores, double[] tieBreak, RandomGenerator random) {
+    double lowest = Double.MAX_VALUE;
+    for (double v : scores) {
+      lowest = Math.min(lowest, v);
+    }
+    double lowestBreak = Double.MAX_VALUE;
+    for (int i = 0; i < scores.length; i++) {
+      if (scores[i] - lowest <= TOLERANCE) {
+        lowestBreak = Math.min(lowestBreak, tieBreak[i]);
+      }
+    }
+    int chosen = 0;
+    int tied = 0;
+    for (int i = 0; i < scores.length; i++) {
+      if (scores[i] - lowest <= TOLERANCE && tieBreak[i] - lowestBreak <= TIE_BREAK_TOLERANCE) {
         tied++;
         if (tied == 1 || random.nextInt(tied) == 0) {
           chosen = i;

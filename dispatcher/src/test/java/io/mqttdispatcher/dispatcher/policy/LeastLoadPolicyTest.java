@@ -206,17 +206,37 @@ class LeastLoadPolicyTest {
   }
 
   @Test
-  void a_broker_whose_cpu_reads_zero_still_costs_the_minimum_share_per_device() {
-    BrokerView small = broker("small", 0.0, 0.0, OptionalLong.of(500), 1);
-    BrokerView big = broker("big", 0.0, 0.0, OptionalLong.of(500), 2);
+  void a_broker_whose_cpu_per_client_reads_near_zero_still_costs_the_minimum_share_per_device() {
+    // 6 % CPU over a million clients: 0.00000006 per client, below the minimum share.
+    BrokerView small = broker("small", 0.06, 0.0, OptionalLong.of(1_000_000), 1);
+    BrokerView big = broker("big", 0.06, 0.0, OptionalLong.of(1_000_000), 2);
 
     policy.choose(List.of(small), clean("d1"), 0);
     policy.choose(List.of(big), clean("d2"), 0);
 
     assertThat(policy.score(small, 0))
-        .isCloseTo(0.6 * LeastLoadPolicy.MIN_DEVICE_CPU, within(1e-12));
+        .isCloseTo(0.6 * (0.06 + LeastLoadPolicy.MIN_DEVICE_CPU), within(1e-12));
     assertThat(policy.score(big, 0))
-        .isCloseTo(0.6 * LeastLoadPolicy.MIN_DEVICE_CPU / 2, within(1e-12));
+        .isCloseTo(0.6 * (0.06 + LeastLoadPolicy.MIN_DEVICE_CPU / 2), within(1e-12));
+  }
+
+  @Test
+  void below_the_noise_floor_cpu_differences_do_not_count_and_client_counts_decide() {
+    // Idle brokers whose CPU reads differ by a few points of noise; the "quieter" one already holds
+    // more devices. Returning devices must spread by client count, not pile onto the quiet one.
+    BrokerView noisy = broker("noisy", 0.04, 0.0, OptionalLong.of(50), 1);
+    BrokerView quiet = broker("quiet", 0.005, 0.0, OptionalLong.of(60), 1);
+    List<BrokerView> both = List.of(noisy, quiet);
+
+    int toQuiet = 0;
+    for (int i = 0; i < 40; i++) {
+      if (policy.choose(both, clean("r" + i), 0).id().equals("quiet")) {
+        toQuiet++;
+      }
+    }
+
+    // 110 devices in all: 55 each is even; the first 10 go to the broker with fewer clients.
+    assertThat(toQuiet).isBetween(14, 16);
   }
 
   @Test
