@@ -62,11 +62,13 @@ public final class RedirectingConnector implements AutoCloseable {
   private final int reconnectAttempts;
   private final Backoff backoff;
   private final Consumer<DeviceConnection> onReconnected;
+  private final @Nullable ScheduledExecutorService sharedReconnects;
   private @Nullable ScheduledExecutorService reconnector;
   private boolean closed;
 
   private RedirectingConnector(Builder b) {
     this.dispatchers = b.dispatchers;
+    this.sharedReconnects = b.reconnectScheduler;
     this.connectTimeout = b.connectTimeout;
     this.settings = b.settings;
     // The HiveMQ client builder reports TLS and WebSocket set on it in its transport config only
@@ -300,6 +302,10 @@ public final class RedirectingConnector implements AutoCloseable {
     if (closed) {
       return;
     }
+    if (sharedReconnects != null) {
+      sharedReconnects.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+      return;
+    }
     if (reconnector == null) {
       reconnector =
           Executors.newSingleThreadScheduledExecutor(
@@ -331,7 +337,7 @@ public final class RedirectingConnector implements AutoCloseable {
 
   /**
    * Stops reconnecting devices made by this connector; does not disconnect them (close those
-   * yourself).
+   * yourself). A scheduler given to {@link Builder#reconnectScheduler} is left running.
    */
   @Override
   public synchronized void close() {
@@ -362,6 +368,7 @@ public final class RedirectingConnector implements AutoCloseable {
     private int reconnectAttempts = DEFAULT_RECONNECT_ATTEMPTS;
     private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
     private Consumer<DeviceConnection> onReconnected = d -> {};
+    private @Nullable ScheduledExecutorService reconnectScheduler;
 
     private Builder(List<Endpoint> dispatchers) {
       if (dispatchers.isEmpty()) {
@@ -431,6 +438,18 @@ public final class RedirectingConnector implements AutoCloseable {
      */
     public Builder onReconnected(Consumer<DeviceConnection> listener) {
       this.onReconnected = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Where this connector's reconnects run; each is a blocking pass through the dispatcher to a
+     * broker. By default a connector starts one daemon thread of its own at its first reconnect,
+     * which is right for a device. A process that holds many devices (a gateway, a load test) gives
+     * all its connectors one scheduler instead, sized for the reconnects it wants at once, rather
+     * than one thread per device after a broker failure. The connector never shuts it down.
+     */
+    public Builder reconnectScheduler(ScheduledExecutorService scheduler) {
+      this.reconnectScheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;
     }
 

@@ -29,6 +29,8 @@ final class DispatchedDevice implements FleetDevice {
   /**
    * @param connecting where the blocking first connect runs
    * @param timer schedules a retry of the first connect after a failure
+   * @param reconnects runs the passes back through the dispatcher after a broker loss, shared by
+   *     the fleet
    */
   DispatchedDevice(
       int index,
@@ -36,7 +38,8 @@ final class DispatchedDevice implements FleetDevice {
       HostPort dispatcher,
       DeviceEvents events,
       Executor connecting,
-      ScheduledExecutorService timer) {
+      ScheduledExecutorService timer,
+      ScheduledExecutorService reconnects) {
     this.backoff = options.backoff();
     this.connecting = connecting;
     this.timer = timer;
@@ -50,6 +53,7 @@ final class DispatchedDevice implements FleetDevice {
                 Mqtt5Connect.builder().keepAlive((int) options.keepAlive().toSeconds()).build())
             .connectTimeout(options.connectTimeout())
             .reconnectAttempts(RECONNECT_ATTEMPTS, options.maxBackoff())
+            .reconnectScheduler(reconnects)
             .build();
   }
 

@@ -59,6 +59,14 @@ public final class Fleet implements AutoCloseable {
       Executors.newFixedThreadPool(CONNECT_THREADS, daemon("fleet-connect"));
   private final ScheduledExecutorService timer =
       Executors.newScheduledThreadPool(2, daemon("fleet-timer"));
+
+  /**
+   * Every device's passes back through the dispatcher after a broker loss, at most this many at
+   * once.
+   */
+  private final ScheduledExecutorService reconnects =
+      Executors.newScheduledThreadPool(CONNECT_THREADS, daemon("fleet-reconnect"));
+
   private final Thread arrivals;
   private final long startNanos = System.nanoTime();
   private volatile boolean closed;
@@ -71,7 +79,8 @@ public final class Fleet implements AutoCloseable {
     this.lostAtNanos = new AtomicLongArray(options.devices());
     Function<Integer, FleetDevice> make;
     if (entry instanceof EntryPoint.Dispatcher d) {
-      make = i -> new DispatchedDevice(i, options, d.address(), events, connecting, timer);
+      make =
+          i -> new DispatchedDevice(i, options, d.address(), events, connecting, timer, reconnects);
     } else {
       EntryPoint.Resolver resolver = ((EntryPoint.DnsRoundRobin) entry).resolver();
       make = i -> new RoundRobinDevice(i, options, resolver, events, timer);
@@ -220,6 +229,7 @@ public final class Fleet implements AutoCloseable {
     arrivals.interrupt();
     connecting.shutdownNow();
     timer.shutdownNow();
+    reconnects.shutdownNow();
     devices.forEach(FleetDevice::close);
     LOG.info("fleet closed: {} devices were connected", connectedTotal.get());
   }
