@@ -18,6 +18,13 @@ import java.util.Objects;
  * @param relThreshold ... or below the recipients' mean times this (at least 1)
  * @param donors every donor of the plan
  * @param recipients the brokers the plan means devices to move to
+ * @param maxDevices devices this donor moves at most under the plan, then it is done; 0 for no
+ *     limit. A plan of 1 moves one device: automatic mode weighs a device's traffic by moving it
+ * @param holdMillis with {@code maxDevices}: how long after the last of them the plan stays active
+ *     (the donor still getting no new devices) before it ends done, so the moved devices land
+ *     elsewhere and the reports settle
+ * @param newestFirst move the device that connected last first (default: the one known longest)
+ * @param skip client ids never to move under this plan (at most {@link #MAX_SKIP})
  */
 public record EvictionPlan(
     String id,
@@ -28,13 +35,47 @@ public record EvictionPlan(
     double absThreshold,
     double relThreshold,
     List<String> donors,
-    List<String> recipients) {
+    List<String> recipients,
+    long maxDevices,
+    long holdMillis,
+    boolean newestFirst,
+    List<String> skip) {
 
   /** Highest rate a plan may ask for, devices per second per donor. */
   public static final double MAX_RATE = 100_000;
 
   /** Most brokers a donor or recipient list may name. */
   public static final int MAX_BROKERS = 1000;
+
+  /** Most client ids a plan's skip list may name. */
+  public static final int MAX_SKIP = 100;
+
+  /** A plan without a device limit, order or skip list (the operator's rebalance, evacuation). */
+  public EvictionPlan(
+      String id,
+      PlanKind kind,
+      double rate,
+      long waitMillis,
+      boolean includeSessions,
+      double absThreshold,
+      double relThreshold,
+      List<String> donors,
+      List<String> recipients) {
+    this(
+        id,
+        kind,
+        rate,
+        waitMillis,
+        includeSessions,
+        absThreshold,
+        relThreshold,
+        donors,
+        recipients,
+        0,
+        0,
+        false,
+        List.of());
+  }
 
   public EvictionPlan {
     Objects.requireNonNull(id, "id");
@@ -62,6 +103,13 @@ public record EvictionPlan(
     if (donors.size() > MAX_BROKERS || recipients.size() > MAX_BROKERS) {
       throw new IllegalArgumentException(
           "a plan names at most " + MAX_BROKERS + " donors and " + MAX_BROKERS + " recipients");
+    }
+    if (maxDevices < 0 || holdMillis < 0) {
+      throw new IllegalArgumentException("max and hold must not be negative");
+    }
+    skip = List.copyOf(skip);
+    if (skip.size() > MAX_SKIP) {
+      throw new IllegalArgumentException("a plan skips at most " + MAX_SKIP + " client ids");
     }
   }
 }

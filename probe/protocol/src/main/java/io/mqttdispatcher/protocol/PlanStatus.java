@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param remaining some client ids that must not be moved and are still on the broker (at most
  *     {@link #MAX_REMAINING}); an evacuation that ends with these is done
  * @param reason why it ended, for people; empty while it runs
+ * @param moved client ids moved under a plan with a device limit, the latest last (at most {@link
+ *     #MAX_REMAINING}); empty for other plans
  */
 public record PlanStatus(
     PlanState state,
@@ -21,10 +23,22 @@ public record PlanStatus(
     long evicted,
     long skipped,
     List<String> remaining,
-    String reason) {
+    String reason,
+    List<String> moved) {
 
   /** Most client ids listed in {@link #remaining}. */
   public static final int MAX_REMAINING = 100;
+
+  /** A status that names no moved device. */
+  public PlanStatus(
+      PlanState state,
+      EvictionPlan plan,
+      long evicted,
+      long skipped,
+      List<String> remaining,
+      String reason) {
+    this(state, plan, evicted, skipped, remaining, reason, List.of());
+  }
 
   public PlanStatus {
     Objects.requireNonNull(state, "state");
@@ -36,5 +50,10 @@ public record PlanStatus(
     remaining =
         List.copyOf(
             remaining.size() > MAX_REMAINING ? remaining.subList(0, MAX_REMAINING) : remaining);
+    moved =
+        List.copyOf(
+            moved.size() > MAX_REMAINING
+                ? moved.subList(moved.size() - MAX_REMAINING, moved.size())
+                : moved);
   }
 }

@@ -58,6 +58,9 @@ final class V2Codec {
       if (!status.reason().isEmpty()) {
         plan.put("reason", status.reason());
       }
+      if (!status.moved().isEmpty()) {
+        strings(plan.putArray("moved"), status.moved());
+      }
       node.set("plan", plan);
     }
     return node;
@@ -76,6 +79,19 @@ final class V2Codec {
             .put("rel", p.relThreshold());
     strings(node.putArray("donors"), p.donors());
     strings(node.putArray("recipients"), p.recipients());
+    // Written only when set, so a plan without them reads as before (and as a v2.0 probe sends it).
+    if (p.maxDevices() > 0) {
+      node.put("max", p.maxDevices());
+    }
+    if (p.holdMillis() > 0) {
+      node.put("hold", p.holdMillis());
+    }
+    if (p.newestFirst()) {
+      node.put("order", "newest");
+    }
+    if (!p.skip().isEmpty()) {
+      strings(node.putArray("skip"), p.skip());
+    }
     return node;
   }
 
@@ -101,7 +117,9 @@ final class V2Codec {
               ? strings(plan, "remaining", PlanStatus.MAX_REMAINING)
               : List.of();
       String reason = present(plan, "reason") ? text(plan, "reason") : "";
-      status = new PlanStatus(state, p, evicted, skipped, remaining, reason);
+      List<String> moved =
+          present(plan, "moved") ? strings(plan, "moved", PlanStatus.MAX_REMAINING) : List.of();
+      status = new PlanStatus(state, p, evicted, skipped, remaining, reason, moved);
     }
     return new ProbeState(draining, status);
   }
@@ -116,6 +134,18 @@ final class V2Codec {
                 () ->
                     new ProtocolException(
                         "field '" + where + ".kind' must be rebalance or evacuate"));
+    long max = present(node, "max") ? nonNegative(node, "max") : 0;
+    long hold = present(node, "hold") ? nonNegative(node, "hold") : 0;
+    boolean newest = false;
+    if (present(node, "order")) {
+      String order = text(node, "order");
+      if (!order.equals("newest") && !order.equals("oldest")) {
+        throw new ProtocolException("field '" + where + ".order' must be newest or oldest");
+      }
+      newest = order.equals("newest");
+    }
+    List<String> skip =
+        present(node, "skip") ? strings(node, "skip", EvictionPlan.MAX_SKIP) : List.of();
     try {
       return new EvictionPlan(
           text(node, "id"),
@@ -128,7 +158,11 @@ final class V2Codec {
           present(node, "donors") ? strings(node, "donors", EvictionPlan.MAX_BROKERS) : List.of(),
           present(node, "recipients")
               ? strings(node, "recipients", EvictionPlan.MAX_BROKERS)
-              : List.of());
+              : List.of(),
+          max,
+          hold,
+          newest,
+          skip);
     } catch (IllegalArgumentException e) {
       throw new ProtocolException("field '" + where + "': " + e.getMessage());
     }

@@ -90,6 +90,11 @@ class ProbeProtocolVectorsTest {
           if (v.has("planState")) {
             assertThat(r.state().plan().state().wireName()).isEqualTo(v.get("planState").asText());
             assertThat(r.state().plan().evicted()).isEqualTo(v.get("evicted").asLong());
+            assertThat(r.state().plan().moved())
+                .hasSize(v.has("moved") ? v.get("moved").size() : 0);
+            if (v.has("moved")) {
+              assertThat(r.state().plan().moved().get(0)).isEqualTo(v.get("moved").get(0).asText());
+            }
           } else {
             assertThat(r.state().plan()).isNull();
           }
@@ -105,8 +110,19 @@ class ProbeProtocolVectorsTest {
       case "challenge" ->
           assertThat(((ProbeMessage.Challenge) m).maxVersion())
               .isEqualTo(v.path("maxVersion").asInt(1));
-      case "command" ->
-          assertThat(((ProbeMessage.Command) m).op().wireName()).isEqualTo(v.get("op").asText());
+      case "command" -> {
+        ProbeMessage.Command c = (ProbeMessage.Command) m;
+        assertThat(c.op().wireName()).isEqualTo(v.get("op").asText());
+        if (v.has("max")) {
+          assertThat(c.plan().maxDevices()).isEqualTo(v.get("max").asLong());
+          assertThat(c.plan().holdMillis()).isEqualTo(v.get("hold").asLong());
+          assertThat(c.plan().newestFirst()).isEqualTo(v.get("newestFirst").asBoolean());
+          assertThat(c.plan().skip()).hasSize(v.get("skip").asInt());
+        } else if (c.plan() != null) {
+          assertThat(c.plan().maxDevices()).as("no limit unless the line says so").isZero();
+          assertThat(c.plan().newestFirst()).isFalse();
+        }
+      }
       case "ack" -> assertThat(((ProbeMessage.Ack) m).ok()).isEqualTo(v.get("ok").asBoolean());
       case "clients" -> {
         ProbeMessage.Clients c = (ProbeMessage.Clients) m;

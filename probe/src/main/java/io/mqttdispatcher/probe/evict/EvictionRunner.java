@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,13 @@ public final class EvictionRunner implements AutoCloseable {
           });
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger failuresInARow = new AtomicInteger();
+
+  /** Takeovers started under the current plan and not failed: counts against its device limit. */
+  private final AtomicLong taken = new AtomicLong();
+
+  /** When every device of a limited plan was moved (0 before), by the step clock: its hold. */
+  private long heldSinceNanos;
+
   // Owned by the evictor thread.
   private double tokens;
   private long lastTickNanos;
@@ -87,6 +95,8 @@ public final class EvictionRunner implements AutoCloseable {
       lastTickNanos = now;
       nothingSinceNanos = 0;
       failuresInARow.set(0);
+      taken.set(0);
+      heldSinceNanos = 0;
     }
     if (s.state() == PlanState.WAITING) {
       if (control.sinceAcceptedNanos(now) < TimeUnit.MILLISECONDS.toNanos(s.plan().waitMillis())) {
@@ -117,31 +127,49 @@ public final class EvictionRunner implements AutoCloseable {
       control.finish(id, PlanState.DONE, "the broker has no connection left", List.of());
       return;
     }
+    long max = s.plan().maxDevices();
+    if (max > 0 && taken.get() >= max) {
+      // Every device the plan asked for is moved (or on its way): hold the donor out of placement
+      // while they land elsewhere, then end.
+      if (inFlight.get() > 0) {
+        return;
+      }
+      if (heldSinceNanos == 0) {
+        heldSinceNanos = now;
+      }
+      if (now - heldSinceNanos >= TimeUnit.MILLISECONDS.toNanos(s.plan().holdMillis())) {
+        control.finish(id, PlanState.DONE, "moved " + max + " of " + max + " devices", List.of());
+      }
+      return;
+    }
+    java.util.Set<String> skip = java.util.Set.copyOf(s.plan().skip());
     double rate = s.plan().rate();
     tokens = Math.min(tokens + rate * (now - lastTickNanos) / 1e9, Math.max(1, rate / 4));
     lastTickNanos = now;
     int maxInFlight = (int) Math.min(1000, Math.max(8, rate));
     boolean foundAny = false;
-    while (tokens >= 1 && inFlight.get() < maxInFlight) {
-      String clientId = known.takeMovable(sessions);
+    while (tokens >= 1 && inFlight.get() < maxInFlight && (max == 0 || taken.get() < max)) {
+      String clientId = known.takeMovable(sessions, s.plan().newestFirst(), skip);
       if (clientId == null) {
         break;
       }
       foundAny = true;
       tokens -= 1;
+      taken.incrementAndGet();
       inFlight.incrementAndGet();
       evictor
           .evict(clientId)
           .whenComplete(
               (v, e) -> {
-                inFlight.decrementAndGet();
                 if (e == null) {
                   failuresInARow.set(0);
-                  control.evicted(id);
+                  control.evicted(id, clientId);
                 } else {
+                  taken.decrementAndGet();
                   failuresInARow.incrementAndGet();
                   LOG.debug("takeover of {} failed: {}", clientId, e.toString());
                 }
+                inFlight.decrementAndGet();
               });
     }
     if (foundAny || tokens < 1 || inFlight.get() > 0) {

@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,9 +67,30 @@ public final class KnownClients {
    * {@code includeSessions}); it is forgotten, since it is about to leave. Null when there is none.
    */
   public synchronized @Nullable String takeMovable(boolean includeSessions) {
+    return takeMovable(includeSessions, false, Set.of());
+  }
+
+  /**
+   * Takes a movable id as {@link #takeMovable(boolean)} does, the one heard of last when {@code
+   * newestFirst}, never one in {@code skip}. Newest first costs a walk from the newest end, which
+   * only plans that move a single device ask for.
+   */
+  public synchronized @Nullable String takeMovable(
+      boolean includeSessions, boolean newestFirst, Set<String> skip) {
+    if (newestFirst) {
+      List<Map.Entry<String, Boolean>> entries = new ArrayList<>(ids.entrySet());
+      for (int i = entries.size() - 1; i >= 0; i--) {
+        Map.Entry<String, Boolean> e = entries.get(i);
+        if ((includeSessions || !e.getValue()) && !skip.contains(e.getKey())) {
+          ids.remove(e.getKey());
+          return e.getKey();
+        }
+      }
+      return null;
+    }
     for (Iterator<Map.Entry<String, Boolean>> it = ids.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, Boolean> e = it.next();
-      if (includeSessions || !e.getValue()) {
+      if ((includeSessions || !e.getValue()) && !skip.contains(e.getKey())) {
         it.remove();
         return e.getKey();
       }

@@ -145,19 +145,38 @@ public final class ProbeControl {
         s ->
             s.state() == PlanState.WAITING
                 ? new PlanStatus(
-                    PlanState.EVICTING, s.plan(), s.evicted(), s.skipped(), s.remaining(), "")
+                    PlanState.EVICTING,
+                    s.plan(),
+                    s.evicted(),
+                    s.skipped(),
+                    s.remaining(),
+                    "",
+                    s.moved())
                 : s,
         true);
   }
 
-  /** Counts one device moved off under plan {@code id}. */
-  void evicted(String id) {
+  /**
+   * Counts one device moved off under plan {@code id}. A plan with a device limit also names it in
+   * {@code moved} and reports at once: automatic mode weighs that device by the drop that follows.
+   */
+  void evicted(String id, String clientId) {
+    boolean limited;
+    synchronized (this) {
+      limited = plan != null && plan.plan().maxDevices() > 0;
+    }
     update(
         id,
-        s ->
-            new PlanStatus(
-                s.state(), s.plan(), s.evicted() + 1, s.skipped(), s.remaining(), s.reason()),
-        false);
+        s -> {
+          List<String> moved = s.moved();
+          if (limited) {
+            moved = new java.util.ArrayList<>(moved);
+            moved.add(clientId);
+          }
+          return new PlanStatus(
+              s.state(), s.plan(), s.evicted() + 1, s.skipped(), s.remaining(), s.reason(), moved);
+        },
+        limited);
   }
 
   /** Records how many devices are left alone because they keep a session. */
@@ -168,7 +187,13 @@ public final class ProbeControl {
             s.skipped() == skipped
                 ? s
                 : new PlanStatus(
-                    s.state(), s.plan(), s.evicted(), skipped, s.remaining(), s.reason()),
+                    s.state(),
+                    s.plan(),
+                    s.evicted(),
+                    skipped,
+                    s.remaining(),
+                    s.reason(),
+                    s.moved()),
         false);
   }
 
@@ -179,7 +204,8 @@ public final class ProbeControl {
   void finish(String id, PlanState state, String reason, List<String> remaining) {
     update(
         id,
-        s -> new PlanStatus(state, s.plan(), s.evicted(), s.skipped(), remaining, reason),
+        s ->
+            new PlanStatus(state, s.plan(), s.evicted(), s.skipped(), remaining, reason, s.moved()),
         true);
     LOG.info("plan {} {}: {}", id, state.wireName(), reason);
   }
@@ -214,7 +240,13 @@ public final class ProbeControl {
     if (current != null) {
       plan =
           new PlanStatus(
-              state, current.plan(), current.evicted(), current.skipped(), List.of(), reason);
+              state,
+              current.plan(),
+              current.evicted(),
+              current.skipped(),
+              List.of(),
+              reason,
+              current.moved());
       LOG.info("plan {} {}: {}", current.plan().id(), state.wireName(), reason);
     }
   }

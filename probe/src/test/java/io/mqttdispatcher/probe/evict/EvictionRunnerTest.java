@@ -104,4 +104,46 @@ class EvictionRunnerTest {
     assertThat(control.state().plan().state()).isEqualTo(PlanState.DONE);
     assertThat(control.state().plan().reason()).isEqualTo("no movable device known on this broker");
   }
+
+  @Test
+  void a_one_device_plan_moves_the_newest_movable_device_not_skipped_names_it_and_holds() {
+    known.connected("heavy-1", false);
+    known.connected("light-2", false);
+    known.connected("light-3", false);
+    known.connected("meter-4", true); // keeps a session: never moved by this plan
+    control.apply(
+        Command.evict(
+            "c-1",
+            new EvictionPlan(
+                "r-1",
+                PlanKind.REBALANCE,
+                100, // a token at the first tick; the limit, not the rate, stops it
+                0,
+                false,
+                0,
+                1,
+                List.of("b0"),
+                List.of("b1"),
+                1,
+                2000,
+                true,
+                List.of("light-3"))));
+    long now = System.nanoTime();
+
+    for (int i = 0; i < 30; i++) { // 1.5 s: within the hold
+      runner.step(now + i * TICK);
+    }
+
+    assertThat(taken).containsExactly("light-2");
+    assertThat(control.state().plan().moved()).containsExactly("light-2");
+    assertThat(control.state().plan().state())
+        .as("the donor stays out of placement while the device lands elsewhere")
+        .isEqualTo(PlanState.EVICTING);
+    for (int i = 30; i < 60; i++) {
+      runner.step(now + i * TICK);
+    }
+    assertThat(control.state().plan().state()).isEqualTo(PlanState.DONE);
+    assertThat(control.state().plan().reason()).isEqualTo("moved 1 of 1 devices");
+    assertThat(taken).containsExactly("light-2");
+  }
 }
