@@ -2,6 +2,7 @@ package io.mqttdispatcher.dispatcher;
 
 import io.mqttdispatcher.dispatcher.admin.AdminServer;
 import io.mqttdispatcher.dispatcher.admin.Placements;
+import io.mqttdispatcher.dispatcher.config.AutoRebalanceBy;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.dispatcher.devices.DeviceTable;
 import io.mqttdispatcher.dispatcher.listener.ConnectService;
@@ -15,7 +16,10 @@ import io.mqttdispatcher.dispatcher.probe.ClientIdFeed;
 import io.mqttdispatcher.dispatcher.probe.ProbeListenerTls;
 import io.mqttdispatcher.dispatcher.probe.ProbeServer;
 import io.mqttdispatcher.dispatcher.rebalance.AutomaticRebalance;
+import io.mqttdispatcher.dispatcher.rebalance.AutomaticTrafficRebalance;
+import io.mqttdispatcher.dispatcher.rebalance.AutomaticTrigger;
 import io.mqttdispatcher.dispatcher.rebalance.Rebalancer;
+import io.mqttdispatcher.dispatcher.rebalance.TrafficBalance;
 import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
 import io.mqttdispatcher.dispatcher.routing.Routing;
 import io.mqttdispatcher.dispatcher.routing.RoutingFileException;
@@ -327,12 +331,33 @@ public final class Dispatcher implements AutoCloseable {
               probes,
               rebalancer);
       vertx.setPeriodic(THRESHOLD_CHECK_MS, t -> rebalancer.checkThresholds());
-      if (options.autoRebalance() != null) {
-        AutomaticRebalance automatic =
-            new AutomaticRebalance(options.autoRebalance(), rebalancer, registry);
+      AutomaticTrigger.Settings auto = options.autoRebalance();
+      if (auto != null && options.autoRebalanceBy() == AutoRebalanceBy.LOAD) {
+        AutomaticTrafficRebalance automatic =
+            new AutomaticTrafficRebalance(
+                new TrafficBalance.Settings(
+                    auto.sustain(),
+                    auto.coolDown(),
+                    options.autoRebalanceLoadSpread(),
+                    DispatcherOptions.DEFAULT_AUTO_REBALANCE_MIN_RATE,
+                    DispatcherOptions.DEFAULT_AUTO_REBALANCE_SETTLE,
+                    DispatcherOptions.DEFAULT_AUTO_REBALANCE_MOVES_WITHOUT_GAIN,
+                    DispatcherOptions.DEFAULT_AUTO_REBALANCE_MAX_MOVES),
+                rebalancer,
+                registry,
+                probes);
         rebalancer.showAutomatic(automatic::status);
         vertx.setPeriodic(AutomaticRebalance.TICK_MS, t -> automatic.tick(System.nanoTime()));
-        LOG.info("automatic rebalance on: {}", options.autoRebalance());
+        LOG.info(
+            "automatic rebalance by load on: spread {} of the mean, after {}, cool-down {}",
+            options.autoRebalanceLoadSpread(),
+            auto.sustain(),
+            auto.coolDown());
+      } else if (auto != null) {
+        AutomaticRebalance automatic = new AutomaticRebalance(auto, rebalancer, registry);
+        rebalancer.showAutomatic(automatic::status);
+        vertx.setPeriodic(AutomaticRebalance.TICK_MS, t -> automatic.tick(System.nanoTime()));
+        LOG.info("automatic rebalance on: {}", auto);
       }
       metrics.gauges(
           () -> registry.snapshot().usable(Transport.MQTT, System.nanoTime()).size(),

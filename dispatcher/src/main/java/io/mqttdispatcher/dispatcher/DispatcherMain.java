@@ -6,6 +6,7 @@ import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.cli.SecretFile;
 import io.mqttdispatcher.cli.SuppressForbidden;
 import io.mqttdispatcher.dispatcher.config.AllowList;
+import io.mqttdispatcher.dispatcher.config.AutoRebalanceBy;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.dispatcher.config.RedirectCode;
 import io.mqttdispatcher.dispatcher.ctl.CtlCommand;
@@ -311,6 +312,25 @@ public final class DispatcherMain implements Callable<Integer> {
           "Devices each donor moves per second in an automatic plan (default: ${DEFAULT-VALUE}).")
   double autoRebalanceRate;
 
+  @Option(
+      names = "--auto-rebalance-by",
+      paramLabel = "connections|load",
+      defaultValue = DispatcherOptions.DEFAULT_AUTO_REBALANCE_BY,
+      description =
+          "What automatic mode balances: connections (rebalance plans, the thresholds above) or load (message"
+              + " rate per capacity: the hottest broker's probe moves one device at a time and the drop weighs it;"
+              + " needs $SYS message rates) (default: ${DEFAULT-VALUE}).")
+  String autoRebalanceBy;
+
+  @Option(
+      names = "--auto-rebalance-load-spread",
+      paramLabel = "F",
+      defaultValue = DispatcherOptions.DEFAULT_AUTO_REBALANCE_LOAD_SPREAD,
+      description =
+          "By load: moves start when the hottest broker's message rate per capacity exceeds the coolest's by more"
+              + " than F times the mean for --auto-rebalance-after, and stop once within it (default: ${DEFAULT-VALUE}).")
+  double autoRebalanceLoadSpread;
+
   @Override
   public Integer call() throws Exception {
     DispatcherOptions options =
@@ -352,6 +372,8 @@ public final class DispatcherMain implements Callable<Integer> {
                         autoRebalanceRel,
                         DispatcherOptions.DEFAULT_AUTO_REBALANCE_STOP_FACTOR,
                         autoRebalanceRate))
+            .autoRebalanceBy(AutoRebalanceBy.parse(autoRebalanceBy))
+            .autoRebalanceLoadSpread(autoRebalanceLoadSpread)
             .build();
     Dispatcher dispatcher = Dispatcher.start(options);
     if (routingFile != null) {

@@ -51,6 +51,11 @@ import org.jspecify.annotations.Nullable;
  * @param deviceTable client ids whose last redirect is kept for {@code GET /devices/{id}}; 0 keeps
  *     none
  * @param autoRebalance automatic mode's settings ({@link AutomaticTrigger}), or null when it is off
+ * @param autoRebalanceBy what automatic mode balances: connections (rebalance plans) or load
+ *     (message rate, one device moved and weighed at a time)
+ * @param autoRebalanceLoadSpread by load: moves start when the spread of message rate per unit of
+ *     capacity between the hottest and coolest broker stays above this fraction of the mean, and
+ *     stop once within it
  */
 public record DispatcherOptions(
     HostPort listen,
@@ -81,7 +86,9 @@ public record DispatcherOptions(
     byte @Nullable [] adminToken,
     @Nullable Path routingFile,
     int deviceTable,
-    AutomaticTrigger.@Nullable Settings autoRebalance) {
+    AutomaticTrigger.@Nullable Settings autoRebalance,
+    AutoRebalanceBy autoRebalanceBy,
+    double autoRebalanceLoadSpread) {
 
   public static final String DEFAULT_LISTEN = "0.0.0.0:1883";
   public static final String DEFAULT_WS_PATH = "/mqtt";
@@ -129,6 +136,30 @@ public record DispatcherOptions(
 
   /** Devices each donor moves per second in an automatic plan. */
   public static final String DEFAULT_AUTO_REBALANCE_RATE = "50";
+
+  /** Automatic mode balances connections unless told to balance load. */
+  public static final String DEFAULT_AUTO_REBALANCE_BY = "connections";
+
+  /**
+   * By load: moves start above this spread (hottest minus coolest broker's message rate per unit of
+   * capacity) as a fraction of the mean, and stop once within it.
+   */
+  public static final String DEFAULT_AUTO_REBALANCE_LOAD_SPREAD = "0.25";
+
+  /**
+   * By load: spreads of at most this many messages per second never count, so idle brokers' noise
+   * moves nothing.
+   */
+  public static final double DEFAULT_AUTO_REBALANCE_MIN_RATE = 50;
+
+  /** By load: from a device's move to its weighing (a few report intervals). */
+  public static final Duration DEFAULT_AUTO_REBALANCE_SETTLE = Duration.ofSeconds(5);
+
+  /** By load: moves in a row that did not narrow the spread, after which moves stop. */
+  public static final int DEFAULT_AUTO_REBALANCE_MOVES_WITHOUT_GAIN = 2;
+
+  /** By load: moves at most in one episode, before a cool-down. */
+  public static final int DEFAULT_AUTO_REBALANCE_MAX_MOVES = 20;
 
   public DispatcherOptions {
     Objects.requireNonNull(listen, "listen");
@@ -189,6 +220,11 @@ public record DispatcherOptions(
       throw new IllegalArgumentException(
           "--device-table must be 0 (keep none) or more, was " + deviceTable);
     }
+    Objects.requireNonNull(autoRebalanceBy, "autoRebalanceBy");
+    if (!(autoRebalanceLoadSpread > 0) || Double.isInfinite(autoRebalanceLoadSpread)) {
+      throw new IllegalArgumentException(
+          "--auto-rebalance-load-spread must be above 0, was " + autoRebalanceLoadSpread);
+    }
     if (ioThreads == 0) {
       ioThreads = Runtime.getRuntime().availableProcessors();
     }
@@ -230,6 +266,8 @@ public record DispatcherOptions(
     b.routingFile = routingFile;
     b.deviceTable = deviceTable;
     b.autoRebalance = autoRebalance;
+    b.autoRebalanceBy = autoRebalanceBy;
+    b.autoRebalanceLoadSpread = autoRebalanceLoadSpread;
     return b;
   }
 
@@ -277,6 +315,8 @@ public record DispatcherOptions(
     private @Nullable Path routingFile;
     private int deviceTable = Integer.parseInt(DEFAULT_DEVICE_TABLE);
     private AutomaticTrigger.@Nullable Settings autoRebalance;
+    private AutoRebalanceBy autoRebalanceBy = AutoRebalanceBy.parse(DEFAULT_AUTO_REBALANCE_BY);
+    private double autoRebalanceLoadSpread = Double.parseDouble(DEFAULT_AUTO_REBALANCE_LOAD_SPREAD);
 
     private Builder(byte[] probeSecret) {
       this.probeSecret = Objects.requireNonNull(probeSecret, "probeSecret");
@@ -422,6 +462,16 @@ public record DispatcherOptions(
       return this;
     }
 
+    public Builder autoRebalanceBy(AutoRebalanceBy v) {
+      autoRebalanceBy = v;
+      return this;
+    }
+
+    public Builder autoRebalanceLoadSpread(double v) {
+      autoRebalanceLoadSpread = v;
+      return this;
+    }
+
     /** The options; throws {@link IllegalArgumentException} naming the option that is wrong. */
     public DispatcherOptions build() {
       return new DispatcherOptions(
@@ -453,7 +503,9 @@ public record DispatcherOptions(
           adminToken,
           routingFile,
           deviceTable,
-          autoRebalance);
+          autoRebalance,
+          autoRebalanceBy,
+          autoRebalanceLoadSpread);
     }
   }
 
@@ -519,6 +571,10 @@ public record DispatcherOptions(
         + deviceTable
         + ", autoRebalance="
         + autoRebalance
+        + ", autoRebalanceBy="
+        + autoRebalanceBy.optionName()
+        + ", autoRebalanceLoadSpread="
+        + autoRebalanceLoadSpread
         + "]";
   }
 }

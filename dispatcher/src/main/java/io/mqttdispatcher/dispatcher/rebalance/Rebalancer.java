@@ -39,6 +39,12 @@ public final class Rebalancer {
   private final BrokerRegistry registry;
   private final ProbeCommands probes;
 
+  /**
+   * A one-device move waits this long before moving, so every replica sees the donor draining (and
+   * notes what it carries) before the device leaves.
+   */
+  static final long MOVE_WAIT_MILLIS = 1000;
+
   /** Donors told to stop as done, by broker and plan, so a replica says it once per plan. */
   private final Set<String> doneSent = new HashSet<>();
 
@@ -112,6 +118,41 @@ public final class Rebalancer {
                   new PlanChooser.PlanRefused(
                       502, "a donor did not take the plan: " + ar.cause().getMessage()));
             });
+  }
+
+  /**
+   * Asks {@code donor}'s probe to move one device (automatic mode by load): a rebalance plan with a
+   * device limit of 1, the device that connected last first, none of {@code skip}. The donor gets
+   * no new devices while the plan runs and for {@code hold} after the move, so the device lands on
+   * another broker; the plan names the moved client id in its status. Completes with the plan id.
+   */
+  public Future<String> moveOne(
+      String donor, String recipient, List<String> skip, long holdMillis) {
+    EvictionPlan plan =
+        new EvictionPlan(
+            newPlanId("r"),
+            PlanKind.REBALANCE,
+            1,
+            MOVE_WAIT_MILLIS,
+            false,
+            0,
+            1,
+            List.of(donor),
+            List.of(recipient),
+            1,
+            holdMillis,
+            true,
+            skip);
+    LOG.info(
+        "automatic rebalance {}: moving one device off {} (expected to land on {}), {} known devices skipped",
+        plan.id(),
+        donor,
+        recipient,
+        skip.size());
+    return probes
+        .send(donor, ProbeMessage.Command.evict(probes.newCommandId(), plan))
+        .compose(Rebalancer::accepted)
+        .map(ack -> plan.id());
   }
 
   /** Stops the running rebalance on every donor; completes with the status. */
@@ -199,6 +240,17 @@ public final class Rebalancer {
       }
       String key = donor.id() + "/" + status.plan().id();
       stillActive.add(key);
+      long max = status.plan().maxDevices();
+      if (max > 0) {
+        // A limited plan ends itself after its hold; a probe that ignores the limit (an older one)
+        // is stopped once it moved more.
+        if (status.evicted() > max && doneSent.add(key)) {
+          probes.send(
+              donor.id(),
+              ProbeMessage.Command.stop(probes.newCommandId(), status.plan().id(), PlanState.DONE));
+        }
+        continue;
+      }
       Double recipientMean = recipientMean(status.plan(), byId);
       if (recipientMean == null || donor.connections().isEmpty() || doneSent.contains(key)) {
         continue;
@@ -284,6 +336,9 @@ public final class Rebalancer {
         d.put("state", s.state().wireName())
             .put("evicted", s.evicted())
             .put("skipped", s.skipped());
+        if (!s.moved().isEmpty()) {
+          d.put("moved", new JsonArray(s.moved()));
+        }
         if (!s.reason().isEmpty()) {
           d.put("reason", s.reason());
         }
@@ -311,6 +366,7 @@ public final class Rebalancer {
         .put("relThreshold", plan.relThreshold())
         .put("waitSeconds", plan.waitMillis() / 1000.0)
         .put("includeSessions", plan.includeSessions())
+        .put("maxDevices", plan.maxDevices())
         .put("donors", donors)
         .put("recipients", new JsonArray(plan.recipients()))
         .put("evicted", evicted)
