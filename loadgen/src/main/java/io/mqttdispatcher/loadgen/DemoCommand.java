@@ -103,6 +103,32 @@ final class DemoCommand implements Callable<Integer> {
   Duration settle;
 
   @Option(
+      names = "--strategy",
+      paramLabel = "dispatcher|dns-rr|both",
+      defaultValue = "both",
+      description = "Which strategies to run (default: ${DEFAULT-VALUE}).")
+  String strategy;
+
+  @Option(
+      names = "--auto-rebalance",
+      description =
+          "Start the dispatcher with automatic mode by load (--auto-rebalance --auto-rebalance-by load"
+              + " --auto-rebalance-after 5s --auto-rebalance-cool-down 30s): after connect-time placement, the hottest"
+              + " broker's probe moves one device at a time while the brokers' message rates stay apart. Off by default.")
+  boolean autoRebalance;
+
+  /** The dispatcher options {@code --auto-rebalance} adds: short times for a run of minutes. */
+  static final List<String> AUTO_REBALANCE_ARGS =
+      List.of(
+          "--auto-rebalance",
+          "--auto-rebalance-by",
+          "load",
+          "--auto-rebalance-after",
+          "5s",
+          "--auto-rebalance-cool-down",
+          "30s");
+
+  @Option(
       names = "--root",
       paramLabel = "DIR",
       description =
@@ -137,7 +163,12 @@ final class DemoCommand implements Callable<Integer> {
     }
     try (DemoStack stack =
         DemoStack.start(
-            jars, kind, brokers, groups, Files.createDirectories(out).resolve("stack"))) {
+            jars,
+            kind,
+            brokers,
+            groups,
+            Files.createDirectories(out).resolve("stack"),
+            autoRebalance ? AUTO_REBALANCE_ARGS : List.of())) {
       err.println(
           "dispatcher on "
               + stack.dispatcher()
@@ -152,7 +183,7 @@ final class DemoCommand implements Callable<Integer> {
       RunOptions run =
           new RunOptions(
               sc,
-              Strategy.parse("both"),
+              Strategy.parse(strategy),
               stack.dispatcher(),
               stack.brokers(),
               seed,

@@ -73,6 +73,16 @@ public final class DemoStack implements AutoCloseable {
    */
   public static DemoStack start(Jars jars, BrokerKind kind, int count, int groups, Path work)
       throws Exception {
+    return start(jars, kind, count, groups, work, List.of());
+  }
+
+  /**
+   * Starts the stack as {@link #start(Jars, BrokerKind, int, int, Path)} does, the dispatcher with
+   * {@code dispatcherArgs} added to its command line (e.g. automatic mode's options).
+   */
+  public static DemoStack start(
+      Jars jars, BrokerKind kind, int count, int groups, Path work, List<String> dispatcherArgs)
+      throws Exception {
     if (groups < 1 || groups > count) {
       throw new IllegalArgumentException(
           "--groups must be within 1.."
@@ -82,7 +92,7 @@ public final class DemoStack implements AutoCloseable {
     }
     DemoStack stack = new DemoStack();
     try {
-      stack.launch(jars, kind, count, groups, work);
+      stack.launch(jars, kind, count, groups, work, dispatcherArgs);
       return stack;
     } catch (Exception e) {
       stack.close();
@@ -116,7 +126,8 @@ public final class DemoStack implements AutoCloseable {
     return file;
   }
 
-  private void launch(Jars jars, BrokerKind kind, int count, int groups, Path work)
+  private void launch(
+      Jars jars, BrokerKind kind, int count, int groups, Path work, List<String> dispatcherArgs)
       throws Exception {
     this.kind = kind;
     this.jars = jars;
@@ -155,6 +166,7 @@ public final class DemoStack implements AutoCloseable {
       dispatcherCommand.addAll(
           List.of("--routing-file", writeRoutes(work.resolve("routes.yaml"), groups).toString()));
     }
+    dispatcherCommand.addAll(dispatcherArgs);
     ChildProcess d = start("dispatcher", dispatcherCommand, logs.resolve("dispatcher.log"), false);
     awaitListening(d, adminPort, Duration.ofSeconds(30));
     for (int i = 0; i < count; i++) {

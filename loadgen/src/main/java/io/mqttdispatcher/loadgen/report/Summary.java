@@ -27,6 +27,14 @@ import org.jspecify.annotations.Nullable;
  * @param sent messages publishers handed to the network
  * @param received messages the brokers' subscribers counted
  * @param achievedPercent achieved send rate as a percentage of the configured rate, all publishers
+ * @param endFrom first second of the end window: the last {@link #END_SECONDS} seconds with every
+ *     publisher connected (after the last arrival, before the first one stops), or -1 when none
+ * @param endTo the end window's last second (exclusive)
+ * @param endRate per broker, mean messages/s received in the end window
+ * @param endGap highest minus lowest broker's rate in the end window, msg/s (NaN without a window)
+ * @param bestGap the smallest gap any placement of these publishers on these brokers could reach,
+ *     from their configured rates (equal brokers; NaN when too many publishers to try them all)
+ * @param total the publishers' configured rates added up, msg/s
  */
 public record Summary(
     String strategy,
@@ -42,7 +50,19 @@ public record Summary(
     int publishers,
     long sent,
     long received,
-    double achievedPercent) {
+    double achievedPercent,
+    int endFrom,
+    int endTo,
+    List<Double> endRate,
+    double endGap,
+    double bestGap,
+    double total) {
+
+  /** Length of the end window, seconds. */
+  public static final int END_SECONDS = 10;
+
+  /** Above this many publishers the best gap is not searched (the search grows exponentially). */
+  static final int MAX_PUBLISHERS_FOR_BEST = 16;
 
   public static Summary of(StrategyResult r) {
     int n = r.brokers().size();
@@ -54,6 +74,19 @@ public record Summary(
     double gapSum = 0;
     int gapCount = 0;
     List<List<BrokerSecond>> bySecond = bySecond(r, n);
+    int[] end = endWindow(r, bySecond);
+    double[] endMessages = new double[n];
+    for (List<BrokerSecond> row : bySecond) {
+      for (BrokerSecond b : row) {
+        if (b.second() >= end[0] && b.second() < end[1]) {
+          endMessages[b.broker()] += b.messages();
+        }
+      }
+    }
+    List<Double> endRate = new ArrayList<>();
+    for (int i = 0; i < n && end[0] >= 0; i++) {
+      endRate.add(endMessages[i] / (end[1] - end[0]));
+    }
     for (List<BrokerSecond> row : bySecond) {
       if (row.isEmpty() || row.get(0).second() < from || row.get(0).second() >= r.activeTo()) {
         continue;
@@ -106,7 +139,81 @@ public record Summary(
         r.publishers().size(),
         r.publishers().stream().mapToLong(PublisherResult::sent).sum(),
         r.received().stream().mapToLong(Long::longValue).sum(),
-        target == 0 ? 0 : achieved / target * 100);
+        target == 0 ? 0 : achieved / target * 100,
+        end[0],
+        end[1],
+        endRate,
+        endRate.isEmpty() || end[0] < 0
+            ? Double.NaN
+            : endRate.stream().mapToDouble(Double::doubleValue).max().orElse(0)
+                - endRate.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+        bestGap(
+            r.publishers().stream()
+                .filter(p -> p.error() == null)
+                .mapToDouble(PublisherResult::targetRate)
+                .toArray(),
+            n),
+        target);
+  }
+
+  /**
+   * The end window {from, to}: the last {@link #END_SECONDS} seconds up to the last second in which
+   * every publisher that reached a broker was connected, none of them before the last arrival.
+   */
+  static int[] endWindow(StrategyResult r, List<List<BrokerSecond>> bySecond) {
+    long reached = r.publishers().stream().filter(p -> p.error() == null).count();
+    double lastStart =
+        r.publishers().stream()
+            .filter(p -> p.error() == null)
+            .mapToDouble(PublisherResult::startSecond)
+            .max()
+            .orElse(-1);
+    int lastFull = -1;
+    for (List<BrokerSecond> row : bySecond) {
+      if (!row.isEmpty()
+          && reached > 0
+          && row.stream().mapToInt(BrokerSecond::publishers).sum() >= reached) {
+        lastFull = Math.max(lastFull, row.get(0).second());
+      }
+    }
+    if (lastFull < 0) {
+      return new int[] {-1, -1};
+    }
+    int to = lastFull + 1;
+    int from = Math.max((int) Math.ceil(lastStart) + 1, to - END_SECONDS);
+    return from < to ? new int[] {from, to} : new int[] {-1, -1};
+  }
+
+  /**
+   * The smallest highest-minus-lowest total any assignment of {@code rates} to {@code brokers}
+   * equal brokers reaches (exhaustive, brokers taken in order so that equal ones are tried once).
+   */
+  public static double bestGap(double[] rates, int brokers) {
+    if (brokers < 1 || rates.length > MAX_PUBLISHERS_FOR_BEST) {
+      return Double.NaN;
+    }
+    double[] sorted = rates.clone();
+    java.util.Arrays.sort(sorted);
+    double[] bins = new double[brokers];
+    return search(sorted, sorted.length - 1, bins, 0, Double.POSITIVE_INFINITY);
+  }
+
+  private static double search(double[] rates, int i, double[] bins, int used, double best) {
+    if (i < 0) {
+      double max = Double.NEGATIVE_INFINITY;
+      double min = Double.POSITIVE_INFINITY;
+      for (double b : bins) {
+        max = Math.max(max, b);
+        min = Math.min(min, b);
+      }
+      return Math.min(best, max - min);
+    }
+    for (int b = 0; b < Math.min(bins.length, used + 1); b++) {
+      bins[b] += rates[i];
+      best = search(rates, i - 1, bins, Math.max(used, b + 1), best);
+      bins[b] -= rates[i];
+    }
+    return best;
   }
 
   private static List<List<BrokerSecond>> bySecond(StrategyResult r, int n) {

@@ -30,6 +30,35 @@ public final class SummaryTable {
     }
     row(rows, summaries, "throughput gap msg/s", s -> fmt("%.0f", s.gap()));
     row(rows, summaries, "throughput gap % of total", s -> fmt("%.1f %%", s.gapPercent()));
+    row(
+        rows,
+        summaries,
+        "end window (s, all publishers on)",
+        s -> s.endFrom() < 0 ? "n/a" : s.endFrom() + "-" + s.endTo());
+    for (int i = 0; i < brokers; i++) {
+      int b = i;
+      row(
+          rows,
+          summaries,
+          "end msg/s broker " + (b + 1),
+          s -> s.endRate().size() > b ? fmt("%.0f", s.endRate().get(b)) : "n/a");
+    }
+    row(
+        rows,
+        summaries,
+        "end gap msg/s (% of total)",
+        s ->
+            Double.isNaN(s.endGap())
+                ? "n/a"
+                : fmt("%.0f", s.endGap()) + fmt(" (%.1f %%)", s.endGap() / s.total() * 100));
+    row(
+        rows,
+        summaries,
+        "best possible gap msg/s (% of total)",
+        s ->
+            Double.isNaN(s.bestGap())
+                ? "n/a"
+                : fmt("%.0f", s.bestGap()) + fmt(" (%.1f %%)", s.bestGap() / s.total() * 100));
     for (int i = 0; i < brokers; i++) {
       int b = i;
       row(rows, summaries, "mean CPU broker " + (b + 1), s -> percent(s.meanCpu().get(b)));

@@ -53,6 +53,22 @@ class SummaryTest {
     assertThat(s.reached()).isEqualTo(2);
     assertThat(s.received()).isEqualTo(11998);
     assertThat(s.achievedPercent()).isCloseTo(190.0 / 300 * 100, within(1e-9));
+    // Both reached publishers were connected in seconds 1 and 2, the last arrival at 1.0 s.
+    assertThat(s.endFrom()).isEqualTo(2);
+    assertThat(s.endTo()).isEqualTo(3);
+    assertThat(s.endRate()).containsExactly(5000.0, 1000.0);
+    assertThat(s.endGap()).isEqualTo(4000.0);
+    assertThat(s.bestGap()).isEqualTo(0.0); // two equal publishers on two brokers
+  }
+
+  @Test
+  void the_best_gap_is_the_best_assignment_of_the_publishers_rates() {
+    double[] paper = {10_000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000};
+    assertThat(Summary.bestGap(paper, 2)).isEqualTo(0); // heavy + 2 light against 7 light
+    assertThat(Summary.bestGap(paper, 3)).isEqualTo(2000); // 10000 / 10000 / 8000
+    assertThat(Summary.bestGap(new double[] {2000, 400, 400, 400, 400, 400}, 3)).isEqualTo(1200);
+    assertThat(Summary.bestGap(new double[] {400, 100, 100, 100}, 2)).isEqualTo(100);
+    assertThat(Summary.bestGap(new double[] {5, 5}, 3)).isEqualTo(5); // one broker stays empty
   }
 
   @Test
