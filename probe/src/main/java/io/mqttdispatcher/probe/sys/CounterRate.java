@@ -5,8 +5,11 @@ import java.util.OptionalDouble;
 /**
  * Rate per second of a cumulative counter that the broker publishes periodically, but only when it
  * changed (Mosquitto's {@code $SYS} behaviour). So a missing update means the rate dropped to zero,
- * and the first update after a quiet spell covers one publishing period, not the whole quiet spell.
- * The publishing period is learned as the shortest gap seen between updates. Not thread-safe.
+ * and the first update after a quiet spell covers one publishing period, not the whole quiet spell:
+ * every update covers one period. The publishing period is learned as the shortest gap seen between
+ * updates, in whole seconds (the broker's setting, e.g. Mosquitto's {@code sys_interval}), at least
+ * one: an update that arrives late, and the next one on time, are closer together than the period,
+ * and taking their gap for it would multiply every later rate (by 2.5 for a gap of 0.4 s).
  */
 public final class CounterRate {
   private static final long NO_PERIOD = Long.MAX_VALUE;
@@ -35,9 +38,8 @@ public final class CounterRate {
       lastCount = count;
       return;
     }
-    periodNanos = Math.min(periodNanos, gap);
-    long covered = Math.min(gap, periodNanos);
-    rate = (count - lastCount) * 1e9 / covered;
+    periodNanos = Math.min(periodNanos, wholeSeconds(gap));
+    rate = (count - lastCount) * 1e9 / periodNanos;
     lastCount = count;
     lastNanos = nanos;
   }
@@ -52,6 +54,11 @@ public final class CounterRate {
     }
     boolean overdue = nowNanos - lastNanos > periodNanos + periodNanos / 2 + LATE_NANOS;
     return OptionalDouble.of(overdue ? 0 : rate);
+  }
+
+  /** {@code nanos} rounded to whole seconds, at least one. */
+  private static long wholeSeconds(long nanos) {
+    return Math.max(1, Math.round(nanos / 1e9)) * 1_000_000_000L;
   }
 
   /** Forgets everything, e.g. after reconnecting to a broker that may have restarted. */

@@ -44,6 +44,29 @@ class CounterRateTest {
   }
 
   @Test
+  void an_update_that_arrives_late_does_not_shrink_the_learned_period() {
+    CounterRate rate = new CounterRate();
+    rate.update(0, 10 * S);
+    rate.update(1_000, 11 * S);
+    rate.update(2_000, 12 * S + 6 * S / 10); // published at 12 s, delivered 0.6 s late
+    assertThat(rate.rate(12 * S + 6 * S / 10).getAsDouble()).isEqualTo(1_000);
+    rate.update(3_000, 13 * S); // on time again: 0.4 s after the late one
+    rate.update(4_000, 14 * S);
+    rate.update(5_000, 15 * S);
+    assertThat(rate.rate(13 * S).getAsDouble()).isEqualTo(1_000);
+    assertThat(rate.rate(15 * S).getAsDouble()).isEqualTo(1_000);
+  }
+
+  @Test
+  void a_period_of_several_seconds_is_learned_in_whole_seconds() {
+    CounterRate rate = new CounterRate();
+    rate.update(0, 10 * S);
+    rate.update(10_000, 20 * S + S / 10); // sys_interval 10 s, a little jitter
+    rate.update(20_000, 30 * S);
+    assertThat(rate.rate(30 * S).getAsDouble()).isEqualTo(1_000);
+  }
+
+  @Test
   void a_counter_that_goes_down_means_a_restarted_broker() {
     CounterRate rate = new CounterRate();
     rate.update(10_000, 10 * S);
