@@ -11,12 +11,13 @@ import picocli.CommandLine.Command;
     versionProvider = CommandLines.Version.class,
     description =
         "Load generator for mqtt-dispatcher: the paper's experiment against DNS round-robin (run), a connect "
-            + "benchmark (bench-connect), a local demo stack (demo), a reconnect storm on a local stack (storm) and a policy simulator (simulate).",
+            + "benchmark (bench-connect), a local demo stack (demo), a reconnect storm on a local stack (storm), live devices moved by rebalance and evacuation on a local stack (rebalance) and a policy simulator (simulate).",
     subcommands = {
       RunCommand.class,
       BenchConnectCommand.class,
       DemoCommand.class,
       StormCommand.class,
+      RebalanceCommand.class,
       SimulateCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -26,7 +27,8 @@ public final class LoadgenMain implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "name a subcommand: run, bench-connect, demo, storm or simulate");
+        spec.commandLine(),
+        "name a subcommand: run, bench-connect, demo, storm, rebalance or simulate");
   }
 
   public static void main(String[] args) {

@@ -40,10 +40,11 @@ public final class DemoStack implements AutoCloseable {
   private final List<HostPort> brokers = new ArrayList<>();
   private final List<BrokerHost> hosts = new ArrayList<>();
   private final Thread shutdownHook = new Thread(this::interrupted, "demo-stop");
-  private HostPort dispatcher;
-  private HostPort admin;
+  private final List<HostPort> dispatchers = new ArrayList<>();
+  private final List<HostPort> admins = new ArrayList<>();
+  private final List<Integer> probePorts = new ArrayList<>();
   private Path secret;
-  private int probePort;
+  private Path adminToken;
   private BrokerKind kind;
   private Jars jars;
   private int groups = 1;
@@ -83,6 +84,20 @@ public final class DemoStack implements AutoCloseable {
   public static DemoStack start(
       Jars jars, BrokerKind kind, int count, int groups, Path work, List<String> dispatcherArgs)
       throws Exception {
+    return start(jars, kind, new Layout(count, groups, 1, count), work, dispatcherArgs);
+  }
+
+  /**
+   * Starts the stack as {@code layout} says: its brokers, the probes of the first {@code
+   * layout.probesAtStart()} of them (the others join later with {@link #startProbe}), and its
+   * dispatcher replicas, each probe reporting to every replica and each replica started with
+   * {@code dispatcherArgs} added to its command line.
+   */
+  public static DemoStack start(
+      Jars jars, BrokerKind kind, Layout layout, Path work, List<String> dispatcherArgs)
+      throws Exception {
+    int count = layout.brokers();
+    int groups = layout.groups();
     if (groups < 1 || groups > count) {
       throw new IllegalArgumentException(
           "--groups must be within 1.."
@@ -92,7 +107,7 @@ public final class DemoStack implements AutoCloseable {
     }
     DemoStack stack = new DemoStack();
     try {
-      stack.launch(jars, kind, count, groups, work, dispatcherArgs);
+      stack.launch(jars, kind, layout, work, dispatcherArgs);
       return stack;
     } catch (Exception e) {
       stack.close();
@@ -127,13 +142,15 @@ public final class DemoStack implements AutoCloseable {
   }
 
   private void launch(
-      Jars jars, BrokerKind kind, int count, int groups, Path work, List<String> dispatcherArgs)
+      Jars jars, BrokerKind kind, Layout layout, Path work, List<String> dispatcherArgs)
       throws Exception {
+    int count = layout.brokers();
     this.kind = kind;
     this.jars = jars;
-    this.groups = groups;
+    this.groups = layout.groups();
     Path logs = Files.createDirectories(work.resolve("logs"));
     secret = writeSecret(work.resolve("probe.secret"));
+    adminToken = writeSecret(work.resolve("admin.token"));
     for (int i = 1; i <= count; i++) {
       int port = freePort();
       BrokerHost host = new BrokerHost(i, port, brokerCommand(kind, jars, i, port, work), logs);
@@ -141,46 +158,53 @@ public final class DemoStack implements AutoCloseable {
       brokers.add(new HostPort("127.0.0.1", port));
       startBrokers(List.of(i - 1));
     }
-    int devices = freePort();
-    probePort = freePort();
-    int adminPort = freePort();
-    dispatcher = new HostPort("127.0.0.1", devices);
-    admin = new HostPort("127.0.0.1", adminPort);
-    List<String> dispatcherCommand =
-        new ArrayList<>(
-            List.of(
-                java(),
-                "-jar",
-                jars.dispatcher().toString(),
-                "--listen",
-                dispatcher.toString(),
-                "--probe-listen",
-                "127.0.0.1:" + probePort,
-                "--admin-listen",
-                admin.toString(),
-                "--probe-secret-file",
-                secret.toString(),
-                "--allow",
-                "127.0.0.1"));
-    if (groups > 1) {
-      dispatcherCommand.addAll(
-          List.of("--routing-file", writeRoutes(work.resolve("routes.yaml"), groups).toString()));
+    for (int r = 1; r <= layout.dispatchers(); r++) {
+      HostPort devices = new HostPort("127.0.0.1", freePort());
+      int probePort = freePort();
+      HostPort admin = new HostPort("127.0.0.1", freePort());
+      List<String> dispatcherCommand =
+          new ArrayList<>(
+              List.of(
+                  java(),
+                  "-jar",
+                  jars.dispatcher().toString(),
+                  "--listen",
+                  devices.toString(),
+                  "--probe-listen",
+                  "127.0.0.1:" + probePort,
+                  "--admin-listen",
+                  admin.toString(),
+                  "--probe-secret-file",
+                  secret.toString(),
+                  "--admin-token-file",
+                  adminToken.toString(),
+                  "--allow",
+                  "127.0.0.1"));
+      if (groups > 1) {
+        dispatcherCommand.addAll(
+            List.of("--routing-file", writeRoutes(work.resolve("routes.yaml"), groups).toString()));
+      }
+      dispatcherCommand.addAll(dispatcherArgs);
+      String name = layout.dispatchers() == 1 ? "dispatcher" : "dispatcher-" + r;
+      ChildProcess d = start(name, dispatcherCommand, logs.resolve(name + ".log"), false);
+      awaitListening(d, admin.port(), Duration.ofSeconds(30));
+      dispatchers.add(devices);
+      admins.add(admin);
+      probePorts.add(probePort);
     }
-    dispatcherCommand.addAll(dispatcherArgs);
-    ChildProcess d = start("dispatcher", dispatcherCommand, logs.resolve("dispatcher.log"), false);
-    awaitListening(d, adminPort, Duration.ofSeconds(30));
-    for (int i = 0; i < count; i++) {
+    for (int i = 0; i < layout.probesAtStart(); i++) {
       startProbe(i);
     }
     awaitUsable(
-        count, Duration.ofSeconds(90)); // generous: probe JVMs start slowly on a busy machine
+        layout.probesAtStart(),
+        Duration.ofSeconds(90)); // generous: probe JVMs start slowly on a busy machine
     LOG.debug(
-        "stack up: {} {} broker(s) {}, dispatcher {}, admin http://{}/ (logs in {})",
+        "stack up: {} {} broker(s) {}, dispatchers {}, admin {} (logs in {})",
         count,
         kind == BrokerKind.MOSQUITTO ? "Mosquitto" : "HiveMQ CE",
         brokers,
-        dispatcher,
-        admin,
+        dispatchers,
+        admins,
         logs);
   }
 
@@ -286,12 +310,13 @@ public final class DemoStack implements AutoCloseable {
                 "broker-" + host.number,
                 "--endpoint",
                 "mqtt=" + brokers.get(index),
-                "--dispatcher",
-                "127.0.0.1:" + probePort,
                 "--secret-file",
                 secret.toString(),
                 "--pid",
                 String.valueOf(broker.pid())));
+    for (int port : probePorts) {
+      probe.addAll(List.of("--dispatcher", "127.0.0.1:" + port));
+    }
     if (groups > 1) {
       probe.addAll(List.of("--group", groupOf(index, hosts.size(), groups)));
     }
@@ -344,12 +369,29 @@ public final class DemoStack implements AutoCloseable {
     return kind;
   }
 
+  /** The first (or only) dispatcher replica's device listener. */
   public HostPort dispatcher() {
-    return dispatcher;
+    return dispatchers.get(0);
   }
 
+  /** The first (or only) dispatcher replica's admin API. */
   public HostPort admin() {
-    return admin;
+    return admins.get(0);
+  }
+
+  /** Every dispatcher replica's device listener, in order. */
+  public List<HostPort> dispatchers() {
+    return List.copyOf(dispatchers);
+  }
+
+  /** Every dispatcher replica's admin API, in the order of {@link #dispatchers()}. */
+  public List<HostPort> admins() {
+    return List.copyOf(admins);
+  }
+
+  /** The bearer token every replica's admin API takes for changes (drain, rebalance, ...). */
+  public byte[] adminToken() throws IOException {
+    return Files.readString(adminToken).strip().getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** Processes still running, for checks after {@link #close()}. */
@@ -384,14 +426,21 @@ public final class DemoStack implements AutoCloseable {
     }
   }
 
-  /** Waits until the dispatcher reports exactly {@code count} usable brokers. */
+  /** Waits until every dispatcher replica reports exactly {@code count} usable brokers. */
   public void awaitUsable(int count, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (HostPort admin : admins) {
+      awaitUsable(admin, count, deadline, timeout);
+    }
+  }
+
+  private void awaitUsable(HostPort admin, int count, long deadline, Duration timeout)
+      throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     HttpRequest request =
         HttpRequest.newBuilder(URI.create("http://" + admin + "/brokers"))
             .timeout(Duration.ofSeconds(5))
             .build();
-    long deadline = System.nanoTime() + timeout.toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {
       checkAlive();
@@ -407,7 +456,9 @@ public final class DemoStack implements AutoCloseable {
       Thread.sleep(200);
     }
     throw new IllegalStateException(
-        "the dispatcher did not see "
+        "the dispatcher "
+            + admin
+            + " did not see "
             + count
             + " usable brokers within "
             + timeout.toSeconds()
@@ -488,6 +539,28 @@ public final class DemoStack implements AutoCloseable {
       this.port = port;
       this.command = command;
       this.logs = logs;
+    }
+  }
+
+  /**
+   * The stack's shape.
+   *
+   * @param brokers how many brokers
+   * @param groups broker groups (see {@link #start(Jars, BrokerKind, int, int, Path)})
+   * @param dispatchers dispatcher replicas; every probe reports to each
+   * @param probesAtStart the first this many brokers get their probe at the start, so the
+   *     dispatchers use them; the others join when their probe starts
+   */
+  public record Layout(int brokers, int groups, int dispatchers, int probesAtStart) {
+    public Layout {
+      if (dispatchers < 1 || dispatchers > 8) {
+        throw new IllegalArgumentException(
+            "dispatcher replicas must be within 1..8, got " + dispatchers);
+      }
+      if (probesAtStart < 0 || probesAtStart > brokers) {
+        throw new IllegalArgumentException(
+            "probes at the start must be within 0.." + brokers + ", got " + probesAtStart);
+      }
     }
   }
 

@@ -19,6 +19,15 @@ public sealed interface EntryPoint {
   }
 
   /**
+   * Several dispatcher replicas: device {@code i} connects through replica {@code i mod n}, and
+   * goes back through that same replica after a loss, as devices configured with different replicas
+   * (or a DNS name resolved once) do.
+   */
+  static EntryPoint replicas(List<HostPort> addresses) {
+    return new Replicas(addresses);
+  }
+
+  /**
    * What a DNS name with one A record per broker gives: each lookup answers the next address of a
    * fixed list (the server rotates its answers), whether that broker is alive or not. Every
    * connection attempt, first or after a loss or a failure, takes the next address.
@@ -38,6 +47,31 @@ public sealed interface EntryPoint {
     @Override
     public String describe() {
       return "dispatcher " + address;
+    }
+  }
+
+  /**
+   * @param addresses the replicas' device listeners
+   */
+  record Replicas(List<HostPort> addresses) implements EntryPoint {
+    public Replicas {
+      addresses = List.copyOf(addresses);
+      if (addresses.isEmpty()) {
+        throw new IllegalArgumentException("dispatcher replicas: at least one address");
+      }
+    }
+
+    @Override
+    public String describe() {
+      return "dispatcher replicas "
+          + addresses
+          + ", device i through replica i mod "
+          + addresses.size();
+    }
+
+    /** The replica device {@code index} goes through. */
+    public HostPort of(int index) {
+      return addresses.get(Math.floorMod(index, addresses.size()));
     }
   }
 

@@ -51,6 +51,7 @@ public final class Fleet implements AutoCloseable {
   private final AtomicLong longestOutageNanos = new AtomicLong();
   private final Map<HostPort, AtomicInteger> connected = new ConcurrentHashMap<>();
   private final Map<HostPort, LongAdder> landings = new ConcurrentHashMap<>();
+  private final Map<HostPort, LongAdder> lossesFrom = new ConcurrentHashMap<>();
   private final AtomicInteger connectedTotal = new AtomicInteger();
   private final AtomicLong losses = new AtomicLong();
   private final AtomicLong allConnectedAtNanos = new AtomicLong(Long.MIN_VALUE);
@@ -81,6 +82,8 @@ public final class Fleet implements AutoCloseable {
     if (entry instanceof EntryPoint.Dispatcher d) {
       make =
           i -> new DispatchedDevice(i, options, d.address(), events, connecting, timer, reconnects);
+    } else if (entry instanceof EntryPoint.Replicas r) {
+      make = i -> new DispatchedDevice(i, options, r.of(i), events, connecting, timer, reconnects);
     } else {
       EntryPoint.Resolver resolver = ((EntryPoint.DnsRoundRobin) entry).resolver();
       make = i -> new RoundRobinDevice(i, options, resolver, events, timer);
@@ -161,6 +164,15 @@ public final class Fleet implements AutoCloseable {
   /** How many times a device arrived on {@code broker}, first connects and reconnects alike. */
   public long landingsOn(HostPort broker) {
     LongAdder n = landings.get(broker);
+    return n == null ? 0 : n.sum();
+  }
+
+  /**
+   * How many times a device lost {@code broker} (the broker closed the connection or stopped
+   * answering), so far.
+   */
+  public long lossesFrom(HostPort broker) {
+    LongAdder n = lossesFrom.get(broker);
     return n == null ? 0 : n.sum();
   }
 
@@ -271,6 +283,7 @@ public final class Fleet implements AutoCloseable {
         return;
       }
       if (leave(device, broker)) {
+        lossesFrom.computeIfAbsent(broker, b -> new LongAdder()).increment();
         losses.incrementAndGet();
         lostAtNanos.set(device, System.nanoTime());
       }

@@ -87,23 +87,40 @@ final class Charts {
    * broker, and a vertical line at each event.
    */
   static String devicesPerBroker(StormResult r) {
-    XYChart chart = xy(r.strategy() + ": devices connected per broker", "devices connected");
+    return devicesPerBroker(
+        r.strategy() + ": devices connected per broker",
+        r.brokers(),
+        r.timeline(),
+        r.marks(),
+        r.devices());
+  }
+
+  /**
+   * Devices connected to each broker over time, as the devices see it, with the devices on no
+   * broker, and a vertical line at each mark.
+   *
+   * @param brokers the brokers' names, in the order of the samples' lists
+   * @param devices the fleet's size, the top of the scale
+   */
+  static String devicesPerBroker(
+      String title,
+      List<String> brokers,
+      List<ConnectionTimeline.Sample> timeline,
+      List<ConnectionTimeline.Mark> marks,
+      int devices) {
+    XYChart chart = xy(title, "devices connected");
     chart.setXAxisTitle("time since the fleet started (s)");
-    List<Double> x = r.timeline().stream().map(s -> s.millis() / 1000.0).toList();
-    for (int b = 0; b < r.brokers().size(); b++) {
+    List<Double> x = timeline.stream().map(s -> s.millis() / 1000.0).toList();
+    for (int b = 0; b < brokers.size(); b++) {
       int i = b;
       line(
           chart,
-          "broker-" + (b + 1) + " " + r.brokers().get(b),
+          "broker-" + (b + 1) + " " + brokers.get(b),
           x,
-          r.timeline().stream().map(s -> (double) s.devices().get(i)).toList());
+          timeline.stream().map(s -> (double) s.devices().get(i)).toList());
     }
-    line(
-        chart,
-        "on no broker",
-        x,
-        r.timeline().stream().map(s -> (double) s.disconnected()).toList());
-    marks(chart, r.marks(), r.devices());
+    line(chart, "on no broker", x, timeline.stream().map(s -> (double) s.disconnected()).toList());
+    marks(chart, marks, devices);
     return png(chart);
   }
 
@@ -112,26 +129,43 @@ final class Charts {
    * reported one.
    */
   static @Nullable String reportedConnections(StormResult r) {
-    XYChart chart =
-        xy(r.strategy() + ": connections each broker reports ($SYS, via its probe)", "connections");
+    return reportedConnections(
+        r.strategy() + ": connections each broker reports ($SYS, via its probe)",
+        r.brokers(),
+        r.timeline(),
+        r.marks(),
+        r.devices());
+  }
+
+  /**
+   * Each broker's own connection count ($SYS, as its probe reports it) over time, with a vertical
+   * line at each mark, or null when none reported one.
+   */
+  static @Nullable String reportedConnections(
+      String title,
+      List<String> brokers,
+      List<ConnectionTimeline.Sample> timeline,
+      List<ConnectionTimeline.Mark> marks,
+      int devices) {
+    XYChart chart = xy(title, "connections");
     chart.setXAxisTitle("time since the fleet started (s)");
     boolean any = false;
-    for (int b = 0; b < r.brokers().size(); b++) {
+    for (int b = 0; b < brokers.size(); b++) {
       List<Double> x = new ArrayList<>();
       List<Double> y = new ArrayList<>();
-      for (ConnectionTimeline.Sample s : r.timeline()) {
+      for (ConnectionTimeline.Sample s : timeline) {
         Long reported = s.reported().get(b);
         if (reported != null) {
           x.add(s.millis() / 1000.0);
           y.add((double) reported);
         }
       }
-      any |= addSeries(chart, "broker-" + (b + 1) + " " + r.brokers().get(b), x, y);
+      any |= addSeries(chart, "broker-" + (b + 1) + " " + brokers.get(b), x, y);
     }
     if (!any) {
       return null;
     }
-    marks(chart, r.marks(), r.devices());
+    marks(chart, marks, devices);
     return png(chart);
   }
 

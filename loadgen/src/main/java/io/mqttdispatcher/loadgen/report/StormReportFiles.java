@@ -52,28 +52,40 @@ public final class StormReportFiles {
   static String csv(List<StormResult> results) {
     StringBuilder out = new StringBuilder(CSV_HEADER).append('\n');
     for (StormResult r : results) {
-      for (ConnectionTimeline.Sample s : r.timeline()) {
-        for (int b = 0; b < r.brokers().size(); b++) {
-          Long reported = s.reported().get(b);
-          out.append(r.strategy())
-              .append(',')
-              .append(String.format(Locale.ROOT, "%.3f", s.millis() / 1000.0))
-              .append(',')
-              .append(b)
-              .append(',')
-              .append(r.brokers().get(b))
-              .append(',')
-              .append(s.devices().get(b))
-              .append(',')
-              .append(s.arrived().get(b))
-              .append(',')
-              .append(reported == null ? "" : reported)
-              .append(',')
-              .append(s.disconnected())
-              .append('\n');
-        }
-      }
+      appendTimeline(out, r.strategy(), r.brokers(), r.timeline());
     }
     return out.toString();
+  }
+
+  /**
+   * One CSV row per sample and broker: {@code label,seconds,broker_index,broker,devices,arrived,
+   * reported_connections,devices_without_broker}.
+   */
+  static void appendTimeline(
+      StringBuilder out,
+      String label,
+      List<String> brokers,
+      List<ConnectionTimeline.Sample> timeline) {
+    for (ConnectionTimeline.Sample s : timeline) {
+      for (int b = 0; b < brokers.size(); b++) {
+        Long reported = s.reported().get(b);
+        out.append(label)
+            .append(',')
+            .append(String.format(Locale.ROOT, "%.3f", s.millis() / 1000.0))
+            .append(',')
+            .append(b)
+            .append(',')
+            .append(brokers.get(b))
+            .append(',')
+            .append(s.devices().get(b))
+            .append(',')
+            .append(s.arrived().get(b))
+            .append(',')
+            .append(reported == null ? "" : reported)
+            .append(',')
+            .append(s.disconnected())
+            .append('\n');
+      }
+    }
   }
 }

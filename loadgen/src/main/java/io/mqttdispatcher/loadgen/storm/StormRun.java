@@ -2,6 +2,7 @@ package io.mqttdispatcher.loadgen.storm;
 
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.loadgen.demo.DemoStack;
+import io.mqttdispatcher.loadgen.demo.ProbeConnections;
 import io.mqttdispatcher.loadgen.fleet.AttemptCounts;
 import io.mqttdispatcher.loadgen.fleet.ConnectionTimeline;
 import io.mqttdispatcher.loadgen.fleet.DeadEndpoints;

@@ -1,4 +1,4 @@
-package io.mqttdispatcher.loadgen.storm;
+package io.mqttdispatcher.loadgen.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * reports it, taken from the dispatcher's {@code GET /brokers}. Unknown (null) for a broker that is
  * not healthy, has no probe connected, or has no such counter (HiveMQ CE).
  */
-final class ProbeConnections implements ConnectionTimeline.ReportedConnections {
+public final class ProbeConnections implements ConnectionTimeline.ReportedConnections {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpRequest request;
@@ -29,7 +29,7 @@ final class ProbeConnections implements ConnectionTimeline.ReportedConnections {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
-  ProbeConnections(HostPort admin, List<HostPort> brokers) {
+  public ProbeConnections(HostPort admin, List<HostPort> brokers) {
     this.request =
         HttpRequest.newBuilder(URI.create("http://" + admin + "/brokers"))
             .timeout(Duration.ofSeconds(1))
