@@ -33,8 +33,8 @@ import picocli.CommandLine.Option;
     description = {
       "Live devices moved on a local stack of 3 Mosquitto brokers, a probe beside each and the dispatcher, on free "
           + "loopback ports; one fresh stack per mode. scale-out: the fleet connects while 2 brokers take devices, the 3rd "
-          + "joins and POST /rebalance runs. evacuate: the fleet over 3 brokers and publishers on the 3rd, a subscriber on "
-          + "every broker, POST /brokers/broker-3/evacuate. replicas: the scale-out with 2 dispatcher replicas, the fleet "
+          + "joins and POST /rebalance runs. evacuate: the fleet over 3 brokers and publishers on the fullest, a subscriber on "
+          + "every broker, POST /brokers/{id}/evacuate of the fullest. replicas: the scale-out with 2 dispatcher replicas, the fleet "
           + "spread over both, the rebalance asked of one. Checks: the plan ends done, donors within the thresholds, no "
           + "device back on a donor during the plan, the longest time a device had no broker, the eviction rate within the "
           + "tolerance of the plan's; for evacuate the broker's count reaching 0 and the longest gap in a publisher's stream. "

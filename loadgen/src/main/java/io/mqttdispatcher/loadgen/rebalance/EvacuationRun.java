@@ -23,12 +23,12 @@ import java.util.function.Consumer;
 
 /**
  * An evacuation with publishers running: the fleet spread over three brokers, publishers placed on
- * the third (the others drained while they connect), a subscriber on every broker; then {@code POST
- * /brokers/broker-3/evacuate}.
+ * the broker the most devices landed on (the others drained while they connect), a subscriber on
+ * every broker; then {@code POST /brokers/{id}/evacuate} of that broker.
  */
 final class EvacuationRun {
-  /** The broker evacuated (0-based): the third. */
-  static final int EVACUATED = 2;
+  /** The broker evacuated (0-based): the one the most devices landed on. */
+  private int evacuated;
 
   private final RebalanceOptions options;
   private final StackControl control;
@@ -46,8 +46,6 @@ final class EvacuationRun {
   RebalanceResult run() throws Exception {
     DemoStack stack = control.stack();
     List<HostPort> brokers = stack.brokers();
-    HostPort target = brokers.get(EVACUATED);
-    String targetId = StackControl.brokerId(EVACUATED);
     int n = options.fleet().devices();
     Fleet fleet =
         Fleet.start(
@@ -67,8 +65,16 @@ final class EvacuationRun {
           fmt(
               "%d devices connected in %.1f s: %s",
               n, seconds(connected.toNanos()), spread(fleet, brokers)));
+      // The fullest broker: enough devices to measure the rate on, whatever the placement did.
+      for (int b = 1; b < brokers.size(); b++) {
+        if (fleet.connectedTo(brokers.get(b)) > fleet.connectedTo(brokers.get(evacuated))) {
+          evacuated = b;
+        }
+      }
+      HostPort target = brokers.get(evacuated);
+      String targetId = StackControl.brokerId(evacuated);
       for (int b = 0; b < brokers.size(); b++) {
-        if (b != EVACUATED) {
+        if (b != evacuated) {
           control.post(0, "/brokers/" + StackControl.brokerId(b) + "/drain", null);
         }
       }
@@ -76,7 +82,7 @@ final class EvacuationRun {
       stream.startPublishers(
           stack.dispatcher(), options.publishRate(), options.fleet().maxBackoff());
       for (int b = 0; b < brokers.size(); b++) {
-        if (b != EVACUATED) {
+        if (b != evacuated) {
           control.post(0, "/brokers/" + StackControl.brokerId(b) + "/undrain", null);
         }
       }
@@ -94,7 +100,7 @@ final class EvacuationRun {
           b ->
               (long) fleet.connectedTo(brokers.get(b))
                   + 1
-                  + (b == EVACUATED ? publishersOnTarget : 0),
+                  + (b == evacuated ? publishersOnTarget : 0),
           options.planTimeout())) {
         warnings.add("the brokers' $SYS counts did not match the fleet's before the evacuation");
       }
@@ -133,8 +139,8 @@ final class EvacuationRun {
               options.planTimeout());
       // The $SYS count comes a second or two later; the scenario's own subscriber stays on it.
       StackControl.await(
-          () -> Objects.equals(control.reported(EVACUATED), 1L), Duration.ofSeconds(10));
-      Long sysCount = control.reported(EVACUATED);
+          () -> Objects.equals(control.reported(evacuated), 1L), Duration.ofSeconds(10));
+      Long sysCount = control.reported(evacuated);
       sleep(options.settle());
       stream.stop();
       timeline.mark("end");
@@ -207,8 +213,8 @@ final class EvacuationRun {
       checks.add(
           Checks.evictionRate(
               targetId,
-              clock.rate(EVACUATED),
-              clock.moved(EVACUATED),
+              clock.rate(evacuated),
+              clock.moved(evacuated),
               options.rate(),
               options.rateTolerance()));
       return result(fleet, timeline);
@@ -230,8 +236,12 @@ final class EvacuationRun {
     return new RebalanceResult(
         RebalanceMode.EVACUATE.wireName(),
         fmt(
-            "%d idle devices over three brokers and %d publishers on broker-3 (%d messages/s each, a subscriber on every broker); broker-3 was evacuated.",
-            fleet.size(), options.publishers(), options.publishRate()),
+            "%d idle devices over three brokers and %d publishers on %s, the broker with the most devices (%d messages/s each, a subscriber on every broker); %s was evacuated.",
+            fleet.size(),
+            options.publishers(),
+            StackControl.brokerId(evacuated),
+            options.publishRate(),
+            StackControl.brokerId(evacuated)),
         fleet.size(),
         control.stack().brokers().stream().map(HostPort::toString).toList(),
         figures,

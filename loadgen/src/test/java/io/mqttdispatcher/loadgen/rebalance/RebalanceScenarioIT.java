@@ -83,11 +83,10 @@ class RebalanceScenarioIT {
     assertThat(run.get("mode").asText()).isEqualTo(mode);
     assertThat(names).contains("longest time a device had no broker");
     if (mode.equals("evacuate")) {
+      assertThat(names).contains("longest gap in any publisher's stream at the subscribers");
       assertThat(names)
-          .contains(
-              "devices left on broker-3 (the fleet's count)",
-              "longest gap in any publisher's stream at the subscribers",
-              "eviction rate broker-3");
+          .anyMatch(n -> n.matches("devices left on broker-\\d \\(the fleet's count\\)"));
+      assertThat(names).anyMatch(n -> n.startsWith("eviction rate broker-"));
     } else {
       assertThat(names)
           .contains(
