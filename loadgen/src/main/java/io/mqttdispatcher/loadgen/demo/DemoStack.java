@@ -90,8 +90,8 @@ public final class DemoStack implements AutoCloseable {
   /**
    * Starts the stack as {@code layout} says: its brokers, the probes of the first {@code
    * layout.probesAtStart()} of them (the others join later with {@link #startProbe}), and its
-   * dispatcher replicas, each probe reporting to every replica and each replica started with
-   * {@code dispatcherArgs} added to its command line.
+   * dispatcher replicas, each probe reporting to every replica and each replica started with {@code
+   * dispatcherArgs} added to its command line.
    */
   public static DemoStack start(
       Jars jars, BrokerKind kind, Layout layout, Path work, List<String> dispatcherArgs)
