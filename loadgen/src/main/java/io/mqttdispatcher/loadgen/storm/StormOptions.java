@@ -43,7 +43,7 @@ public record StormOptions(
    * What a shared 2-core machine runs reliably next to three brokers, three probes and a
    * dispatcher: each device through the dispatcher is a connector with its own reconnect thread.
    */
-  public static final String DEFAULT_DEVICES = "1000";
+  public static final String DEFAULT_DEVICES = "3000";
 
   public static final String DEFAULT_BROKERS = "3";
   public static final String DEFAULT_KILL_BROKER = "1";
