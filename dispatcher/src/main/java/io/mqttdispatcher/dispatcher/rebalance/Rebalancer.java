@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,9 @@ public final class Rebalancer {
 
   /** Donors told to stop as done, by broker and plan, so a replica says it once per plan. */
   private final Set<String> doneSent = new HashSet<>();
+
+  /** Each running rebalance plan's counts as of this replica's first sight, by plan id. */
+  private final Map<String, PlanForecast> forecasts = new HashMap<>();
 
   /** Automatic mode's state for {@link #status()}, when it is on. */
   private java.util.function.@Nullable LongFunction<JsonObject> automatic;
@@ -230,6 +234,14 @@ public final class Rebalancer {
     Map<String, BrokerView> byId = new LinkedHashMap<>();
     registry.snapshot().brokers().forEach(b -> byId.put(b.id(), b));
     Set<String> stillActive = new HashSet<>();
+    Map<String, Long> evictedByPlan = new HashMap<>();
+    for (BrokerView b : byId.values()) {
+      ProbeState state = registry.probeState(b.id());
+      PlanStatus status = state == null ? null : state.plan();
+      if (status != null && status.plan().kind() == PlanKind.REBALANCE) {
+        evictedByPlan.merge(status.plan().id(), status.evicted(), Long::sum);
+      }
+    }
     for (BrokerView donor : byId.values()) {
       ProbeState state = registry.probeState(donor.id());
       PlanStatus status = state == null ? null : state.plan();
@@ -251,11 +263,23 @@ public final class Rebalancer {
         }
         continue;
       }
-      Double recipientMean = recipientMean(status.plan(), byId);
-      if (recipientMean == null || donor.connections().isEmpty() || doneSent.contains(key)) {
+      Double reportedMean = recipientMean(status.plan(), byId);
+      if (reportedMean == null || donor.connections().isEmpty() || doneSent.contains(key)) {
         continue;
       }
-      double load = donor.connections().getAsLong() / donor.capacity();
+      long evictedByAll = evictedByPlan.getOrDefault(status.plan().id(), 0L);
+      PlanForecast forecast =
+          forecasts.computeIfAbsent(
+              status.plan().id(), id -> new PlanForecast(reportedMean, evictedByAll));
+      double recipientMean =
+          forecast.recipientMean(
+              reportedMean, evictedByAll, Math.max(1, status.plan().recipients().size()));
+      double load =
+          forecast.donorLoad(
+              donor.id(),
+              donor.connections().getAsLong() / donor.capacity(),
+              status.evicted(),
+              donor.capacity());
       if (PlanChooser.withinThresholds(
           load, recipientMean, status.plan().absThreshold(), status.plan().relThreshold())) {
         doneSent.add(key);
@@ -282,6 +306,7 @@ public final class Rebalancer {
       }
     }
     doneSent.retainAll(stillActive);
+    forecasts.keySet().retainAll(evictedByPlan.keySet());
   }
 
   private static @Nullable Double recipientMean(EvictionPlan plan, Map<String, BrokerView> byId) {
