@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
@@ -26,25 +27,32 @@ import org.jspecify.annotations.Nullable;
  * <p>Every signal is corrected for the devices sent to the broker recently, which its reports do
  * not show yet (herd control): each redirect adds one device's share of CPU, and one average
  * device's message rate and connection. The CPU addition fades with a half-life of half the load
- * window, as the device's real load enters the reported mean; the traffic additions fade with a
- * half-life of {@link #TRAFFIC_HALF_LIFE}, since the broker's counters show a new device within a
- * report or two. So a burst of connects spreads over equal brokers instead of all landing on the
- * one that looked idlest when the last report came in. The expected CPU is not capped at 1: it is
- * demand, not a measurement, and a cap would make every broker look the same once a storm of
- * reconnecting devices had filled them all on paper, losing the ranking exactly when it matters.
+ * window, as the device's real load enters the reported mean. The traffic additions are taken back
+ * when the broker's reported client count shows them: a count that rose by k since the last one
+ * seen accounts for up to k of them. Brokers publish their counts late and at different moments
+ * (Mosquitto's {@code $SYS} tree once per {@code sys_interval}, then the probe's next report), so
+ * right after a burst one broker can report its new devices while another still reports none; a
+ * fixed fade would count the first broker's devices twice in the meantime and the second's not at
+ * all, and send every returning device to the second. What no count ever shows (a device that left
+ * at once, a broker without counts) fades with a half-life of {@link #TRAFFIC_HALF_LIFE}. So a
+ * burst of connects spreads over equal brokers instead of all landing on the one that looked idlest
+ * when the last report came in. The expected CPU is not capped at 1: it is demand, not a
+ * measurement, and a cap would make every broker look the same once a storm of reconnecting devices
+ * had filled them all on paper, losing the ranking exactly when it matters.
  *
  * <p>CPU below {@link #CPU_NOISE_FLOOR} counts as that floor: a lightly loaded broker's CPU reading
  * moves by a few points from one sample to the next, far more than a fleet of idle devices adds, so
  * below the floor brokers count as equally idle and the traffic terms (message rate, then client
- * count) rank them; one device's share there is the minimum, since CPU per client is noise too.
- * Scores within half a point of each other count as equal, and among equals the broker with the
- * fewest expected clients per unit of capacity takes the device (then chance decides). Without it,
- * the idle devices returning after a broker failure all went to whichever survivor happened to read
- * a few points lower.
+ * count) rank them; one device's share there is the minimum, whether the broker reports clients or
+ * not, since CPU per client is noise too and brokers that differ only in whether their count has
+ * arrived yet must not differ a hundredfold in what a device adds. Scores within half a point of
+ * each other count as equal, and among equals the broker with the fewest expected clients per unit
+ * of capacity takes the device (then chance decides). Without it, the idle devices returning after
+ * a broker failure all went to whichever survivor happened to read a few points lower.
  *
- * <p>One device's share is the broker's CPU divided by its client count when the probe reports a
- * count above zero, else {@link #DEFAULT_DEVICE_CPU} divided by the broker's capacity. The
- * bookkeeping is per dispatcher replica and lock-free.
+ * <p>Above the floor, one device's share is the broker's CPU divided by its client count when the
+ * probe reports a count above zero, else {@link #DEFAULT_DEVICE_CPU} divided by the broker's
+ * capacity. The bookkeeping is per dispatcher replica and lock-free.
  */
 public final class LeastLoadPolicy implements BrokerPolicy {
   /** Weight of CPU in the load score. */
@@ -59,8 +67,13 @@ public final class LeastLoadPolicy implements BrokerPolicy {
   /** Weight of the client count relative to the most crowded broker. */
   public static final double CONNECTIONS_WEIGHT = 0.02;
 
-  /** How fast a redirect's addition to the expected message rate and client count fades. */
-  public static final Duration TRAFFIC_HALF_LIFE = Duration.ofSeconds(1);
+  /**
+   * How fast a redirect's addition to the expected message rate and client count fades when no rise
+   * of the broker's reported client count takes it back first. Longer than the lag of the counts
+   * (Mosquitto's {@code $SYS} interval plus a report interval, 2 s by default), so the devices sent
+   * in a burst are still counted when the first broker's new count arrives.
+   */
+  public static final Duration TRAFFIC_HALF_LIFE = Duration.ofSeconds(5);
 
   /**
    * Utilisation one device is assumed to add to a capacity-1 broker when the broker's client count
@@ -119,7 +132,7 @@ public final class LeastLoadPolicy implements BrokerPolicy {
     double totalClients = 0;
     for (int i = 0; i < n; i++) {
       BrokerView b = usable.get(i);
-      Pending p = pendingOf(b.id());
+      Pending p = reconciled(b, nowNanos);
       recent[i] = p.at(nowNanos, halfLifeNanos);
       recentTraffic[i] = p.trafficAt(nowNanos, trafficHalfLifeNanos);
       allRates &= b.msgRate().isPresent();
@@ -162,8 +175,41 @@ public final class LeastLoadPolicy implements BrokerPolicy {
         new Pending(
             p.at(nowNanos, halfLifeNanos) + 1,
             p.trafficAt(nowNanos, trafficHalfLifeNanos) + 1,
-            nowNanos)));
+            nowNanos,
+            p.seenClients)));
     return chosen;
+  }
+
+  /**
+   * The pending redirects to {@code b}, less those its reported client count shows since the last
+   * count seen. Only a changed count writes: once per report, not once per CONNECT.
+   */
+  private Pending reconciled(BrokerView b, long nowNanos) {
+    OptionalLong reported = b.connections();
+    AtomicReference<Pending> ref = pending.get(b.id());
+    Pending p = ref == null ? Pending.NONE : Objects.requireNonNull(ref.get());
+    if (reported.isEmpty() || reported.getAsLong() == p.seenClients) {
+      return p;
+    }
+    long clients = reported.getAsLong();
+    if (ref == null) {
+      ref = pending.computeIfAbsent(b.id(), id -> new AtomicReference<>(Pending.NONE));
+    }
+    Pending next;
+    do {
+      p = Objects.requireNonNull(ref.get());
+      if (p.seenClients == clients) {
+        return p; // another event loop took this count into account first
+      }
+      long arrived = p.seenClients < 0 ? 0 : Math.max(0, clients - p.seenClients);
+      next =
+          new Pending(
+              p.at(nowNanos, halfLifeNanos),
+              Math.max(0, p.trafficAt(nowNanos, trafficHalfLifeNanos) - arrived),
+              nowNanos,
+              clients);
+    } while (!ref.compareAndSet(p, next));
+    return next;
   }
 
   /**
@@ -200,19 +246,22 @@ public final class LeastLoadPolicy implements BrokerPolicy {
   private static double deviceCpu(BrokerView b) {
     long clients = b.connections().orElse(0);
     double capacity = b.capacity();
-    if (clients <= 0) {
-      return DEFAULT_DEVICE_CPU / capacity;
-    }
     if (b.cpu() < CPU_NOISE_FLOOR) {
       return MIN_DEVICE_CPU / capacity; // CPU per client is noise too
+    }
+    if (clients <= 0) {
+      return DEFAULT_DEVICE_CPU / capacity;
     }
     return Math.max(
         MIN_DEVICE_CPU / capacity, Math.min(MAX_DEVICE_CPU / capacity, b.cpu() / clients));
   }
 
-  /** Counts of recent redirects as of {@code atNanos}, decaying exponentially at two speeds. */
-  private record Pending(double count, double traffic, long atNanos) {
-    static final Pending NONE = new Pending(0, 0, 0);
+  /**
+   * Counts of recent redirects as of {@code atNanos}, decaying exponentially at two speeds, and the
+   * broker's client count they were last reconciled with ({@code -1}: none yet).
+   */
+  private record Pending(double count, double traffic, long atNanos, long seenClients) {
+    static final Pending NONE = new Pending(0, 0, 0, -1);
 
     double at(long nowNanos, double halfLifeNanos) {
       return decayed(count, nowNanos, halfLifeNanos);

@@ -240,6 +240,75 @@ class LeastLoadPolicyTest {
   }
 
   @Test
+  void when_one_survivors_count_arrives_before_the_others_the_returning_devices_still_spread() {
+    // The storm of loadgen storm: three idle brokers took 50 devices each; the counts in their
+    // reports lag (Mosquitto's $SYS interval, then the probe's report). When one broker dies, one
+    // survivor's report already counts its 50 devices while the other's still says 0. Its 50
+    // devices were sent by this dispatcher 1.5 s ago and are not gone: the 50 returning devices
+    // must
+    // not all go to the survivor whose count has not arrived yet.
+    List<BrokerView> before =
+        List.of(
+            broker("a", 0.0, 0.1, OptionalLong.of(0), 1),
+            broker("b", 0.0, 0.1, OptionalLong.of(0), 1),
+            broker("c", 0.0, 0.1, OptionalLong.of(0), 1));
+    for (int i = 0; i < 150; i++) {
+      policy.choose(before, clean("d" + i), i * (S / 300)); // 300 connects a second
+    }
+    long kill = 2 * S;
+    List<BrokerView> survivors =
+        List.of(
+            broker("b", 0.02, 0.1, OptionalLong.of(50), 1),
+            broker("c", 0.0, 0.1, OptionalLong.of(0), 1));
+
+    Map<String, Integer> returning = new HashMap<>();
+    for (int i = 0; i < 50; i++) {
+      returning.merge(
+          policy.choose(survivors, clean("d" + i), kill + i * (S / 500)).id(), 1, Integer::sum);
+    }
+
+    int b = 50 + returning.getOrDefault("b", 0);
+    int c = 50 + returning.getOrDefault("c", 0);
+    assertThat(Math.max(b, c) / 75.0).as("b %d, c %d", b, c).isLessThanOrEqualTo(1.1);
+  }
+
+  @Test
+  void a_rise_in_the_reported_count_takes_back_the_redirects_it_shows() {
+    BrokerView empty = broker("a", 0.0, 0.1, OptionalLong.of(0), 1);
+    BrokerView other = broker("b", 0.0, 0.1, OptionalLong.of(30), 1);
+    for (int i = 0; i < 30; i++) {
+      policy.choose(List.of(empty), clean("d" + i), 10 * S); // the instant of the burst below
+    }
+
+    // The count shows the 30 devices: a and b hold the same, so new devices alternate.
+    BrokerView counted = broker("a", 0.0, 0.1, OptionalLong.of(30), 1);
+    Map<String, Integer> counts = burst(policy, List.of(counted, other), 20);
+
+    assertThat(counts.get("a")).isBetween(9, 11);
+    assertThat(counts.get("b")).isBetween(9, 11);
+  }
+
+  @Test
+  void below_the_noise_floor_a_device_costs_the_minimum_share_whether_or_not_clients_are_known() {
+    BrokerView known = broker("known", 0.01, 0.0, OptionalLong.of(50), 1);
+    BrokerView unknown = broker("unknown", 0.01, 0.0, OptionalLong.of(0), 1);
+    BrokerView none = broker("none", 0.01, 0.0, OptionalLong.empty(), 2);
+
+    for (BrokerView b : List.of(known, unknown, none)) {
+      for (int i = 0; i < 100; i++) {
+        policy.choose(List.of(b), clean("d" + i), 0);
+      }
+    }
+
+    // 100 devices at the minimum share still leave all three at the floor.
+    for (BrokerView b : List.of(known, unknown, none)) {
+      assertThat(policy.score(b, 0))
+          .as(b.id())
+          .isCloseTo(0.6 * LeastLoadPolicy.CPU_NOISE_FLOOR, within(1e-12));
+    }
+  }
+
+  @Test
   void at_light_load_the_message_rate_tells_brokers_apart() {
     BrokerView busy =
         new BrokerView(
