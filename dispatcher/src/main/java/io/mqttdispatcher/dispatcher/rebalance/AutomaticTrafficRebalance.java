@@ -134,6 +134,12 @@ public final class AutomaticTrafficRebalance {
       return;
     }
     balance.asked(nowNanos);
+    LOG.info(
+        "automatic rebalance by load, group {}: asking {} to move one device to {}; {}",
+        group,
+        d.donor(),
+        d.recipient(),
+        describe(loads));
     rebalancer
         .moveOne(
             Objects.requireNonNull(d.donor(), "a move names its donor"),
@@ -149,6 +155,23 @@ public final class AutomaticTrafficRebalance {
                 LOG.info("automatic rebalance by load: no move: {}", lastRefusal);
               }
             });
+  }
+
+  /** Each broker's rate per unit of capacity and client count, for the log. */
+  private static String describe(List<TrafficBalance.Load> loads) {
+    StringBuilder sb = new StringBuilder();
+    for (TrafficBalance.Load l : loads) {
+      if (sb.length() > 0) {
+        sb.append(", ");
+      }
+      sb.append(l.id()).append(' ').append(Math.round(l.rate())).append(" msg/s");
+      if (l.connections() >= 0) {
+        sb.append(" (")
+            .append(l.connections())
+            .append(l.connections() == 1 ? " client)" : " clients)");
+      }
+    }
+    return sb.toString();
   }
 
   private boolean operatorDrained(String id) {

@@ -134,12 +134,16 @@ public final class TrafficBalance {
   /** Samples of each broker's load kept for the "before" of a weighing. */
   static final int HISTORY = 5;
 
+  /** Decisions take each broker's load as the median of this many of its latest samples. */
+  static final int DECIDE_OVER = 3;
+
   /** A move asked for but not yet seen in any report is awaited this long before asking again. */
   static final Duration ASKED_TIMEOUT = Duration.ofSeconds(5);
 
   private final Settings settings;
   private final DeviceWeights weights;
   private final Map<String, Deque<Double>> history = new HashMap<>();
+  private final Map<String, Deque<Long>> clientHistory = new HashMap<>();
   private @Nullable Long imbalancedSinceNanos;
   private @Nullable Long episodeEndNanos;
   private boolean inEpisode;
@@ -201,9 +205,18 @@ public final class TrafficBalance {
         h.removeFirst();
       }
     }
+    for (Load l : loads) {
+      Deque<Long> h = clientHistory.computeIfAbsent(l.id(), k -> new ArrayDeque<>());
+      h.addLast(l.connections());
+      while (h.size() > DECIDE_OVER) {
+        h.removeFirst();
+      }
+    }
     history.keySet().removeIf(id -> loads.stream().noneMatch(l -> l.id().equals(id)));
-    Spread spread = Spread.of(loads);
-    State following = follow(nowNanos, loads, spread, latestMove);
+    clientHistory.keySet().retainAll(history.keySet());
+    List<Load> current = smoothed(loads);
+    Spread spread = Spread.of(current);
+    State following = follow(nowNanos, current, spread, latestMove);
     if (following != null) {
       imbalancedSinceNanos = null;
       return Decision.none(following);
@@ -212,7 +225,7 @@ public final class TrafficBalance {
       imbalancedSinceNanos = null;
       return Decision.none(State.RUNNING);
     }
-    if (!hasRates || loads.size() < 2) {
+    if (!hasRates || current.size() < 2) {
       imbalancedSinceNanos = null;
       return Decision.none(State.NO_RATES);
     }
@@ -226,7 +239,7 @@ public final class TrafficBalance {
         endEpisode(nowNanos);
         return Decision.none(State.COOLING_DOWN);
       }
-      return move(nowNanos, loads, spread);
+      return move(nowNanos, current, spread);
     }
     if (!spread.above(settings.spreadThreshold(), settings.minRate())) {
       imbalancedSinceNanos = null;
@@ -244,7 +257,28 @@ public final class TrafficBalance {
     inEpisode = true;
     movesWithoutGain = 0;
     episodeMoves = 0;
-    return move(nowNanos, loads, spread);
+    return move(nowNanos, current, spread);
+  }
+
+  /**
+   * {@code loads} as decisions see them: each rate the median of that broker's last {@link
+   * #DECIDE_OVER} samples, this one included, so one report that reads high or low (a publisher
+   * catching up, a counter published late) neither starts nor continues moves, nor chooses the
+   * donor; each client count the fewest of those samples (unknown when the latest is), so a client
+   * that is there for a moment (a health check the broker counted) does not hide that the hottest
+   * broker has a single device.
+   */
+  private List<Load> smoothed(List<Load> loads) {
+    List<Load> out = new ArrayList<>(loads.size());
+    for (Load l : loads) {
+      long fewest = Long.MAX_VALUE;
+      for (long c : clientHistory.getOrDefault(l.id(), new ArrayDeque<>())) {
+        fewest = c < 0 ? fewest : Math.min(fewest, c);
+      }
+      long clients = l.connections() < 0 || fewest == Long.MAX_VALUE ? -1 : fewest;
+      out.add(new Load(l.id(), median(history.get(l.id()), DECIDE_OVER), l.canMove(), clients));
+    }
+    return out;
   }
 
   /** The caller asked a probe for the move at {@code nowNanos}. */
