@@ -114,7 +114,8 @@ final class DemoCommand implements Callable<Integer> {
       description =
           "Start the dispatcher with automatic mode by load (--auto-rebalance --auto-rebalance-by load"
               + " --auto-rebalance-after 5s --auto-rebalance-cool-down 30s): after connect-time placement, the hottest"
-              + " broker's probe moves one device at a time while the brokers' message rates stay apart. Off by default.")
+              + " broker's probe moves one device at a time while the brokers' message rates stay apart. Needs"
+              + " --strategy dispatcher. Off by default.")
   boolean autoRebalance;
 
   /** The dispatcher options {@code --auto-rebalance} adds: short times for a run of minutes. */
@@ -139,6 +140,11 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (brokers < 1 || brokers > 16) {
       throw new IllegalArgumentException("--brokers must be within 1..16, got " + brokers);
+    }
+    if (autoRebalance && !Strategy.parse(strategy).equals(List.of(Strategy.DISPATCHER))) {
+      throw new IllegalArgumentException(
+          "--auto-rebalance needs --strategy dispatcher: the DNS round-robin run uses the same"
+              + " brokers, whose probes would move its devices too");
     }
     BrokerKind kind = BrokerKind.parse(broker);
     Scenario sc = ScenarioFiles.resolve(scenario);

@@ -185,4 +185,21 @@ class DemoIT {
     assertThat(run.err()).contains("dispatcher.jar is missing", "mvn -B -q package -DskipTests");
     assertThat(processesMentioning(dir)).isEmpty();
   }
+
+  @Test
+  void automatic_mode_with_the_dns_round_robin_run_is_refused_before_anything_starts(
+      @TempDir Path dir) {
+    Run run =
+        demo(
+            "demo",
+            "--auto-rebalance",
+            "--root",
+            dir.toString(),
+            "--out",
+            dir.resolve("o").toString());
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("--auto-rebalance needs --strategy dispatcher");
+    assertThat(processesMentioning(dir)).isEmpty();
+  }
 }
