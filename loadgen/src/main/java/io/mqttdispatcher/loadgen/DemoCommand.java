@@ -130,6 +130,17 @@ final class DemoCommand implements Callable<Integer> {
           "30s");
 
   @Option(
+      names = "--hold",
+      paramLabel = "DURATION",
+      defaultValue = "0s",
+      converter = DurationConverter.class,
+      description =
+          "Keep every publisher sending this much longer than the scenario says, so that all of them"
+              + " send together for that long after the last arrival: time for --auto-rebalance to"
+              + " correct placement before the end window (default: ${DEFAULT-VALUE}).")
+  Duration hold;
+
+  @Option(
       names = "--root",
       paramLabel = "DIR",
       description =
@@ -147,7 +158,7 @@ final class DemoCommand implements Callable<Integer> {
               + " brokers, whose probes would move its devices too");
     }
     BrokerKind kind = BrokerKind.parse(broker);
-    Scenario sc = ScenarioFiles.resolve(scenario);
+    Scenario sc = ScenarioFiles.resolve(scenario).sendingLonger(hold);
     Integer heavy = heavyAt == 0 ? null : heavyAt;
     RunOptions.checkHeavyAt(sc, heavy); // before anything starts
     PrintWriter err = spec.commandLine().getErr();

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -163,16 +164,30 @@ final class RebalanceStack implements AutoCloseable {
   /** Waits until dispatcher {@code replica} sees b1 undrained and the connection counts given. */
   void awaitConnectionCounts(int replica, long onFirst, long onOthers) {
     Dispatcher d = dispatchers.get(replica);
+    Map<String, String> expected = new TreeMap<>();
+    for (int i = 0; i < brokers.size(); i++) {
+      expected.put("b" + i, String.valueOf(i == 0 ? onFirst : onOthers));
+    }
+    // On a timeout the message shows what the dispatcher saw: a count, "draining" or "unknown".
     await()
         .atMost(WAIT)
-        .until(
-            () ->
-                d.registry().snapshot().brokers().stream()
-                    .allMatch(
-                        b ->
-                            !b.draining()
-                                && b.connections().orElse(-1)
-                                    == (b.id().equals("b0") ? onFirst : onOthers)));
+        .untilAsserted(
+            () -> {
+              Map<String, String> seen = new TreeMap<>();
+              d.registry()
+                  .snapshot()
+                  .brokers()
+                  .forEach(
+                      b ->
+                          seen.put(
+                              b.id(),
+                              b.draining()
+                                  ? "draining"
+                                  : b.connections().isPresent()
+                                      ? String.valueOf(b.connections().getAsLong())
+                                      : "unknown"));
+              assertThat(seen).as("connection counts replica %d sees", replica).isEqualTo(expected);
+            });
   }
 
   /** Connected devices on broker {@code index} now. */

@@ -19,8 +19,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -43,6 +45,7 @@ public final class DemoStack implements AutoCloseable {
   private final List<HostPort> dispatchers = new ArrayList<>();
   private final List<HostPort> admins = new ArrayList<>();
   private final List<Integer> probePorts = new ArrayList<>();
+  private final Set<Integer> portsGiven = new HashSet<>();
   private Path secret;
   private Path adminToken;
   private BrokerKind kind;
@@ -510,12 +513,22 @@ public final class DemoStack implements AutoCloseable {
     return file;
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /**
+   * A loopback port free now and not handed out before by this stack: a port is closed again once
+   * chosen, and the kernel may offer it to the next request (a dispatcher once got the same port
+   * for devices and probes, and could not start).
+   */
+  private int freePort() {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        if (portsGiven.add(s.getLocalPort())) {
+          return s.getLocalPort();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
+    throw new IllegalStateException("no free loopback port not already given out in 100 tries");
   }
 
   private static String java() {

@@ -35,6 +35,33 @@ public record Scenario(
     return groups.stream().mapToInt(PublisherGroup::count).sum();
   }
 
+  /**
+   * This scenario with every publisher sending {@code extra} longer, so that all of them send
+   * together for that much more time after the last arrival: time for corrections made after
+   * connect (automatic rebalancing) to show in the end window.
+   */
+  public Scenario sendingLonger(Duration extra) {
+    if (extra.isNegative()) {
+      throw new IllegalArgumentException("the extra sending time must be 0 or more, got " + extra);
+    }
+    if (extra.isZero()) {
+      return this;
+    }
+    List<PublisherGroup> longer =
+        groups.stream()
+            .map(
+                g ->
+                    new PublisherGroup(
+                        g.name(),
+                        g.count(),
+                        g.rate(),
+                        g.payloadBytes(),
+                        g.qos(),
+                        g.duration().plus(extra)))
+            .toList();
+    return new Scenario(name, longer, spacing, order);
+  }
+
   /** From the first arrival to the end of the last publisher, whatever the order. */
   public Duration length() {
     Duration lastArrival = spacing.multipliedBy(publisherCount() - 1L);

@@ -98,4 +98,19 @@ class ScenarioFilesTest {
     assertThat(smoke.length()).isLessThan(Duration.ofSeconds(30));
     assertThat(paper.length()).isEqualTo(Duration.ofSeconds(145));
   }
+
+  @Test
+  void sending_longer_adds_the_time_to_every_group_and_to_the_length() {
+    Scenario smoke = Presets.smoke();
+
+    Scenario held = smoke.sendingLonger(Duration.ofSeconds(60));
+
+    assertThat(held.groups())
+        .allSatisfy(g -> assertThat(g.duration()).isEqualTo(Duration.ofSeconds(75)));
+    assertThat(held.length()).isEqualTo(smoke.length().plusSeconds(60));
+    assertThat(smoke.sendingLonger(Duration.ZERO)).isSameAs(smoke);
+    assertThatThrownBy(() -> smoke.sendingLonger(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0 or more");
+  }
 }
