@@ -230,8 +230,7 @@ final class DemoCommand implements Callable<Integer> {
                 + out.resolve("stack").resolve("routes.yaml")
                 + ")");
       }
-      String command =
-          "loadgen " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+      String command = CommandOutput.typed(spec);
       RunCommand.runAndReport(run, spec.commandLine(), command);
       err.println("stopping the stack");
     }

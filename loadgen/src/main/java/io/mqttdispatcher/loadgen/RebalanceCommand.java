@@ -223,16 +223,8 @@ final class RebalanceCommand implements Callable<Integer> {
     DemoStack.Jars jars = DemoStack.Jars.in(root != null ? root : DemoCommand.checkoutRoot());
     PrintWriter err = spec.commandLine().getErr();
     List<RebalanceResult> results =
-        new RebalanceScenario(
-                options,
-                jars,
-                line -> {
-                  err.println(line);
-                  err.flush();
-                })
-            .run();
-    String command =
-        "loadgen " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        new RebalanceScenario(options, jars, CommandOutput.progress(err)).run();
+    String command = CommandOutput.typed(spec);
     RebalanceReportFiles.write(out, command, results);
     PrintWriter stdout = spec.commandLine().getOut();
     stdout.print(RebalanceSummaryTable.render(results));

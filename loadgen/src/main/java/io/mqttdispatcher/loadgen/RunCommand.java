@@ -153,8 +153,7 @@ final class RunCommand implements Callable<Integer> {
             settle,
             drain,
             tenants);
-    String command =
-        "loadgen " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    String command = CommandOutput.typed(spec);
     runAndReport(options, spec.commandLine(), command);
     return 0;
   }

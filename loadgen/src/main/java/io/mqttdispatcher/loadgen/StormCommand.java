@@ -210,17 +210,8 @@ final class StormCommand implements Callable<Integer> {
             out);
     DemoStack.Jars jars = DemoStack.Jars.in(root != null ? root : DemoCommand.checkoutRoot());
     PrintWriter err = spec.commandLine().getErr();
-    List<StormResult> results =
-        new StormScenario(
-                options,
-                jars,
-                line -> {
-                  err.println(line);
-                  err.flush();
-                })
-            .run();
-    String command =
-        "loadgen " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    List<StormResult> results = new StormScenario(options, jars, CommandOutput.progress(err)).run();
+    String command = CommandOutput.typed(spec);
     StormReportFiles.write(out, command, results);
     PrintWriter stdout = spec.commandLine().getOut();
     stdout.print(StormSummaryTable.render(results));
