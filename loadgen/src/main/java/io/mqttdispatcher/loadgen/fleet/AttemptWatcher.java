@@ -8,9 +8,11 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import io.mqttdispatcher.cli.HostPort;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Watches one client, that is one connection attempt, through the HiveMQ client's own listeners:
@@ -98,10 +100,23 @@ final class AttemptWatcher {
     if (root instanceof ConnectException) {
       return "connection refused";
     }
+    if (root instanceof IOException && isReset(root.getMessage())) {
+      // A broker killed while a connection waited in its accept queue: the TCP connect succeeded,
+      // then the kernel reset it.
+      return "connection reset";
+    }
     if (cause instanceof ConnectionFailedException) {
       return "connection failed: " + name;
     }
     return name.isEmpty() ? "failed" : name;
+  }
+
+  private static boolean isReset(@Nullable String message) {
+    if (message == null) {
+      return false;
+    }
+    String lower = message.toLowerCase(Locale.ROOT);
+    return lower.contains("connection reset") || lower.contains("broken pipe");
   }
 
   private static HostPort endpoint(MqttClientConfig config) {

@@ -3,6 +3,7 @@ package io.mqttdispatcher.loadgen.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hivemq.client.mqtt.exceptions.ConnectionFailedException;
+import java.io.IOException;
 import java.net.ConnectException;
 import org.junit.jupiter.api.Test;
 
@@ -28,5 +29,16 @@ class AttemptWatcherTest {
     assertThat(
             AttemptWatcher.describe(new ConnectionFailedException(new IllegalStateException("x"))))
         .isEqualTo("connection failed: IllegalStateException");
+  }
+
+  @Test
+  void a_reset_by_a_broker_that_died_with_the_connection_queued_is_counted_as_connection_reset() {
+    // Netty's native transport reports ECONNRESET as its own IOException subclass, unwrapped.
+    assertThat(
+            AttemptWatcher.describe(
+                new IOException("readAddress(..) failed: Connection reset by peer")))
+        .isEqualTo("connection reset");
+    assertThat(AttemptWatcher.describe(new IOException("writeAddress(..) failed: Broken pipe")))
+        .isEqualTo("connection reset");
   }
 }

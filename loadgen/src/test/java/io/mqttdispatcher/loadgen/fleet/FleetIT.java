@@ -105,7 +105,10 @@ class FleetIT {
       AttemptCounts attempts = fleet.attempts();
       assertThat(attempts.toDeadEndpoint()).isGreaterThanOrEqualTo(3);
       assertThat(attempts.failed()).isEqualTo(attempts.toDeadEndpoint());
-      assertThat(attempts.failedBy()).containsOnlyKeys("connection refused");
+      // A device whose connect reached the broker's accept queue as it died is reset, not refused.
+      assertThat(attempts.failedBy().keySet())
+          .isNotEmpty()
+          .isSubsetOf("connection refused", "connection reset");
       assertThat(attempts.redirected()).isZero();
     }
   }
