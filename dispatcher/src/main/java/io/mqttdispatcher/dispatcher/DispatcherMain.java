@@ -260,7 +260,8 @@ public final class DispatcherMain implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = DispatcherOptions.DEFAULT_DEVICE_TABLE,
       description =
-          "Client ids whose last redirect is kept for GET /devices/{clientId}; 0 keeps none (default: ${DEFAULT-VALUE}).")
+          "Slots keeping the last redirect of recent client ids for GET /devices/{clientId}, about 100 bytes each;"
+              + " a newer id can take an older one's slot. 0 keeps none (default: ${DEFAULT-VALUE}).")
   int deviceTable;
 
   @Option(

@@ -113,7 +113,10 @@ public record DispatcherOptions(
 
   public static final String DEFAULT_AFFINITY_EPSILON = "0.25";
 
-  /** About 15 MB when full. */
+  /**
+   * About 10 MB when full ({@link
+   * io.mqttdispatcher.dispatcher.devices.DeviceTable#BYTES_PER_DEVICE}).
+   */
   public static final String DEFAULT_DEVICE_TABLE = "100000";
 
   /** Automatic rebalance: how long an imbalance must last before a plan starts. */

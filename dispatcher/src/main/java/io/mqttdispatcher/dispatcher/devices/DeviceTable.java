@@ -1,18 +1,29 @@
 package io.mqttdispatcher.dispatcher.devices;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The broker this dispatcher last sent each client id to, for at most {@code maxDevices} client ids
- * (least recently sent evicted first, amortised O(1), by Caffeine on the caller's thread). Writing
- * costs the same whether ten or ten million devices were ever seen. Thread-safe.
+ * The broker this dispatcher last sent each recent client id to, in a fixed number of slots chosen
+ * by a hash of the client id: a redirect overwrites its id's slot, whatever was there. Recording
+ * costs one store, however many devices were ever seen, and the newest redirects are the ones kept:
+ * after N redirects into N slots of ids never seen before, a device sent k redirects ago is still
+ * there with probability about e^(-k/N) (99 % of the last N/100, 63 % of the last N). Thread-safe.
+ *
+ * <p>A size-bounded cache (least frequently used) was measured keeping 1.5 % of the last 100,000 of
+ * a million new ids: under a fleet of devices that each connect once, its admission filter keeps
+ * the oldest ids and turns new ones away, which is the opposite of what a lookup needs.
  */
 public final class DeviceTable {
-  /** Client ids kept by default, about 150 bytes each. */
+  /** Slots by default. */
   public static final int DEFAULT_MAX_DEVICES = 100_000;
+
+  /**
+   * Bytes held per filled slot, about: the reference, the record and a short client id (the broker
+   * and group names are shared).
+   */
+  public static final int BYTES_PER_DEVICE = 100;
 
   /**
    * One redirect.
@@ -30,30 +41,43 @@ public final class DeviceTable {
     }
   }
 
-  private final Cache<String, Sent> sent;
+  private record Slot(String clientId, Sent sent) {}
+
+  private final AtomicReferenceArray<@Nullable Slot> slots;
 
   public DeviceTable(int maxDevices) {
     if (maxDevices < 1) {
       throw new IllegalArgumentException(
           "a device table holds at least 1 device, was " + maxDevices);
     }
-    this.sent = Caffeine.newBuilder().maximumSize(maxDevices).executor(Runnable::run).build();
+    this.slots = new AtomicReferenceArray<>(maxDevices);
   }
 
   /** Records that {@code clientId} was sent as {@code record}; empty client ids are not kept. */
   public void record(String clientId, Sent record) {
     if (!clientId.isEmpty()) {
-      sent.put(clientId, record);
+      // A release store: a reader that sees the slot sees the whole record.
+      slots.lazySet(index(clientId), new Slot(clientId, record));
     }
   }
 
-  /** Where {@code clientId} was last sent, if this table still holds it. */
+  /** Where {@code clientId} was last sent, if its slot still holds it. */
   public @Nullable Sent lookup(String clientId) {
-    return sent.getIfPresent(clientId);
+    Slot slot = slots.get(index(clientId));
+    return slot != null && slot.clientId().equals(clientId) ? slot.sent() : null;
   }
 
-  /** Client ids held (approximate while evictions are pending). */
-  public long size() {
-    return sent.estimatedSize();
+  /** Slots, the most client ids the table can hold. */
+  public int capacity() {
+    return slots.length();
+  }
+
+  private int index(String clientId) {
+    // Client ids of a fleet differ in their last characters; mix before taking the high bits.
+    int h = clientId.hashCode() * 0x9E3779B9;
+    h ^= h >>> 16;
+    h *= 0x85EBCA6B;
+    h ^= h >>> 13;
+    return (int) (((h & 0xFFFFFFFFL) * slots.length()) >>> 32);
   }
 }
