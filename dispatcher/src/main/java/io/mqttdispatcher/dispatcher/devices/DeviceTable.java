@@ -28,22 +28,23 @@ public final class DeviceTable {
   /**
    * One redirect.
    *
+   * @param clientId the device's client id
    * @param broker the broker's id
    * @param group the broker's group
    * @param rule the routing rule that chose the group ({@code default} for the file's default), or
    *     null without routing rules
    * @param atMillis wall clock of the redirect
    */
-  public record Sent(String broker, String group, @Nullable String rule, long atMillis) {
+  public record Sent(
+      String clientId, String broker, String group, @Nullable String rule, long atMillis) {
     public Sent {
+      Objects.requireNonNull(clientId, "clientId");
       Objects.requireNonNull(broker, "broker");
       Objects.requireNonNull(group, "group");
     }
   }
 
-  private record Slot(String clientId, Sent sent) {}
-
-  private final AtomicReferenceArray<@Nullable Slot> slots;
+  private final AtomicReferenceArray<@Nullable Sent> slots;
 
   public DeviceTable(int maxDevices) {
     if (maxDevices < 1) {
@@ -53,18 +54,22 @@ public final class DeviceTable {
     this.slots = new AtomicReferenceArray<>(maxDevices);
   }
 
-  /** Records that {@code clientId} was sent as {@code record}; empty client ids are not kept. */
-  public void record(String clientId, Sent record) {
+  /**
+   * Records that {@code clientId} was sent to {@code broker} (one allocation, one store); empty
+   * client ids are not kept.
+   */
+  public void record(
+      String clientId, String broker, String group, @Nullable String rule, long atMillis) {
     if (!clientId.isEmpty()) {
       // A release store: a reader that sees the slot sees the whole record.
-      slots.lazySet(index(clientId), new Slot(clientId, record));
+      slots.lazySet(index(clientId), new Sent(clientId, broker, group, rule, atMillis));
     }
   }
 
   /** Where {@code clientId} was last sent, if its slot still holds it. */
   public @Nullable Sent lookup(String clientId) {
-    Slot slot = slots.get(index(clientId));
-    return slot != null && slot.clientId().equals(clientId) ? slot.sent() : null;
+    Sent sent = slots.get(index(clientId));
+    return sent != null && sent.clientId().equals(clientId) ? sent : null;
   }
 
   /** Slots, the most client ids the table can hold. */

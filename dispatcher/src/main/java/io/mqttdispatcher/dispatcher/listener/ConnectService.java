@@ -193,9 +193,7 @@ public final class ConnectService {
     }
     if (devices != null) {
       devices.record(
-          facts.clientId(),
-          new DeviceTable.Sent(
-              broker.id(), broker.group().name(), null, System.currentTimeMillis()));
+          facts.clientId(), broker.id(), broker.group().name(), null, System.currentTimeMillis());
     }
     return redirect(broker, facts, maximumPacketSize);
   }
@@ -227,8 +225,7 @@ public final class ConnectService {
     }
     if (devices != null) {
       devices.record(
-          facts.clientId(),
-          new DeviceTable.Sent(broker.id(), group, route.ruleName(), System.currentTimeMillis()));
+          facts.clientId(), broker.id(), group, route.ruleName(), System.currentTimeMillis());
     }
     return redirect(broker, facts, maximumPacketSize);
   }

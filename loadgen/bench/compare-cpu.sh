@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# CPU per redirect of two dispatchers side by side (A and B: two jars, or one jar with two sets of
+# options), both pinned to core 0 with the reference redirect server, under connflood pinned to core
+# 1. Each run measures A, B and the reference back to back with client ids never seen before, so a
+# change in the dispatcher can be weighed against the same machine minutes apart, which separate
+# runs of redirect-cpu.sh cannot do (the reference alone moves by 30 % between runs on a shared
+# machine).
+#
+# usage: loadgen/bench/compare-cpu.sh [RUNS] [SECONDS] [clean|session]   (defaults 5 5 clean)
+#   A_JAR, B_JAR   dispatcher jars (default: dispatcher/target/dispatcher.jar for both)
+#   A_ARGS, B_ARGS extra dispatcher options, e.g. B_ARGS="--device-table 0"
+# e.g. an older build against this one:
+#   git worktree add /tmp/old REV && (cd /tmp/old && mvn -B -q package -DskipTests -pl dispatcher -am)
+#   A_JAR=/tmp/old/dispatcher/target/dispatcher.jar loadgen/bench/compare-cpu.sh
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+runs=${1:-5}; secs=${2:-5}; mode=${3:-clean}
+case "$mode" in clean|session) ;; *) echo "the third argument is clean or session, was: $mode" >&2; exit 2 ;; esac
+a_jar=${A_JAR:-$root/dispatcher/target/dispatcher.jar}; b_jar=${B_JAR:-$root/dispatcher/target/dispatcher.jar}
+"$here/build.sh" >/dev/null
+for jar in "$a_jar" "$b_jar" "$root/probe/target/probe.jar"; do
+  [ -f "$jar" ] || { echo "missing $jar: mvn -B -q package -DskipTests" >&2; exit 2; }
+done
+mosq=${MOSQUITTO:-$(command -v mosquitto || true)}
+[ -n "$mosq" ] && [ -x "$mosq" ] || { echo "needs mosquitto on the PATH or named by MOSQUITTO=/path/to/mosquitto" >&2; exit 2; }
+
+tmp=$(mktemp -d); pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
+trap cleanup EXIT INT TERM
+base=$((20000 + RANDOM % 20000))
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$tmp/secret"
+printf 'listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n' "$base" > "$tmp/m.conf"
+"$mosq" -c "$tmp/m.conf" >/dev/null 2>&1 & pids+=($!)
+# start NAME JAR PORT_OFFSET ARGS...: a dispatcher (devices, probes, admin on three ports) and its probe
+start() {
+  local name=$1 jar=$2 o=$3; shift 3
+  taskset -c 0 java -jar "$jar" --io-threads 1 --listen 127.0.0.1:$((base + o)) \
+    --probe-listen 127.0.0.1:$((base + o + 1)) --admin-listen 127.0.0.1:$((base + o + 2)) \
+    --probe-secret-file "$tmp/secret" --allow 127.0.0.1 "$@" >"$tmp/$name.log" 2>&1 & pids+=($!)
+  echo $! > "$tmp/$name.pid"
+  java -jar "$root/probe/target/probe.jar" --broker-id bench --endpoint mqtt=127.0.0.1:$base \
+    --dispatcher 127.0.0.1:$((base + o + 1)) --secret-file "$tmp/secret" >"$tmp/$name-probe.log" 2>&1 & pids+=($!)
+}
+# shellcheck disable=SC2086 # the ARGS are option lists
+start A "$a_jar" 10 ${A_ARGS:-}
+# shellcheck disable=SC2086
+start B "$b_jar" 20 ${B_ARGS:-}
+taskset -c 0 "$here/bin/redirsrv" $((base + 30)) 127.0.0.1:$base & rpid=$!; pids+=($rpid)
+for o in 10 20; do
+  for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$((base + o + 2))/ready" >/dev/null && break; sleep 0.2; done
+  curl -sf "http://127.0.0.1:$((base + o + 2))/ready" >/dev/null || { echo "a dispatcher never became ready:" >&2; tail -5 "$tmp"/*.log >&2; exit 1; }
+done
+apid=$(cat "$tmp/A.pid"); bpid=$(cat "$tmp/B.pid")
+
+tick=$(getconf CLK_TCK); seq0=0
+# measure PID PORT SECONDS -> CPU microseconds per exchange; moves seq0 past every id it used
+measure() {
+  local session=0 a b out n errs; [ "$mode" = session ] && session=1
+  a=$(awk '{print $14+$15}' "/proc/$1/stat")
+  out=$(CONNFLOOD_SESSION=$session CONNFLOOD_SEQ0=$seq0 taskset -c 1 "$here/bin/connflood" 127.0.0.1 "$2" 64 "$3" | head -1)
+  b=$(awk '{print $14+$15}' "/proc/$1/stat")
+  n=$(echo "$out" | awk '{print $2}'); errs=$(echo "$out" | awk '{print $NF}')
+  seq0=$((seq0 + n + errs + 64))
+  awk -v a="$a" -v b="$b" -v n="$n" -v t="$tick" 'BEGIN {printf "%.1f", (b - a) / t * 1e6 / n}'
+}
+
+echo "A: $a_jar ${A_ARGS:-}"
+echo "B: $b_jar ${B_ARGS:-}"
+echo "warm-up: 20 s of $mode devices against each dispatcher, 10 s against the reference ..."
+measure "$apid" $((base + 10)) 20 >/dev/null
+measure "$bpid" $((base + 20)) 20 >/dev/null
+measure "$rpid" $((base + 30)) 10 >/dev/null
+printf '%4s %10s %10s %10s %6s %6s %6s\n' run A B reference A/ref B/ref B/A
+ratios=()
+for i in $(seq 1 "$runs"); do
+  if [ $((i % 2)) -eq 1 ]; then
+    a=$(measure "$apid" $((base + 10)) "$secs"); b=$(measure "$bpid" $((base + 20)) "$secs")
+  else
+    b=$(measure "$bpid" $((base + 20)) "$secs"); a=$(measure "$apid" $((base + 10)) "$secs")
+  fi
+  r=$(measure "$rpid" $((base + 30)) "$secs")
+  ba=$(awk -v x="$b" -v y="$a" 'BEGIN {printf "%.2f", x / y}')
+  ratios+=("$ba")
+  printf '%4d %7s us %7s us %7s us %6s %6s %6s\n' "$i" "$a" "$b" "$r" \
+    "$(awk -v x="$a" -v y="$r" 'BEGIN {printf "%.2f", x / y}')" "$(awk -v x="$b" -v y="$r" 'BEGIN {printf "%.2f", x / y}')" "$ba"
+done
+printf '%s\n' "${ratios[@]}" | sort -n | awk '{v[NR] = $1} END {
+  m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+  printf "B/A CPU per redirect: %.2f-%.2f over %d runs, median %.2f\n", v[1], v[NR], NR, m }'
