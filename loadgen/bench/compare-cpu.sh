@@ -9,6 +9,9 @@
 # usage: loadgen/bench/compare-cpu.sh [RUNS] [SECONDS] [clean|session]   (defaults 5 5 clean)
 #   A_JAR, B_JAR   dispatcher jars (default: dispatcher/target/dispatcher.jar for both)
 #   A_ARGS, B_ARGS extra dispatcher options, e.g. B_ARGS="--device-table 0"
+#   A_BARE=1       A is the least a Netty redirect server does (io.mqttdispatcher.bench.BareRedirectServer
+#                  in the dispatcher's test classes: one epoll loop, MqttDecoder, MqttEncoder, a fixed
+#                  CONNACK), to weigh the dispatcher against Netty itself; needs mvn to build the classpath
 # e.g. an older build against this one:
 #   git worktree add /tmp/old REV && (cd /tmp/old && mvn -B -q package -DskipTests -pl dispatcher -am)
 #   A_JAR=/tmp/old/dispatcher/target/dispatcher.jar loadgen/bench/compare-cpu.sh
@@ -18,6 +21,13 @@ root=$(cd "$here/../.." && pwd)
 runs=${1:-5}; secs=${2:-5}; mode=${3:-clean}
 case "$mode" in clean|session) ;; *) echo "the third argument is clean or session, was: $mode" >&2; exit 2 ;; esac
 a_jar=${A_JAR:-$root/dispatcher/target/dispatcher.jar}; b_jar=${B_JAR:-$root/dispatcher/target/dispatcher.jar}
+bare=${A_BARE:-0}
+if [ "$bare" = 1 ]; then
+  (cd "$root" && mvn -B -q -o test-compile dependency:build-classpath -pl dispatcher \
+    -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test) >/dev/null ||
+    { echo "could not build the dispatcher's test classpath (mvn -B -pl dispatcher test-compile)" >&2; exit 2; }
+  a_jar="$root/dispatcher/target/bench-classpath.txt"
+fi
 "$here/build.sh" >/dev/null
 for jar in "$a_jar" "$b_jar" "$root/probe/target/probe.jar"; do
   [ -f "$jar" ] || { echo "missing $jar: mvn -B -q package -DskipTests" >&2; exit 2; }
@@ -35,6 +45,12 @@ printf 'listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n' "$base
 # start NAME JAR PORT_OFFSET ARGS...: a dispatcher (devices, probes, admin on three ports) and its probe
 start() {
   local name=$1 jar=$2 o=$3; shift 3
+  if [ "$name" = A ] && [ "$bare" = 1 ]; then
+    taskset -c 0 java -cp "$root/dispatcher/target/test-classes:$root/dispatcher/target/classes:$(cat "$jar")" \
+      io.mqttdispatcher.bench.BareRedirectServer $((base + o)) 127.0.0.1:$base >"$tmp/$name.log" 2>&1 & pids+=($!)
+    echo $! > "$tmp/$name.pid"
+    return
+  fi
   taskset -c 0 java -jar "$jar" --io-threads 1 --listen 127.0.0.1:$((base + o)) \
     --probe-listen 127.0.0.1:$((base + o + 1)) --admin-listen 127.0.0.1:$((base + o + 2)) \
     --probe-secret-file "$tmp/secret" --allow 127.0.0.1 "$@" >"$tmp/$name.log" 2>&1 & pids+=($!)
@@ -48,6 +64,10 @@ start A "$a_jar" 10 ${A_ARGS:-}
 start B "$b_jar" 20 ${B_ARGS:-}
 taskset -c 0 "$here/bin/redirsrv" $((base + 30)) 127.0.0.1:$base & rpid=$!; pids+=($rpid)
 for o in 10 20; do
+  if [ "$o" = 10 ] && [ "$bare" = 1 ]; then
+    for _ in $(seq 1 150); do grep -q . "$tmp/A.log" 2>/dev/null && break; (exec 3<>/dev/tcp/127.0.0.1/$((base + o))) 2>/dev/null && break; sleep 0.2; done
+    continue
+  fi
   for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$((base + o + 2))/ready" >/dev/null && break; sleep 0.2; done
   curl -sf "http://127.0.0.1:$((base + o + 2))/ready" >/dev/null || { echo "a dispatcher never became ready:" >&2; tail -5 "$tmp"/*.log >&2; exit 1; }
 done
@@ -65,7 +85,7 @@ measure() {
   awk -v a="$a" -v b="$b" -v n="$n" -v t="$tick" 'BEGIN {printf "%.1f", (b - a) / t * 1e6 / n}'
 }
 
-echo "A: $a_jar ${A_ARGS:-}"
+if [ "$bare" = 1 ]; then echo "A: the bare Netty redirect server (BareRedirectServer)"; else echo "A: $a_jar ${A_ARGS:-}"; fi
 echo "B: $b_jar ${B_ARGS:-}"
 echo "warm-up: 20 s of $mode devices against each dispatcher, 10 s against the reference ..."
 measure "$apid" $((base + 10)) 20 >/dev/null

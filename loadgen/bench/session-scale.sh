@@ -92,7 +92,7 @@ printf '%6s %8s %10s %12s %14s %10s %10s %12s %12s\n' chunk mode ids_seen redire
 i=0; ratio_first=""; ratio_last=""
 done_all() { for m in $modes; do [ "${seq0[$m]}" -lt "$ids" ] && return 1; done; return 0; }
 until done_all; do
-  i=$((i + 1))
+  i=$((i + 1)); us_of=()
   for mode in $modes; do
     [ "${seq0[$mode]}" -lt "$ids" ] || continue
     read -r n used cpu < <(flood "${dpid[$mode]}" "${port[$mode]}" "$mode" "${seq0[$mode]}" "$chunk")
