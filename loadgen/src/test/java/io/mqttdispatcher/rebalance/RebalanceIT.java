@@ -167,17 +167,7 @@ class RebalanceIT {
           throws Exception {
     RebalanceStack s = stack(2, 2);
     s.allDevicesOnTheFirstBroker(40, 0);
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                s.admin(1).get("/brokers").body().getJsonArray("brokers").stream()
-                    .map(JsonObject.class::cast)
-                    .allMatch(
-                        b ->
-                            !b.getBoolean("draining")
-                                && b.getLong("connections", -1L)
-                                    == (b.getString("id").equals("b0") ? 40 : 0)));
+    s.awaitConnectionCounts(1, 40, 0);
 
     AdminClient.Response r =
         s.admin(0)

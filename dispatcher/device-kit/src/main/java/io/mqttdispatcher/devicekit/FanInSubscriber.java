@@ -197,6 +197,7 @@ public final class FanInSubscriber implements AutoCloseable {
     final String endpoint;
     final Mqtt5AsyncClient client;
     volatile boolean subscribed;
+    private volatile boolean closed;
 
     Subscription(String brokerId, String endpoint) {
       this.brokerId = brokerId;
@@ -212,8 +213,23 @@ public final class FanInSubscriber implements AutoCloseable {
               .initialDelay(200, TimeUnit.MILLISECONDS)
               .maxDelay(5, TimeUnit.SECONDS)
               .applyAutomaticReconnect()
-              .addConnectedListener(ctx -> subscribe())
-              .addDisconnectedListener(ctx -> subscribed = false)
+              .addConnectedListener(
+                  ctx -> {
+                    if (closed) {
+                      client().disconnect().exceptionally(error -> null); // a reconnect under way
+                    } else {
+                      subscribe();
+                    }
+                  })
+              .addDisconnectedListener(
+                  ctx -> {
+                    subscribed = false;
+                    if (closed) {
+                      // Closed while its broker was away (often why it left the group): stop
+                      // reconnecting, or it would subscribe on whatever broker listens there next.
+                      ctx.getReconnector().reconnect(false);
+                    }
+                  })
               .buildAsync();
       client.publishes(
           com.hivemq.client.mqtt.MqttGlobalPublishFilter.SUBSCRIBED,
@@ -242,7 +258,12 @@ public final class FanInSubscriber implements AutoCloseable {
               });
     }
 
+    private Mqtt5AsyncClient client() {
+      return client;
+    }
+
     void close() {
+      closed = true;
       subscribed = false;
       client.disconnect().exceptionally(e -> null);
     }

@@ -138,4 +138,56 @@ class FanInSubscriberIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> !fanIn.brokers().containsKey("b1"));
     assertThat(fanIn.brokers()).containsOnlyKeys("b2", "b4");
   }
+
+  /**
+   * A broker that leaves the group while it is down and later comes back at the same address must
+   * not be subscribed again by the subscription that was dropped (before, its client's automatic
+   * reconnect went on after the close).
+   */
+  @Test
+  void a_broker_dropped_while_down_is_not_subscribed_again_when_it_comes_back() throws Exception {
+    Dispatcher d =
+        keep(
+            Dispatcher.start(
+                TestDispatchers.options(
+                        List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), 65536)
+                    .toBuilder()
+                    .adminListen(new HostPort("127.0.0.1", 0))
+                    .adminToken(TOKEN)
+                    .build()));
+    TestBroker m1 = keep(TestBroker.start());
+    TestBroker m2 = keep(TestBroker.start());
+    probe(d, "b1", m1, "g");
+    TestProbe p2 = probe(d, "b2", m2, "g");
+    FanInSubscriber fanIn =
+        keep(
+            FanInSubscriber.builder(URI.create("http://127.0.0.1:" + d.adminPort()), "g")
+                .token(TOKEN)
+                .topicFilter("sensors/#")
+                .refresh(Duration.ofMillis(200))
+                .onMessage(
+                    (broker, p) ->
+                        received
+                            .computeIfAbsent(broker, b -> ConcurrentHashMap.newKeySet())
+                            .add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
+                .start());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> fanIn.subscribedOn("b1") && fanIn.subscribedOn("b2"));
+
+    m2.kill();
+    p2.close();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !fanIn.brokers().containsKey("b2"));
+    m2.restart();
+
+    // Reconnect attempts come at most 5 s apart: publish for 8 s, nothing may arrive.
+    long end = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+    for (int i = 0; System.nanoTime() < end; i++) {
+      publish(m2, "ghost-" + i);
+      Thread.sleep(500);
+    }
+    assertThat(received).doesNotContainKey("b2");
+    publish(m1, "still-here");
+    await().atMost(Duration.ofSeconds(10)).until(() -> got("b1", "still-here"));
+  }
 }

@@ -76,7 +76,15 @@ public final class SysSubscriber implements AutoCloseable {
             .maxDelay(10, TimeUnit.SECONDS)
             .applyAutomaticReconnect()
             .addConnectedListener(ctx -> connected())
-            .addDisconnectedListener(ctx -> disconnected(ctx.getCause()));
+            .addDisconnectedListener(
+                ctx -> {
+                  if (closing) {
+                    // Closed while the broker was away: stop the automatic reconnect, or it goes on
+                    // in the background and connects to whatever broker listens there next.
+                    ctx.getReconnector().reconnect(false);
+                  }
+                  disconnected(ctx.getCause());
+                });
     if (username != null) {
       builder =
           builder
@@ -97,6 +105,10 @@ public final class SysSubscriber implements AutoCloseable {
   }
 
   private synchronized void connected() {
+    if (closing) {
+      client.disconnect(); // a reconnect that was under way when this subscriber was closed
+      return;
+    }
     connected = true;
     publishRate.reset();
     messageRate.reset();
