@@ -170,12 +170,13 @@ final class RebalanceStack implements AutoCloseable {
 
   /**
    * Waits until dispatcher {@code replica} sees b1 undrained and the connection counts given, or
-   * one more on a broker. In full builds (never in this module's tests alone), Mosquitto's count
-   * stood one above the devices for 30 s at the first test of this class, in 4 of about 12 builds;
-   * the cause is not found. It is not the probe's check connection (idle, the published count stays
-   * exact), and not a probe closed while its broker was down (that reconnect loop is fixed and it
-   * happened again). When it happens, the log line below lists the TCP connections to the broker
-   * and which process holds them. One more is the same imbalance for what the tests wait for.
+   * one more on a broker. Mosquitto's {@code $SYS/broker/clients/connected} is the size of its
+   * socket table, which can hold a context whose connection is already gone
+   * (eclipse-mosquitto/mosquitto issue 2466); in full builds it stood one above for 30 s at the
+   * first test of this class, in 4 of about 12 builds, while {@code ss} counted exactly the devices
+   * and the probe's own connection. When it happens, the log line below lists the TCP connections
+   * to the broker and which process holds them. One more is the same imbalance for what the tests
+   * wait for.
    */
   void awaitConnectionCounts(int replica, long onFirst, long onOthers) {
     Dispatcher d = dispatchers.get(replica);
