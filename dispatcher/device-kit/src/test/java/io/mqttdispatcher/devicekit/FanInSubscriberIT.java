@@ -52,6 +52,35 @@ class FanInSubscriberIT {
     return p;
   }
 
+  /**
+   * A dispatcher with an admin API behind {@link #TOKEN}. A long --stale-after: the scripted probes
+   * report once, and a busy machine must not make them stale.
+   */
+  private Dispatcher dispatcher() throws Exception {
+    return keep(
+        Dispatcher.start(
+            TestDispatchers.options(List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), 65536)
+                .toBuilder()
+                .adminListen(new HostPort("127.0.0.1", 0))
+                .adminToken(TOKEN)
+                .build()));
+  }
+
+  /** A fan-in subscriber on {@code group}, recording each message under its broker's id. */
+  private FanInSubscriber fanIn(Dispatcher d, String group) {
+    return keep(
+        FanInSubscriber.builder(URI.create("http://127.0.0.1:" + d.adminPort()), group)
+            .token(TOKEN)
+            .topicFilter("sensors/#")
+            .refresh(Duration.ofMillis(200))
+            .onMessage(
+                (broker, p) ->
+                    received
+                        .computeIfAbsent(broker, b -> ConcurrentHashMap.newKeySet())
+                        .add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
+            .start());
+  }
+
   private static void publish(TestBroker broker, String payload) {
     Mqtt5BlockingClient c =
         MqttClient.builder()
@@ -76,17 +105,7 @@ class FanInSubscriberIT {
   @Test
   void receives_from_every_broker_of_its_group_while_one_restarts_and_members_change()
       throws Exception {
-    // A long --stale-after: the scripted probes report once, and a busy machine must not make them
-    // stale.
-    Dispatcher d =
-        keep(
-            Dispatcher.start(
-                TestDispatchers.options(
-                        List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), 65536)
-                    .toBuilder()
-                    .adminListen(new HostPort("127.0.0.1", 0))
-                    .adminToken(TOKEN)
-                    .build()));
+    Dispatcher d = dispatcher();
     TestBroker m1 = keep(TestBroker.start());
     TestBroker m2 = keep(TestBroker.start());
     TestBroker other = keep(TestBroker.start());
@@ -94,18 +113,7 @@ class FanInSubscriberIT {
     probe(d, "b2", m2, "g");
     probe(d, "b3", other, "elsewhere");
 
-    FanInSubscriber fanIn =
-        keep(
-            FanInSubscriber.builder(URI.create("http://127.0.0.1:" + d.adminPort()), "g")
-                .token(TOKEN)
-                .topicFilter("sensors/#")
-                .refresh(Duration.ofMillis(200))
-                .onMessage(
-                    (broker, p) ->
-                        received
-                            .computeIfAbsent(broker, b -> ConcurrentHashMap.newKeySet())
-                            .add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
-                .start());
+    FanInSubscriber fanIn = fanIn(d, "g");
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> fanIn.subscribedOn("b1") && fanIn.subscribedOn("b2"));
@@ -146,31 +154,12 @@ class FanInSubscriberIT {
    */
   @Test
   void a_broker_dropped_while_down_is_not_subscribed_again_when_it_comes_back() throws Exception {
-    Dispatcher d =
-        keep(
-            Dispatcher.start(
-                TestDispatchers.options(
-                        List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), 65536)
-                    .toBuilder()
-                    .adminListen(new HostPort("127.0.0.1", 0))
-                    .adminToken(TOKEN)
-                    .build()));
+    Dispatcher d = dispatcher();
     TestBroker m1 = keep(TestBroker.start());
     TestBroker m2 = keep(TestBroker.start());
     probe(d, "b1", m1, "g");
     TestProbe p2 = probe(d, "b2", m2, "g");
-    FanInSubscriber fanIn =
-        keep(
-            FanInSubscriber.builder(URI.create("http://127.0.0.1:" + d.adminPort()), "g")
-                .token(TOKEN)
-                .topicFilter("sensors/#")
-                .refresh(Duration.ofMillis(200))
-                .onMessage(
-                    (broker, p) ->
-                        received
-                            .computeIfAbsent(broker, b -> ConcurrentHashMap.newKeySet())
-                            .add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
-                .start());
+    FanInSubscriber fanIn = fanIn(d, "g");
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> fanIn.subscribedOn("b1") && fanIn.subscribedOn("b2"));
