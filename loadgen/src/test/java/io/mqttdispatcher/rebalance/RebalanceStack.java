@@ -16,18 +16,14 @@ import io.mqttdispatcher.probe.config.ProbeOptions;
 import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.TestBroker;
 import io.mqttdispatcher.testing.TestDispatchers;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -37,8 +33,6 @@ import java.util.function.UnaryOperator;
  * broker drops them. Closing it closes everything it started, last first.
  */
 final class RebalanceStack implements AutoCloseable {
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(RebalanceStack.class);
   static final byte[] TOKEN = "admin-token".getBytes(StandardCharsets.UTF_8);
   static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -172,11 +166,10 @@ final class RebalanceStack implements AutoCloseable {
    * Waits until dispatcher {@code replica} sees b1 undrained and the connection counts given, or
    * one more on a broker. Mosquitto's {@code $SYS/broker/clients/connected} is the size of its
    * socket table, which can hold a context whose connection is already gone
-   * (eclipse-mosquitto/mosquitto issue 2466); in full builds it stood one above for 30 s at the
-   * first test of this class, in 4 of about 12 builds, while {@code ss} counted exactly the devices
-   * and the probe's own connection. When it happens, the log line below lists the TCP connections
-   * to the broker and which process holds them. One more is the same imbalance for what the tests
-   * wait for.
+   * (eclipse-mosquitto/mosquitto issue 2466): in full builds it stood one above for 30 s at the
+   * first test of this class, in 4 of about 12 builds, while {@code ss -tnp} counted exactly the
+   * devices and the probe's own connection. One more is the same imbalance for what the tests wait
+   * for.
    */
   void awaitConnectionCounts(int replica, long onFirst, long onOthers) {
     Dispatcher d = dispatchers.get(replica);
@@ -184,7 +177,6 @@ final class RebalanceStack implements AutoCloseable {
     for (int i = 0; i < brokers.size(); i++) {
       expected.put("b" + i, i == 0 ? onFirst : onOthers);
     }
-    Set<String> logged = new HashSet<>();
     // On a timeout the message shows what the dispatcher saw: a count, "draining" or "unknown".
     await()
         .atMost(WAIT)
@@ -201,14 +193,6 @@ final class RebalanceStack implements AutoCloseable {
                   long n = b.connections().getAsLong();
                   seen.put(b.id(), String.valueOf(n));
                   close &= n == want || n == want + 1;
-                  if (n == want + 1 && logged.add(b.id())) {
-                    LOG.info(
-                        "{} reports {} clients for {} devices; TCP connections to it now: {}",
-                        b.id(),
-                        n,
-                        want,
-                        established(brokers.get(Integer.parseInt(b.id().substring(1))).port()));
-                  }
                 }
               }
               assertThat(close)
@@ -218,39 +202,6 @@ final class RebalanceStack implements AutoCloseable {
                   .isTrue();
               assertThat(seen.keySet()).isEqualTo(expected.keySet());
             });
-  }
-
-  /**
-   * The established TCP connections to {@code port}, with the process at the other end, from {@code
-   * ss -tnp}: where a client the devices do not account for comes from.
-   */
-  private static String established(int port) {
-    try {
-      Process p =
-          new ProcessBuilder("ss", "-tnpH", "state", "established", "( dport = :" + port + " )")
-              .redirectErrorStream(true)
-              .start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      p.waitFor(5, TimeUnit.SECONDS);
-      long self = ProcessHandle.current().pid();
-      List<String> others = new ArrayList<>();
-      int total = 0;
-      for (String line : out.split("\n")) {
-        if (line.isBlank()) {
-          continue;
-        }
-        total++;
-        if (!line.contains("pid=" + self + ",")) {
-          others.add(line.trim().replaceAll("\\s+", " "));
-        }
-      }
-      return total + " (from other processes than this test JVM: " + others + ")";
-    } catch (IOException e) {
-      return "unknown (" + e.getMessage() + ")";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "unknown (interrupted)";
-    }
   }
 
   /** Connected devices on broker {@code index} now. */

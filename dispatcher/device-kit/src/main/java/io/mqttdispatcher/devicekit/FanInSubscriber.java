@@ -258,6 +258,7 @@ public final class FanInSubscriber implements AutoCloseable {
               });
     }
 
+    /** The client, for its own listeners (built before the field is assigned). */
     private Mqtt5AsyncClient client() {
       return client;
     }

@@ -72,11 +72,6 @@ public final class DeviceTable {
     return sent != null && sent.clientId().equals(clientId) ? sent : null;
   }
 
-  /** Slots, the most client ids the table can hold. */
-  public int capacity() {
-    return slots.length();
-  }
-
   private int index(String clientId) {
     // Client ids of a fleet differ in their last characters; mix before taking the high bits.
     int h = clientId.hashCode() * 0x9E3779B9;
