@@ -4,8 +4,12 @@ import io.mqttdispatcher.dispatcher.admin.AdminServer;
 import io.mqttdispatcher.dispatcher.admin.Placements;
 import io.mqttdispatcher.dispatcher.config.AutoRebalanceBy;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
+import io.mqttdispatcher.dispatcher.decision.ConnectDecider;
+import io.mqttdispatcher.dispatcher.decision.Decision;
+import io.mqttdispatcher.dispatcher.decision.DecisionListener;
 import io.mqttdispatcher.dispatcher.devices.DeviceTable;
 import io.mqttdispatcher.dispatcher.listener.ConnectService;
+import io.mqttdispatcher.dispatcher.listener.DeviceListener;
 import io.mqttdispatcher.dispatcher.listener.RedirectServer;
 import io.mqttdispatcher.dispatcher.listener.TlsContexts;
 import io.mqttdispatcher.dispatcher.metrics.DispatcherMetrics;
@@ -23,14 +27,21 @@ import io.mqttdispatcher.dispatcher.rebalance.TrafficBalance;
 import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
 import io.mqttdispatcher.dispatcher.routing.Routing;
 import io.mqttdispatcher.dispatcher.routing.RoutingFileException;
+import io.mqttdispatcher.dispatcher.routing.RoutingTable;
 import io.mqttdispatcher.protocol.Transport;
+import io.netty.handler.ssl.SslContext;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.net.NetServerOptions;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,18 +65,15 @@ public final class Dispatcher implements AutoCloseable {
   private final ClientIdFeed clientIds = new ClientIdFeed(ClientIdFeed.DEFAULT_CAPACITY);
 
   private final Vertx vertx;
-  private final RedirectServer devices;
-  private final @Nullable RedirectServer webSocketDevices;
-  private final @Nullable RedirectServer tlsDevices;
-  private final @Nullable RedirectServer secureWebSocketDevices;
-  private int webSocketPort;
-  private int tlsPort;
-  private int secureWebSocketPort;
+
+  /** The device listeners, in the order of {@link #deviceListeners}, and their bound ports. */
+  private final Map<Transport, RedirectServer> listeners = new EnumMap<>(Transport.class);
+
+  private final Map<Transport, Integer> ports = new EnumMap<>(Transport.class);
   private final ControlPlane controlPlane;
   private final @Nullable Routing routing;
   private final @Nullable DeviceTable deviceTable;
   private final NetServerOptions probeListener;
-  private int devicePort;
 
   private Dispatcher(DispatcherOptions options, BrokerPolicy policy, @Nullable Routing routing) {
     this.options = options;
@@ -81,95 +89,79 @@ public final class Dispatcher implements AutoCloseable {
     }
     ConnectService service =
         new ConnectService(
-            Transport.MQTT,
             registry,
-            policy,
+            new ConnectDecider(policy),
+            routing != null ? routing::table : constant(RoutingTable.onePool()),
             options.redirectCode(),
             metrics,
-            options.connectTimeout(),
-            options.maxPending(),
-            options.maxConnectsPerSource(),
-            routing,
-            deviceTable,
-            clientIds);
-    this.devices =
-        new RedirectServer(
-            options.listen(), options.ioThreads(), service, options.maxConnectSize());
-    if (options.wsListen() != null) {
-      ConnectService ws =
-          new ConnectService(
-              Transport.WS,
-              registry,
-              policy,
-              options.redirectCode(),
-              metrics,
-              options.connectTimeout(),
-              options.maxPending(),
-              options.maxConnectsPerSource(),
-              routing,
-              deviceTable,
-              clientIds);
-      this.webSocketDevices =
-          new RedirectServer(
-              options.wsListen(),
-              options.ioThreads(),
-              ws,
-              options.maxConnectSize(),
-              options.wsPath(),
-              null);
-    } else {
-      this.webSocketDevices = null;
-    }
-    if (options.tlsListen() != null) {
-      ConnectService tls =
-          new ConnectService(
-              Transport.MQTTS,
-              registry,
-              policy,
-              options.redirectCode(),
-              metrics,
-              options.connectTimeout(),
-              options.maxPending(),
-              options.maxConnectsPerSource(),
-              routing,
-              deviceTable,
-              clientIds);
-      this.tlsDevices =
-          new RedirectServer(
-              options.tlsListen(),
-              options.ioThreads(),
-              tls,
-              options.maxConnectSize(),
-              null,
-              TlsContexts.server(options.tlsCert(), options.tlsKey()));
-    } else {
-      this.tlsDevices = null;
-    }
-    if (options.wssListen() != null) {
-      ConnectService wss =
-          new ConnectService(
-              Transport.WSS,
-              registry,
-              policy,
-              options.redirectCode(),
-              metrics,
-              options.connectTimeout(),
-              options.maxPending(),
-              options.maxConnectsPerSource());
-      this.secureWebSocketDevices =
-          new RedirectServer(
-              options.wssListen(),
-              options.ioThreads(),
-              wss,
-              options.maxConnectSize(),
-              options.wsPath(),
-              TlsContexts.server(options.tlsCert(), options.tlsKey()));
-    } else {
-      this.secureWebSocketDevices = null;
+            new ConnectService.Admission(
+                options.connectTimeout(), options.maxPending(), options.maxConnectsPerSource()),
+            decisionListeners());
+    for (DeviceListener l : deviceListeners(options)) {
+      listeners.put(
+          l.transport(),
+          new RedirectServer(l, options.ioThreads(), service, options.maxConnectSize()));
     }
     this.probeListener = ProbeListenerTls.of(options);
     // Last: everything above may refuse the options, and nothing should be left running then.
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+  }
+
+  /** The device listeners the options ask for: MQTT always, TLS, WebSocket and secure WebSocket. */
+  private static List<DeviceListener> deviceListeners(DispatcherOptions options) {
+    List<DeviceListener> list = new ArrayList<>();
+    list.add(DeviceListener.mqtt(options.listen()));
+    SslContext tls =
+        options.tlsListen() != null || options.wssListen() != null
+            ? TlsContexts.server(options.tlsCert(), options.tlsKey())
+            : null;
+    if (options.tlsListen() != null) {
+      list.add(new DeviceListener(Transport.MQTTS, options.tlsListen(), null, tls));
+    }
+    if (options.wsListen() != null) {
+      list.add(new DeviceListener(Transport.WS, options.wsListen(), options.wsPath(), null));
+    }
+    if (options.wssListen() != null) {
+      list.add(new DeviceListener(Transport.WSS, options.wssListen(), options.wsPath(), tls));
+    }
+    return list;
+  }
+
+  /**
+   * Who follows the decisions besides the metrics: the device table ({@code GET /devices/{id}}) and
+   * the feed of client ids to each broker's probe (evacuation finds devices through it).
+   */
+  private List<DecisionListener> decisionListeners() {
+    List<DecisionListener> list = new ArrayList<>();
+    if (deviceTable != null) {
+      DeviceTable table = deviceTable;
+      list.add(
+          (facts, decision) -> {
+            if (decision instanceof Decision.Redirect r) {
+              table.record(
+                  facts.clientId(),
+                  r.broker().id(),
+                  r.group(),
+                  r.route().ruleName(),
+                  System.currentTimeMillis());
+            }
+          });
+    }
+    list.add(
+        (facts, decision) -> {
+          if (decision instanceof Decision.Redirect r) {
+            // In a cluster group the session is on every node: moving the device costs it nothing.
+            clientIds.sent(
+                r.broker().id(),
+                facts.clientId(),
+                facts.hasSession() && !r.broker().group().cluster());
+          }
+        });
+    return list;
+  }
+
+  private static <T> Supplier<T> constant(T value) {
+    return () -> value;
   }
 
   /** Starts a dispatcher with the policy its options name; returns once every listener is bound. */
@@ -202,15 +194,8 @@ public final class Dispatcher implements AutoCloseable {
           .toCompletionStage()
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
-      d.devicePort = d.devices.start();
-      if (d.webSocketDevices != null) {
-        d.webSocketPort = d.webSocketDevices.start();
-      }
-      if (d.tlsDevices != null) {
-        d.tlsPort = d.tlsDevices.start();
-      }
-      if (d.secureWebSocketDevices != null) {
-        d.secureWebSocketPort = d.secureWebSocketDevices.start();
+      for (Map.Entry<Transport, RedirectServer> l : d.listeners.entrySet()) {
+        d.ports.put(l.getKey(), l.getValue().start());
       }
     } catch (Exception e) {
       d.close();
@@ -225,23 +210,29 @@ public final class Dispatcher implements AutoCloseable {
     return d;
   }
 
+  /** Port of the MQTT over TCP device listener. */
   public int devicePort() {
-    return devicePort;
+    return port(Transport.MQTT);
   }
 
   /** Port of the WebSocket listener, or 0 when there is none. */
   public int webSocketPort() {
-    return webSocketPort;
+    return port(Transport.WS);
   }
 
   /** Port of the TLS listener, or 0 when there is none. */
   public int tlsPort() {
-    return tlsPort;
+    return port(Transport.MQTTS);
   }
 
   /** Port of the secure WebSocket listener, or 0 when there is none. */
   public int secureWebSocketPort() {
-    return secureWebSocketPort;
+    return port(Transport.WSS);
+  }
+
+  /** Port of the device listener for {@code transport}, or 0 when there is none. */
+  public int port(Transport transport) {
+    return ports.getOrDefault(transport, 0);
   }
 
   public int probePort() {
@@ -277,15 +268,8 @@ public final class Dispatcher implements AutoCloseable {
     if (routing != null) {
       routing.close();
     }
-    devices.close();
-    if (webSocketDevices != null) {
-      webSocketDevices.close();
-    }
-    if (tlsDevices != null) {
-      tlsDevices.close();
-    }
-    if (secureWebSocketDevices != null) {
-      secureWebSocketDevices.close();
+    for (RedirectServer l : listeners.values()) {
+      l.close();
     }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -2,13 +2,13 @@ package io.mqttdispatcher.dispatcher.admin;
 
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.metrics.DispatcherMetrics;
+import io.mqttdispatcher.dispatcher.policy.ConnectFacts;
 import io.mqttdispatcher.dispatcher.probe.ProbeCommands;
 import io.mqttdispatcher.dispatcher.rebalance.PlanChooser;
 import io.mqttdispatcher.dispatcher.rebalance.RebalanceRequest;
 import io.mqttdispatcher.dispatcher.rebalance.Rebalancer;
 import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
 import io.mqttdispatcher.dispatcher.registry.BrokerView;
-import io.mqttdispatcher.dispatcher.routing.DeviceFacts;
 import io.mqttdispatcher.protocol.CommandOp;
 import io.mqttdispatcher.protocol.PlanKind;
 import io.mqttdispatcher.protocol.PlanStatus;
@@ -294,18 +294,27 @@ public final class AdminServer {
         return;
       }
     }
-    List<DeviceFacts.UserProperty> properties = new ArrayList<>();
+    List<ConnectFacts.UserProperty> properties = new ArrayList<>();
     for (String p : req.params().getAll("property")) {
       int eq = p.indexOf('=');
       if (eq <= 0) {
         error(req, 400, "property '" + p + "' must be name=value");
         return;
       }
-      properties.add(new DeviceFacts.UserProperty(p.substring(0, eq), p.substring(eq + 1)));
+      properties.add(new ConnectFacts.UserProperty(p.substring(0, eq), p.substring(eq + 1)));
     }
-    DeviceFacts facts =
-        new DeviceFacts(clientId, req.getParam("username"), address, transport, properties);
-    json(req, 200, placements.dryRun(facts, "true".equals(req.getParam("session"))));
+    // A session device as the admin API's "session=true": Clean Start 0, an hour's expiry.
+    boolean session = "true".equals(req.getParam("session"));
+    ConnectFacts facts =
+        new ConnectFacts(
+            clientId,
+            transport,
+            !session,
+            session ? 3600 : 0,
+            req.getParam("username"),
+            address,
+            properties);
+    json(req, 200, placements.dryRun(facts));
   }
 
   private boolean authorized(HttpServerRequest req) {

@@ -1,12 +1,14 @@
 package io.mqttdispatcher.dispatcher.admin;
 
+import io.mqttdispatcher.dispatcher.decision.ConnectDecider;
+import io.mqttdispatcher.dispatcher.decision.Decision;
+import io.mqttdispatcher.dispatcher.decision.RejectCause;
 import io.mqttdispatcher.dispatcher.devices.DeviceTable;
 import io.mqttdispatcher.dispatcher.policy.BrokerPolicy;
 import io.mqttdispatcher.dispatcher.policy.ConnectFacts;
 import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
 import io.mqttdispatcher.dispatcher.registry.BrokerSnapshot;
 import io.mqttdispatcher.dispatcher.registry.BrokerView;
-import io.mqttdispatcher.dispatcher.routing.DeviceFacts;
 import io.mqttdispatcher.dispatcher.routing.Route;
 import io.mqttdispatcher.dispatcher.routing.Routing;
 import io.mqttdispatcher.dispatcher.routing.RoutingTable;
@@ -125,53 +127,44 @@ public final class Placements {
    * Where a CONNECT with these facts would go now, and why: the rule and group, the broker the
    * policy would pick among the group's usable brokers, or why it would be refused.
    */
-  JsonObject dryRun(DeviceFacts device, boolean session) {
+  JsonObject dryRun(ConnectFacts facts) {
     long now = System.nanoTime();
     BrokerSnapshot snapshot = registry.snapshot();
+    RoutingTable table = routing != null ? routing.table() : RoutingTable.onePool();
+    Route route = table.explain(facts, snapshot, now);
     JsonObject out =
         new JsonObject()
-            .put("clientId", device.clientId())
-            .put("transport", device.transport().wireName());
-    List<BrokerView> candidates;
-    String group;
-    if (routing != null) {
-      RoutingTable table = routing.table();
-      Route route = table.explain(device, snapshot, now);
-      out.put("rule", route.ruleName()).put("reason", route.reason());
-      if (route.rule() != null) {
-        out.put("ruleLine", route.rule().line());
+            .put("clientId", facts.clientId())
+            .put("transport", facts.transport().wireName())
+            .put("rule", route.ruleName())
+            .put("reason", route.reason());
+    if (route.rule() != null) {
+      out.put("ruleLine", route.rule().line());
+    }
+    Decision decision =
+        new ConnectDecider(freshPolicy.get()).decide(snapshot, table, route, facts, now);
+    if (!route.refused()) {
+      List<BrokerView> candidates = ConnectDecider.candidates(snapshot, route, facts, now);
+      out.put("group", route.group());
+      out.put("candidates", new JsonArray(candidates.stream().map(BrokerView::id).toList()));
+      if (decision instanceof Decision.Redirect r) {
+        out.put("refused", false)
+            .put("broker", r.broker().id())
+            .put("endpoint", r.broker().endpoint(facts.transport()));
+        if (facts.hasSession()) {
+          out.put("session", sessionNote(r.broker(), candidates));
+        }
+        return out;
       }
-      group = route.group();
-      if (group == null) {
-        return out.put("refused", true).put("reasonCode", hex(table.refuse().code().byteValue()));
-      }
-      candidates = snapshot.usable(group, device.transport(), now);
-    } else {
-      group = null;
-      candidates = snapshot.usable(device.transport(), now);
-      out.put("rule", (String) null).put("reason", "no routing file: every broker is one pool");
     }
-    out.put("group", group);
-    out.put("candidates", new JsonArray(candidates.stream().map(BrokerView::id).toList()));
-    ConnectFacts facts =
-        new ConnectFacts(device.clientId(), device.transport(), !session, session ? 3600 : 0);
-    BrokerView broker = freshPolicy.get().choose(candidates, facts, now);
-    if (broker == null) {
-      return out.put("refused", true)
-          .put("reasonCode", "0x88")
-          .put(
-              "reason",
-              out.getString("reason")
-                  + "; no usable broker"
-                  + (group == null ? "" : " in group " + group));
-    }
-    out.put("refused", false)
-        .put("broker", broker.id())
-        .put("endpoint", broker.endpoint(device.transport()));
-    if (session) {
-      out.put("session", sessionNote(broker, candidates));
-    }
-    return out;
+    Decision.Refuse refuse = (Decision.Refuse) decision;
+    return out.put("refused", true)
+        .put("reasonCode", hex(refuse.reasonCode()))
+        .put(
+            "reason",
+            refuse.cause() == RejectCause.NO_ROUTE
+                ? route.reason()
+                : route.reason() + "; " + refuse.reason());
   }
 
   /**
@@ -192,7 +185,7 @@ public final class Placements {
     } else {
       out.put("sent", (Object) null);
     }
-    JsonObject hash = dryRun(DeviceFacts.of(clientId, Transport.MQTT), true);
+    JsonObject hash = dryRun(new ConnectFacts(clientId, Transport.MQTT, false, 3600));
     if (sent != null && routing != null && !sent.group().equals(hash.getString("group"))) {
       // The device's other CONNECT fields (user name, address, properties) chose its group; keep
       // it.
@@ -238,7 +231,7 @@ public final class Placements {
     return clustered == members.size() ? "cluster" : clustered == 0 ? "independent" : "mixed";
   }
 
-  private static String hex(byte code) {
+  private static String hex(int code) {
     return String.format(Locale.ROOT, "0x%02x", code & 0xFF);
   }
 }

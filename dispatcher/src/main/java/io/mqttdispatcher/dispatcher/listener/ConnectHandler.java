@@ -1,9 +1,10 @@
 package io.mqttdispatcher.dispatcher.listener;
 
-import io.mqttdispatcher.dispatcher.metrics.RejectCause;
+import io.mqttdispatcher.dispatcher.decision.Decision;
+import io.mqttdispatcher.dispatcher.decision.RejectCause;
 import io.mqttdispatcher.dispatcher.policy.ConnectFacts;
-import io.mqttdispatcher.dispatcher.routing.DeviceFacts;
 import io.mqttdispatcher.dispatcher.routing.RoutingTable;
+import io.mqttdispatcher.protocol.Transport;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -53,12 +54,14 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
       AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
 
   private final ConnectService service;
+  private final Transport transport;
   private @Nullable ScheduledFuture<?> timeout;
   private boolean answered;
   private boolean admitted;
 
-  ConnectHandler(ConnectService service) {
+  ConnectHandler(ConnectService service, Transport transport) {
     this.service = service;
+    this.transport = transport;
   }
 
   @Override
@@ -136,58 +139,49 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
       rejectMqtt3(ctx);
       return;
     }
-    ConnectFacts facts =
-        new ConnectFacts(
-            connect.payload().clientIdentifier(),
-            service.transport(),
-            header.isCleanSession(),
-            sessionExpiry(header.properties()));
-    RoutingTable routing = service.routingTable();
-    if (routing == null) {
-      reply(ctx, service.answer(facts, maximumPacketSize(header.properties())));
-    } else {
-      reply(
-          ctx,
-          service.answer(
-              facts,
-              deviceFacts(ctx, connect, routing),
-              routing,
-              maximumPacketSize(header.properties())));
-    }
+    RoutingTable table = service.routingTable();
+    ConnectFacts facts = facts(ctx, connect, table);
+    Decision decision = service.decide(table, facts);
+    reply(ctx, service.connack(decision, facts, maximumPacketSize(header.properties())));
   }
 
   /**
-   * What the routing rules look at; the user name, address and user properties only when a rule
-   * needs them.
+   * The CONNECT's facts; the user name, address and user properties only when a rule of {@code
+   * table} looks at them.
    */
-  private DeviceFacts deviceFacts(
-      ChannelHandlerContext ctx, MqttConnectMessage connect, RoutingTable routing) {
-    String username = routing.needsUsername() ? connect.payload().userName() : null;
+  private ConnectFacts facts(
+      ChannelHandlerContext ctx, MqttConnectMessage connect, RoutingTable table) {
+    MqttConnectVariableHeader header = connect.variableHeader();
+    String username = table.needsUsername() ? connect.payload().userName() : null;
     InetAddress source =
-        routing.needsSource() && ctx.channel().remoteAddress() instanceof InetSocketAddress inet
+        table.needsSource() && ctx.channel().remoteAddress() instanceof InetSocketAddress inet
             ? inet.getAddress()
             : null;
-    List<DeviceFacts.UserProperty> properties =
-        routing.needsUserProperties()
-            ? userProperties(connect.variableHeader().properties())
-            : List.of();
-    return new DeviceFacts(
-        connect.payload().clientIdentifier(), username, source, service.transport(), properties);
+    List<ConnectFacts.UserProperty> properties =
+        table.needsUserProperties() ? userProperties(header.properties()) : List.of();
+    return new ConnectFacts(
+        connect.payload().clientIdentifier(),
+        transport,
+        header.isCleanSession(),
+        sessionExpiry(header.properties()),
+        username,
+        source,
+        properties);
   }
 
-  private static List<DeviceFacts.UserProperty> userProperties(MqttProperties props) {
+  private static List<ConnectFacts.UserProperty> userProperties(MqttProperties props) {
     List<? extends MqttProperties.MqttProperty> found =
         props.getProperties(MqttProperties.MqttPropertyType.USER_PROPERTY.value());
     if (found.isEmpty()) {
       return List.of();
     }
-    List<DeviceFacts.UserProperty> list = new ArrayList<>();
+    List<ConnectFacts.UserProperty> list = new ArrayList<>();
     for (MqttProperties.MqttProperty p : found) {
       if (p instanceof MqttProperties.UserProperty one) {
-        list.add(new DeviceFacts.UserProperty(one.value().key, one.value().value));
+        list.add(new ConnectFacts.UserProperty(one.value().key, one.value().value));
       } else if (p instanceof MqttProperties.UserProperties many) {
         for (MqttProperties.StringPair pair : many.value()) {
-          list.add(new DeviceFacts.UserProperty(pair.key, pair.value));
+          list.add(new ConnectFacts.UserProperty(pair.key, pair.value));
         }
       }
     }

@@ -1,20 +1,13 @@
 package io.mqttdispatcher.dispatcher.listener;
 
 import io.mqttdispatcher.dispatcher.config.RedirectCode;
-import io.mqttdispatcher.dispatcher.devices.DeviceTable;
+import io.mqttdispatcher.dispatcher.decision.ConnectDecider;
+import io.mqttdispatcher.dispatcher.decision.Decision;
+import io.mqttdispatcher.dispatcher.decision.DecisionListener;
 import io.mqttdispatcher.dispatcher.metrics.DispatcherMetrics;
-import io.mqttdispatcher.dispatcher.metrics.RejectCause;
-import io.mqttdispatcher.dispatcher.policy.BrokerPolicy;
 import io.mqttdispatcher.dispatcher.policy.ConnectFacts;
-import io.mqttdispatcher.dispatcher.probe.ClientIdFeed;
 import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
-import io.mqttdispatcher.dispatcher.registry.BrokerSnapshot;
-import io.mqttdispatcher.dispatcher.registry.BrokerView;
-import io.mqttdispatcher.dispatcher.routing.DeviceFacts;
-import io.mqttdispatcher.dispatcher.routing.Route;
-import io.mqttdispatcher.dispatcher.routing.Routing;
 import io.mqttdispatcher.dispatcher.routing.RoutingTable;
-import io.mqttdispatcher.protocol.Transport;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnAckVariableHeader;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
@@ -23,118 +16,75 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Everything a device listener shares between its connections: where broker state comes from, how a
- * broker is chosen, and how the answer is built. Thread-safe; holds no per-connection state.
+ * What every device listener shares, one instance per dispatcher: where broker state and the
+ * routing table come from, the one {@link ConnectDecider}, who is told of each decision, how the
+ * answer is encoded, and the admission limits (pending connections, connects per source address),
+ * which hold across all listeners together. Thread-safe; holds no per-connection state.
  */
 public final class ConnectService {
-  private final Transport transport;
   private final BrokerRegistry registry;
-  private final BrokerPolicy policy;
+  private final ConnectDecider decider;
+  private final Supplier<RoutingTable> routing;
   private final RedirectCode redirectCode;
   private final DispatcherMetrics metrics;
-  private final Duration connectTimeout;
+  private final DecisionListener[] listeners;
+  private final Admission admission;
   private final Mqtt3Log mqtt3Log = new Mqtt3Log();
-  private final int maxPending;
   private final AtomicInteger pending = new AtomicInteger();
   private final SourceRateLimit rateLimit;
-  private final @Nullable Routing routing;
-  private final @Nullable DeviceTable devices;
-  private final ClientIdFeed clientIds;
 
-  /** A service that tells no probe which devices it sent where. */
-  public ConnectService(
-      Transport transport,
-      BrokerRegistry registry,
-      BrokerPolicy policy,
-      RedirectCode redirectCode,
-      DispatcherMetrics metrics,
-      Duration connectTimeout,
-      int maxPending,
-      int maxConnectsPerSource) {
-    this(
-        transport,
-        registry,
-        policy,
-        redirectCode,
-        metrics,
-        connectTimeout,
-        maxPending,
-        maxConnectsPerSource,
-        null,
-        null);
+  /**
+   * How connections are admitted before their CONNECT.
+   *
+   * @param connectTimeout how long a connection may take to send its CONNECT
+   * @param maxPending connections waiting for their CONNECT at once, over every listener
+   * @param maxConnectsPerSource new connections per source address per second (0: no limit)
+   */
+  public record Admission(Duration connectTimeout, int maxPending, int maxConnectsPerSource) {
+    public Admission {
+      Objects.requireNonNull(connectTimeout, "connectTimeout");
+    }
   }
 
   /**
-   * @param routing the routing rules, or null to treat every broker as one pool (no extra cost per
-   *     CONNECT)
-   * @param devices where to record each redirect, or null to keep no record
+   * @param routing the routing table in force, read once per CONNECT ({@link
+   *     RoutingTable#onePool()} without a routing file)
+   * @param metrics counts every decision, and the listeners' own rejections
+   * @param listeners told of each decision, in this order, after the metrics
    */
   public ConnectService(
-      Transport transport,
       BrokerRegistry registry,
-      BrokerPolicy policy,
+      ConnectDecider decider,
+      Supplier<RoutingTable> routing,
       RedirectCode redirectCode,
       DispatcherMetrics metrics,
-      Duration connectTimeout,
-      int maxPending,
-      int maxConnectsPerSource,
-      @Nullable Routing routing,
-      @Nullable DeviceTable devices) {
-    this(
-        transport,
-        registry,
-        policy,
-        redirectCode,
-        metrics,
-        connectTimeout,
-        maxPending,
-        maxConnectsPerSource,
-        routing,
-        devices,
-        new ClientIdFeed(0));
-  }
-
-  /**
-   * @param clientIds where the client id of each redirected device goes, for its broker's probe
-   */
-  public ConnectService(
-      Transport transport,
-      BrokerRegistry registry,
-      BrokerPolicy policy,
-      RedirectCode redirectCode,
-      DispatcherMetrics metrics,
-      Duration connectTimeout,
-      int maxPending,
-      int maxConnectsPerSource,
-      @Nullable Routing routing,
-      @Nullable DeviceTable devices,
-      ClientIdFeed clientIds) {
-    this.routing = routing;
-    this.devices = devices;
-    this.transport = transport;
-    this.clientIds = clientIds;
+      Admission admission,
+      List<DecisionListener> listeners) {
     this.registry = registry;
-    this.policy = policy;
+    this.decider = decider;
+    this.routing = routing;
     this.redirectCode = redirectCode;
     this.metrics = metrics;
-    this.connectTimeout = connectTimeout;
-    this.maxPending = maxPending;
-    this.rateLimit = new SourceRateLimit(maxConnectsPerSource);
-  }
-
-  Transport transport() {
-    return transport;
+    this.admission = admission;
+    List<DecisionListener> all = new ArrayList<>();
+    all.add(metrics);
+    all.addAll(listeners);
+    this.listeners = all.toArray(new DecisionListener[0]);
+    this.rateLimit = new SourceRateLimit(admission.maxConnectsPerSource());
   }
 
   Duration connectTimeout() {
-    return connectTimeout;
+    return admission.connectTimeout();
   }
 
   DispatcherMetrics metrics() {
@@ -145,14 +95,14 @@ public final class ConnectService {
     return mqtt3Log;
   }
 
-  /** The routing rules in force, or null when the dispatcher has no routing file. */
-  @Nullable RoutingTable routingTable() {
-    return routing == null ? null : routing.table();
+  /** The routing table in force now: one read per CONNECT, so a reload never splits a decision. */
+  RoutingTable routingTable() {
+    return routing.get();
   }
 
   /** Takes a place for a new connection waiting for its CONNECT; false when all are taken. */
   boolean admit() {
-    if (pending.incrementAndGet() > maxPending) {
+    if (pending.incrementAndGet() > admission.maxPending()) {
       pending.decrementAndGet();
       return false;
     }
@@ -175,70 +125,42 @@ public final class ConnectService {
   }
 
   /**
-   * The CONNACK for an MQTT v5 device: a redirect to the chosen broker, or 0x88 when there is none.
-   * The Reason String is left out when the packet would exceed the device's Maximum Packet Size
-   * (MQTT 5 3.1.2.11.4: the server must not send a larger packet).
+   * Decides an MQTT v5 CONNECT and tells the listeners. {@code table} is the one the facts were
+   * gathered for ({@link #routingTable()}).
    */
-  MqttConnAckMessage answer(ConnectFacts facts, long maximumPacketSize) {
+  Decision decide(RoutingTable table, ConnectFacts facts) {
     long start = System.nanoTime();
-    List<BrokerView> usable = registry.snapshot().usable(transport, start);
-    BrokerView broker = policy.choose(usable, facts, start);
+    Decision decision = decider.decide(registry.snapshot(), table, facts, start);
     metrics.decisionNanos(System.nanoTime() - start);
-    if (broker == null) {
-      metrics.rejected(RejectCause.NO_BROKER);
-      return refusal(
-          MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5,
-          "no broker available",
-          maximumPacketSize);
+    for (DecisionListener l : listeners) {
+      l.decided(facts, decision);
     }
-    if (devices != null) {
-      devices.record(
-          facts.clientId(), broker.id(), broker.group().name(), null, System.currentTimeMillis());
-    }
-    return redirect(broker, facts, maximumPacketSize);
+    return decision;
   }
 
   /**
-   * The CONNACK for an MQTT v5 device when routing rules are loaded: the rules pick the group, the
-   * policy a broker inside it. No rule and no default: the table's refusal code (0x87 or 0x88); no
-   * usable broker in the group: 0x88.
+   * The CONNACK for a decision: a redirect with the broker's endpoint for the device's transport,
+   * or the refusal. The Reason String is left out when the packet would exceed the device's Maximum
+   * Packet Size (MQTT 5 3.1.2.11.4: the server must not send a larger packet).
    */
-  MqttConnAckMessage answer(
-      ConnectFacts facts, DeviceFacts device, RoutingTable table, long maximumPacketSize) {
-    long start = System.nanoTime();
-    BrokerSnapshot snapshot = registry.snapshot();
-    Route route = table.route(device, snapshot, start);
-    String group = route.group();
-    if (group == null) {
-      metrics.decisionNanos(System.nanoTime() - start);
-      metrics.rejected(RejectCause.NO_ROUTE);
-      return refusal(table.refuse().code(), route.reason(), maximumPacketSize);
+  MqttConnAckMessage connack(Decision decision, ConnectFacts facts, long maximumPacketSize) {
+    if (decision instanceof Decision.Redirect r) {
+      return redirect(r, facts, maximumPacketSize);
     }
-    BrokerView broker = policy.choose(snapshot.usable(group, transport, start), facts, start);
-    metrics.decisionNanos(System.nanoTime() - start);
-    if (broker == null) {
-      metrics.rejected(RejectCause.NO_BROKER);
-      return refusal(
-          MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5,
-          "no broker available in group " + group,
-          maximumPacketSize);
-    }
-    if (devices != null) {
-      devices.record(
-          facts.clientId(), broker.id(), group, route.ruleName(), System.currentTimeMillis());
-    }
-    return redirect(broker, facts, maximumPacketSize);
+    Decision.Refuse refuse = (Decision.Refuse) decision;
+    return refusal(
+        MqttConnectReturnCode.valueOf((byte) refuse.reasonCode()),
+        refuse.reason(),
+        maximumPacketSize);
   }
 
   private MqttConnAckMessage redirect(
-      BrokerView broker, ConnectFacts facts, long maximumPacketSize) {
-    metrics.redirected(broker.id());
-    // In a cluster group the session is on every node: moving the device costs it nothing.
-    clientIds.sent(broker.id(), facts.clientId(), facts.hasSession() && !broker.group().cluster());
+      Decision.Redirect r, ConnectFacts facts, long maximumPacketSize) {
     String reference =
         Objects.requireNonNull(
-            broker.endpoint(transport), "a usable broker has an endpoint for the transport");
-    String reason = "use broker " + broker.id();
+            r.broker().endpoint(facts.transport()),
+            "a usable broker has an endpoint for the transport");
+    String reason = "use broker " + r.broker().id();
     MqttProperties props = new MqttProperties();
     props.add(
         new MqttProperties.StringProperty(
@@ -286,7 +208,7 @@ public final class ConnectService {
   }
 
   private static int utf8Length(String s) {
-    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    return s.getBytes(StandardCharsets.UTF_8).length;
   }
 
   static MqttConnAckMessage connack(MqttConnectReturnCode code, MqttProperties props) {

@@ -1,5 +1,7 @@
 package io.mqttdispatcher.dispatcher.listener;
 
+import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.protocol.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -28,26 +30,22 @@ import org.jspecify.annotations.Nullable;
  */
 final class DeviceChannelInitializer extends ChannelInitializer<Channel> {
   private final ConnectService service;
+  private final Transport transport;
   private final int maxConnectSize;
   private final @Nullable WebSocketServerProtocolConfig webSocket;
   private final @Nullable SslContext tls;
 
+  /** A plain MQTT over TCP pipeline. */
   DeviceChannelInitializer(ConnectService service, int maxConnectSize) {
-    this(service, maxConnectSize, null, null);
+    this(service, DeviceListener.mqtt(new HostPort("127.0.0.1", 0)), maxConnectSize);
   }
 
-  /**
-   * @param webSocketPath the HTTP path of MQTT over WebSocket, or null for MQTT over TCP
-   * @param tls the server's TLS context, or null for plain TCP
-   */
-  DeviceChannelInitializer(
-      ConnectService service,
-      int maxConnectSize,
-      @Nullable String webSocketPath,
-      @Nullable SslContext tls) {
+  DeviceChannelInitializer(ConnectService service, DeviceListener listener, int maxConnectSize) {
     this.service = service;
-    this.tls = tls;
+    this.transport = listener.transport();
+    this.tls = listener.tls();
     this.maxConnectSize = maxConnectSize;
+    String webSocketPath = listener.webSocketPath();
     this.webSocket =
         webSocketPath == null
             ? null
@@ -73,6 +71,6 @@ final class DeviceChannelInitializer extends ChannelInitializer<Channel> {
     }
     p.addLast(HandlerNames.DECODER, new MqttDecoder(maxConnectSize));
     p.addLast(HandlerNames.ENCODER, MqttEncoder.INSTANCE);
-    p.addLast(HandlerNames.CONNECT, new ConnectHandler(service));
+    p.addLast(HandlerNames.CONNECT, new ConnectHandler(service, transport));
   }
 }

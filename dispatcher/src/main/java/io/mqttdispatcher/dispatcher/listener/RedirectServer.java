@@ -11,13 +11,11 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,29 +44,17 @@ public final class RedirectServer implements AutoCloseable {
   private final List<Channel> channels = new ArrayList<>();
   private int port;
 
-  public RedirectServer(HostPort address, int threads, ConnectService service, int maxConnectSize) {
-    this(address, threads, service, maxConnectSize, null, null);
-  }
-
   /**
-   * @param webSocketPath the HTTP path of MQTT over WebSocket, or null for MQTT over TCP
-   * @param tls the server's TLS context, or null for plain TCP
+   * @param listener what to open
+   * @param threads event loops (one {@code SO_REUSEPORT} socket each with epoll)
+   * @param service where every CONNECT goes, the same for every listener of a dispatcher
    */
   public RedirectServer(
-      HostPort address,
-      int threads,
-      ConnectService service,
-      int maxConnectSize,
-      @Nullable String webSocketPath,
-      @Nullable SslContext tls) {
-    this.address = address;
+      DeviceListener listener, int threads, ConnectService service, int maxConnectSize) {
+    this.address = listener.address();
     this.threads = threads;
-    this.kind =
-        (tls == null ? "" : "TLS ")
-            + (webSocketPath == null
-                ? "device listener"
-                : "WebSocket device listener (path " + webSocketPath + ")");
-    this.initializer = new DeviceChannelInitializer(service, maxConnectSize, webSocketPath, tls);
+    this.kind = listener.describe();
+    this.initializer = new DeviceChannelInitializer(service, listener, maxConnectSize);
   }
 
   /** Binds the listener; returns the bound port (useful when {@code address} asks for port 0). */

@@ -6,6 +6,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mqttdispatcher.dispatcher.decision.Decision;
+import io.mqttdispatcher.dispatcher.decision.DecisionListener;
+import io.mqttdispatcher.dispatcher.decision.RejectCause;
+import io.mqttdispatcher.dispatcher.policy.ConnectFacts;
 import io.mqttdispatcher.dispatcher.policy.SessionRecords;
 import java.util.EnumMap;
 import java.util.Map;
@@ -18,7 +22,7 @@ import java.util.function.Supplier;
  * The dispatcher's metrics, exposed in Prometheus text format. Counters are looked up once and
  * cached, so recording on the CONNECT path is a map lookup and an atomic add.
  */
-public final class DispatcherMetrics {
+public final class DispatcherMetrics implements DecisionListener {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, Counter> redirects = new ConcurrentHashMap<>();
@@ -43,6 +47,16 @@ public final class DispatcherMetrics {
         Timer.builder("dispatcher.decision")
             .description("Time to choose a broker for one CONNECT")
             .register(registry);
+  }
+
+  /** Counts a CONNECT's decision: a redirect by broker, a refusal by cause. */
+  @Override
+  public void decided(ConnectFacts facts, Decision decision) {
+    if (decision instanceof Decision.Redirect r) {
+      redirected(r.broker().id());
+    } else {
+      rejected(((Decision.Refuse) decision).cause());
+    }
   }
 
   /** Counts one device sent to {@code brokerId}. */

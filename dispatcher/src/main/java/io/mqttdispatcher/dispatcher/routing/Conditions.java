@@ -1,5 +1,6 @@
 package io.mqttdispatcher.dispatcher.routing;
 
+import io.mqttdispatcher.dispatcher.policy.ConnectFacts;
 import io.mqttdispatcher.protocol.Transport;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ public record Conditions(
   }
 
   /** Whether {@code device} passes every condition. */
-  public boolean test(DeviceFacts device) {
+  public boolean test(ConnectFacts device) {
     if (!transports.isEmpty() && !transports.contains(device.transport())) {
       return false;
     }
@@ -75,9 +76,9 @@ public record Conditions(
   }
 
   private static boolean hasProperty(
-      List<DeviceFacts.UserProperty> properties, String name, TextMatch test) {
+      List<ConnectFacts.UserProperty> properties, String name, TextMatch test) {
     for (int i = 0, n = properties.size(); i < n; i++) {
-      DeviceFacts.UserProperty p = properties.get(i);
+      ConnectFacts.UserProperty p = properties.get(i);
       if (p.name().equals(name) && test.test(p.value())) {
         return true;
       }

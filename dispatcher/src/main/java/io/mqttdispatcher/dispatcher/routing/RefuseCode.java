@@ -1,6 +1,5 @@
 package io.mqttdispatcher.dispatcher.routing;
 
-import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -8,17 +7,18 @@ import java.util.stream.Collectors;
 /** The CONNACK reason code for a device no rule matches when the routing file has no default. */
 public enum RefuseCode {
   /** 0x87 Not authorized: the device has no business here. */
-  NOT_AUTHORIZED(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5),
+  NOT_AUTHORIZED(0x87),
   /** 0x88 Server unavailable: as if no broker could take it. */
-  SERVER_UNAVAILABLE(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5);
+  SERVER_UNAVAILABLE(0x88);
 
-  private final MqttConnectReturnCode code;
+  private final int code;
 
-  RefuseCode(MqttConnectReturnCode code) {
+  RefuseCode(int code) {
     this.code = code;
   }
 
-  public MqttConnectReturnCode code() {
+  /** The MQTT v5 CONNACK reason code. */
+  public int code() {
     return code;
   }
 

@@ -1,5 +1,6 @@
 package io.mqttdispatcher.dispatcher.routing;
 
+import io.mqttdispatcher.dispatcher.policy.ConnectFacts;
 import io.mqttdispatcher.dispatcher.registry.BrokerSnapshot;
 import io.mqttdispatcher.protocol.Transport;
 import java.util.HashMap;
@@ -37,8 +38,23 @@ public final class RoutingTable {
   private final boolean needsUsername;
   private final boolean needsSource;
   private final boolean needsUserProperties;
+  private final boolean onePool;
+
+  /**
+   * The table in force without a routing file: no rules, every broker one pool. Devices are routed
+   * the same way with or without a file; only the answer differs.
+   */
+  public static RoutingTable onePool() {
+    return new RoutingTable(List.of(), null, RefuseCode.SERVER_UNAVAILABLE, true);
+  }
 
   public RoutingTable(List<Rule> rules, @Nullable String defaultGroup, RefuseCode refuse) {
+    this(rules, defaultGroup, refuse, false);
+  }
+
+  private RoutingTable(
+      List<Rule> rules, @Nullable String defaultGroup, RefuseCode refuse, boolean onePool) {
+    this.onePool = onePool;
     this.rules = List.copyOf(rules);
     this.defaultGroup = defaultGroup;
     this.refuse = refuse;
@@ -65,9 +81,11 @@ public final class RoutingTable {
     this.needsSource = source;
     this.needsUserProperties = properties;
     this.defaultRoute =
-        defaultGroup == null
-            ? null
-            : new Route(defaultGroup, null, "no rule matched: default group");
+        onePool
+            ? Route.ONE_POOL
+            : defaultGroup == null
+                ? null
+                : new Route(defaultGroup, null, "no rule matched: default group");
     this.unmatched = new Route(null, null, "no routing rule matches this device");
   }
 
@@ -76,10 +94,12 @@ public final class RoutingTable {
    * a usable broker for the device's transport in {@code snapshot} at {@code nowNanos}; when none
    * has, the rule does not match and the next one is tried.
    */
-  public Route route(DeviceFacts device, BrokerSnapshot snapshot, long nowNanos) {
+  public Route route(ConnectFacts device, BrokerSnapshot snapshot, long nowNanos) {
     Route r = explain(device, snapshot, nowNanos);
     if (r.rule() != null) {
       r.rule().hit();
+    } else if (r.anyGroup()) {
+      return r; // no routing file: nothing to count
     } else if (r.group() != null) {
       defaultHits.increment();
     } else {
@@ -89,7 +109,7 @@ public final class RoutingTable {
   }
 
   /** What {@link #route} would answer, without counting it (the admin API's dry run). */
-  public Route explain(DeviceFacts device, BrokerSnapshot snapshot, long nowNanos) {
+  public Route explain(ConnectFacts device, BrokerSnapshot snapshot, long nowNanos) {
     for (int i = 0, n = rules.size(); i < n; i++) {
       Rule r = rules.get(i);
       if (!r.conditions().test(device)) {
@@ -106,7 +126,8 @@ public final class RoutingTable {
     return defaultRoute != null ? defaultRoute : unmatched;
   }
 
-  private @Nullable Route hash(Rule r, DeviceFacts device, BrokerSnapshot snapshot, long nowNanos) {
+  private @Nullable Route hash(
+      Rule r, ConnectFacts device, BrokerSnapshot snapshot, long nowNanos) {
     Transport t = device.transport();
     if (r.hashAll()) {
       String g =
@@ -148,6 +169,11 @@ public final class RoutingTable {
   /** Devices refused because nothing matched, since this table was loaded. */
   public long refusedCount() {
     return refused.sum();
+  }
+
+  /** Whether this is the table without a routing file: every broker one pool. */
+  public boolean isOnePool() {
+    return onePool;
   }
 
   /** Whether some rule looks at the CONNECT's user name. */

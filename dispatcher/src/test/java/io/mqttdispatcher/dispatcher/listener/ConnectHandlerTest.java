@@ -3,8 +3,8 @@ package io.mqttdispatcher.dispatcher.listener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mqttdispatcher.dispatcher.config.RedirectCode;
+import io.mqttdispatcher.dispatcher.decision.RejectCause;
 import io.mqttdispatcher.dispatcher.metrics.DispatcherMetrics;
-import io.mqttdispatcher.dispatcher.metrics.RejectCause;
 import io.mqttdispatcher.dispatcher.policy.LeastCpuPolicy;
 import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
 import io.mqttdispatcher.protocol.ProbeMessage;
@@ -57,8 +57,7 @@ class ConnectHandlerTest {
 
   private EmbeddedChannel channel(RedirectCode code, int maxConnectSize, Duration timeout) {
     ConnectService service =
-        new ConnectService(
-            Transport.MQTT, registry, new LeastCpuPolicy(), code, metrics, timeout, 100, 0);
+        DevicePipelines.service(registry, new LeastCpuPolicy(), code, metrics, timeout, 100);
     return new EmbeddedChannel(new DeviceChannelInitializer(service, maxConnectSize));
   }
 
@@ -328,15 +327,13 @@ class ConnectHandlerTest {
   @Test
   void connections_beyond_max_pending_are_closed_at_once_and_places_are_given_back() {
     ConnectService service =
-        new ConnectService(
-            Transport.MQTT,
+        DevicePipelines.service(
             registry,
             new LeastCpuPolicy(),
             RedirectCode.USE_ANOTHER_SERVER,
             metrics,
             Duration.ofSeconds(5),
-            2,
-            0);
+            2);
     EmbeddedChannel first = new EmbeddedChannel(new DeviceChannelInitializer(service, 65536));
     EmbeddedChannel second = new EmbeddedChannel(new DeviceChannelInitializer(service, 65536));
     EmbeddedChannel third = new EmbeddedChannel(new DeviceChannelInitializer(service, 65536));

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
-import io.mqttdispatcher.dispatcher.metrics.RejectCause;
+import io.mqttdispatcher.dispatcher.decision.RejectCause;
 import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.TestDevice;
 import io.mqttdispatcher.testing.TestDispatchers;

@@ -2,6 +2,7 @@ package io.mqttdispatcher.dispatcher.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mqttdispatcher.dispatcher.policy.ConnectFacts;
 import io.mqttdispatcher.dispatcher.registry.BrokerSnapshot;
 import io.mqttdispatcher.dispatcher.registry.BrokerView;
 import io.mqttdispatcher.protocol.BrokerGroup;
@@ -43,11 +44,11 @@ class RoutingTableTest {
   private static final BrokerSnapshot TWO_GROUPS =
       snapshot(broker("a1", "a"), broker("b1", "b"), broker("c1", "c"));
 
-  private static DeviceFacts device(String clientId) {
-    return DeviceFacts.of(clientId, Transport.MQTT);
+  private static ConnectFacts device(String clientId) {
+    return ConnectFacts.of(clientId, Transport.MQTT);
   }
 
-  private static String group(RoutingTable t, DeviceFacts d) {
+  private static String group(RoutingTable t, ConnectFacts d) {
     return t.route(d, TWO_GROUPS, NOW).group();
   }
 
@@ -94,9 +95,10 @@ class RoutingTableTest {
     RoutingTable t =
         RoutingFileTest.parse("rules:\n  - {match: {username: {prefix: eu-}}, group: a}\n");
 
-    assertThat(group(t, new DeviceFacts("d", "eu-7", null, Transport.MQTT, List.of())))
+    assertThat(group(t, new ConnectFacts("d", Transport.MQTT, true, 0, "eu-7", null, List.of())))
         .isEqualTo("a");
-    assertThat(group(t, new DeviceFacts("d", "us-7", null, Transport.MQTT, List.of()))).isNull();
+    assertThat(group(t, new ConnectFacts("d", Transport.MQTT, true, 0, "us-7", null, List.of())))
+        .isNull();
     assertThat(group(t, device("d"))).as("no user name in the CONNECT").isNull();
   }
 
@@ -105,8 +107,8 @@ class RoutingTableTest {
     RoutingTable t =
         RoutingFileTest.parse("rules:\n  - {match: {transport: [ws, wss]}, group: a}\n");
 
-    assertThat(group(t, DeviceFacts.of("d", Transport.WS))).isEqualTo("a");
-    assertThat(group(t, DeviceFacts.of("d", Transport.MQTT))).isNull();
+    assertThat(group(t, ConnectFacts.of("d", Transport.WS))).isEqualTo("a");
+    assertThat(group(t, ConnectFacts.of("d", Transport.MQTT))).isNull();
   }
 
   @Test
@@ -221,15 +223,16 @@ class RoutingTableTest {
     assertThat(t.refusedCount()).isZero();
   }
 
-  private static DeviceFacts from(String address) throws Exception {
-    return new DeviceFacts("d", null, InetAddress.getByName(address), Transport.MQTT, List.of());
+  private static ConnectFacts from(String address) throws Exception {
+    return new ConnectFacts(
+        "d", Transport.MQTT, true, 0, null, InetAddress.getByName(address), List.of());
   }
 
-  private static DeviceFacts props(String... nameValues) {
-    List<DeviceFacts.UserProperty> list = new ArrayList<>();
+  private static ConnectFacts props(String... nameValues) {
+    List<ConnectFacts.UserProperty> list = new ArrayList<>();
     for (int i = 0; i < nameValues.length; i += 2) {
-      list.add(new DeviceFacts.UserProperty(nameValues[i], nameValues[i + 1]));
+      list.add(new ConnectFacts.UserProperty(nameValues[i], nameValues[i + 1]));
     }
-    return new DeviceFacts("d", null, null, Transport.MQTT, list);
+    return new ConnectFacts("d", Transport.MQTT, true, 0, null, null, list);
   }
 }

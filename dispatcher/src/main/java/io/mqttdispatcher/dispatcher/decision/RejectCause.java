@@ -1,4 +1,4 @@
-package io.mqttdispatcher.dispatcher.metrics;
+package io.mqttdispatcher.dispatcher.decision;
 
 import java.util.Locale;
 
