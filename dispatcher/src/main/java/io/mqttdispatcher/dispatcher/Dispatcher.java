@@ -79,7 +79,9 @@ public final class Dispatcher implements AutoCloseable {
     this.options = options;
     this.routing = routing;
     this.deviceTable = options.deviceTable() > 0 ? new DeviceTable(options.deviceTable()) : null;
-    this.registry = new BrokerRegistry(options.window(), options.staleAfter());
+    this.registry =
+        new BrokerRegistry(
+            options.window(), options.staleAfter(), options.parking().effectiveGatherWindow());
     this.metrics =
         new DispatcherMetrics(
             "0x" + Integer.toHexString(options.redirectCode().code().byteValue() & 0xFF));
@@ -96,6 +98,7 @@ public final class Dispatcher implements AutoCloseable {
             metrics,
             new ConnectService.Admission(
                 options.connectTimeout(), options.maxPending(), options.maxConnectsPerSource()),
+            options.parking(),
             decisionListeners());
     for (DeviceListener l : deviceListeners(options)) {
       listeners.put(

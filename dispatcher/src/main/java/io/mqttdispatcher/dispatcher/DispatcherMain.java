@@ -8,6 +8,7 @@ import io.mqttdispatcher.cli.SuppressForbidden;
 import io.mqttdispatcher.dispatcher.config.AllowList;
 import io.mqttdispatcher.dispatcher.config.AutoRebalanceBy;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
+import io.mqttdispatcher.dispatcher.config.ParkingOptions;
 import io.mqttdispatcher.dispatcher.config.RedirectCode;
 import io.mqttdispatcher.dispatcher.ctl.CtlCommand;
 import io.mqttdispatcher.dispatcher.policy.PolicyName;
@@ -24,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -203,6 +205,8 @@ public final class DispatcherMain implements Callable<Integer> {
           "Device connections that may wait for their CONNECT at once; more are closed at accept (default: ${DEFAULT-VALUE}).")
   int maxPending;
 
+  @Mixin ParkingOptions parking = new ParkingOptions();
+
   @Option(
       names = "--max-connects-per-source",
       paramLabel = "N",
@@ -375,6 +379,7 @@ public final class DispatcherMain implements Callable<Integer> {
                         autoRebalanceRate))
             .autoRebalanceBy(AutoRebalanceBy.parse(autoRebalanceBy))
             .autoRebalanceLoadSpread(autoRebalanceLoadSpread)
+            .parking(parking.settings())
             .build();
     Dispatcher dispatcher = Dispatcher.start(options);
     if (routingFile != null) {

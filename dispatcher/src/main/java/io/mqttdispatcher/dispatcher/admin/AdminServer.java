@@ -502,7 +502,10 @@ public final class AdminServer {
       }
       list.add(o);
     }
-    return new JsonObject().put("brokers", list).put("usable", usable.size());
+    return new JsonObject()
+        .put("brokers", list)
+        .put("usable", usable.size())
+        .put("parked", metrics.held());
   }
 
   private static String loadStatusPage() {

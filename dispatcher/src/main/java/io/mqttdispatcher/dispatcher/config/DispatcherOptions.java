@@ -50,6 +50,7 @@ import org.jspecify.annotations.Nullable;
  *     broker as one pool
  * @param deviceTable client ids whose last redirect is kept for {@code GET /devices/{id}}; 0 keeps
  *     none
+ * @param parking holding CONNECTs while no broker is usable ({@link Parking})
  * @param autoRebalance automatic mode's settings ({@link AutomaticTrigger}), or null when it is off
  * @param autoRebalanceBy what automatic mode balances: connections (rebalance plans) or load
  *     (message rate, one device moved and weighed at a time)
@@ -88,7 +89,8 @@ public record DispatcherOptions(
     int deviceTable,
     AutomaticTrigger.@Nullable Settings autoRebalance,
     AutoRebalanceBy autoRebalanceBy,
-    double autoRebalanceLoadSpread) {
+    double autoRebalanceLoadSpread,
+    Parking parking) {
 
   public static final String DEFAULT_LISTEN = "0.0.0.0:1883";
   public static final String DEFAULT_WS_PATH = "/mqtt";
@@ -185,6 +187,7 @@ public record DispatcherOptions(
       throw new IllegalArgumentException("--ws-path must start with '/', was '" + wsPath + "'");
     }
     Objects.requireNonNull(probeListen, "probeListen");
+    Objects.requireNonNull(parking, "parking");
     Objects.requireNonNull(adminListen, "adminListen");
     Objects.requireNonNull(probeSecret, "probeSecret");
     Objects.requireNonNull(allow, "allow");
@@ -271,6 +274,7 @@ public record DispatcherOptions(
     b.autoRebalance = autoRebalance;
     b.autoRebalanceBy = autoRebalanceBy;
     b.autoRebalanceLoadSpread = autoRebalanceLoadSpread;
+    b.parking = parking;
     return b;
   }
 
@@ -320,6 +324,7 @@ public record DispatcherOptions(
     private AutomaticTrigger.@Nullable Settings autoRebalance;
     private AutoRebalanceBy autoRebalanceBy = AutoRebalanceBy.parse(DEFAULT_AUTO_REBALANCE_BY);
     private double autoRebalanceLoadSpread = Double.parseDouble(DEFAULT_AUTO_REBALANCE_LOAD_SPREAD);
+    private Parking parking = Parking.DEFAULT;
 
     private Builder(byte[] probeSecret) {
       this.probeSecret = Objects.requireNonNull(probeSecret, "probeSecret");
@@ -475,6 +480,11 @@ public record DispatcherOptions(
       return this;
     }
 
+    public Builder parking(Parking v) {
+      parking = v;
+      return this;
+    }
+
     /** The options; throws {@link IllegalArgumentException} naming the option that is wrong. */
     public DispatcherOptions build() {
       return new DispatcherOptions(
@@ -508,7 +518,8 @@ public record DispatcherOptions(
           deviceTable,
           autoRebalance,
           autoRebalanceBy,
-          autoRebalanceLoadSpread);
+          autoRebalanceLoadSpread,
+          parking);
     }
   }
 
@@ -578,6 +589,8 @@ public record DispatcherOptions(
         + autoRebalanceBy.optionName()
         + ", autoRebalanceLoadSpread="
         + autoRebalanceLoadSpread
+        + ", parking="
+        + parking
         + "]";
   }
 }

@@ -23,10 +23,26 @@ public final class ConnectDecider {
     this.policy = Objects.requireNonNull(policy, "policy");
   }
 
-  /** Decides {@code facts} at {@code nowNanos}, counting the rule's hit. */
+  /**
+   * Decides {@code facts} at {@code nowNanos}, counting the rule's hit.
+   *
+   * @param mayWait whether the caller can hold the device, so that {@link Decision.Wait} may be the
+   *     answer while the device's group gathers its brokers after an outage
+   */
   public Decision decide(
-      BrokerSnapshot snapshot, RoutingTable table, ConnectFacts facts, long nowNanos) {
-    return decide(snapshot, table, table.route(facts, snapshot, nowNanos), facts, nowNanos);
+      BrokerSnapshot snapshot,
+      RoutingTable table,
+      ConnectFacts facts,
+      long nowNanos,
+      boolean mayWait) {
+    Route route = table.route(facts, snapshot, nowNanos);
+    if (mayWait && !route.refused() && snapshot.gathering(route.group(), nowNanos)) {
+      return new Decision.Wait(
+          route.anyGroup()
+              ? "brokers coming back: waiting for the others"
+              : "brokers of group " + route.group() + " coming back: waiting for the others");
+    }
+    return decide(snapshot, table, route, facts, nowNanos);
   }
 
   /**
@@ -44,7 +60,8 @@ public final class ConnectDecider {
       return new Decision.Refuse(
           RejectCause.NO_BROKER,
           Decision.SERVER_UNAVAILABLE,
-          route.anyGroup() ? NO_BROKER : NO_BROKER + " in group " + route.group());
+          route.anyGroup() ? NO_BROKER : NO_BROKER + " in group " + route.group(),
+          !snapshot.anyUsable(route.group(), nowNanos));
     }
     return new Decision.Redirect(broker, route);
   }

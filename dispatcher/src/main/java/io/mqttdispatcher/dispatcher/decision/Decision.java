@@ -4,7 +4,10 @@ import io.mqttdispatcher.dispatcher.registry.BrokerView;
 import io.mqttdispatcher.dispatcher.routing.Route;
 import java.util.Objects;
 
-/** What the dispatcher answers one CONNECT: a redirect to a broker, or a refusal and why. */
+/**
+ * What the dispatcher answers one CONNECT: a redirect to a broker, a refusal and why, or (only
+ * where the caller can hold the device) to wait a moment.
+ */
 public sealed interface Decision {
 
   /** MQTT v5 CONNACK reason code 0x88 Server unavailable. */
@@ -34,19 +37,32 @@ public sealed interface Decision {
    * @param cause what the metrics count it as
    * @param reasonCode the MQTT v5 CONNACK reason code (0x87, 0x88)
    * @param reason the CONNACK's Reason String
+   * @param outage whether no broker of the device's group is usable at all (for any transport): a
+   *     moment a device may wait out, unlike a rule's refusal or a group without the device's
+   *     transport
    */
-  record Refuse(RejectCause cause, int reasonCode, String reason) implements Decision {
+  record Refuse(RejectCause cause, int reasonCode, String reason, boolean outage)
+      implements Decision {
     public Refuse {
       Objects.requireNonNull(cause, "cause");
       Objects.requireNonNull(reason, "reason");
     }
 
-    /**
-     * Whether the refusal is only for now: no broker of the device's group is usable at this
-     * moment, but one may be in a moment (a rule's refusal is not).
-     */
-    public boolean noBrokerYet() {
-      return cause == RejectCause.NO_BROKER;
+    /** A refusal that is not an outage. */
+    public Refuse(RejectCause cause, int reasonCode, String reason) {
+      this(cause, reasonCode, reason, false);
+    }
+  }
+
+  /**
+   * No answer yet: the device's group is coming back after an outage and its other brokers are
+   * expected in a moment, so sending the device to the first one back would crowd it.
+   *
+   * @param reason why, in a few words
+   */
+  record Wait(String reason) implements Decision {
+    public Wait {
+      Objects.requireNonNull(reason, "reason");
     }
   }
 }

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *   <li>No CONNECT within the timeout: close.
  * </ul>
  */
-final class ConnectHandler extends ChannelInboundHandlerAdapter {
+final class ConnectHandler extends ChannelInboundHandlerAdapter implements ParkingLot.Parked {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectHandler.class);
 
   /**
@@ -58,6 +58,12 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
   private @Nullable ScheduledFuture<?> timeout;
   private boolean answered;
   private boolean admitted;
+
+  // While held (no broker usable yet): what the decision needs again, and the hold's timer.
+  private @Nullable ChannelHandlerContext heldCtx;
+  private @Nullable RoutingTable heldTable;
+  private @Nullable ConnectFacts heldFacts;
+  private long heldMaximumPacketSize;
 
   ConnectHandler(ConnectService service, Transport transport) {
     this.service = service;
@@ -94,6 +100,9 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     cancelTimeout();
+    if (heldCtx != null) {
+      unhold("closed");
+    }
     if (admitted) {
       admitted = false;
       service.release();
@@ -141,8 +150,84 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     }
     RoutingTable table = service.routingTable();
     ConnectFacts facts = facts(ctx, connect, table);
-    Decision decision = service.decide(table, facts);
-    reply(ctx, service.connack(decision, facts, maximumPacketSize(header.properties())));
+    long maximumPacketSize = maximumPacketSize(header.properties());
+    Decision decision = service.decide(table, facts, service.mayHold());
+    if (ConnectService.worthHolding(decision) && hold(ctx, table, facts, maximumPacketSize)) {
+      timeout =
+          ctx.executor()
+              .schedule(this::holdExpired, service.holdFor().toNanos(), TimeUnit.NANOSECONDS);
+      LOG.debug("{}: no broker usable yet; held", ctx.channel().remoteAddress());
+      return;
+    }
+    if (decision instanceof Decision.Wait) {
+      decision = service.decide(table, facts, false); // cannot hold it: answer what there is
+    }
+    answer(ctx, facts, decision, maximumPacketSize);
+  }
+
+  /** Holds this connection; false when the parking lot is full. */
+  private boolean hold(
+      ChannelHandlerContext ctx, RoutingTable table, ConnectFacts facts, long maximumPacketSize) {
+    // Set before entering the lot, which publishes them to a waker on another thread.
+    heldCtx = ctx;
+    heldTable = table;
+    heldFacts = facts;
+    heldMaximumPacketSize = maximumPacketSize;
+    if (service.hold(this)) {
+      return true;
+    }
+    heldCtx = null;
+    heldTable = null;
+    heldFacts = null;
+    return false;
+  }
+
+  private void answer(
+      ChannelHandlerContext ctx, ConnectFacts facts, Decision decision, long maximumPacketSize) {
+    service.answered(facts, decision);
+    reply(ctx, service.connack(decision, facts, maximumPacketSize));
+  }
+
+  @Override
+  public void wake() {
+    ChannelHandlerContext ctx = heldCtx;
+    if (ctx != null) {
+      ctx.executor().execute(() -> decideAgain(true));
+    }
+  }
+
+  private void holdExpired() {
+    decideAgain(false);
+  }
+
+  /** Decides a held CONNECT again; answers it unless it should wait on and {@code mayWait}. */
+  private void decideAgain(boolean mayWait) {
+    ChannelHandlerContext ctx = heldCtx;
+    RoutingTable table = heldTable;
+    ConnectFacts facts = heldFacts;
+    if (ctx == null || table == null || facts == null) {
+      return; // answered or closed meanwhile
+    }
+    Decision decision = service.decide(table, facts, mayWait);
+    if (mayWait && ConnectService.worthHolding(decision)) {
+      return; // still nothing usable: the hold's timer or the next snapshot decides
+    }
+    if (decision instanceof Decision.Wait) {
+      decision = service.decide(table, facts, false);
+    }
+    unhold(decision instanceof Decision.Redirect ? "redirected" : "refused");
+    if (ctx.channel().isActive()) {
+      answer(ctx, facts, decision, heldMaximumPacketSize);
+    }
+  }
+
+  private void unhold(String outcome) {
+    cancelTimeout();
+    heldCtx = null;
+    heldTable = null;
+    heldFacts = null;
+    service.unhold(this);
+    service.metrics().unparked(outcome);
   }
 
   /**

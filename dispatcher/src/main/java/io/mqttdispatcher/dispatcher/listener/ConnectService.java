@@ -1,5 +1,6 @@
 package io.mqttdispatcher.dispatcher.listener;
 
+import io.mqttdispatcher.dispatcher.config.Parking;
 import io.mqttdispatcher.dispatcher.config.RedirectCode;
 import io.mqttdispatcher.dispatcher.decision.ConnectDecider;
 import io.mqttdispatcher.dispatcher.decision.Decision;
@@ -42,6 +43,8 @@ public final class ConnectService {
   private final Mqtt3Log mqtt3Log = new Mqtt3Log();
   private final AtomicInteger pending = new AtomicInteger();
   private final SourceRateLimit rateLimit;
+  private final ParkingLot parking;
+  private final Duration holdFor;
 
   /**
    * How connections are admitted before their CONNECT.
@@ -60,6 +63,7 @@ public final class ConnectService {
    * @param routing the routing table in force, read once per CONNECT ({@link
    *     RoutingTable#onePool()} without a routing file)
    * @param metrics counts every decision, and the listeners' own rejections
+   * @param parking how many CONNECTs may be held, and for how long, while no broker is usable
    * @param listeners told of each decision, in this order, after the metrics
    */
   public ConnectService(
@@ -69,6 +73,7 @@ public final class ConnectService {
       RedirectCode redirectCode,
       DispatcherMetrics metrics,
       Admission admission,
+      Parking parking,
       List<DecisionListener> listeners) {
     this.registry = registry;
     this.decider = decider;
@@ -81,6 +86,11 @@ public final class ConnectService {
     all.addAll(listeners);
     this.listeners = all.toArray(new DecisionListener[0]);
     this.rateLimit = new SourceRateLimit(admission.maxConnectsPerSource());
+    this.parking = new ParkingLot(parking.max());
+    this.holdFor = parking.holdFor();
+    metrics.parking(this.parking::size);
+    // A new snapshot may make a held device's group usable: let each decide again.
+    registry.onPublish(this.parking::wake);
   }
 
   Duration connectTimeout() {
@@ -125,17 +135,57 @@ public final class ConnectService {
   }
 
   /**
-   * Decides an MQTT v5 CONNECT and tells the listeners. {@code table} is the one the facts were
-   * gathered for ({@link #routingTable()}).
+   * Decides an MQTT v5 CONNECT. {@code table} is the one the facts were gathered for ({@link
+   * #routingTable()}). The decision is not final until {@link #answered}: a device may be held.
+   *
+   * @param mayWait whether {@link Decision.Wait} may be the answer (the caller can hold the device)
    */
-  Decision decide(RoutingTable table, ConnectFacts facts) {
+  Decision decide(RoutingTable table, ConnectFacts facts, boolean mayWait) {
     long start = System.nanoTime();
-    Decision decision = decider.decide(registry.snapshot(), table, facts, start);
+    Decision decision = decider.decide(registry.snapshot(), table, facts, start, mayWait);
     metrics.decisionNanos(System.nanoTime() - start);
+    return decision;
+  }
+
+  /** Tells the metrics and the listeners that {@code decision} answers {@code facts}. */
+  void answered(ConnectFacts facts, Decision decision) {
     for (DecisionListener l : listeners) {
       l.decided(facts, decision);
     }
-    return decision;
+  }
+
+  /** Whether a connection could be held now, so that a decision may say to wait. */
+  boolean mayHold() {
+    return parking.hasRoom();
+  }
+
+  /**
+   * Whether a device answered {@code decision} should rather be held: its group is gathering after
+   * an outage, or none of its brokers is usable at all for now.
+   */
+  static boolean worthHolding(Decision decision) {
+    return decision instanceof Decision.Wait
+        || (decision instanceof Decision.Refuse r && r.outage());
+  }
+
+  /** Holds a connection; false when the parking lot is full. */
+  boolean hold(ParkingLot.Parked p) {
+    return parking.enter(p);
+  }
+
+  /** Lets a held connection go. */
+  void unhold(ParkingLot.Parked p) {
+    parking.leave(p);
+  }
+
+  /** The longest a connection is held. */
+  Duration holdFor() {
+    return holdFor;
+  }
+
+  /** Connections held now. */
+  public int held() {
+    return parking.size();
   }
 
   /**
@@ -146,6 +196,9 @@ public final class ConnectService {
   MqttConnAckMessage connack(Decision decision, ConnectFacts facts, long maximumPacketSize) {
     if (decision instanceof Decision.Redirect r) {
       return redirect(r, facts, maximumPacketSize);
+    }
+    if (decision instanceof Decision.Wait w) {
+      throw new IllegalArgumentException("a wait is not an answer: " + w.reason());
     }
     Decision.Refuse refuse = (Decision.Refuse) decision;
     return refusal(

@@ -29,6 +29,7 @@ public final class DispatcherMetrics implements DecisionListener {
   private final Map<RejectCause, Counter> rejects = new EnumMap<>(RejectCause.class);
   private final Timer decision;
   private final String redirectCode;
+  private volatile Supplier<Number> held = () -> 0;
 
   /**
    * @param redirectCode label of the reason code redirects carry, e.g. {@code 0x9c}
@@ -49,13 +50,35 @@ public final class DispatcherMetrics implements DecisionListener {
             .register(registry);
   }
 
+  /** Registers the gauge of CONNECTs held while no broker is usable. */
+  public void parking(Supplier<Number> held) {
+    this.held = held;
+    Gauge.builder("dispatcher.parked.connections", held)
+        .description("Device connections held open while no broker of their group is usable")
+        .register(registry);
+  }
+
+  /** Device connections held now. */
+  public int held() {
+    return held.get().intValue();
+  }
+
+  /** Counts one held connection let go: {@code redirected}, {@code refused} or {@code closed}. */
+  public void unparked(String outcome) {
+    Counter.builder("dispatcher.parked")
+        .description("Device connections held while no broker was usable, by how the hold ended")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+  }
+
   /** Counts a CONNECT's decision: a redirect by broker, a refusal by cause. */
   @Override
   public void decided(ConnectFacts facts, Decision decision) {
     if (decision instanceof Decision.Redirect r) {
       redirected(r.broker().id());
-    } else {
-      rejected(((Decision.Refuse) decision).cause());
+    } else if (decision instanceof Decision.Refuse refuse) {
+      rejected(refuse.cause());
     }
   }
 

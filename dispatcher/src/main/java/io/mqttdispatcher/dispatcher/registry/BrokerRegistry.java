@@ -35,12 +35,32 @@ public final class BrokerRegistry {
   private final long staleAfterNanos;
   private final Map<String, Entry> entries = new LinkedHashMap<>();
   private final Set<String> mixedGroups = new HashSet<>();
+  private final Gathering gathering;
+  private final List<Runnable> onPublish = new ArrayList<>();
   private volatile BrokerSnapshot snapshot;
 
+  /** A registry that never gathers (see {@link Gathering}). */
   public BrokerRegistry(Duration window, Duration staleAfter) {
+    this(window, staleAfter, Duration.ZERO);
+  }
+
+  /**
+   * @param gatherWindow how long devices may wait for the other brokers of a group that comes back
+   *     after none of its brokers was usable ({@link Gathering}); zero to never wait
+   */
+  public BrokerRegistry(Duration window, Duration staleAfter, Duration gatherWindow) {
     this.window = window;
     this.staleAfterNanos = staleAfter.toNanos();
+    this.gathering = new Gathering(gatherWindow.toNanos());
     this.snapshot = new BrokerSnapshot(List.of(), staleAfterNanos);
+  }
+
+  /**
+   * Runs {@code r} on the registry's thread after every new snapshot (a report, a broker joining or
+   * leaving, a broker going stale, a gathering ending). Must be quick.
+   */
+  public void onPublish(Runnable r) {
+    onPublish.add(r);
   }
 
   /** A broker without a report for this long is not used. */
@@ -210,11 +230,16 @@ public final class BrokerRegistry {
    * Logs brokers whose reports stopped; call periodically. Usability itself is checked per CONNECT.
    */
   public void checkStale(long nowNanos) {
+    boolean changed = false;
     for (Entry e : entries.values()) {
       if (e.last != null && !e.stale && nowNanos - e.reportedAtNanos > staleAfterNanos) {
         e.stale = true;
+        changed = true;
         LOG.info("broker {}: stale, no report for over {} ms", e.id, staleAfterNanos / 1_000_000);
       }
+    }
+    if (changed || snapshot.gatheringEndsBy(nowNanos)) {
+      publish(nowNanos);
     }
   }
 
@@ -234,8 +259,13 @@ public final class BrokerRegistry {
         views.add(v);
       }
     }
-    snapshot = new BrokerSnapshot(views, staleAfterNanos);
+    snapshot =
+        new BrokerSnapshot(
+            views, staleAfterNanos, gathering.update(views, staleAfterNanos, nowNanos));
     logMixedGroups(snapshot);
+    for (Runnable r : onPublish) {
+      r.run();
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every known broker at one moment, plus, per transport, the brokers that are healthy, not draining
@@ -23,10 +24,21 @@ public final class BrokerSnapshot {
   private final Map<String, List<BrokerView>> groups;
   private final List<String> groupNames;
   private final long staleAfterNanos;
+  private final Map<String, Long> gatheringUntil;
 
   public BrokerSnapshot(List<BrokerView> brokers, long staleAfterNanos) {
+    this(brokers, staleAfterNanos, Map.of());
+  }
+
+  /**
+   * @param gatheringUntil per group name ({@code ""} for the pool of every broker), until when
+   *     devices of that group wait for its other brokers to come back ({@link Gathering})
+   */
+  public BrokerSnapshot(
+      List<BrokerView> brokers, long staleAfterNanos, Map<String, Long> gatheringUntil) {
     this.brokers = List.copyOf(brokers);
     this.staleAfterNanos = staleAfterNanos;
+    this.gatheringUntil = Map.copyOf(gatheringUntil);
     Map<String, List<BrokerView>> members = new TreeMap<>();
     for (BrokerView b : this.brokers) {
       members.computeIfAbsent(b.group().name(), g -> new ArrayList<>()).add(b);
@@ -54,6 +66,43 @@ public final class BrokerSnapshot {
       }
     }
     return List.copyOf(list);
+  }
+
+  /**
+   * Whether devices of {@code group} (null: the pool of every broker) should wait at {@code
+   * nowNanos} for the group's other brokers to come back after an outage. Costs one emptiness check
+   * when nothing gathers.
+   */
+  public boolean gathering(@Nullable String group, long nowNanos) {
+    if (gatheringUntil.isEmpty()) {
+      return false;
+    }
+    Long until = gatheringUntil.get(group == null ? Gathering.POOL : group);
+    return until != null && nowNanos < until;
+  }
+
+  /**
+   * Whether some broker of {@code group} (null: any broker) is usable at {@code nowNanos} for some
+   * transport: healthy, not draining, reporting.
+   */
+  public boolean anyUsable(@Nullable String group, long nowNanos) {
+    List<BrokerView> members = group == null ? brokers : groups.getOrDefault(group, List.of());
+    for (BrokerView b : members) {
+      if (b.healthy() && !b.draining() && b.freshAt(nowNanos, staleAfterNanos)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether some gathering that this snapshot shows has ended by {@code nowNanos}. */
+  boolean gatheringEndsBy(long nowNanos) {
+    for (long until : gatheringUntil.values()) {
+      if (nowNanos >= until) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** All brokers with an open probe connection, usable or not. */

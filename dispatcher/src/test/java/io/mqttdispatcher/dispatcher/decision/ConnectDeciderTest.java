@@ -57,7 +57,8 @@ class ConnectDeciderTest {
         snapshot(broker("a1", "ga", 0.9, Transport.MQTT), broker("b1", "gb", 0.1, Transport.MQTT));
 
     Decision d =
-        decider.decide(s, RoutingTable.onePool(), ConnectFacts.of("dev", Transport.MQTT), NOW);
+        decider.decide(
+            s, RoutingTable.onePool(), ConnectFacts.of("dev", Transport.MQTT), NOW, false);
 
     assertThat(d).isInstanceOf(Decision.Redirect.class);
     Decision.Redirect r = (Decision.Redirect) d;
@@ -83,11 +84,11 @@ class ConnectDeciderTest {
             broker("b1", "gb", 0.1, Transport.values()));
 
     for (Transport transport : Transport.values()) {
-      Decision d = decider.decide(s, t, ConnectFacts.of("a-1", transport), NOW);
+      Decision d = decider.decide(s, t, ConnectFacts.of("a-1", transport), NOW, false);
       assertThat(((Decision.Redirect) d).broker().id()).as(transport.wireName()).isEqualTo("a1");
       assertThat(((Decision.Redirect) d).route().ruleName()).isEqualTo("tenant-a");
 
-      Decision refused = decider.decide(s, t, ConnectFacts.of("z-1", transport), NOW);
+      Decision refused = decider.decide(s, t, ConnectFacts.of("z-1", transport), NOW, false);
       assertThat(refused)
           .isEqualTo(
               new Decision.Refuse(
@@ -96,7 +97,7 @@ class ConnectDeciderTest {
   }
 
   @Test
-  void no_usable_broker_for_the_transport_in_the_group_is_server_unavailable_for_now()
+  void no_usable_broker_is_server_unavailable_and_an_outage_only_when_no_transport_has_one()
       throws Exception {
     RoutingTable t =
         rules(
@@ -109,16 +110,16 @@ class ConnectDeciderTest {
     BrokerSnapshot s =
         snapshot(broker("a1", "ga", 0.1, Transport.MQTT), broker("b1", "gb", 0.1, Transport.WSS));
 
-    Decision d = decider.decide(s, t, ConnectFacts.of("a-1", Transport.WSS), NOW);
+    Decision d = decider.decide(s, t, ConnectFacts.of("a-1", Transport.WSS), NOW, false);
 
     assertThat(d)
         .isEqualTo(
-            new Decision.Refuse(RejectCause.NO_BROKER, 0x88, "no broker available in group ga"));
-    assertThat(((Decision.Refuse) d).noBrokerYet()).isTrue();
+            new Decision.Refuse(
+                RejectCause.NO_BROKER, 0x88, "no broker available in group ga", false));
     Decision pool =
         decider.decide(
-            snapshot(), RoutingTable.onePool(), ConnectFacts.of("x", Transport.MQTT), NOW);
+            snapshot(), RoutingTable.onePool(), ConnectFacts.of("x", Transport.MQTT), NOW, false);
     assertThat(pool)
-        .isEqualTo(new Decision.Refuse(RejectCause.NO_BROKER, 0x88, "no broker available"));
+        .isEqualTo(new Decision.Refuse(RejectCause.NO_BROKER, 0x88, "no broker available", true));
   }
 }

@@ -1,5 +1,6 @@
 package io.mqttdispatcher.dispatcher.listener;
 
+import io.mqttdispatcher.dispatcher.config.Parking;
 import io.mqttdispatcher.dispatcher.config.RedirectCode;
 import io.mqttdispatcher.dispatcher.decision.ConnectDecider;
 import io.mqttdispatcher.dispatcher.decision.Decision;
@@ -19,7 +20,10 @@ import org.jspecify.annotations.Nullable;
 public final class DevicePipelines {
   private DevicePipelines() {}
 
-  /** A service without routing rules or device table, with no per-source limit. */
+  /**
+   * A service without routing rules or device table, with no per-source limit, answering every
+   * CONNECT at once (no parking).
+   */
   public static ConnectService service(
       BrokerRegistry registry,
       BrokerPolicy policy,
@@ -35,6 +39,7 @@ public final class DevicePipelines {
         code,
         metrics,
         new ConnectService.Admission(connectTimeout, maxPending, 0),
+        Parking.OFF,
         List.of());
   }
 
@@ -76,6 +81,7 @@ public final class DevicePipelines {
             code,
             metrics,
             new ConnectService.Admission(Duration.ofSeconds(5), 1_000_000, 0),
+            Parking.OFF,
             List.of(record));
     return new EmbeddedChannel(new DeviceChannelInitializer(service, 65536));
   }

@@ -1,0 +1,63 @@
+package io.mqttdispatcher.dispatcher.config;
+
+import io.mqttdispatcher.cli.DurationConverter;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Holding CONNECTs while no broker is usable, instead of refusing them into the devices' backoff:
+ * at most {@code max} connections at once, each at most {@code holdFor}; and, when brokers come
+ * back after none was usable, up to {@code gatherWindow} for the others to come back too, so that
+ * the first one back does not take the whole wave.
+ *
+ * @param max connections held at once (0: none; CONNACK 0x88 at once, and no gathering)
+ * @param holdFor the longest a connection is held before CONNACK 0x88
+ * @param gatherWindow the longest the brokers of a group are waited for when it comes back after an
+ *     outage (0: never)
+ */
+public record Parking(int max, Duration holdFor, Duration gatherWindow) {
+
+  /** Enough for the wave of a large fleet; each costs one open connection. */
+  public static final String DEFAULT_MAX = "10000";
+
+  /** Shorter than the device kit's 5 s CONNACK timeout, so a held device gets an answer. */
+  public static final String DEFAULT_HOLD_FOR = "4s";
+
+  /** Probes that restart together report within a second or two of each other. */
+  public static final String DEFAULT_GATHER_WINDOW = "2s";
+
+  public static final Parking DEFAULT =
+      new Parking(
+          Integer.parseInt(DEFAULT_MAX),
+          DurationConverter.parse(DEFAULT_HOLD_FOR),
+          DurationConverter.parse(DEFAULT_GATHER_WINDOW));
+
+  /** Holds nothing: every CONNECT is answered at once. */
+  public static final Parking OFF = new Parking(0, Duration.ofSeconds(1), Duration.ZERO);
+
+  public Parking {
+    Objects.requireNonNull(holdFor, "holdFor");
+    Objects.requireNonNull(gatherWindow, "gatherWindow");
+    if (max < 0) {
+      throw new IllegalArgumentException("--park-max must be 0 or more, was " + max);
+    }
+    if (holdFor.isNegative() || holdFor.isZero()) {
+      throw new IllegalArgumentException(
+          "--park-for must be positive, was " + DurationConverter.format(holdFor));
+    }
+    if (gatherWindow.isNegative()) {
+      throw new IllegalArgumentException(
+          "--gather-window must not be negative, was " + DurationConverter.format(gatherWindow));
+    }
+  }
+
+  /** Whether connections are held at all. */
+  public boolean enabled() {
+    return max > 0;
+  }
+
+  /** The gathering window in force: none when nothing is held. */
+  public Duration effectiveGatherWindow() {
+    return enabled() ? gatherWindow : Duration.ZERO;
+  }
+}
