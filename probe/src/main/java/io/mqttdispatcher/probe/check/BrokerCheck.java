@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,10 +31,18 @@ import org.slf4j.LoggerFactory;
  * would spend). The broker is unhealthy until the first check passes; each change is logged once
  * and handed to the listener at once, so the next report can say so without waiting for the
  * interval. Checks never overlap: one slower than the interval delays the next.
+ *
+ * <p>While the broker does not answer, the next check comes after {@link #RETRY_UNHEALTHY} instead
+ * of a whole interval: a broker that restarts beside its probe is reported usable within a moment
+ * of its listener opening, not up to an interval later. A refused connection costs microseconds; a
+ * hung broker is still asked at most once per timeout.
  */
 public final class BrokerCheck implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BrokerCheck.class);
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** How soon an unhealthy broker is checked again. */
+  static final Duration RETRY_UNHEALTHY = Duration.ofMillis(100);
 
   /** Lower bound of the per-check timeout; the timeout is otherwise one interval. */
   static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
@@ -64,9 +73,23 @@ public final class BrokerCheck implements AutoCloseable {
     this.onChange = onChange;
   }
 
-  /** Runs the first check now and then one per interval. */
+  /**
+   * Runs the first check now, then one per interval while the broker answers and one per {@link
+   * #RETRY_UNHEALTHY} while it does not.
+   */
   public void start() {
-    thread.scheduleWithFixedDelay(this::runOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    thread.execute(this::runAndReschedule);
+  }
+
+  private void runAndReschedule() {
+    runOnce();
+    long next =
+        healthy ? interval.toMillis() : Math.min(interval.toMillis(), RETRY_UNHEALTHY.toMillis());
+    try {
+      thread.schedule(this::runAndReschedule, next, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closed meanwhile: no more checks
+    }
   }
 
   /**

@@ -85,11 +85,13 @@ public final class LoadReporter implements AutoCloseable {
   }
 
   /**
-   * Starts ticking; the first report goes out one interval from now, when there is a first sample.
+   * Starts ticking; the first report goes out now (its CPU reads 0 until there are two samples to
+   * compare), so a probe that starts beside a restarting broker makes it usable at once instead of
+   * an interval later.
    */
   public void start() {
     long ms = interval.toMillis();
-    thread.scheduleAtFixedRate(this::tick, ms, ms, TimeUnit.MILLISECONDS);
+    thread.scheduleAtFixedRate(this::tick, 0, ms, TimeUnit.MILLISECONDS);
   }
 
   /** Reports the broker's new state now (draining, plan), with the last sample. */
