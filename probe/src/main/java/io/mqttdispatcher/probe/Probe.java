@@ -7,6 +7,7 @@ import io.mqttdispatcher.probe.evict.EvictionRunner;
 import io.mqttdispatcher.probe.evict.KnownClients;
 import io.mqttdispatcher.probe.evict.MqttTakeover;
 import io.mqttdispatcher.probe.evict.ProbeControl;
+import io.mqttdispatcher.probe.evict.StateFile;
 import io.mqttdispatcher.probe.report.ChangeRateRule;
 import io.mqttdispatcher.probe.report.ControlChannel;
 import io.mqttdispatcher.probe.report.DispatcherLinks;
@@ -94,8 +95,18 @@ public final class Probe implements AutoCloseable {
             options.interval(),
             new ChangeRateRule(options.minChange(), options.heartbeat(), options.interval()),
             links);
-    this.control =
-        new ProbeControl(reporter::stateChanged); // before start(): no command arrives earlier
+    StateFile stateFile = options.stateFile() == null ? null : new StateFile(options.stateFile());
+    this.control = // before start(): no command arrives earlier
+        new ProbeControl(
+            () -> {
+              if (stateFile != null) {
+                stateFile.save(state());
+              }
+              reporter.stateChanged();
+            });
+    if (stateFile != null) {
+      stateFile.load().ifPresent(control::restore);
+    }
     reporter.carryState(control::state);
     this.evictions =
         options.evictor().equals("none")

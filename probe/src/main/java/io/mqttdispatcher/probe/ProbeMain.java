@@ -162,6 +162,15 @@ public final class ProbeMain implements Callable<Integer> {
 
   /** Whose CPU and memory to report: one process instead of the whole host. */
   @Option(
+      names = "--state-file",
+      paramLabel = "FILE",
+      description =
+          "Keeps the broker's standing (draining, the eviction plan) in FILE, written atomically on"
+              + " each change, so a restarted probe still drains; a plan that was running when the"
+              + " probe stopped is reported failed (default: none, kept in memory only).")
+  @Nullable Path stateFile;
+
+  @Option(
       names = "--evictor",
       paramLabel = "KIND",
       defaultValue = ProbeOptions.DEFAULT_EVICTOR,
@@ -248,6 +257,7 @@ public final class ProbeMain implements Callable<Integer> {
         .brokerUsername(brokerUsername)
         .brokerPassword(brokerPasswordFile == null ? null : SecretFile.read(brokerPasswordFile))
         .tls(tls())
+        .stateFile(stateFile)
         .build();
   }
 

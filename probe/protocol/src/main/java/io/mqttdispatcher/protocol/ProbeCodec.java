@@ -75,6 +75,28 @@ public final class ProbeCodec {
   /**
    * The message in {@code line}; throws with a specific reason when it is not a valid v1 message.
    */
+  /**
+   * A broker's standing alone, in the form of a report's {@code state} field: what a probe keeps in
+   * its state file.
+   */
+  public static String encodeState(ProbeState state) {
+    return V2Codec.encodeState(state).toString();
+  }
+
+  /** Reads what {@link #encodeState} wrote. */
+  public static ProbeState decodeState(String json) throws ProtocolException {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new ProtocolException("not valid JSON: " + e.getOriginalMessage());
+    }
+    if (node == null || !node.isObject()) {
+      throw new ProtocolException("a state must be one JSON object");
+    }
+    return V2Codec.decodeState(node);
+  }
+
   public static ProbeMessage decode(String line) throws ProtocolException {
     JsonNode node;
     try {

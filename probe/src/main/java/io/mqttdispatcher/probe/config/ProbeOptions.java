@@ -6,6 +6,7 @@ import io.mqttdispatcher.protocol.BrokerGroup;
 import io.mqttdispatcher.protocol.Transport;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,8 @@ import org.jspecify.annotations.Nullable;
  * @param brokerUsername the probe's broker account (takeovers and {@code $SYS}), or null for none
  * @param brokerPassword its password (never logged), or null
  * @param tls how to reach dispatchers over TLS, or null for plain TCP
+ * @param stateFile where the broker's standing (draining, the eviction plan) is kept across
+ *     restarts of the probe, or null to keep it in memory only
  */
 public record ProbeOptions(
     String brokerId,
@@ -57,7 +60,8 @@ public record ProbeOptions(
     int maxKnownClients,
     @Nullable String brokerUsername,
     byte @Nullable [] brokerPassword,
-    @Nullable DispatcherTls tls) {
+    @Nullable DispatcherTls tls,
+    @Nullable Path stateFile) {
 
   public static final String DEFAULT_EVICTOR = "mqtt-takeover";
 
@@ -218,6 +222,7 @@ public record ProbeOptions(
     private @Nullable String brokerUsername;
     private byte @Nullable [] brokerPassword;
     private @Nullable DispatcherTls tls;
+    private @Nullable Path stateFile;
 
     private Builder(
         String brokerId,
@@ -301,6 +306,11 @@ public record ProbeOptions(
       return this;
     }
 
+    public Builder stateFile(@Nullable Path v) {
+      stateFile = v;
+      return this;
+    }
+
     /** The options; throws {@link IllegalArgumentException} naming the option that is wrong. */
     public ProbeOptions build() {
       return new ProbeOptions(
@@ -321,7 +331,8 @@ public record ProbeOptions(
           maxKnownClients,
           brokerUsername,
           brokerPassword,
-          tls);
+          tls,
+          stateFile);
     }
   }
 
@@ -361,6 +372,8 @@ public record ProbeOptions(
         + brokerUsername
         + ", tls="
         + tls
+        + ", stateFile="
+        + stateFile
         + "]";
   }
 }

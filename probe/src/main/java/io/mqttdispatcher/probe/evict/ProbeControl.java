@@ -32,6 +32,26 @@ public final class ProbeControl {
     this.onChange = onChange;
   }
 
+  /**
+   * Takes the standing a previous run of this probe saved: its drain holds, and a plan that was
+   * running ends as failed (its devices' moves were not watched while the probe was down), which
+   * every dispatcher then sees in the reports. Call before the probe starts reporting.
+   */
+  public void restore(ProbeState saved) {
+    synchronized (this) {
+      draining = saved.draining();
+      plan = saved.plan();
+      if (plan != null && plan.state().active()) {
+        end(PlanState.FAILED, "the probe restarted while the plan ran");
+      }
+      LOG.info(
+          "restored from the state file: {}{}",
+          draining ? "draining" : "not draining",
+          plan == null ? "" : ", plan " + plan.plan().id() + " " + plan.state().wireName());
+    }
+    onChange.run();
+  }
+
   /** The state to put in the next report. */
   public synchronized ProbeState state() {
     return new ProbeState(draining, plan);
