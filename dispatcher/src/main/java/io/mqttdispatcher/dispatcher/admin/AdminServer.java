@@ -163,7 +163,7 @@ public final class AdminServer {
             body -> {
               RebalanceRequest request;
               try {
-                request = RebalanceRequest.fromJson(body);
+                request = AdminJson.rebalanceRequest(body);
               } catch (IllegalArgumentException e) {
                 error(req, 400, Objects.requireNonNullElse(e.getMessage(), e.toString()));
                 return;
@@ -408,8 +408,8 @@ public final class AdminServer {
     double rate;
     boolean includeSessions;
     try {
-      rate = RebalanceRequest.number(body, "rate", RebalanceRequest.DEFAULT_EVACUATION_RATE);
-      includeSessions = RebalanceRequest.bool(body, "includeSessions");
+      rate = AdminJson.number(body, "rate", RebalanceRequest.DEFAULT_EVACUATION_RATE);
+      includeSessions = AdminJson.bool(body, "includeSessions");
     } catch (IllegalArgumentException e) {
       error(req, 400, Objects.requireNonNullElse(e.getMessage(), e.toString()));
       return;

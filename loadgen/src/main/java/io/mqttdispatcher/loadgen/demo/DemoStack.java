@@ -1,5 +1,6 @@
 package io.mqttdispatcher.loadgen.demo;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.embedded.EmbeddedBrokerMain;
 import io.mqttdispatcher.embedded.MosquittoBinary;
@@ -23,8 +24,6 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DemoStack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DemoStack.class);
-  private static final Pattern USABLE = Pattern.compile("\"usable\":(\\d+)}\\s*$");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<ChildProcess> processes = new ArrayList<>();
   private final List<HostPort> brokers = new ArrayList<>();
@@ -449,11 +448,10 @@ public final class DemoStack implements AutoCloseable {
       checkAlive();
       try {
         last = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = USABLE.matcher(last);
-        if (m.find() && Integer.parseInt(m.group(1)) == count) {
+        if (JSON.readTree(last).path("usable").asInt(-1) == count) {
           return;
         }
-      } catch (IOException e) {
+      } catch (IOException e) { // also a body that is not JSON
         last = e.toString();
       }
       Thread.sleep(200);

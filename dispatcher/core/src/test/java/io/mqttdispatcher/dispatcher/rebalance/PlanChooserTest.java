@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mqttdispatcher.dispatcher.rebalance.PlanChooser.Candidate;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -80,22 +79,5 @@ class PlanChooserTest {
     assertThat(PlanChooser.withinThresholds(5000, 2340, 1000, 1.1)).isFalse();
     assertThat(PlanChooser.withinThresholds(2500, 2340, 0, 1.1)).isTrue(); // below mean * 1.1
     assertThat(PlanChooser.withinThresholds(2600, 2340, 0, 1.1)).isFalse();
-  }
-
-  @Test
-  void request_defaults_are_emqx_defaults_and_bad_fields_are_named() {
-    RebalanceRequest r = RebalanceRequest.fromJson(new JsonObject());
-
-    assertThat(r.rate()).isEqualTo(500);
-    assertThat(r.absThreshold()).isEqualTo(1000);
-    assertThat(r.relThreshold()).isEqualTo(1.1);
-    assertThat(r.waitBeforeEviction()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(r.includeSessions()).isFalse();
-    assertThatThrownBy(() -> RebalanceRequest.fromJson(new JsonObject().put("rate", 0)))
-        .hasMessageContaining("'rate'");
-    assertThatThrownBy(() -> RebalanceRequest.fromJson(new JsonObject().put("relThreshold", 0.5)))
-        .hasMessageContaining("'relThreshold'");
-    assertThatThrownBy(() -> RebalanceRequest.fromJson(new JsonObject().put("donors", "a")))
-        .hasMessageContaining("'donors'");
   }
 }

@@ -2,7 +2,6 @@ package io.mqttdispatcher.dispatcher.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mqttdispatcher.dispatcher.metrics.DispatcherMetrics;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -73,33 +72,5 @@ class SessionRecordsTest {
 
     assertThat(records.brokerOf("device", 100 * S)).isEqualTo("b1");
     assertThat(records.evictedByExpiry()).isZero();
-  }
-
-  @Test
-  void metrics_show_records_held_and_evictions_by_cause() {
-    SessionRecords small = new SessionRecords(10, clock::get);
-    for (int i = 0; i < 25; i++) {
-      small.record("device-" + i, "b1", i < 5 ? 60 : 3600, 0);
-    }
-    clock.set(61 * S);
-    small.cleanUp();
-    DispatcherMetrics metrics = new DispatcherMetrics("0x9c");
-
-    metrics.sessionRecords(small);
-
-    String scrape = metrics.scrape();
-    assertThat(scrape).contains("dispatcher_session_records " + small.size() + ".0");
-    assertThat(scrape)
-        .contains(
-            "dispatcher_session_records_evicted_total{cause=\"size\"} "
-                + small.evictedBySize()
-                + ".0");
-    assertThat(scrape)
-        .contains(
-            "dispatcher_session_records_evicted_total{cause=\"expiry\"} "
-                + small.evictedByExpiry()
-                + ".0");
-    assertThat(small.evictedBySize() + small.evictedByExpiry()).isEqualTo(15);
-    assertThat(small.size()).isEqualTo(10);
   }
 }

@@ -1,9 +1,6 @@
 package io.mqttdispatcher.dispatcher.rebalance;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,24 +40,25 @@ public record RebalanceRequest(
   }
 
   /**
-   * The request in {@code body} (fields {@code rate}, {@code absThreshold}, {@code relThreshold},
-   * {@code waitSeconds}, {@code includeSessions}, {@code donors}, {@code recipients}, all
-   * optional).
+   * A request from an operator's numbers, checked.
    *
    * @throws IllegalArgumentException naming the field that is wrong
    */
-  public static RebalanceRequest fromJson(JsonObject body) {
-    double rate = number(body, "rate", DEFAULT_RATE);
-    double abs = number(body, "absThreshold", DEFAULT_ABS_THRESHOLD);
-    double rel = number(body, "relThreshold", DEFAULT_REL_THRESHOLD);
-    double waitSeconds = number(body, "waitSeconds", DEFAULT_WAIT.toMillis() / 1000.0);
+  public static RebalanceRequest of(
+      double rate,
+      double absThreshold,
+      double relThreshold,
+      double waitSeconds,
+      boolean includeSessions,
+      List<String> donors,
+      List<String> recipients) {
     if (!(rate > 0)) {
       throw new IllegalArgumentException("'rate' must be above 0 devices per second");
     }
-    if (!(abs >= 0)) {
+    if (!(absThreshold >= 0)) {
       throw new IllegalArgumentException("'absThreshold' must be 0 or more");
     }
-    if (!(rel >= 1)) {
+    if (!(relThreshold >= 1)) {
       throw new IllegalArgumentException("'relThreshold' must be 1 or more");
     }
     if (!(waitSeconds >= 0)) {
@@ -68,53 +66,11 @@ public record RebalanceRequest(
     }
     return new RebalanceRequest(
         rate,
-        abs,
-        rel,
+        absThreshold,
+        relThreshold,
         Duration.ofMillis(Math.round(waitSeconds * 1000)),
-        bool(body, "includeSessions"),
-        ids(body, "donors"),
-        ids(body, "recipients"));
-  }
-
-  public static double number(JsonObject body, String field, double otherwise) {
-    Object v = body.getValue(field);
-    if (v == null) {
-      return otherwise;
-    }
-    if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
-      throw new IllegalArgumentException("'" + field + "' must be a number");
-    }
-    return n.doubleValue();
-  }
-
-  public static boolean bool(JsonObject body, String field) {
-    Object v = body.getValue(field);
-    if (v == null) {
-      return false;
-    }
-    if (!(v instanceof Boolean b)) {
-      throw new IllegalArgumentException("'" + field + "' must be true or false");
-    }
-    return b;
-  }
-
-  private static List<String> ids(JsonObject body, String field) {
-    Object v = body.getValue(field);
-    if (v == null) {
-      return List.of();
-    }
-    if (!(v instanceof JsonArray array)) {
-      throw new IllegalArgumentException("'" + field + "' must be an array of broker ids");
-    }
-    List<String> result = new ArrayList<>();
-    for (Object o : array) {
-      if (!(o instanceof String s) || s.isBlank()) {
-        throw new IllegalArgumentException("'" + field + "' must be an array of broker ids");
-      }
-      if (!result.contains(s)) {
-        result.add(s);
-      }
-    }
-    return result;
+        includeSessions,
+        donors,
+        recipients);
   }
 }
