@@ -53,6 +53,9 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter implements Parki
   private static final AttributeKey<MqttVersion> MQTT_VERSION =
       AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
 
+  /** How often a hold stretched over a gathering looks again. */
+  private static final long GATHERING_RECHECK_MILLIS = 100;
+
   private final ConnectService service;
   private final Transport transport;
   private @Nullable ScheduledFuture<?> timeout;
@@ -160,7 +163,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter implements Parki
       return;
     }
     if (decision instanceof Decision.Wait) {
-      decision = service.decide(table, facts, false); // cannot hold it: answer what there is
+      decision = service.decideAgain(table, facts, false); // cannot hold it: answer what there is
     }
     answer(ctx, facts, decision, maximumPacketSize);
   }
@@ -196,7 +199,25 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter implements Parki
     }
   }
 
+  /**
+   * The hold ran out: answer with what there is, unless the device's group is gathering its brokers
+   * after an outage. Then the first broker back would take every device whose hold happens to end
+   * in that moment, so the hold is stretched until the gathering ends (it is bounded by {@code
+   * --gather-window}).
+   */
   private void holdExpired() {
+    ChannelHandlerContext ctx = heldCtx;
+    RoutingTable table = heldTable;
+    ConnectFacts facts = heldFacts;
+    if (ctx != null
+        && table != null
+        && facts != null
+        && service.decideAgain(table, facts, true) instanceof Decision.Wait) {
+      timeout =
+          ctx.executor()
+              .schedule(this::holdExpired, GATHERING_RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+      return;
+    }
     decideAgain(false);
   }
 
@@ -208,12 +229,12 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter implements Parki
     if (ctx == null || table == null || facts == null) {
       return; // answered or closed meanwhile
     }
-    Decision decision = service.decide(table, facts, mayWait);
+    Decision decision = service.decideAgain(table, facts, mayWait);
     if (mayWait && ConnectService.worthHolding(decision)) {
       return; // still nothing usable: the hold's timer or the next snapshot decides
     }
     if (decision instanceof Decision.Wait) {
-      decision = service.decide(table, facts, false);
+      decision = service.decideAgain(table, facts, false);
     }
     unhold(decision instanceof Decision.Redirect ? "redirected" : "refused");
     if (ctx.channel().isActive()) {

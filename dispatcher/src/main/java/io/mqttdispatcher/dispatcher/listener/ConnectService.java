@@ -147,6 +147,14 @@ public final class ConnectService {
     return decision;
   }
 
+  /** Like {@link #decide}, for a held CONNECT: its routing rule's hit is not counted again. */
+  Decision decideAgain(RoutingTable table, ConnectFacts facts, boolean mayWait) {
+    long start = System.nanoTime();
+    Decision decision = decider.decideAgain(registry.snapshot(), table, facts, start, mayWait);
+    metrics.decisionNanos(System.nanoTime() - start);
+    return decision;
+  }
+
   /** Tells the metrics and the listeners that {@code decision} answers {@code facts}. */
   void answered(ConnectFacts facts, Decision decision) {
     for (DecisionListener l : listeners) {

@@ -35,7 +35,32 @@ public final class ConnectDecider {
       ConnectFacts facts,
       long nowNanos,
       boolean mayWait) {
-    Route route = table.route(facts, snapshot, nowNanos);
+    return decide(
+        snapshot, table, table.route(facts, snapshot, nowNanos), facts, nowNanos, mayWait);
+  }
+
+  /**
+   * Decides again a CONNECT that was held: the same as {@link #decide(BrokerSnapshot, RoutingTable,
+   * ConnectFacts, long, boolean)}, but its rule's hit, counted the first time, is not counted
+   * again.
+   */
+  public Decision decideAgain(
+      BrokerSnapshot snapshot,
+      RoutingTable table,
+      ConnectFacts facts,
+      long nowNanos,
+      boolean mayWait) {
+    return decide(
+        snapshot, table, table.explain(facts, snapshot, nowNanos), facts, nowNanos, mayWait);
+  }
+
+  private Decision decide(
+      BrokerSnapshot snapshot,
+      RoutingTable table,
+      Route route,
+      ConnectFacts facts,
+      long nowNanos,
+      boolean mayWait) {
     if (mayWait && !route.refused() && snapshot.gathering(route.group(), nowNanos)) {
       return new Decision.Wait(
           route.anyGroup()
