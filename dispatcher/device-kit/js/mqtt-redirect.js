@@ -178,7 +178,7 @@ class RedirectingClient extends EventEmitter {
    *   lasted stableAfterMs), onError(device, error) when a hook threw or rejected
    */
   constructor (dispatcher, options = {}, settings = {}) {
-    super()
+    super({ captureRejections: true }) // an async listener's rejection comes to the method below
     this.dispatchers = parseServerReference(dispatcher)
     this.options = options
     this.maxHops = settings.maxHops ?? DEFAULT_MAX_HOPS
@@ -248,8 +248,11 @@ class RedirectingClient extends EventEmitter {
     if (this.client) await this.client.endAsync()
   }
 
-  /** After each landing: the application's hook and 'connect' listeners, then the queued publishes. */
+  /** After each landing: the queued publishes, then the application's hook and 'connect' listeners. */
   async _landed () {
+    this._betweenBrokers = false
+    const queued = this._queued.splice(0)
+    for (const q of queued) this.client.publishAsync(q.topic, q.message, q.opts).then(q.resolve, q.reject)
     try {
       await this.onConnected(this)
     } catch (e) {
@@ -260,13 +263,15 @@ class RedirectingClient extends EventEmitter {
     } catch (e) {
       this._report(e)
     }
-    this._betweenBrokers = false
-    const queued = this._queued.splice(0)
-    for (const q of queued) this.client.publishAsync(q.topic, q.message, q.opts).then(q.resolve, q.reject)
   }
 
   _failQueued (error) {
     for (const q of this._queued.splice(0)) q.reject(error)
+  }
+
+  /** A rejected promise returned by an async listener (captureRejections). */
+  [Symbol.for('nodejs.rejection')] (error) {
+    this._report(error)
   }
 
   /** An application hook or listener failed: to the application, never out of the helper. */

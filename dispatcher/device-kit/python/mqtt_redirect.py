@@ -206,7 +206,7 @@ class RedirectingClient:
                  properties=None, transport="tcp", ws_path="/mqtt", max_hops=DEFAULT_MAX_HOPS,
                  connect_timeout=DEFAULT_CONNECT_TIMEOUT, reconnect_attempts=DEFAULT_RECONNECT_ATTEMPTS,
                  max_backoff=DEFAULT_MAX_BACKOFF, stable_after=DEFAULT_STABLE_AFTER, max_queued=DEFAULT_MAX_QUEUED,
-                 on_connected=None, on_gave_up=None, on_reconnecting=None):
+                 on_connected=None, on_gave_up=None, on_reconnecting=None, on_error=None):
         """``dispatcher``: a reference as above. ``configure(client)`` is applied to the paho client
         of every hop (credentials, TLS, on_message, ...). ``transport``/``ws_path`` are the device's
         own transport for ``host:port`` endpoints; a ws:// or wss:// reference overrides them.
@@ -217,7 +217,9 @@ class RedirectingClient:
         since the last landing that lasted ``stable_after`` seconds: a loss after such a landing
         starts again at 0, a landing that did not last counts as a failed pass. ``max_queued``:
         QoS 1 and 2 publishes (``publish``) held while the device is between brokers; one more
-        raises QueueFull. An exception raised by ``on_connected`` after a loss is logged."""
+        raises QueueFull. An exception raised by ``on_connected`` after a loss is logged and given
+        to ``on_error(device, error)``; the device stays on the broker (from ``connect()`` it is
+        raised)."""
         if not 1 <= max_hops <= 10:
             raise ValueError("max_hops must be within 1..10, got %r" % max_hops)
         if max_backoff < DEFAULT_FIRST_BACKOFF:
@@ -243,6 +245,7 @@ class RedirectingClient:
         self.on_connected = on_connected or (lambda d: None)
         self.on_gave_up = on_gave_up or (lambda d, e: None)
         self.on_reconnecting = on_reconnecting or (lambda d, attempt, delay, error: None)
+        self.on_error = on_error or (lambda d, error: None)
         self.client = None
         self.broker = None
         self.hops = 0
@@ -263,8 +266,8 @@ class RedirectingClient:
         self._generation += 1  # a reconnect still running from before a close() stops
         self._land()
         self._failed_passes = 0
-        self.on_connected(self)
         self._flush()
+        self.on_connected(self)
         return self.client
 
     def publish(self, topic, payload=None, qos=0, retain=False, properties=None):
@@ -452,11 +455,12 @@ class RedirectingClient:
             if self._closed.is_set():
                 self.client.disconnect()
                 return
+            self._flush()  # first: publishes made in on_connected go straight to the broker
             try:
                 self.on_connected(self)
-            except Exception:  # the application's hook must not stop the device
+            except Exception as e:  # the application's hook must not stop the device
                 LOG.exception("on_connected raised after landing on %r", self.broker)
-            self._flush()
+                self.on_error(self, e)
             return
         LOG.warning("gave up reconnecting after %d passes: %s", self.reconnect_attempts, error)
         self._fail_queued(error)

@@ -271,6 +271,30 @@ test('after a broker loss', async (t) => {
     assert.strictEqual(d.reconnects, 3)
   })
 
+  await t.test('an async connect listener that rejects is reported as an error event', async () => {
+    const broker = await server(0)
+    const dispatcher = await server(mr.USE_ANOTHER_SERVER, broker.address)
+    const unhandled = []
+    const onUnhandled = (e) => unhandled.push(e)
+    process.on('unhandledRejection', onUnhandled)
+    t.after(() => process.removeListener('unhandledRejection', onUnhandled))
+    const errors = []
+    const d = device(dispatcher.address)
+    d.on('connect', async (dev) => {
+      if (dev.reconnects === 1) throw new Error('no SUBACK')
+    })
+    d.on('error', (e) => errors.push(e.message))
+    await d.connect()
+
+    broker.dropClients()
+    await waitFor(() => errors.length === 1, 10000, 'the error event')
+    broker.dropClients()
+    await waitFor(() => d.reconnects === 2 && d.client.connected, 10000, 'the next landing')
+
+    assert.deepStrictEqual(errors, ['no SUBACK'])
+    assert.deepStrictEqual(unhandled, [])
+  })
+
   await t.test('without an error listener a failing hook is a process warning, not a crash', async () => {
     const broker = await server(0)
     const dispatcher = await server(mr.USE_ANOTHER_SERVER, broker.address)

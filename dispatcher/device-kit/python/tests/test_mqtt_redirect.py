@@ -227,6 +227,26 @@ class ReconnectTest(ScriptedServersTest):
         self.assertEqual(landings.get(timeout=10), 1)
         self.assertEqual(dispatcher.connects, 3)
 
+    def test_an_exception_from_on_connected_after_a_loss_goes_to_on_error_and_reconnecting_goes_on(self):
+        broker = self.server(0x00)
+        dispatcher = self.server(mr.USE_ANOTHER_SERVER, broker.address)
+        landings, errors = queue.Queue(), queue.Queue()
+
+        def on_connected(d):
+            landings.put(d.reconnects)
+            if d.reconnects == 1:
+                raise RuntimeError("subscribe failed")
+        device = self.device(dispatcher.address, on_connected=on_connected, on_error=lambda d, e: errors.put(e))
+        device.connect()
+        landings.get(timeout=1)
+
+        broker.drop_clients()
+        self.assertEqual(landings.get(timeout=10), 1)
+        self.assertEqual(str(errors.get(timeout=1)), "subscribe failed")
+        broker.drop_clients()
+
+        self.assertEqual(landings.get(timeout=10), 2)
+
     def test_a_qos1_publish_made_between_brokers_is_sent_on_the_next_broker(self):
         broker = self.server(0x00)
         dispatcher = self.server(mr.USE_ANOTHER_SERVER, broker.address)

@@ -199,12 +199,12 @@ public final class DeviceConnection implements AutoCloseable {
         next.client().disconnect();
         return;
       }
+      flush(next.client()); // first: publishes made in onReconnected go straight to the broker
       try {
         connector.reconnected(this);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "onReconnected threw on broker " + next.broker(), e);
       }
-      flush(next.client());
     } catch (ConnectFailedException e) {
       int nextAttempt = attempt + 1;
       if (nextAttempt >= connector.reconnectAttempts()) {
