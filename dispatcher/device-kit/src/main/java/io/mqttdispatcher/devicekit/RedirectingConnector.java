@@ -132,8 +132,15 @@ public final class RedirectingConnector implements AutoCloseable {
    *
    * @throws ConnectFailedException refused (e.g. 0x88: no usable broker), unreachable, timed out,
    *     or a redirect loop ({@link RedirectLoopException})
+   * @throws IllegalStateException the connector is closed: a device made now could not reconnect
    */
   public DeviceConnection connect() throws ConnectFailedException, InterruptedException {
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException(
+            "this connector is closed and would not reconnect the device; build a new one");
+      }
+    }
     DeviceConnection device = new DeviceConnection(this);
     device.land(land(device::lost));
     return device;
