@@ -193,6 +193,18 @@ test('after a broker loss', async (t) => {
     assert.strictEqual(d.reconnects, 0)
   })
 
+  await t.test('after 0x9D Server moved the next pass still starts at the dispatcher', async () => {
+    const broker = await server(0)
+    const dispatcher = await server(mr.SERVER_MOVED, broker.address)
+    const d = device(dispatcher.address)
+    await d.connect()
+
+    broker.dropClients()
+
+    await waitFor(() => d.reconnects === 1, 10000, 'the landing after the loss')
+    assert.strictEqual(dispatcher.connects, 2) // 0x9D was followed once, not stored
+  })
+
   await t.test('landings that do not last do not reset the backoff', async () => {
     const flapping = await server(0, undefined, 50) // accepts the CONNECT, drops the device 50 ms later
     const dispatcher = await server(mr.USE_ANOTHER_SERVER, flapping.address)

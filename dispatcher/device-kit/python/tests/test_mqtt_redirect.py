@@ -181,6 +181,19 @@ class ReconnectTest(ScriptedServersTest):
             self.assertEqual(error is None, attempt == 0)
         self.assertEqual(device.reconnects, 0)
 
+    def test_after_server_moved_the_next_pass_still_starts_at_the_dispatcher(self):
+        broker = self.server(0x00)
+        dispatcher = self.server(mr.SERVER_MOVED, broker.address)
+        landings = queue.Queue()
+        device = self.device(dispatcher.address, on_connected=lambda d: landings.put(d.reconnects))
+        device.connect()
+        landings.get(timeout=1)
+
+        broker.drop_clients()
+
+        self.assertEqual(landings.get(timeout=10), 1)
+        self.assertEqual(dispatcher.connects, 2)  # 0x9D was followed once, not stored
+
     def test_landings_that_do_not_last_do_not_reset_the_backoff(self):
         flapping = self.server(0x00, None, 0.05)  # accepts the CONNECT, drops the device 50 ms later
         dispatcher = self.server(mr.USE_ANOTHER_SERVER, flapping.address)

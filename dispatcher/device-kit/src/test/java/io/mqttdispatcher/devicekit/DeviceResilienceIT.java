@@ -78,6 +78,35 @@ class DeviceResilienceIT {
   }
 
   @Test
+  void tells_the_application_it_gave_up_when_the_dispatcher_is_gone() throws Exception {
+    AtomicReference<ConnectFailedException> gaveUp = new AtomicReference<>();
+    List<String> waits = new CopyOnWriteArrayList<>();
+    try (BrokerStack stack = BrokerStack.start(1);
+        RedirectingConnector connector =
+            RedirectingConnector.builder(stack.dispatcherAddress())
+                .client(b -> b.identifier("device-no-dispatcher"))
+                .connectTimeout(Duration.ofSeconds(30))
+                .reconnectAttempts(3, Duration.ofMillis(500))
+                .onReconnecting(
+                    (d, attempt, delay, e) ->
+                        waits.add(attempt + (e == null ? "" : " after " + e.getMessage())))
+                .onGaveUp((d, e) -> gaveUp.set(e))
+                .build();
+        DeviceConnection device = connector.connect()) {
+      stack.stopDispatcher();
+
+      stack.broker(0).kill();
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> gaveUp.get() != null);
+      assertThat(gaveUp.get())
+          .hasMessageContaining("cannot connect to " + stack.dispatcherAddress());
+      assertThat(waits).hasSize(3);
+      assertThat(waits.get(0)).isEqualTo("0");
+      assertThat(waits.get(2)).startsWith("2 after cannot connect to ");
+    }
+  }
+
+  @Test
   void an_exception_thrown_by_on_reconnected_is_logged_with_its_stack_trace() throws Exception {
     Logger log = (Logger) LoggerFactory.getLogger(DeviceConnection.class.getName());
     ListAppender<ILoggingEvent> logged = new ListAppender<>();
