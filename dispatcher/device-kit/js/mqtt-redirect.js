@@ -9,15 +9,22 @@
  * broker's probe needs that moment to tell the dispatcher the broker is gone):
  *
  *   const { RedirectingClient } = require('./mqtt-redirect')
- *   const device = new RedirectingClient('dispatcher.example:1883', { clientId: 'sensor-42' },
- *     { onConnected: (d) => d.client.subscribe('cmd/42', { qos: 1 }) })
+ *   const device = new RedirectingClient('dispatcher.example:1883', { clientId: 'sensor-42' })
+ *   device.on('connect', (d) => d.client.subscribe('cmd/42', { qos: 1 }))  // after each landing
+ *   device.on('message', (topic, payload) => handle(topic, payload))       // from every broker
+ *   device.on('error', (e) => console.warn(e))                             // a hook that threw, ...
  *   await device.connect()             // rejects with ConnectFailed / RedirectLoop
- *   await device.client.publishAsync('sensors/42', '21.5', { qos: 1 })
+ *   await device.publish('sensors/42', '21.5', { qos: 1 })  // queued while between brokers
  *   await device.close()
+ *
+ * A landing that does not last `stableAfterMs` does not reset the backoff: a broker that accepts
+ * the device and drops it at once sees it back after ever longer waits, and counts as a failed pass
+ * towards `reconnectAttempts`.
  *
  * A reference is `host:port`, `host` (port 1883), `[ipv6]:port`, `ws://host:port/path` or
  * `wss://...`, or several separated by spaces, tried in order.
  */
+const { EventEmitter } = require('node:events')
 const mqtt = require('mqtt')
 
 const DEFAULT_MQTT_PORT = 1883
@@ -26,6 +33,8 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 5000
 const DEFAULT_RECONNECT_ATTEMPTS = 10
 const DEFAULT_FIRST_BACKOFF_MS = 200
 const DEFAULT_MAX_BACKOFF_MS = 5000
+const DEFAULT_STABLE_AFTER_MS = 20000
+const DEFAULT_MAX_QUEUED = 100
 const USE_ANOTHER_SERVER = 0x9c
 const SERVER_MOVED = 0x9d
 
@@ -43,6 +52,14 @@ class RedirectLoop extends ConnectFailed {
   constructor (message, reasonCode) {
     super(message, reasonCode)
     this.name = 'RedirectLoop'
+  }
+}
+
+/** A QoS 1 or 2 publish made between brokers found `maxQueued` publishes already waiting. */
+class QueueFull extends Error {
+  constructor (message) {
+    super(message)
+    this.name = 'QueueFull'
   }
 }
 
@@ -142,19 +159,26 @@ function optionsFor (device, target) {
 
 /**
  * An MQTT v5 device that reaches its broker through the dispatcher. `client` is the MQTT.js client
- * on the broker the device is on now.
+ * on the broker the device is on now; a new one at every hop. Events, which outlive the hops:
+ * 'connect' (device) after each landing, 'message' (topic, payload, packet) from whichever broker,
+ * 'reconnecting' (attempt, delayMs, error) and 'giveup' (error) after a loss, 'error' (error) when
+ * an application hook or listener threw or rejected. Without an 'error' listener or `onError` such
+ * an error is a process warning: the helper never ends its host process.
  */
-class RedirectingClient {
+class RedirectingClient extends EventEmitter {
   /**
    * @param dispatcher a reference as above
    * @param options MQTT.js options for every hop (clientId, username, password, keepalive, clean,
    *   properties, TLS: ca/cert/key/rejectUnauthorized, protocol, path for WebSocket)
-   * @param settings maxHops, connectTimeoutMs, reconnectAttempts, maxBackoffMs,
+   * @param settings maxHops, connectTimeoutMs, reconnectAttempts, maxBackoffMs, stableAfterMs,
+   *   maxQueued, configure(client) on each hop's new MQTT.js client (listeners of its own),
    *   onConnected(device) after each landing (subscribe there), onGaveUp(device, error),
-   *   onReconnecting(device, attempt, delayMs, error) before each wait after a loss (attempt 0 and
-   *   no error for the wait that follows the loss itself)
+   *   onReconnecting(device, attempt, delayMs, error) before each wait after a loss (no error for the
+   *   wait that follows the loss itself; attempt counts the passes since the last landing that
+   *   lasted stableAfterMs), onError(device, error) when a hook threw or rejected
    */
   constructor (dispatcher, options = {}, settings = {}) {
+    super({ captureRejections: true }) // an async listener's rejection comes to the method below
     this.dispatchers = parseServerReference(dispatcher)
     this.options = options
     this.maxHops = settings.maxHops ?? DEFAULT_MAX_HOPS
@@ -165,28 +189,108 @@ class RedirectingClient {
     if (!(this.maxBackoffMs >= DEFAULT_FIRST_BACKOFF_MS)) {
       throw new Error(`maxBackoffMs must be at least ${DEFAULT_FIRST_BACKOFF_MS}, got ${this.maxBackoffMs}`)
     }
+    this.stableAfterMs = settings.stableAfterMs ?? DEFAULT_STABLE_AFTER_MS
+    if (!(this.stableAfterMs >= 0)) throw new Error(`stableAfterMs must be 0 or more, got ${this.stableAfterMs}`)
+    this.maxQueued = settings.maxQueued ?? DEFAULT_MAX_QUEUED
+    if (!(this.maxQueued >= 0)) throw new Error(`maxQueued must be 0 or more, got ${this.maxQueued}`)
+    this.configure = settings.configure ?? (() => {})
     this.onConnected = settings.onConnected ?? (() => {})
     this.onGaveUp = settings.onGaveUp ?? (() => {})
     this.onReconnecting = settings.onReconnecting ?? (() => {})
+    this.onError = settings.onError
     this.client = null
     this.broker = null
     this.hops = 0
     this.reconnects = 0
     this.closed = false
+    this._landedAt = 0
+    this._failedPasses = 0 // passes since the last landing that lasted stableAfterMs
+    this._betweenBrokers = false
+    this._queued = []
+    this._generation = 0
   }
 
-  /** Connects through the dispatcher and follows its redirect; resolves with the MQTT.js client on the broker. */
+  /**
+   * Connects through the dispatcher and follows its redirect; resolves with the MQTT.js client on
+   * the broker. After close() it connects again, and reconnecting after a loss is on again.
+   */
   async connect () {
+    this.closed = false
+    this._generation++ // a reconnect still pending from before a close() stops
+    clearTimeout(this._retryTimer)
     await this._land()
-    await this.onConnected(this)
+    this._failedPasses = 0
+    await this._landed()
     return this.client
   }
 
-  /** Disconnects from the broker and stops reconnecting. */
+  /**
+   * Publishes on the current broker (resolves as MQTT.js publishAsync does). While the device is
+   * between brokers a QoS 1 or 2 publish is queued, in order, and sent on the next broker; more than
+   * `maxQueued` rejects with QueueFull, and the queue rejects with ConnectFailed when the device
+   * gives up or is closed. A QoS 0 publish between brokers rejects at once.
+   */
+  publish (topic, message, opts = {}) {
+    if (this.client && !this._betweenBrokers && this.client.connected) return this.client.publishAsync(topic, message, opts)
+    if (!opts.qos) return Promise.reject(new ConnectFailed(`not on a broker: QoS 0 publish to ${topic} dropped`))
+    if (this.closed) return Promise.reject(new ConnectFailed('the device is closed'))
+    if (this._queued.length >= this.maxQueued) {
+      return Promise.reject(new QueueFull(`${this._queued.length} publishes already wait for the next broker (maxQueued)`))
+    }
+    return new Promise((resolve, reject) => this._queued.push({ topic, message, opts, resolve, reject }))
+  }
+
+  /** Disconnects from the broker and stops reconnecting; queued publishes reject. */
   async close () {
     this.closed = true
     clearTimeout(this._retryTimer)
+    this._failQueued(new ConnectFailed('the device was closed before it reached a broker'))
     if (this.client) await this.client.endAsync()
+  }
+
+  /** After each landing: the queued publishes, then the application's hook and 'connect' listeners. */
+  async _landed () {
+    this._betweenBrokers = false
+    const queued = this._queued.splice(0)
+    for (const q of queued) this.client.publishAsync(q.topic, q.message, q.opts).then(q.resolve, q.reject)
+    try {
+      await this.onConnected(this)
+    } catch (e) {
+      this._report(e)
+    }
+    try {
+      this.emit('connect', this)
+    } catch (e) {
+      this._report(e)
+    }
+  }
+
+  _failQueued (error) {
+    for (const q of this._queued.splice(0)) q.reject(error)
+  }
+
+  /** A rejected promise returned by an async listener (captureRejections). */
+  [Symbol.for('nodejs.rejection')] (error) {
+    this._report(error)
+  }
+
+  /** An application hook or listener failed: to the application, never out of the helper. */
+  _report (error) {
+    try {
+      if (this.onError) this.onError(this, error)
+      if (this.listenerCount('error') > 0) this.emit('error', error)
+      else if (!this.onError) process.emitWarning(`mqtt-redirect: an application hook failed: ${error?.stack ?? error}`)
+    } catch (e) {
+      process.emitWarning(`mqtt-redirect: the error handler failed too: ${e?.stack ?? e}`)
+    }
+  }
+
+  _emitSafely (event, ...args) {
+    try {
+      this.emit(event, ...args)
+    } catch (e) {
+      this._report(e)
+    }
   }
 
   async _land () {
@@ -273,41 +377,72 @@ class RedirectingClient {
       client.on('connect', onConnect)
       client.on('error', onError)
       client.on('close', onClose)
+      try {
+        this.configure(client)
+      } catch (e) {
+        this._report(e)
+      }
     })
   }
 
   _adopt (client, broker, hops) {
     Object.assign(this, { client, broker, hops })
+    this._landedAt = performance.now()
     client.on('error', () => {}) // errors after landing end in 'close', handled below
+    client.on('message', (topic, payload, packet) => this._emitSafely('message', topic, payload, packet))
     client.once('close', () => {
-      if (!this.closed && this.client === client) this._lost()
+      if (this.client !== client) return
+      this._betweenBrokers = true
+      if (!this.closed) this._lost(performance.now() - this._landedAt)
     })
   }
 
   // The first pass waits a first backoff too: the broker's probe sees the same loss and needs a
   // moment to tell the dispatcher, which would otherwise send a device that returns at once straight
-  // back to the dead broker; the jitter spreads the devices that lost it. Each loss starts the
-  // schedule again.
-  _lost () {
+  // back to the dead broker; the jitter spreads the devices that lost it. A loss after a landing that
+  // lasted stableAfterMs starts the schedule again; one after a landing that did not last goes on
+  // with it, so a broker that accepts and drops devices is not flooded by them.
+  _lost (heldMs) {
     if (this.reconnectAttempts === 0) return
+    const generation = this._generation
+    const giveUp = (error) => {
+      this._failQueued(error)
+      try {
+        this.onGaveUp(this, error)
+      } catch (e) {
+        this._report(e)
+      }
+      this._emitSafely('giveup', error)
+    }
     const wait = (n, error) => {
-      if (n >= this.reconnectAttempts) return this.onGaveUp(this, error)
+      if (n >= this.reconnectAttempts) return giveUp(error)
       const delayMs = backoffDelay(n, DEFAULT_FIRST_BACKOFF_MS, this.maxBackoffMs)
-      this.onReconnecting(this, n, delayMs, error)
-      this._retryTimer = setTimeout(() => pass(n), delayMs)
+      try {
+        this.onReconnecting(this, n, delayMs, error)
+      } catch (e) {
+        this._report(e)
+      }
+      this._emitSafely('reconnecting', n, delayMs, error)
+      this._retryTimer = setTimeout(() => pass(n).catch((e) => this._report(e)), delayMs)
     }
     const pass = async (n) => {
-      if (this.closed) return
+      if (this.closed || generation !== this._generation) return
       try {
         await this._land()
       } catch (e) {
         return wait(n + 1, e)
       }
+      this._failedPasses = n + 1
       this.reconnects++
-      if (this.closed) return this.client.endAsync()
-      await this.onConnected(this)
+      if (this.closed || generation !== this._generation) return this.client.endAsync()
+      await this._landed()
     }
-    wait(0, undefined)
+    const first = heldMs >= this.stableAfterMs ? 0 : this._failedPasses
+    if (first >= this.reconnectAttempts) {
+      return giveUp(new ConnectFailed(`broker ${this.broker} dropped the device ${(heldMs / 1000).toFixed(1)} s after it landed; ` +
+        `${first} landings in a row did not last ${this.stableAfterMs / 1000} s`))
+    }
+    wait(first, undefined)
   }
 }
 
@@ -319,6 +454,7 @@ module.exports = {
   RedirectingClient,
   ConnectFailed,
   RedirectLoop,
+  QueueFull,
   Endpoint,
   parseEndpoint,
   parseServerReference,

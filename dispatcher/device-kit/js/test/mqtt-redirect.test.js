@@ -136,19 +136,21 @@ test('after a broker loss', async (t) => {
     for (const s of servers) await s.close()
   })
 
-  await t.test('each loss waits a first backoff of 100-200 ms before going back through the dispatcher', async () => {
+  await t.test('each loss after a stable landing waits a first backoff of 100-200 ms before the dispatcher', async () => {
     const broker = await server(0)
     const dispatcher = await server(mr.USE_ANOTHER_SERVER, broker.address)
     const waits = []
     const landings = []
     const landed = (n) => waitFor(() => landings.length >= n, 10000, `landing ${n}`)
     const d = device(dispatcher.address, {
+      stableAfterMs: 300,
       onReconnecting: (dev, attempt, delayMs, error) => waits.push({ attempt, delayMs, error }),
       onConnected: (dev) => landings.push(dev.reconnects)
     })
     await d.connect()
 
-    for (const loss of [1, 2]) { // the second loss starts the schedule again
+    for (const loss of [1, 2]) { // the second loss, after a landing that lasted, starts the schedule again
+      await sleep(400)
       const lostAt = performance.now()
       broker.dropClients()
 
@@ -191,10 +193,203 @@ test('after a broker loss', async (t) => {
     assert.strictEqual(d.reconnects, 0)
   })
 
+  await t.test('after 0x9D Server moved the next pass still starts at the dispatcher', async () => {
+    const broker = await server(0)
+    const dispatcher = await server(mr.SERVER_MOVED, broker.address)
+    const d = device(dispatcher.address)
+    await d.connect()
+
+    broker.dropClients()
+
+    await waitFor(() => d.reconnects === 1, 10000, 'the landing after the loss')
+    assert.strictEqual(dispatcher.connects, 2) // 0x9D was followed once, not stored
+  })
+
+  await t.test('landings that do not last do not reset the backoff', async () => {
+    const flapping = await server(0, undefined, 50) // accepts the CONNECT, drops the device 50 ms later
+    const dispatcher = await server(mr.USE_ANOTHER_SERVER, flapping.address)
+    const attempts = []
+    const d = device(dispatcher.address, { onReconnecting: (dev, attempt) => attempts.push(attempt) })
+    const started = performance.now()
+    await d.connect()
+
+    await sleep(5000 - (performance.now() - started))
+
+    // Waits of 0.1-0.2, 0.2-0.4, 0.4-0.8, 0.8-1.6, 1.6-3.2 s: at most 6 landings in 5 s (the old rule,
+    // each landing starting the schedule again, made about 25).
+    assert.ok(flapping.connects <= 6, `${flapping.connects} landings in 5 s`)
+    assert.ok(attempts.length >= 3, `attempts ${attempts}`)
+    assert.deepStrictEqual(attempts, attempts.map((_, i) => i))
+  })
+
+  await t.test('landings that do not last count towards the attempts, then it gives up', async () => {
+    const flapping = await server(0, undefined, 50)
+    const dispatcher = await server(mr.USE_ANOTHER_SERVER, flapping.address)
+    let gaveUp = null
+    const d = device(dispatcher.address, { reconnectAttempts: 3 })
+    d.on('giveup', (e) => { gaveUp = e })
+    await d.connect()
+
+    await waitFor(() => gaveUp !== null, 10000, 'giving up')
+
+    assert.ok(gaveUp instanceof mr.ConnectFailed)
+    assert.match(gaveUp.message, /3 landings in a row did not last 20 s/)
+    assert.strictEqual(flapping.connects, 4) // connect() and 3 passes
+  })
+
+  await t.test('close() then connect() turns reconnecting on again', async () => {
+    const broker = await server(0)
+    const dispatcher = await server(mr.USE_ANOTHER_SERVER, broker.address)
+    const landings = []
+    const d = device(dispatcher.address, { onConnected: (dev) => landings.push(dev.reconnects) })
+    await d.connect()
+    await d.close()
+    await d.connect()
+
+    broker.dropClients()
+
+    await waitFor(() => landings.length === 3, 10000, 'a landing after the loss')
+    assert.deepStrictEqual(landings, [0, 0, 1])
+    assert.strictEqual(dispatcher.connects, 3)
+  })
+
+  await t.test('a throwing or rejecting onConnected is reported and reconnecting goes on', async () => {
+    const broker = await server(0)
+    const dispatcher = await server(mr.USE_ANOTHER_SERVER, broker.address)
+    const unhandled = []
+    const onUnhandled = (e) => unhandled.push(e)
+    process.on('unhandledRejection', onUnhandled)
+    t.after(() => process.removeListener('unhandledRejection', onUnhandled))
+    const errors = []
+    let landings = 0
+    const d = device(dispatcher.address, {
+      onConnected: async () => {
+        landings++
+        if (landings === 2) throw new Error('subscribe failed: the broker dropped the device before SUBACK')
+        if (landings === 3) null.subscribe() // a plain bug: TypeError thrown
+      }
+    })
+    d.on('error', (e) => errors.push(e))
+    await d.connect()
+
+    for (const n of [2, 3, 4]) {
+      broker.dropClients()
+      await waitFor(() => landings === n, 10000, `landing ${n}`)
+    }
+
+    assert.deepStrictEqual(errors.map((e) => e.constructor.name), ['Error', 'TypeError'])
+    assert.match(errors[0].message, /before SUBACK/)
+    assert.deepStrictEqual(unhandled, [])
+    assert.strictEqual(d.reconnects, 3)
+  })
+
+  await t.test('an async connect listener that rejects is reported as an error event', async () => {
+    const broker = await server(0)
+    const dispatcher = await server(mr.USE_ANOTHER_SERVER, broker.address)
+    const unhandled = []
+    const onUnhandled = (e) => unhandled.push(e)
+    process.on('unhandledRejection', onUnhandled)
+    t.after(() => process.removeListener('unhandledRejection', onUnhandled))
+    const errors = []
+    const d = device(dispatcher.address)
+    d.on('connect', async (dev) => {
+      if (dev.reconnects === 1) throw new Error('no SUBACK')
+    })
+    d.on('error', (e) => errors.push(e.message))
+    await d.connect()
+
+    broker.dropClients()
+    await waitFor(() => errors.length === 1, 10000, 'the error event')
+    broker.dropClients()
+    await waitFor(() => d.reconnects === 2 && d.client.connected, 10000, 'the next landing')
+
+    assert.deepStrictEqual(errors, ['no SUBACK'])
+    assert.deepStrictEqual(unhandled, [])
+  })
+
+  await t.test('without an error listener a failing hook is a process warning, not a crash', async () => {
+    const broker = await server(0)
+    const dispatcher = await server(mr.USE_ANOTHER_SERVER, broker.address)
+    const warnings = []
+    const onWarning = (w) => warnings.push(w.message)
+    process.on('warning', onWarning)
+    t.after(() => process.removeListener('warning', onWarning))
+    const d = device(dispatcher.address, { onConnected: () => { throw new Error('hook bug') } })
+
+    await d.connect()
+
+    await waitFor(() => warnings.some((w) => w.includes('hook bug')), 2000, 'the warning')
+    assert.strictEqual(d.client.connected, true)
+  })
+
+  await t.test('message and connect listeners survive hops; configure runs on each hop', async () => {
+    const broker = await server(0)
+    const dispatcher = await server(mr.USE_ANOTHER_SERVER, broker.address)
+    const messages = []
+    const connects = []
+    let configured = 0
+    const d = device(dispatcher.address, { stableAfterMs: 0, configure: (client) => { configured++ } })
+    d.on('message', (topic, payload) => messages.push(`${topic}=${payload}`))
+    d.on('connect', (dev) => connects.push(String(dev.broker)))
+    await d.connect()
+    broker.sendToClients('cmd/1', 'first broker connection')
+    await waitFor(() => messages.length === 1, 2000, 'the first message')
+
+    broker.dropClients()
+    await waitFor(() => connects.length === 2, 10000, 'the second landing')
+    broker.sendToClients('cmd/2', 'second broker connection')
+    await waitFor(() => messages.length === 2, 2000, 'the second message')
+
+    assert.deepStrictEqual(messages, ['cmd/1=first broker connection', 'cmd/2=second broker connection'])
+    assert.deepStrictEqual(connects, [broker.address, broker.address])
+    assert.strictEqual(configured, 4) // dispatcher and broker, twice
+  })
+
+  await t.test('a QoS 1 publish made between brokers is sent on the next broker', async () => {
+    const broker = await server(0)
+    const dispatcher = await server(mr.USE_ANOTHER_SERVER, broker.address)
+    const d = device(dispatcher.address)
+    let reconnecting = false
+    d.on('reconnecting', () => { reconnecting = true })
+    await d.connect()
+    broker.dropClients()
+    await waitFor(() => reconnecting, 5000, 'the device between brokers')
+
+    const queued = d.publish('gap/1', 'made between brokers', { qos: 1 })
+    await assert.rejects(d.publish('gap/0', 'qos 0', { qos: 0 }), /QoS 0 publish to gap\/0 dropped/)
+
+    await queued
+    assert.deepStrictEqual(broker.published, ['gap/1'])
+    assert.strictEqual(d.reconnects, 1)
+  })
+
+  await t.test('publishes beyond maxQueued are refused; the queue rejects when it gives up', async () => {
+    const broker = await server(0)
+    const dispatcher = await server(mr.USE_ANOTHER_SERVER, broker.address)
+    const d = device(dispatcher.address, { maxQueued: 2, reconnectAttempts: 1 })
+    let reconnecting = false
+    d.on('reconnecting', () => { reconnecting = true })
+    await d.connect()
+    await dispatcher.close()
+    broker.dropClients()
+    await waitFor(() => reconnecting, 5000, 'the device between brokers')
+
+    const first = d.publish('gap/1', '1', { qos: 1 })
+    const second = d.publish('gap/2', '2', { qos: 1 })
+    await assert.rejects(d.publish('gap/3', '3', { qos: 1 }), (e) => e instanceof mr.QueueFull && /2 publishes already wait/.test(e.message))
+
+    await assert.rejects(first, mr.ConnectFailed)
+    await assert.rejects(second, mr.ConnectFailed)
+  })
+
   await t.test('a max backoff below the first wait is refused', () => {
     assert.throws(() => new mr.RedirectingClient('127.0.0.1:1883', {}, { maxBackoffMs: 100 }), /maxBackoffMs must be at least 200/)
   })
 })
+
+function sleep (ms) {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
+}
 
 /** Resolves when `condition()` holds, polling every 10 ms; rejects after `timeoutMs`. */
 async function waitFor (condition, timeoutMs, what) {

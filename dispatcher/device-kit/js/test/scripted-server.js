@@ -29,24 +29,78 @@ function connack (reasonCode, serverReference) {
   return Buffer.concat([Buffer.from([0x20]), varint(body.length), body]) // CONNACK, remaining length
 }
 
-async function scriptedServer (reasonCode = 0, serverReference) {
+function publishPacket (topic, payload) {
+  const t = Buffer.from(topic, 'utf8')
+  const len = Buffer.alloc(2)
+  len.writeUInt16BE(t.length)
+  const body = Buffer.concat([len, t, Buffer.from([0x00]), Buffer.from(payload, 'utf8')]) // topic, no properties, payload
+  return Buffer.concat([Buffer.from([0x30]), varint(body.length), body]) // PUBLISH QoS 0
+}
+
+/**
+ * Reads whole MQTT packets off `socket` and hands each (first byte, body) to `onPacket`.
+ */
+function packets (socket, onPacket) {
+  let buffered = Buffer.alloc(0)
+  socket.on('data', (data) => {
+    buffered = Buffer.concat([buffered, data])
+    for (;;) {
+      let length = 0
+      let i = 1
+      let shift = 0
+      for (; i < buffered.length; i++) {
+        length += (buffered[i] & 0x7f) << shift
+        shift += 7
+        if (!(buffered[i] & 0x80)) break
+      }
+      if (i >= buffered.length || buffered.length < i + 1 + length) return
+      const first = buffered[0]
+      const body = buffered.subarray(i + 1, i + 1 + length)
+      buffered = buffered.subarray(i + 1 + length)
+      onPacket(first, body)
+    }
+  })
+}
+
+/**
+ * `dropAfterMs`: an accepted connection is closed that long after its CONNACK (a broker that
+ * accepts the device and drops it). An accepting server answers PUBLISH QoS 1 with PUBACK and keeps
+ * the topics it received in `published`; `sendToClients(topic, payload)` publishes to every client.
+ */
+async function scriptedServer (reasonCode = 0, serverReference, dropAfterMs) {
   const sockets = new Set()
-  const state = { answer: connack(reasonCode, serverReference), connects: 0, connectTimes: [] }
+  const state = { answer: connack(reasonCode, serverReference), connects: 0, connectTimes: [], published: [] }
   const server = net.createServer((socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
     socket.on('error', () => {})
-    socket.once('data', (data) => {
-      if (data[0] !== 0x10) return socket.destroy()
-      state.connects++
-      state.connectTimes.push(performance.now())
-      socket.write(state.answer)
-      if (reasonCode !== 0) socket.end()
+    let connected = false
+    packets(socket, (first, body) => {
+      if (!connected) {
+        if (first !== 0x10) return socket.destroy()
+        connected = true
+        state.connects++
+        state.connectTimes.push(performance.now())
+        socket.write(state.answer)
+        if (reasonCode !== 0) socket.end()
+        else if (dropAfterMs !== undefined) setTimeout(() => socket.destroy(), dropAfterMs)
+        return
+      }
+      if ((first & 0xf0) === 0x30) { // PUBLISH: topic, then a packet id when QoS > 0
+        const n = body.readUInt16BE(0)
+        state.published.push(body.subarray(2, 2 + n).toString('utf8'))
+        if ((first >> 1) & 3) socket.write(Buffer.concat([Buffer.from([0x40, 0x02]), body.subarray(2 + n, 4 + n)])) // PUBACK
+      } else if ((first & 0xf0) === 0xc0) {
+        socket.write(Buffer.from([0xd0, 0x00])) // PINGRESP
+      }
     })
   })
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   state.address = `127.0.0.1:${server.address().port}`
   state.redirectTo = (reference) => { state.answer = connack(0x9c, reference) }
+  state.sendToClients = (topic, payload) => {
+    for (const s of sockets) s.write(publishPacket(topic, payload))
+  }
   state.dropClients = () => {
     for (const s of sockets) s.destroy()
   }

@@ -29,12 +29,46 @@ def connack(reason_code, server_reference=None):
     return b"\x20" + _varint(len(body)) + body  # CONNACK, remaining length
 
 
+def _read_packet(conn):
+    """(first byte, body) of one MQTT packet; raises OSError or IndexError when the peer is gone."""
+    first = conn.recv(1)[0]
+    length, shift = 0, 0
+    while True:
+        b = conn.recv(1)[0]
+        length += (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            break
+    body = b""
+    while len(body) < length:
+        chunk = conn.recv(length - len(body))
+        if not chunk:
+            raise OSError("closed")
+        body += chunk
+    return first, body
+
+
+def _drop(conn):
+    # shutdown first: a close alone does not end a connection another thread is reading
+    try:
+        conn.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    conn.close()
+
+
 class ScriptedServer:
-    def __init__(self, reason_code=0x00, server_reference=None):
+    """``drop_after``: seconds after which an accepted connection is closed (a broker that accepts the
+    device and drops it), None to hold it. An accepting server answers PUBLISH QoS 1 with PUBACK
+    and keeps the topics it received in ``published``."""
+
+    def __init__(self, reason_code=0x00, server_reference=None, drop_after=None):
         self.answer = connack(reason_code, server_reference)
         self.accepts = reason_code == 0x00
+        self.drop_after = drop_after
         self.connects = 0
         self.connect_times = []  # time.monotonic() of each CONNECT answered
+        self.published = []
         self._sock = socket.socket()
         self._sock.bind(("127.0.0.1", 0))
         self._sock.listen(16)
@@ -59,17 +93,8 @@ class ScriptedServer:
                 return
             conn.settimeout(5)
             try:
-                first = conn.recv(1)  # CONNECT fixed header
-                length, shift = 0, 0
-                while True:
-                    b = conn.recv(1)[0]
-                    length += (b & 0x7F) << shift
-                    shift += 7
-                    if not b & 0x80:
-                        break
-                while length > 0:
-                    length -= len(conn.recv(length))
-                if first != b"\x10":
+                first, _ = _read_packet(conn)
+                if first != 0x10:
                     conn.close()
                     continue
                 self.connects += 1
@@ -78,20 +103,38 @@ class ScriptedServer:
             except (OSError, IndexError):
                 conn.close()
                 continue
-            if self.accepts:
-                self._open.append(conn)
-            else:
+            if not self.accepts:
                 conn.close()
+                continue
+            self._open.append(conn)
+            threading.Thread(target=self._session, args=(conn,), daemon=True).start()
+            if self.drop_after is not None:
+                threading.Timer(self.drop_after, _drop, args=(conn,)).start()
+
+    def _session(self, conn):
+        conn.settimeout(None)
+        try:
+            while True:
+                first, body = _read_packet(conn)
+                if first & 0xF0 == 0x30:  # PUBLISH: topic, then a packet id when QoS > 0
+                    n = int.from_bytes(body[:2], "big")
+                    self.published.append(body[2:2 + n].decode("utf-8"))
+                    if (first >> 1) & 3:
+                        conn.sendall(b"\x40\x02" + body[2 + n:4 + n])  # PUBACK, packet id
+                elif first & 0xF0 == 0xC0:  # PINGREQ
+                    conn.sendall(b"\xd0\x00")
+        except (OSError, IndexError):
+            pass
 
     def drop_clients(self):
         """Closes every accepted connection, as a broker that dies (the listener stays)."""
         open_now, self._open = self._open, []
         for c in open_now:
-            c.close()
+            _drop(c)
 
     def close(self):
         self._stop.set()
         self._sock.close()
         self._thread.join(2)
         for c in self._open:
-            c.close()
+            _drop(c)

@@ -138,17 +138,18 @@ class RedirectTest(ScriptedServersTest):
 class ReconnectTest(ScriptedServersTest):
     """After a broker loss: back through the dispatcher after a capped, jittered backoff."""
 
-    def test_each_loss_waits_a_first_backoff_of_100_to_200_ms_before_the_dispatcher(self):
+    def test_each_loss_after_a_stable_landing_waits_a_first_backoff_of_100_to_200_ms(self):
         broker = self.server(0x00)
         dispatcher = self.server(mr.USE_ANOTHER_SERVER, broker.address)
         waits, landings = queue.Queue(), queue.Queue()
-        device = self.device(dispatcher.address,
+        device = self.device(dispatcher.address, stable_after=0.3,
                              on_reconnecting=lambda d, attempt, delay, error: waits.put((attempt, delay, error)),
                              on_connected=lambda d: landings.put(d.reconnects))
         device.connect()
         self.assertEqual(landings.get(timeout=1), 0)
 
-        for loss in (1, 2):  # the second loss starts the schedule again
+        for loss in (1, 2):  # the second loss, after a landing that lasted, starts the schedule again
+            time.sleep(0.4)
             lost_at = time.monotonic()
             broker.drop_clients()
 
@@ -179,6 +180,127 @@ class ReconnectTest(ScriptedServersTest):
             self.assertTrue(ceiling / 2 <= delay <= ceiling, "wait %d: %g s" % (attempt, delay))
             self.assertEqual(error is None, attempt == 0)
         self.assertEqual(device.reconnects, 0)
+
+    def test_after_server_moved_the_next_pass_still_starts_at_the_dispatcher(self):
+        broker = self.server(0x00)
+        dispatcher = self.server(mr.SERVER_MOVED, broker.address)
+        landings = queue.Queue()
+        device = self.device(dispatcher.address, on_connected=lambda d: landings.put(d.reconnects))
+        device.connect()
+        landings.get(timeout=1)
+
+        broker.drop_clients()
+
+        self.assertEqual(landings.get(timeout=10), 1)
+        self.assertEqual(dispatcher.connects, 2)  # 0x9D was followed once, not stored
+
+    def test_landings_that_do_not_last_do_not_reset_the_backoff(self):
+        flapping = self.server(0x00, None, 0.05)  # accepts the CONNECT, drops the device 50 ms later
+        dispatcher = self.server(mr.USE_ANOTHER_SERVER, flapping.address)
+        waits = queue.Queue()
+        device = self.device(dispatcher.address,
+                             on_reconnecting=lambda d, attempt, delay, error: waits.put(attempt))
+        started = time.monotonic()
+        device.connect()
+
+        time.sleep(5 - (time.monotonic() - started))
+
+        # Waits of 0.1-0.2, 0.2-0.4, 0.4-0.8, 0.8-1.6, 1.6-3.2 s: at most 6 landings in 5 s (the old
+        # rule, each landing starting the schedule again, made about 25).
+        self.assertLessEqual(flapping.connects, 6)
+        attempts = [waits.get_nowait() for _ in range(waits.qsize())]
+        self.assertEqual(attempts, list(range(len(attempts))))
+        self.assertGreaterEqual(len(attempts), 3)
+
+    def test_landings_that_do_not_last_count_towards_the_attempts_then_it_gives_up(self):
+        flapping = self.server(0x00, None, 0.05)
+        dispatcher = self.server(mr.USE_ANOTHER_SERVER, flapping.address)
+        gave_up = queue.Queue()
+        device = self.device(dispatcher.address, reconnect_attempts=3, on_gave_up=lambda d, e: gave_up.put(e))
+        device.connect()
+
+        error = gave_up.get(timeout=10)
+
+        self.assertIsInstance(error, mr.ConnectFailed)
+        self.assertIn("3 landings in a row did not last 20 s", str(error))
+        self.assertEqual(flapping.connects, 4)  # connect() and 3 passes
+
+    def test_close_then_connect_turns_reconnecting_on_again(self):
+        broker = self.server(0x00)
+        dispatcher = self.server(mr.USE_ANOTHER_SERVER, broker.address)
+        landings = queue.Queue()
+        device = self.device(dispatcher.address, on_connected=lambda d: landings.put(d.reconnects))
+        device.connect()
+        device.close()
+        device.connect()
+        self.assertEqual([landings.get(timeout=1), landings.get(timeout=1)], [0, 0])
+
+        broker.drop_clients()
+
+        self.assertEqual(landings.get(timeout=10), 1)
+        self.assertEqual(dispatcher.connects, 3)
+
+    def test_an_exception_from_on_connected_after_a_loss_goes_to_on_error_and_reconnecting_goes_on(self):
+        broker = self.server(0x00)
+        dispatcher = self.server(mr.USE_ANOTHER_SERVER, broker.address)
+        landings, errors = queue.Queue(), queue.Queue()
+
+        def on_connected(d):
+            landings.put(d.reconnects)
+            if d.reconnects == 1:
+                raise RuntimeError("subscribe failed")
+        device = self.device(dispatcher.address, on_connected=on_connected, on_error=lambda d, e: errors.put(e))
+        device.connect()
+        landings.get(timeout=1)
+
+        broker.drop_clients()
+        self.assertEqual(landings.get(timeout=10), 1)
+        self.assertEqual(str(errors.get(timeout=1)), "subscribe failed")
+        broker.drop_clients()
+
+        self.assertEqual(landings.get(timeout=10), 2)
+
+    def test_a_qos1_publish_made_between_brokers_is_sent_on_the_next_broker(self):
+        broker = self.server(0x00)
+        dispatcher = self.server(mr.USE_ANOTHER_SERVER, broker.address)
+        waits, landings = queue.Queue(), queue.Queue()
+        device = self.device(dispatcher.address,
+                             on_reconnecting=lambda d, attempt, delay, error: waits.put(attempt),
+                             on_connected=lambda d: landings.put(d.reconnects))
+        device.connect()
+        landings.get(timeout=1)
+        broker.drop_clients()
+        waits.get(timeout=5)  # the device knows it is between brokers
+
+        queued = device.publish("gap/1", b"made between brokers", qos=1)
+        dropped = device.publish("gap/0", b"qos 0", qos=0)
+
+        self.assertIsInstance(queued, mr.QueuedPublish)
+        self.assertTrue(queued.wait_for_publish(10))
+        self.assertEqual(landings.get(timeout=1), 1)
+        self.assertEqual(broker.published, ["gap/1"])
+        self.assertEqual(dropped.rc, mr.mqtt.MQTT_ERR_NO_CONN)
+
+    def test_publishes_beyond_max_queued_are_refused_and_the_queue_fails_when_it_gives_up(self):
+        broker = self.server(0x00)
+        dispatcher = self.server(mr.USE_ANOTHER_SERVER, broker.address)
+        waits, gave_up = queue.Queue(), queue.Queue()
+        device = self.device(dispatcher.address, max_queued=2, reconnect_attempts=1,
+                             on_reconnecting=lambda d, attempt, delay, error: waits.put(attempt),
+                             on_gave_up=lambda d, e: gave_up.put(e))
+        device.connect()
+        dispatcher.close()
+        broker.drop_clients()
+        waits.get(timeout=5)
+
+        first = device.publish("gap/1", b"1", qos=1)
+        device.publish("gap/2", b"2", qos=1)
+        with self.assertRaisesRegex(mr.QueueFull, "2 publishes already wait"):
+            device.publish("gap/3", b"3", qos=1)
+
+        gave_up.get(timeout=10)
+        with self.assertRaises(mr.ConnectFailed):
+            first.wait_for_publish(1)
 
     def test_max_backoff_below_the_first_wait_is_refused(self):
         with self.assertRaisesRegex(ValueError, "max_backoff must be at least 0.2 s"):

@@ -151,7 +151,8 @@ public final class DispatcherMain implements Callable<Integer> {
       names = "--redirect-code",
       paramLabel = "CODE",
       defaultValue = DispatcherOptions.DEFAULT_REDIRECT_CODE,
-      description = "use-another-server (0x9C) or server-moved (0x9D) (default: ${DEFAULT-VALUE}).")
+      description =
+          "use-another-server (0x9C, temporary: devices come back through the dispatcher) or server-moved (0x9D, permanent: spec-following clients may stop using the dispatcher; the device kit treats both alike) (default: ${DEFAULT-VALUE}).")
   String redirectCode;
 
   @Option(

@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
@@ -53,6 +54,15 @@ public final class RedirectingConnector implements AutoCloseable {
   public static final int DEFAULT_RECONNECT_ATTEMPTS = 10;
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
 
+  /**
+   * A landing shorter than this does not reset the backoff: a broker that accepts devices and drops
+   * them at once sees each one back after ever longer waits, not in a tight loop.
+   */
+  public static final Duration DEFAULT_STABLE_AFTER = Duration.ofSeconds(20);
+
+  /** QoS 1 and 2 publishes a device holds while it is between brokers. */
+  public static final int DEFAULT_MAX_QUEUED = 100;
+
   private final List<Endpoint> dispatchers;
   private final UnaryOperator<Mqtt5ClientBuilder> settings;
   private final MqttClientTransportConfig transport;
@@ -61,7 +71,11 @@ public final class RedirectingConnector implements AutoCloseable {
   private final Duration connectTimeout;
   private final int reconnectAttempts;
   private final Backoff backoff;
+  private final Duration stableAfter;
+  private final int maxQueued;
   private final Consumer<DeviceConnection> onReconnected;
+  private final ReconnectingListener onReconnecting;
+  private final BiConsumer<DeviceConnection, ConnectFailedException> onGaveUp;
   private final @Nullable ScheduledExecutorService sharedReconnects;
   private @Nullable ScheduledExecutorService reconnector;
   private boolean closed;
@@ -86,7 +100,11 @@ public final class RedirectingConnector implements AutoCloseable {
     this.maxHops = b.maxHops;
     this.reconnectAttempts = b.reconnectAttempts;
     this.backoff = new Backoff(Backoff.DEFAULT_INITIAL, b.maxBackoff);
+    this.stableAfter = b.stableAfter;
+    this.maxQueued = b.maxQueued;
     this.onReconnected = b.onReconnected;
+    this.onReconnecting = b.onReconnecting;
+    this.onGaveUp = b.onGaveUp;
   }
 
   /**
@@ -114,8 +132,15 @@ public final class RedirectingConnector implements AutoCloseable {
    *
    * @throws ConnectFailedException refused (e.g. 0x88: no usable broker), unreachable, timed out,
    *     or a redirect loop ({@link RedirectLoopException})
+   * @throws IllegalStateException the connector is closed: a device made now could not reconnect
    */
   public DeviceConnection connect() throws ConnectFailedException, InterruptedException {
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException(
+            "this connector is closed and would not reconnect the device; build a new one");
+      }
+    }
     DeviceConnection device = new DeviceConnection(this);
     device.land(land(device::lost));
     return device;
@@ -331,8 +356,25 @@ public final class RedirectingConnector implements AutoCloseable {
     return backoff;
   }
 
+  Duration stableAfter() {
+    return stableAfter;
+  }
+
+  int maxQueued() {
+    return maxQueued;
+  }
+
   void reconnected(DeviceConnection device) {
     onReconnected.accept(device);
+  }
+
+  void reconnecting(
+      DeviceConnection device, int attempt, long delayMillis, @Nullable ConnectFailedException e) {
+    onReconnecting.reconnecting(device, attempt, Duration.ofMillis(delayMillis), e);
+  }
+
+  void gaveUp(DeviceConnection device, ConnectFailedException e) {
+    onGaveUp.accept(device, e);
   }
 
   /**
@@ -355,6 +397,22 @@ public final class RedirectingConnector implements AutoCloseable {
     return String.format(Locale.ROOT, "0x%02X", code.getCode());
   }
 
+  /** Hears each wait before a pass through the dispatcher after a broker loss. */
+  @FunctionalInterface
+  public interface ReconnectingListener {
+    /**
+     * @param attempt passes since the last landing that lasted {@link Builder#stableAfter}: 0 after
+     *     a stable landing, more when the landings before did not last or passes failed
+     * @param delay the wait before the pass
+     * @param error why the last pass failed; null for the wait that follows the loss itself
+     */
+    void reconnecting(
+        DeviceConnection device,
+        int attempt,
+        Duration delay,
+        @Nullable ConnectFailedException error);
+  }
+
   /** Where one pass through the dispatcher ended. */
   record Landing(Mqtt5AsyncClient client, Endpoint broker, int hops, long connectNanos) {}
 
@@ -367,7 +425,11 @@ public final class RedirectingConnector implements AutoCloseable {
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private int reconnectAttempts = DEFAULT_RECONNECT_ATTEMPTS;
     private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+    private Duration stableAfter = DEFAULT_STABLE_AFTER;
+    private int maxQueued = DEFAULT_MAX_QUEUED;
     private Consumer<DeviceConnection> onReconnected = d -> {};
+    private ReconnectingListener onReconnecting = (d, attempt, delay, e) -> {};
+    private BiConsumer<DeviceConnection, ConnectFailedException> onGaveUp = (d, e) -> {};
     private @Nullable ScheduledExecutorService reconnectScheduler;
 
     private Builder(List<Endpoint> dispatchers) {
@@ -433,11 +495,51 @@ public final class RedirectingConnector implements AutoCloseable {
     }
 
     /**
+     * How long a landing must last to start the backoff again at its first wait. A loss sooner goes
+     * on with the schedule, and that landing counts as a failed pass towards {@link
+     * #reconnectAttempts}; {@code 0} makes every landing stable.
+     */
+    public Builder stableAfter(Duration stableAfter) {
+      if (stableAfter.isNegative()) {
+        throw new IllegalArgumentException("stable after must be 0 or more, got " + stableAfter);
+      }
+      this.stableAfter = stableAfter;
+      return this;
+    }
+
+    /**
+     * How many QoS 1 and 2 publishes {@link DeviceConnection#publish} holds while the device is
+     * between brokers; one more fails at once with {@link PublishQueueFullException}.
+     */
+    public Builder maxQueued(int maxQueued) {
+      if (maxQueued < 0) {
+        throw new IllegalArgumentException("max queued must be 0 or more, got " + maxQueued);
+      }
+      this.maxQueued = maxQueued;
+      return this;
+    }
+
+    /**
      * Called after the device reached a broker again (re-subscribe here: brokers do not share
-     * sessions).
+     * sessions). An exception it throws is logged; the device stays on the broker.
      */
     public Builder onReconnected(Consumer<DeviceConnection> listener) {
       this.onReconnected = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** Called before each wait after a broker loss, on the reconnect thread. */
+    public Builder onReconnecting(ReconnectingListener listener) {
+      this.onReconnecting = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Called once when the device stopped reconnecting: every pass failed, or its landings did not
+     * last; the error says which. The device stays off until the application connects again.
+     */
+    public Builder onGaveUp(BiConsumer<DeviceConnection, ConnectFailedException> listener) {
+      this.onGaveUp = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

@@ -6,14 +6,18 @@ import static org.awaitility.Awaitility.await;
 
 import io.mqttdispatcher.devicekit.testing.BrokerStack;
 import io.mqttdispatcher.devicekit.testing.DispatcherLoop;
+import io.mqttdispatcher.devicekit.testing.DroppingBrokerStack;
 import io.mqttdispatcher.devicekit.testing.TopicSubscriber;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Eclipse Paho Java v5 recipe against the real dispatcher, two real Mosquitto brokers and
@@ -61,6 +65,60 @@ class PahoRedirectIT {
           .isInstanceOf(MqttException.class)
           .cause()
           .hasMessage("redirect loop: " + loop.path() + " again");
+    }
+  }
+
+  @Test
+  void keeps_the_device_on_a_broker_back_through_the_dispatcher_after_its_broker_is_killed()
+      throws Exception {
+    try (BrokerStack stack = BrokerStack.start(2)) {
+      stack.pinCpu(0, 0.1);
+      stack.pinCpu(1, 0.9);
+      MqttConnectionOptions options = new MqttConnectionOptions();
+      options.setConnectionTimeout(30);
+      try (PahoReconnect device =
+          PahoReconnect.start(
+              "tcp://" + stack.dispatcherAddress(), "paho-failover", options, c -> {}, e -> {})) {
+        assertThat(device.client().getCurrentServerURI())
+            .isEqualTo("tcp://" + stack.brokerAddress(0));
+
+        stack.broker(0).kill();
+
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    device.client().isConnected()
+                        && device
+                            .client()
+                            .getCurrentServerURI()
+                            .equals("tcp://" + stack.brokerAddress(1)));
+      }
+    }
+  }
+
+  @Test
+  void lands_at_most_8_times_in_10_s_on_a_broker_that_drops_it_50_ms_after_accepting_it()
+      throws Exception {
+    AtomicInteger landings = new AtomicInteger();
+    try (DroppingBrokerStack stack = DroppingBrokerStack.start()) {
+      MqttConnectionOptions options = new MqttConnectionOptions();
+      options.setConnectionTimeout(5);
+      long start = System.nanoTime();
+      try (PahoReconnect device =
+          PahoReconnect.start(
+              "tcp://" + stack.dispatcherAddress(),
+              "paho-flapping",
+              options,
+              c -> landings.incrementAndGet(),
+              e -> {})) {
+        Thread.sleep(10_000 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+
+        LoggerFactory.getLogger(PahoRedirectIT.class)
+            .info("landings in 10 s: {}", stack.broker().landings());
+        assertThat(stack.broker().landings()).isBetween(4, 8);
+        assertThat(landings.get()).isGreaterThanOrEqualTo(4);
+      }
     }
   }
 

@@ -24,6 +24,7 @@ public final class BrokerStack implements AutoCloseable {
   private final List<TestProbe> probes = new ArrayList<>();
   private final Map<Integer, Double> pinnedCpu = new ConcurrentHashMap<>();
   private final Dispatcher dispatcher;
+  private boolean dispatcherStopped;
   private final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor();
 
   private BrokerStack(int brokerCount) throws Exception {
@@ -86,6 +87,14 @@ public final class BrokerStack implements AutoCloseable {
         "the dispatcher did not take the report of " + id(index) + " within 3 s");
   }
 
+  /** Stops the dispatcher now (devices find nothing at its address); {@link #close()} skips it. */
+  public synchronized void stopDispatcher() {
+    if (!dispatcherStopped) {
+      dispatcherStopped = true;
+      dispatcher.close();
+    }
+  }
+
   public Dispatcher dispatcher() {
     return dispatcher;
   }
@@ -112,7 +121,7 @@ public final class BrokerStack implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     probes.forEach(TestProbe::close);
-    dispatcher.close();
+    stopDispatcher();
     brokers.forEach(TestBroker::close);
   }
 }

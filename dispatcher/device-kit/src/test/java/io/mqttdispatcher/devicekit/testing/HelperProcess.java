@@ -15,8 +15,8 @@ import java.util.function.Predicate;
 
 /**
  * A device helper driven as a child process (Python or Node): its stdout lines are events, read on
- * a thread of their own; closing its stdin asks it to stop, and {@link #close()} stops it by its
- * own handle, forcibly if it does not exit in time.
+ * a thread of their own; lines written to its stdin are commands, closing it asks it to stop, and
+ * {@link #close()} stops it by its own handle, forcibly if it does not exit in time.
  */
 public final class HelperProcess implements AutoCloseable {
   private final Process process;
@@ -78,6 +78,22 @@ public final class HelperProcess implements AutoCloseable {
       Thread.sleep(20);
     }
     throw new AssertionError("no matching line within " + timeout + "; " + describe());
+  }
+
+  /** Writes {@code command} and a newline to its stdin: a command to the driver. */
+  public void send(String command) throws IOException {
+    process.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().flush();
+  }
+
+  /** The lines printed so far that match. */
+  public List<String> lines(Predicate<String> matches) {
+    return lines.stream().filter(matches).toList();
+  }
+
+  /** Whether the process is still running. */
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   /** How many lines it has printed so far. */
