@@ -153,7 +153,7 @@ public final class Haproxy implements AutoCloseable {
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress(config.listen().host(), config.listen().port()), 200);
         List<ServerStats> servers = servers();
-        if (servers.stream().allMatch(s1 -> s1.status().equals("UP"))) {
+        if (servers.stream().allMatch(v -> v.status().startsWith("UP"))) {
           return;
         }
         last = "servers " + servers.stream().map(v -> v.name() + " " + v.status()).toList();
