@@ -83,7 +83,9 @@ public enum Strategy {
       }
     }
     if (runnable.isEmpty()) {
-      throw new IllegalArgumentException("no strategy can run on this machine: " + requested);
+      throw new IllegalArgumentException(
+          "no strategy can run on this machine: "
+              + String.join(", ", requested.stream().map(Strategy::wireName).toList()));
     }
     return runnable;
   }

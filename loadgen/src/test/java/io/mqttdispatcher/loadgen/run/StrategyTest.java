@@ -65,6 +65,6 @@ class StrategyTest {
     assertThatThrownBy(
             () -> Strategy.runnable(List.of(Strategy.HAPROXY), HAPROXY, Map.of(), s -> {}))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("no strategy can run on this machine");
+        .hasMessage("no strategy can run on this machine: haproxy");
   }
 }
