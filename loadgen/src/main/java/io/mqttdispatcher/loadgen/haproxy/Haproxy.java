@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -201,8 +200,7 @@ public final class Haproxy implements AutoCloseable {
       process.destroyForcibly();
     }
     try (Stream<Path> files = Files.walk(dir)) {
-      List<Path> all = new ArrayList<>(files.sorted(Comparator.reverseOrder()).toList());
-      for (Path p : all) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
     } catch (IOException e) {

@@ -7,6 +7,7 @@ import io.mqttdispatcher.loadgen.scenario.PlannedPublisher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -96,7 +97,7 @@ final class StrategyRun {
             switch (strategy) {
               case DISPATCHER -> options.dispatcher();
               case DNS_RR -> brokers.get((p.position() - 1) % n);
-              case HAPROXY -> java.util.Objects.requireNonNull(balancer).address();
+              case HAPROXY -> Objects.requireNonNull(balancer).address();
             };
         starter.schedule(
             () -> {

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
@@ -67,7 +68,7 @@ final class StormRun {
         switch (strategy) {
           case DISPATCHER -> EntryPoint.dispatcher(stack.dispatcher());
           case DNS_RR -> EntryPoint.dnsRoundRobin(brokers);
-          case HAPROXY -> EntryPoint.loadBalancer(java.util.Objects.requireNonNull(lb).address());
+          case HAPROXY -> EntryPoint.loadBalancer(Objects.requireNonNull(lb).address());
         };
     int n = options.fleet().devices();
     Fleet fleet = Fleet.start(options.fleet(), entry, dead);
