@@ -3,6 +3,7 @@ package io.mqttdispatcher.loadgen;
 import io.mqttdispatcher.cli.DurationConverter;
 import io.mqttdispatcher.loadgen.demo.BrokerKind;
 import io.mqttdispatcher.loadgen.demo.DemoStack;
+import io.mqttdispatcher.loadgen.run.CpuAccounting;
 import io.mqttdispatcher.loadgen.run.RunOptions;
 import io.mqttdispatcher.loadgen.run.Strategy;
 import io.mqttdispatcher.loadgen.scenario.Scenario;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code loadgen demo}: starts a local stack (brokers, a probe each, a dispatcher), runs the
- * comparison with both strategies, prints the summary and stops everything it started.
+ * comparison with the chosen strategies, prints the summary and stops everything it started.
  */
 @Command(
     name = "demo",
@@ -30,7 +31,7 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Starts brokers, a probe beside each and a dispatcher on free loopback ports, runs the comparison "
-          + "(dispatcher against DNS round-robin), prints the summary table and the report's path, and stops everything "
+          + "(dispatcher against DNS round-robin, and with --strategy all HAProxy too), prints the summary table and the report's path, and stops everything "
           + "it started, also on Ctrl-C or failure."
     })
 final class DemoCommand implements Callable<Integer> {
@@ -104,9 +105,12 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--strategy",
-      paramLabel = "dispatcher|dns-rr|both",
+      paramLabel = "dispatcher|dns-rr|haproxy|both|all",
       defaultValue = "both",
-      description = "Which strategies to run (default: ${DEFAULT-VALUE}).")
+      description =
+          "Which strategies to run: both is dispatcher and dns-rr, all adds haproxy (an HAProxy in TCP mode the"
+              + " loadgen starts in front of the brokers; skipped with a warning where the haproxy binary is missing)"
+              + " (default: ${DEFAULT-VALUE}).")
   String strategy;
 
   @Option(
@@ -154,8 +158,8 @@ final class DemoCommand implements Callable<Integer> {
     }
     if (autoRebalance && !Strategy.parse(strategy).equals(List.of(Strategy.DISPATCHER))) {
       throw new IllegalArgumentException(
-          "--auto-rebalance needs --strategy dispatcher: the DNS round-robin run uses the same"
-              + " brokers, whose probes would move its devices too");
+          "--auto-rebalance needs --strategy dispatcher: the other strategies' runs use the same"
+              + " brokers, whose probes would move their devices too");
     }
     BrokerKind kind = BrokerKind.parse(broker);
     Scenario sc = ScenarioFiles.resolve(scenario).sendingLonger(hold);
@@ -210,7 +214,8 @@ final class DemoCommand implements Callable<Integer> {
               List.of(),
               settle,
               DurationConverter.parse(RunOptions.DEFAULT_DRAIN),
-              tenants);
+              tenants,
+              new CpuAccounting(stack.brokerPids(), stack.dispatcherPid()));
       if (groups > 1) {
         for (int i = 0; i < brokers; i++) {
           err.println(

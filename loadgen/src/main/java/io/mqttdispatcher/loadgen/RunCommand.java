@@ -6,6 +6,7 @@ import io.mqttdispatcher.loadgen.report.ReportFiles;
 import io.mqttdispatcher.loadgen.report.Summary;
 import io.mqttdispatcher.loadgen.report.SummaryTable;
 import io.mqttdispatcher.loadgen.report.TenantTable;
+import io.mqttdispatcher.loadgen.run.CpuAccounting;
 import io.mqttdispatcher.loadgen.run.ExperimentRunner;
 import io.mqttdispatcher.loadgen.run.Progress;
 import io.mqttdispatcher.loadgen.run.RunOptions;
@@ -24,13 +25,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code loadgen run}: the experiment, one or both strategies, with files and a summary table. */
+/** {@code loadgen run}: the experiment, one strategy or several, with files and a summary table. */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Runs a scenario through the dispatcher and/or with DNS round-robin assignment, counting per-broker "
+      "Runs a scenario through the dispatcher, with DNS round-robin assignment and/or through HAProxy, counting per-broker "
           + "throughput with a subscriber on each broker, and writes results.json, timeline.csv and report.html."
     })
 final class RunCommand implements Callable<Integer> {
@@ -47,11 +48,14 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--strategy",
-      paramLabel = "dispatcher|dns-rr|both",
+      paramLabel = "dispatcher|dns-rr|haproxy|both|all",
       defaultValue = "both",
       description =
           "dispatcher: connect through the dispatcher; dns-rr: brokers in arrival order, cycling; "
-              + "both: one after the other with the same seed (default: ${DEFAULT-VALUE}).")
+              + "haproxy: through an HAProxy (TCP mode, leastconn, health checks) the loadgen starts in front of "
+              + "--brokers (the haproxy binary named by HAPROXY, else on the PATH; skipped with a warning without it); "
+              + "both: dispatcher then dns-rr; all: dispatcher, dns-rr, haproxy; one after the other with the same "
+              + "seed (default: ${DEFAULT-VALUE}).")
   String strategy;
 
   @Option(
@@ -108,8 +112,16 @@ final class RunCommand implements Callable<Integer> {
       split = ",",
       paramLabel = "PID",
       description =
-          "Broker process ids in --brokers order: sample CPU from /proc instead of the admin API (same machine only).")
+          "Broker process ids in --brokers order: sample CPU from /proc instead of the admin API (same machine only), "
+              + "and give the CPU per message (the brokers' CPU time, plus HAProxy's for haproxy, per message received).")
   List<Long> brokerPids = new ArrayList<>();
+
+  @Option(
+      names = "--dispatcher-pid",
+      paramLabel = "PID",
+      description =
+          "The dispatcher's process id (same machine only): its CPU time over the dispatcher strategy's run.")
+  @Nullable Long dispatcherPid;
 
   @Option(
       names = "--settle",
@@ -152,7 +164,8 @@ final class RunCommand implements Callable<Integer> {
             brokerPids,
             settle,
             drain,
-            tenants);
+            tenants,
+            new CpuAccounting(brokerPids, dispatcherPid));
     String command = CommandOutput.typed(spec);
     runAndReport(options, spec.commandLine(), command);
     return 0;

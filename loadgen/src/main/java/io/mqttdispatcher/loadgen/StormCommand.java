@@ -23,8 +23,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code loadgen storm}: a reconnect storm on a local stack, through the dispatcher and with DNS
- * round-robin, with the summary table, results files and an HTML report.
+ * {@code loadgen storm}: a reconnect storm on a local stack, through the dispatcher, with DNS
+ * round-robin and through HAProxy, with the summary table, results files and an HTML report.
  */
 @Command(
     name = "storm",
@@ -66,12 +66,15 @@ final class StormCommand implements Callable<Integer> {
 
   @Option(
       names = "--strategy",
-      paramLabel = "dispatcher|dns-rr|both",
+      paramLabel = "dispatcher|dns-rr|haproxy|both|all",
       defaultValue = "both",
       description =
           "dispatcher: devices connect through the dispatcher and go back through it after a loss; dns-rr: every "
               + "attempt takes the next broker address of a fixed list, as a DNS name with one A record per broker gives, the "
-              + "dead one included; both: one after the other on the same brokers (default: ${DEFAULT-VALUE}).")
+              + "dead one included; haproxy: every attempt goes to an HAProxy (TCP, leastconn, health checks every 500 ms) "
+              + "the loadgen starts in front of the brokers (skipped with a warning without the haproxy binary, named by "
+              + "HAPROXY or found on the PATH); both: dispatcher then dns-rr; all: dispatcher, dns-rr, haproxy; one after "
+              + "the other on the same brokers (default: ${DEFAULT-VALUE}).")
   String strategy;
 
   @Option(

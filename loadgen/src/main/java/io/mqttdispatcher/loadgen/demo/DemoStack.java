@@ -44,6 +44,7 @@ public final class DemoStack implements AutoCloseable {
   private final List<HostPort> dispatchers = new ArrayList<>();
   private final List<HostPort> admins = new ArrayList<>();
   private final List<Integer> probePorts = new ArrayList<>();
+  private final List<Long> dispatcherPids = new ArrayList<>();
   private final Set<Integer> portsGiven = new HashSet<>();
   private Path secret;
   private Path adminToken;
@@ -190,6 +191,7 @@ public final class DemoStack implements AutoCloseable {
       String name = layout.dispatchers() == 1 ? "dispatcher" : "dispatcher-" + r;
       ChildProcess d = start(name, dispatcherCommand, logs.resolve(name + ".log"), false);
       awaitListening(d, admin.port(), Duration.ofSeconds(30));
+      dispatcherPids.add(d.pid());
       dispatchers.add(devices);
       admins.add(admin);
       probePorts.add(probePort);
@@ -374,6 +376,11 @@ public final class DemoStack implements AutoCloseable {
   /** The first (or only) dispatcher replica's device listener. */
   public HostPort dispatcher() {
     return dispatchers.get(0);
+  }
+
+  /** The first (or only) dispatcher replica's process id, for its CPU time. */
+  public long dispatcherPid() {
+    return dispatcherPids.get(0);
   }
 
   /** The first (or only) dispatcher replica's admin API. */

@@ -25,6 +25,7 @@ public final class ConnectionTimeline implements AutoCloseable {
   private static final long REPORTED_EVERY_MILLIS = 1000;
 
   private final Fleet fleet;
+  private final DevicePlacement placement;
   private final List<HostPort> brokers;
   private final @Nullable ReportedConnections reported;
   private final List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
@@ -40,8 +41,12 @@ public final class ConnectionTimeline implements AutoCloseable {
           });
 
   private ConnectionTimeline(
-      Fleet fleet, List<HostPort> brokers, @Nullable ReportedConnections reported) {
+      Fleet fleet,
+      DevicePlacement placement,
+      List<HostPort> brokers,
+      @Nullable ReportedConnections reported) {
     this.fleet = fleet;
+    this.placement = placement;
     this.brokers = List.copyOf(brokers);
     this.reported = reported;
     this.lastReported = new AtomicReference<>(Collections.nCopies(brokers.size(), null));
@@ -58,7 +63,21 @@ public final class ConnectionTimeline implements AutoCloseable {
       List<HostPort> brokers,
       Duration interval,
       @Nullable ReportedConnections reported) {
-    ConnectionTimeline timeline = new ConnectionTimeline(fleet, brokers, reported);
+    return start(fleet, fleet, brokers, interval, reported);
+  }
+
+  /**
+   * Starts sampling as {@link #start(Fleet, List, Duration, ReportedConnections)} does, with the
+   * devices per broker as {@code placement} sees them (a load balancer's view, when the devices
+   * cannot tell).
+   */
+  public static ConnectionTimeline start(
+      Fleet fleet,
+      DevicePlacement placement,
+      List<HostPort> brokers,
+      Duration interval,
+      @Nullable ReportedConnections reported) {
+    ConnectionTimeline timeline = new ConnectionTimeline(fleet, placement, brokers, reported);
     timeline.sampler.scheduleAtFixedRate(
         timeline::sample, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     if (reported != null) {
@@ -81,18 +100,13 @@ public final class ConnectionTimeline implements AutoCloseable {
   }
 
   private void sample() {
-    List<Integer> devices = new ArrayList<>(brokers.size());
-    List<Long> arrived = new ArrayList<>(brokers.size());
-    for (HostPort b : brokers) {
-      devices.add(fleet.connectedTo(b));
-      arrived.add(fleet.landingsOn(b));
-    }
+    DevicePlacement.Counts counts = placement.count(brokers);
     samples.add(
         new Sample(
             now(),
-            devices,
+            counts.devices(),
             fleet.size() - fleet.connected(),
-            arrived,
+            counts.arrived(),
             Objects.requireNonNull(lastReported.get())));
   }
 

@@ -37,6 +37,29 @@ public sealed interface EntryPoint {
   }
 
   /**
+   * A TCP load balancer in front of the brokers (HAProxy): every attempt goes to its one address;
+   * after a loss a device connects again at once, after a failure with backoff, as with {@link
+   * #dnsRoundRobin}.
+   */
+  static EntryPoint loadBalancer(HostPort address) {
+    return new LoadBalancer(address);
+  }
+
+  /**
+   * @param address the load balancer's device listener
+   */
+  record LoadBalancer(HostPort address) implements EntryPoint {
+    public LoadBalancer {
+      Objects.requireNonNull(address, "address");
+    }
+
+    @Override
+    public String describe() {
+      return "HAProxy (TCP, leastconn) on " + address;
+    }
+  }
+
+  /**
    * @param address the dispatcher's device listener
    */
   record Dispatcher(HostPort address) implements EntryPoint {

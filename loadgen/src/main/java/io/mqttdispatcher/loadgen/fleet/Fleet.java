@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class Fleet implements AutoCloseable {
+public final class Fleet implements AutoCloseable, DevicePlacement {
   private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
 
   /** Blocking first connects through a dispatcher at once; more would only queue on two cores. */
@@ -84,6 +84,10 @@ public final class Fleet implements AutoCloseable {
           i -> new DispatchedDevice(i, options, d.address(), events, connecting, timer, reconnects);
     } else if (entry instanceof EntryPoint.Replicas r) {
       make = i -> new DispatchedDevice(i, options, r.of(i), events, connecting, timer, reconnects);
+    } else if (entry instanceof EntryPoint.LoadBalancer lb) {
+      // One address that always answers: a device behaves as with a name of one A record.
+      EntryPoint.Resolver resolver = new EntryPoint.Resolver(List.of(lb.address()));
+      make = i -> new RoundRobinDevice(i, options, resolver, events, timer);
     } else {
       EntryPoint.Resolver resolver = ((EntryPoint.DnsRoundRobin) entry).resolver();
       make = i -> new RoundRobinDevice(i, options, resolver, events, timer);
@@ -159,6 +163,14 @@ public final class Fleet implements AutoCloseable {
     Map<HostPort, Integer> out = new ConcurrentHashMap<>();
     connected.forEach((b, n) -> out.put(b, n.get()));
     return out;
+  }
+
+  /** The devices' own view: the broker each one is connected to. */
+  @Override
+  public Counts count(List<HostPort> brokers) {
+    return new Counts(
+        brokers.stream().map(this::connectedTo).toList(),
+        brokers.stream().map(this::landingsOn).toList());
   }
 
   /** How many times a device arrived on {@code broker}, first connects and reconnects alike. */

@@ -32,7 +32,10 @@ final class HtmlReport {
     h.append("<h2>Summary</h2>\n").append(table(SummaryTable.rows(summaries)));
     h.append(
         "<p>Means are over the seconds when publishers were sending. The gap is the highest minus the lowest broker; "
-            + "CPU gap is the mean over seconds of the highest minus the lowest broker CPU.</p>\n");
+            + "CPU gap is the mean over seconds of the highest minus the lowest broker CPU. "
+            + "CPU per message is the data path's CPU time over the run (every broker process, plus HAProxy's "
+            + "for the haproxy strategy) over the messages the brokers' subscribers counted; the dispatcher is "
+            + "off the data path, its own CPU time over the run is given apart.</p>\n");
     h.append("<img alt=\"mean throughput per broker\" src=\"")
         .append(Charts.meanThroughput(summaries))
         .append("\">\n");

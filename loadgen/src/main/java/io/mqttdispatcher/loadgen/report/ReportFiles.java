@@ -13,11 +13,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Writes {@code results.json}, {@code timeline.csv} and {@code report.html} into one directory. */
+/**
+ * Writes {@code results.json}, {@code timeline.csv}, {@code summary.csv} and {@code report.html}
+ * into one directory.
+ */
 public final class ReportFiles {
   public static final String RESULTS_JSON = "results.json";
   public static final String TIMELINE_CSV = "timeline.csv";
   public static final String REPORT_HTML = "report.html";
+
+  /** The summary table as CSV: one row per figure, one column per strategy. */
+  public static final String SUMMARY_CSV = "summary.csv";
 
   /** The columns of {@code timeline.csv}, in order. */
   public static final String CSV_HEADER =
@@ -29,7 +35,7 @@ public final class ReportFiles {
   private ReportFiles() {}
 
   /**
-   * Writes all three files.
+   * Writes all four files.
    *
    * @param command the command line that produced the results, recorded for reproduction
    */
@@ -45,10 +51,27 @@ public final class ReportFiles {
               "summaries", summaries,
               "strategies", results));
       Files.writeString(dir.resolve(TIMELINE_CSV), csv(results));
+      Files.writeString(dir.resolve(SUMMARY_CSV), csvRows(SummaryTable.rows(summaries)));
       Files.writeString(dir.resolve(REPORT_HTML), HtmlReport.render(command, results, summaries));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write results to " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Table rows as CSV, fields quoted where they hold a comma or a quote. */
+  static String csvRows(List<List<String>> rows) {
+    StringBuilder out = new StringBuilder();
+    for (List<String> row : rows) {
+      for (int c = 0; c < row.size(); c++) {
+        String field = row.get(c);
+        if (field.contains(",") || field.contains("\"")) {
+          field = "\"" + field.replace("\"", "\"\"") + "\"";
+        }
+        out.append(c == 0 ? "" : ",").append(field);
+      }
+      out.append('\n');
+    }
+    return out.toString();
   }
 
   static String csv(List<StrategyResult> results) {

@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes a storm's {@code results.json}, {@code timeline.csv} and {@code report.html} into one
- * directory.
+ * Writes a storm's {@code results.json}, {@code timeline.csv}, {@code summary.csv} and {@code
+ * report.html} into one directory.
  */
 public final class StormReportFiles {
   /** The columns of the storm's {@code timeline.csv}, in order: one row per sample and broker. */
@@ -29,7 +29,7 @@ public final class StormReportFiles {
   private StormReportFiles() {}
 
   /**
-   * Writes all three files.
+   * Writes all four files (the summary table as {@code summary.csv} too).
    *
    * @param command the command line that produced the results, recorded for reproduction
    */
@@ -42,6 +42,9 @@ public final class StormReportFiles {
       json.put("strategies", results);
       JSON.writeValue(dir.resolve(ReportFiles.RESULTS_JSON).toFile(), json);
       Files.writeString(dir.resolve(ReportFiles.TIMELINE_CSV), csv(results));
+      Files.writeString(
+          dir.resolve(ReportFiles.SUMMARY_CSV),
+          ReportFiles.csvRows(StormSummaryTable.rows(results)));
       Files.writeString(
           dir.resolve(ReportFiles.REPORT_HTML), StormHtmlReport.render(command, results));
     } catch (IOException e) {

@@ -42,6 +42,13 @@ public final class StormSummaryTable {
           results,
           name + ": attempts to a dead endpoint",
           r -> String.valueOf(r.events().get(i).attempts().toDeadEndpoint()));
+      if (results.stream().anyMatch(r -> r.events().get(i).balancerDeadConnects() != null)) {
+        row(
+            rows,
+            results,
+            name + ": balancer's connects to a dead broker (unseen by devices)",
+            r -> count(r.events().get(i).balancerDeadConnects()));
+      }
       if (i == 0) {
         row(
             rows,
@@ -88,6 +95,10 @@ public final class StormSummaryTable {
     List<String> row = new ArrayList<>(List.of(metric));
     results.forEach(r -> row.add(cell.apply(r)));
     rows.add(row);
+  }
+
+  private static String count(@Nullable Long value) {
+    return value == null ? "-" : String.valueOf(value);
   }
 
   private static String counts(Spread s) {

@@ -35,6 +35,13 @@ import org.jspecify.annotations.Nullable;
  * @param bestGap the smallest gap any placement of these publishers on these brokers could reach,
  *     from their configured rates (equal brokers; NaN when too many publishers to try them all)
  * @param total the publishers' configured rates added up, msg/s
+ * @param cpuPerMessageMicros CPU of the data path per message received, microseconds: the brokers'
+ *     CPU time over the run, plus the balancer's where there is one, over every message the
+ *     brokers' subscribers counted; null when the brokers' CPU time is unknown
+ * @param dataPathCpuSeconds that CPU time, seconds; null when unknown
+ * @param balancerCpuSeconds the balancer's part of it, seconds; null without a balancer
+ * @param dispatcherCpuSeconds the dispatcher's CPU time over the run (off the data path), for the
+ *     dispatcher strategy; null for the others or when unknown
  */
 public record Summary(
     String strategy,
@@ -56,7 +63,11 @@ public record Summary(
     List<Double> endRate,
     double endGap,
     double bestGap,
-    double total) {
+    double total,
+    @Nullable Double cpuPerMessageMicros,
+    @Nullable Double dataPathCpuSeconds,
+    @Nullable Double balancerCpuSeconds,
+    @Nullable Double dispatcherCpuSeconds) {
 
   /** Length of the end window, seconds. */
   public static final int END_SECONDS = 10;
@@ -124,6 +135,8 @@ public record Summary(
         .filter(p -> p.error() == null && p.connectMillis() >= 0)
         .forEach(p -> latencies.recordValue(Math.round(p.connectMillis() * 1000)));
     double target = r.publishers().stream().mapToDouble(PublisherResult::targetRate).sum();
+    long received = r.received().stream().mapToLong(Long::longValue).sum();
+    Double dataPath = r.cpu().dataPathSeconds();
     double achieved = r.publishers().stream().mapToDouble(PublisherResult::achievedRate).sum();
     return new Summary(
         r.strategy(),
@@ -138,7 +151,7 @@ public record Summary(
         (int) r.publishers().stream().filter(p -> p.error() == null).count(),
         r.publishers().size(),
         r.publishers().stream().mapToLong(PublisherResult::sent).sum(),
-        r.received().stream().mapToLong(Long::longValue).sum(),
+        received,
         target == 0 ? 0 : achieved / target * 100,
         end[0],
         end[1],
@@ -153,7 +166,11 @@ public record Summary(
                 .mapToDouble(PublisherResult::targetRate)
                 .toArray(),
             n),
-        target);
+        target,
+        dataPath == null || received == 0 ? null : dataPath * 1e6 / received,
+        dataPath,
+        r.cpu().balancerSeconds(),
+        r.cpu().dispatcherSeconds());
   }
 
   /**

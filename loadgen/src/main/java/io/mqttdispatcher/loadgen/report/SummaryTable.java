@@ -68,6 +68,19 @@ public final class SummaryTable {
         summaries,
         "CPU gap (mean, points)",
         s -> s.cpuGap() == null ? "n/a" : fmt("%.1f", s.cpuGap()));
+    row(
+        rows,
+        summaries,
+        "CPU per message",
+        s ->
+            s.cpuPerMessageMicros() == null
+                ? "n/a"
+                : fmt("%.2f µs", s.cpuPerMessageMicros()) + dataPathParts(s));
+    row(
+        rows,
+        summaries,
+        "dispatcher CPU over the run s",
+        s -> s.dispatcherCpuSeconds() == null ? "-" : fmt("%.2f", s.dispatcherCpuSeconds()));
     row(rows, summaries, "connect p50 ms", s -> fmt("%.1f", s.connectP50()));
     row(rows, summaries, "connect p99 ms", s -> fmt("%.1f", s.connectP99()));
     return rows;
@@ -119,6 +132,16 @@ public final class SummaryTable {
     List<String> row = new ArrayList<>(List.of(metric));
     summaries.forEach(s -> row.add(cell.apply(s)));
     rows.add(row);
+  }
+
+  /** What the CPU per message is made of, where there is more than the brokers. */
+  private static String dataPathParts(Summary s) {
+    Double balancer = s.balancerCpuSeconds();
+    Double total = s.dataPathCpuSeconds();
+    if (balancer == null || total == null || total <= 0) {
+      return "";
+    }
+    return fmt(" (balancer %.0f %%)", balancer / total * 100);
   }
 
   private static String percent(@Nullable Double value) {

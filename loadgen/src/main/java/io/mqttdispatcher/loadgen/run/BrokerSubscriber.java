@@ -5,19 +5,25 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import io.mqttdispatcher.cli.HostPort;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Connected straight to one broker, subscribed to the run's topics, counting what the broker
  * delivers per second: the throughput measured at the broker, not what publishers think they sent.
+ * It also remembers which topics arrived, so that a publisher behind a load balancer, which cannot
+ * tell where it landed, is placed on the broker that received its messages.
  */
 final class BrokerSubscriber implements AutoCloseable {
   private final Mqtt5AsyncClient client;
   private final BucketCounter counter;
+  private final Set<String> topics;
 
-  private BrokerSubscriber(Mqtt5AsyncClient client, BucketCounter counter) {
+  private BrokerSubscriber(Mqtt5AsyncClient client, BucketCounter counter, Set<String> topics) {
     this.client = client;
     this.counter = counter;
+    this.topics = topics;
   }
 
   static BrokerSubscriber start(HostPort broker, String topicFilter, BucketCounter counter)
@@ -29,7 +35,13 @@ final class BrokerSubscriber implements AutoCloseable {
             .serverHost(broker.host())
             .serverPort(broker.port())
             .buildAsync();
-    client.publishes(MqttGlobalPublishFilter.SUBSCRIBED, p -> counter.add(System.nanoTime()));
+    Set<String> topics = ConcurrentHashMap.newKeySet();
+    client.publishes(
+        MqttGlobalPublishFilter.SUBSCRIBED,
+        p -> {
+          counter.add(System.nanoTime());
+          topics.add(p.getTopic().toString());
+        });
     try {
       client.connect().get(5, TimeUnit.SECONDS);
       client
@@ -43,7 +55,12 @@ final class BrokerSubscriber implements AutoCloseable {
       throw new IllegalStateException(
           "cannot subscribe on broker " + broker + ": " + e.getMessage(), e);
     }
-    return new BrokerSubscriber(client, counter);
+    return new BrokerSubscriber(client, counter, topics);
+  }
+
+  /** Whether a message on {@code topic} arrived at this broker. */
+  boolean received(String topic) {
+    return topics.contains(topic);
   }
 
   @Override

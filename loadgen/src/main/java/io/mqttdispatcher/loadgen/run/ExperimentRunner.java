@@ -1,5 +1,8 @@
 package io.mqttdispatcher.loadgen.run;
 
+import io.mqttdispatcher.loadgen.haproxy.Haproxy;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -8,7 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a scenario with each requested strategy, one after the other with the same seed, pausing
- * between them so the brokers settle.
+ * between them so the brokers settle. The {@code haproxy} strategy gets an HAProxy of its own in
+ * front of the brokers, started before its run and stopped after it; without the haproxy binary it
+ * is skipped with a warning and the others run.
  */
 public final class ExperimentRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ExperimentRunner.class);
@@ -20,10 +25,12 @@ public final class ExperimentRunner {
   }
 
   /** Runs every strategy; {@code progress} hears about each second of each one. */
-  public List<StrategyResult> run(Consumer<Progress> progress) throws InterruptedException {
+  public List<StrategyResult> run(Consumer<Progress> progress)
+      throws InterruptedException, IOException {
+    List<Strategy> strategies = Strategy.runnable(options.strategies(), LOG::warn);
     LoadSource loads = loadSource();
     List<StrategyResult> results = new ArrayList<>();
-    for (Strategy strategy : options.strategies()) {
+    for (Strategy strategy : strategies) {
       if (!results.isEmpty() && !options.settle().isZero()) {
         LOG.info("letting the brokers settle for {} ms", options.settle().toMillis());
         Thread.sleep(options.settle().toMillis());
@@ -35,9 +42,20 @@ public final class ExperimentRunner {
           options.seed(),
           options.scenario().publisherCount(),
           options.scenario().length().toSeconds());
-      results.add(new StrategyRun(options, strategy, loads, progress).run());
+      results.add(run(strategy, loads, progress));
     }
     return results;
+  }
+
+  private StrategyResult run(Strategy strategy, LoadSource loads, Consumer<Progress> progress)
+      throws InterruptedException, IOException {
+    if (strategy != Strategy.HAPROXY) {
+      return new StrategyRun(options, strategy, loads, progress, null).run();
+    }
+    Path binary = Haproxy.BINARY.find().orElseThrow(); // runnable() checked it is there
+    try (Haproxy haproxy = Haproxy.start(binary, options.brokers())) {
+      return new StrategyRun(options, strategy, loads, progress, haproxy).run();
+    }
   }
 
   private LoadSource loadSource() {

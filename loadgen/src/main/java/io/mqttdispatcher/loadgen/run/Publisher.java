@@ -62,6 +62,11 @@ final class Publisher {
     return plan;
   }
 
+  /** The topic it publishes on, its own. */
+  String topic() {
+    return topic;
+  }
+
   /**
    * Connects through {@code entry} (the dispatcher, or a broker directly) and starts sending on
    * {@code ticker}.
@@ -153,7 +158,10 @@ final class Publisher {
     return !done && device != null;
   }
 
-  /** The broker this publisher is on now, or null. */
+  /**
+   * The endpoint this publisher is connected to now (a broker, or the load balancer in front of
+   * them), or null.
+   */
   @Nullable HostPort broker() {
     DeviceConnection d = device;
     return d == null || done ? null : new HostPort(d.broker().host(), d.broker().port());

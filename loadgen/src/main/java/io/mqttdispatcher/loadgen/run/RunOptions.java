@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * Everything a run needs. Defaults live here, as strings the command line shows in {@code --help}.
  *
  * @param scenario what to run
- * @param strategies one or both strategies, run one after the other
+ * @param strategies the strategies to run, one after the other
  * @param dispatcher where devices connect for the {@code dispatcher} strategy
  * @param brokers every broker, in the order DNS round-robin cycles through them; a subscriber
  *     counts messages on each
@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
  * @param drain how long subscribers keep counting after the last publisher stopped
  * @param tenants client id prefixes, given to publishers in turn by arrival position (the first
  *     publisher gets the first prefix); empty for none
+ * @param cpu the processes whose CPU time gives the CPU per message and the dispatcher's cost
  */
 public record RunOptions(
     Scenario scenario,
@@ -39,7 +40,8 @@ public record RunOptions(
     List<Long> brokerPids,
     Duration settle,
     Duration drain,
-    List<String> tenants) {
+    List<String> tenants,
+    CpuAccounting cpu) {
   public static final String DEFAULT_SEED = "1";
   public static final String DEFAULT_OUT = "loadgen-results";
   public static final String DEFAULT_SETTLE = "10s";
@@ -49,6 +51,7 @@ public record RunOptions(
     Objects.requireNonNull(scenario, "scenario");
     Objects.requireNonNull(dispatcher, "dispatcher");
     Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(cpu, "cpu");
     strategies = List.copyOf(strategies);
     brokers = List.copyOf(brokers);
     brokerPids = List.copyOf(brokerPids);
@@ -71,6 +74,13 @@ public record RunOptions(
     if (brokers.stream().distinct().count() != brokers.size()) {
       throw new IllegalArgumentException("--brokers lists a broker twice");
     }
+    if (!cpu.brokerPids().isEmpty() && cpu.brokerPids().size() != brokers.size()) {
+      throw new IllegalArgumentException(
+          "CPU accounting needs one broker pid per broker ("
+              + brokers.size()
+              + "), got "
+              + cpu.brokerPids().size());
+    }
     if (!brokerPids.isEmpty() && brokerPids.size() != brokers.size()) {
       throw new IllegalArgumentException(
           "--broker-pids must list one pid per broker ("
@@ -82,6 +92,36 @@ public record RunOptions(
     if (settle.isNegative() || drain.isNegative()) {
       throw new IllegalArgumentException("--settle and --drain must not be negative");
     }
+  }
+
+  /** Options without CPU accounting. */
+  public RunOptions(
+      Scenario scenario,
+      List<Strategy> strategies,
+      HostPort dispatcher,
+      List<HostPort> brokers,
+      long seed,
+      @Nullable Integer heavyAt,
+      Path out,
+      @Nullable HostPort admin,
+      List<Long> brokerPids,
+      Duration settle,
+      Duration drain,
+      List<String> tenants) {
+    this(
+        scenario,
+        strategies,
+        dispatcher,
+        brokers,
+        seed,
+        heavyAt,
+        out,
+        admin,
+        brokerPids,
+        settle,
+        drain,
+        tenants,
+        CpuAccounting.NONE);
   }
 
   /** Options without tenants. */

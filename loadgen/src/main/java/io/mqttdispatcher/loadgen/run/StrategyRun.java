@@ -1,11 +1,13 @@
 package io.mqttdispatcher.loadgen.run;
 
 import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.loadgen.haproxy.Haproxy;
 import io.mqttdispatcher.loadgen.scenario.ArrivalPlan;
 import io.mqttdispatcher.loadgen.scenario.PlannedPublisher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,13 +29,33 @@ final class StrategyRun {
   private final Strategy strategy;
   private final LoadSource loads;
   private final Consumer<Progress> progress;
+  private final @Nullable Haproxy balancer;
+  private final CpuClock cpuClock;
+  private final List<BrokerSubscriber> subscribers = new ArrayList<>();
 
+  /**
+   * @param balancer the HAProxy the {@code haproxy} strategy's publishers connect to; null for the
+   *     other strategies
+   */
   StrategyRun(
-      RunOptions options, Strategy strategy, LoadSource loads, Consumer<Progress> progress) {
+      RunOptions options,
+      Strategy strategy,
+      LoadSource loads,
+      Consumer<Progress> progress,
+      @Nullable Haproxy balancer) {
+    if ((strategy == Strategy.HAPROXY) != (balancer != null)) {
+      throw new IllegalArgumentException("the haproxy strategy, and only it, runs with an HAProxy");
+    }
     this.options = options;
     this.strategy = strategy;
     this.loads = loads;
     this.progress = progress;
+    this.balancer = balancer;
+    this.cpuClock =
+        new CpuClock(
+            options.cpu().brokerPids(),
+            balancer == null ? null : balancer::cpuTime,
+            strategy == Strategy.DISPATCHER ? options.cpu().dispatcherPid() : null);
   }
 
   StrategyResult run() throws InterruptedException {
@@ -52,7 +74,6 @@ final class StrategyRun {
     long origin = System.nanoTime();
 
     List<BucketCounter> counters = new ArrayList<>();
-    List<BrokerSubscriber> subscribers = new ArrayList<>();
     List<Publisher> publishers = new ArrayList<>();
     BrokerSecond[][] timeline = new BrokerSecond[capacity][];
     ScheduledExecutorService starter =
@@ -61,6 +82,8 @@ final class StrategyRun {
         Executors.newSingleThreadScheduledExecutor(named("loadgen-publish"));
     ScheduledExecutorService sampler =
         Executors.newSingleThreadScheduledExecutor(named("loadgen-sample"));
+    CpuClock.Reading cpuAtStart = null;
+    CpuClock.Reading cpuAtEnd = null;
     try {
       for (HostPort broker : brokers) {
         BucketCounter counter = new BucketCounter(origin, capacity);
@@ -71,9 +94,11 @@ final class StrategyRun {
         Publisher publisher = new Publisher(p, topicPrefix, origin);
         publishers.add(publisher);
         HostPort entry =
-            strategy == Strategy.DISPATCHER
-                ? options.dispatcher()
-                : brokers.get((p.position() - 1) % n);
+            switch (strategy) {
+              case DISPATCHER -> options.dispatcher();
+              case DNS_RR -> brokers.get((p.position() - 1) % n);
+              case HAPROXY -> Objects.requireNonNull(balancer).address();
+            };
         starter.schedule(
             () -> {
               try {
@@ -86,6 +111,7 @@ final class StrategyRun {
             p.arrival().toMillis(),
             TimeUnit.MILLISECONDS);
       }
+      cpuAtStart = cpuClock.read();
       loads.sample(); // primes counters of sources that measure deltas
       sampler.scheduleAtFixedRate(
           () -> sampleSecond(origin, publishers, counters, timeline, capacity, expectedSeconds),
@@ -103,6 +129,7 @@ final class StrategyRun {
             strategy.wireName());
       }
       Thread.sleep(options.drain().toMillis());
+      cpuAtEnd = cpuClock.read();
     } catch (InterruptedException e) {
       throw e;
     } catch (Exception e) {
@@ -115,7 +142,28 @@ final class StrategyRun {
       sampler.awaitTermination(2, TimeUnit.SECONDS);
       subscribers.forEach(BrokerSubscriber::close);
     }
-    return result(plan, publishers, counters, timeline, origin);
+    CpuUse cpu =
+        cpuAtStart == null || cpuAtEnd == null ? CpuUse.UNKNOWN : cpuAtEnd.since(cpuAtStart);
+    return result(plan, publishers, counters, timeline, origin, cpu);
+  }
+
+  /**
+   * The broker {@code p} is on: the one it connected to, or behind a load balancer, which does not
+   * tell, the one whose subscriber received its messages; null when neither is known.
+   */
+  private @Nullable HostPort brokerOf(Publisher p) {
+    HostPort connected = p.broker();
+    return balancer == null || connected == null ? connected : receivedBy(p);
+  }
+
+  /** The broker whose subscriber received {@code p}'s messages, or null. */
+  private @Nullable HostPort receivedBy(Publisher p) {
+    for (int i = 0; i < subscribers.size(); i++) {
+      if (subscribers.get(i).received(p.topic())) {
+        return options.brokers().get(i);
+      }
+    }
+    return null;
   }
 
   private void sampleSecond(
@@ -136,7 +184,7 @@ final class StrategyRun {
     int[] onBroker = new int[brokers.size()];
     int sending = 0;
     for (Publisher p : publishers) {
-      HostPort b = p.broker();
+      HostPort b = brokerOf(p);
       int i = b == null ? -1 : brokers.indexOf(b);
       if (i >= 0) {
         onBroker[i]++;
@@ -171,9 +219,11 @@ final class StrategyRun {
       List<Publisher> publishers,
       List<BucketCounter> counters,
       BrokerSecond[][] timeline,
-      long origin) {
+      long origin,
+      CpuUse cpu) {
     List<HostPort> brokers = options.brokers();
-    List<PublisherResult> results = publishers.stream().map(Publisher::result).toList();
+    List<PublisherResult> results =
+        publishers.stream().map(p -> balancer == null ? p.result() : placed(p)).toList();
     List<String> warnings = new ArrayList<>();
     for (PublisherResult r : results) {
       if (r.error() != null) {
@@ -254,7 +304,18 @@ final class StrategyRun {
         received,
         (int) Math.floor(firstStart),
         (int) Math.ceil(lastEnd),
-        warnings);
+        warnings,
+        cpu);
+  }
+
+  /**
+   * The result of a publisher behind the balancer, on the broker that received its messages (the
+   * balancer's address when none did).
+   */
+  private PublisherResult placed(Publisher p) {
+    PublisherResult r = p.result();
+    HostPort on = receivedBy(p);
+    return r.broker() == null || on == null ? r : r.onBroker(on.toString());
   }
 
   private static ThreadFactory named(String name) {

@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  *     that did not happen within the recovery timeout
  * @param measuredFrom the moment {@code allBackSeconds} counts from, e.g. {@code the kill}
  * @param attempts connection attempts from this event until the next one (or the end)
+ * @param balancerDeadConnects connects the load balancer made to a dead broker in the same time
+ *     (failed, retried or sent elsewhere: the device did not see them); null without a balancer
  */
 public record StormEvent(
     String name,
@@ -20,4 +22,16 @@ public record StormEvent(
     int devicesLost,
     @Nullable Double allBackSeconds,
     String measuredFrom,
-    AttemptCounts attempts) {}
+    AttemptCounts attempts,
+    @Nullable Long balancerDeadConnects) {
+  /** An event of a strategy without a load balancer. */
+  public StormEvent(
+      String name,
+      double atSeconds,
+      int devicesLost,
+      @Nullable Double allBackSeconds,
+      String measuredFrom,
+      AttemptCounts attempts) {
+    this(name, atSeconds, devicesLost, allBackSeconds, measuredFrom, attempts, null);
+  }
+}

@@ -9,14 +9,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * One strategy's storm.
  *
- * @param strategy {@code dispatcher} or {@code dns-rr}
+ * @param strategy {@code dispatcher}, {@code dns-rr} or {@code haproxy}
  * @param entry how devices found a broker, in words
  * @param devices fleet size
  * @param brokers broker endpoints, in order
  * @param connectAllSeconds from the first device's connect until every device was connected; null
  *     when that did not happen within the recovery timeout
  * @param events the kill and the power cut, in order
- * @param afterKill the spread over the surviving brokers just before the power cut
+ * @param afterKill the spread over the surviving brokers just before the power cut (devices per
+ *     broker as the devices see it, or behind a load balancer as the balancer counts them)
  * @param end the spread over every broker at the end
  * @param attempts every connection attempt of the run
  * @param longestOutageSeconds the longest time one device was without a broker

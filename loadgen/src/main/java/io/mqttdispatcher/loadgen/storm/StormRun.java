@@ -6,14 +6,19 @@ import io.mqttdispatcher.loadgen.demo.ProbeConnections;
 import io.mqttdispatcher.loadgen.fleet.AttemptCounts;
 import io.mqttdispatcher.loadgen.fleet.ConnectionTimeline;
 import io.mqttdispatcher.loadgen.fleet.DeadEndpoints;
+import io.mqttdispatcher.loadgen.fleet.DevicePlacement;
 import io.mqttdispatcher.loadgen.fleet.EntryPoint;
 import io.mqttdispatcher.loadgen.fleet.Fleet;
 import io.mqttdispatcher.loadgen.fleet.Spread;
+import io.mqttdispatcher.loadgen.haproxy.Haproxy;
+import io.mqttdispatcher.loadgen.haproxy.HaproxyPlacement;
 import io.mqttdispatcher.loadgen.run.Strategy;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
@@ -33,26 +38,49 @@ final class StormRun {
   private final Strategy strategy;
   private final Consumer<String> progress;
   private final List<String> warnings = new ArrayList<>();
+  private final @Nullable Haproxy balancer;
 
-  StormRun(StormOptions options, DemoStack stack, Strategy strategy, Consumer<String> progress) {
+  /**
+   * @param balancer the HAProxy in front of the stack's brokers for the {@code haproxy} strategy;
+   *     null for the others
+   */
+  StormRun(
+      StormOptions options,
+      DemoStack stack,
+      Strategy strategy,
+      Consumer<String> progress,
+      @Nullable Haproxy balancer) {
+    if ((strategy == Strategy.HAPROXY) != (balancer != null)) {
+      throw new IllegalArgumentException("the haproxy strategy, and only it, runs with an HAProxy");
+    }
     this.options = options;
     this.stack = stack;
     this.strategy = strategy;
     this.progress = progress;
+    this.balancer = balancer;
   }
 
   StormResult run() throws Exception {
     List<HostPort> brokers = stack.brokers();
     DeadEndpoints dead = new DeadEndpoints();
+    Haproxy lb = balancer;
     EntryPoint entry =
-        strategy == Strategy.DISPATCHER
-            ? EntryPoint.dispatcher(stack.dispatcher())
-            : EntryPoint.dnsRoundRobin(brokers);
+        switch (strategy) {
+          case DISPATCHER -> EntryPoint.dispatcher(stack.dispatcher());
+          case DNS_RR -> EntryPoint.dnsRoundRobin(brokers);
+          case HAPROXY -> EntryPoint.loadBalancer(Objects.requireNonNull(lb).address());
+        };
     int n = options.fleet().devices();
     Fleet fleet = Fleet.start(options.fleet(), entry, dead);
+    // Behind HAProxy every device is on its one address: HAProxy knows which broker each is on.
+    DevicePlacement placement = lb == null ? fleet : new HaproxyPlacement(lb);
     ConnectionTimeline timeline =
         ConnectionTimeline.start(
-            fleet, brokers, options.sampleInterval(), new ProbeConnections(stack.admin(), brokers));
+            fleet,
+            placement,
+            brokers,
+            options.sampleInterval(),
+            new ProbeConnections(stack.admin(), brokers));
     try {
       // 1. Every device connects, paced, and stays.
       Duration arrivals = Duration.ofMillis(1000L * n / options.fleet().connectRate());
@@ -62,7 +90,7 @@ final class StormRun {
               ? "not every device connected: " + fleet.connected() + "/" + n
               : fmt(
                   "%d devices connected in %.1f s: %s",
-                  n, seconds(connected), spread(fleet, brokers)));
+                  n, seconds(connected), spread(placement, brokers)));
       if (connected == null) {
         warnings.add("only " + fleet.connected() + " of " + n + " devices connected at the start");
       }
@@ -71,9 +99,10 @@ final class StormRun {
       // 2. One broker dies and stays dead.
       int k = options.killBroker() - 1;
       HostPort victim = brokers.get(k);
-      int onVictim = fleet.connectedTo(victim);
+      int onVictim = placement.count(List.of(victim)).devices().get(0);
       long lossesBefore = fleet.losses();
       AttemptCounts beforeKill = fleet.attempts();
+      Long balancerBeforeKill = balancerDeadConnects();
       ConnectionTimeline.Mark killMark = timeline.mark("kill broker-" + (k + 1));
       dead.markDown(victim);
       long killAt = System.nanoTime();
@@ -85,13 +114,11 @@ final class StormRun {
               ? "after the kill, not every device came back: " + fleet.connected() + "/" + n
               : fmt(
                   "killed broker-%d (%d devices on it): all back after %.2f s: %s",
-                  k + 1, onVictim, seconds(afterKill), spread(fleet, brokers)));
+                  k + 1, onVictim, seconds(afterKill), spread(placement, brokers)));
       sleepUntil(killAt + options.deadFor().toNanos());
+      List<Integer> onEach = placement.count(brokers).devices();
       List<Integer> survivors =
-          IntStream.range(0, brokers.size())
-              .filter(i -> i != k)
-              .mapToObj(i -> fleet.connectedTo(brokers.get(i)))
-              .toList();
+          IntStream.range(0, brokers.size()).filter(i -> i != k).mapToObj(onEach::get).toList();
       Spread overSurvivors = Spread.of(survivors);
 
       // 3. Power cut: every host down at once, then back after the outage. On a real power cut no
@@ -101,6 +128,7 @@ final class StormRun {
       // the
       // probes die first and the brokers once the dispatcher has noticed, to keep the real order.
       AttemptCounts beforeCut = fleet.attempts();
+      Long balancerBeforeCut = balancerDeadConnects();
       int connectedAtCut = fleet.connected();
       long lossesBeforeCut = fleet.losses();
       ConnectionTimeline.Mark cutMark = timeline.mark("power cut");
@@ -129,14 +157,15 @@ final class StormRun {
               ? "after the restart, not every device came back: " + fleet.connected() + "/" + n
               : fmt(
                   "brokers restarted: all back after %.2f s: %s",
-                  seconds(afterRestore), spread(fleet, brokers)));
+                  seconds(afterRestore), spread(placement, brokers)));
 
       // 4. Watch, then take the final spread.
       sleep(options.observe());
       timeline.mark("end");
       timeline.close();
-      Spread end = Spread.of(brokers.stream().map(fleet::connectedTo).toList());
+      Spread end = Spread.of(placement.count(brokers).devices());
       AttemptCounts total = fleet.attempts();
+      Long balancerAtEnd = balancerDeadConnects();
       List<StormEvent> events =
           List.of(
               event(
@@ -145,14 +174,16 @@ final class StormRun {
                   onVictim,
                   afterKill,
                   "the kill",
-                  beforeCut.minus(beforeKill)),
+                  beforeCut.minus(beforeKill),
+                  minus(balancerBeforeCut, balancerBeforeKill)),
               event(
                   cutMark,
                   fmt("power cut, brokers restarted after %s", describe(options.outage())),
                   connectedAtCut,
                   afterRestore,
                   "the restart",
-                  total.minus(beforeCut)));
+                  total.minus(beforeCut),
+                  minus(balancerAtEnd, balancerBeforeCut)));
       return new StormResult(
           strategy.wireName(),
           entry.describe(),
@@ -179,19 +210,37 @@ final class StormRun {
       int lost,
       @Nullable Duration back,
       String from,
-      AttemptCounts attempts) {
+      AttemptCounts attempts,
+      @Nullable Long balancerDeadConnects) {
     if (back == null) {
       warnings.add(
           name + ": not every device was back within " + describe(options.recoverTimeout()));
     }
     return new StormEvent(
-        name, mark.millis() / 1000.0, lost, back == null ? null : seconds(back), from, attempts);
+        name,
+        mark.millis() / 1000.0,
+        lost,
+        back == null ? null : seconds(back),
+        from,
+        attempts,
+        balancerDeadConnects);
   }
 
-  private static String spread(Fleet fleet, List<HostPort> brokers) {
+  /** The balancer's connects to a dead broker so far; null without a balancer. */
+  private @Nullable Long balancerDeadConnects() throws IOException {
+    Haproxy lb = balancer;
+    return lb == null ? null : lb.deadConnects();
+  }
+
+  private static @Nullable Long minus(@Nullable Long later, @Nullable Long earlier) {
+    return later == null || earlier == null ? null : later - earlier;
+  }
+
+  private static String spread(DevicePlacement placement, List<HostPort> brokers) {
+    List<Integer> counts = placement.count(brokers).devices();
     List<String> parts = new ArrayList<>();
     for (int i = 0; i < brokers.size(); i++) {
-      parts.add("broker-" + (i + 1) + " " + fleet.connectedTo(brokers.get(i)));
+      parts.add("broker-" + (i + 1) + " " + counts.get(i));
     }
     return String.join(", ", parts);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.mqttdispatcher.loadgen.run.BrokerSecond;
+import io.mqttdispatcher.loadgen.run.CpuUse;
 import io.mqttdispatcher.loadgen.run.PublisherResult;
 import io.mqttdispatcher.loadgen.run.StrategyResult;
 import java.util.List;
@@ -91,5 +92,45 @@ class SummaryTest {
 
     assertThat(table.lines().findFirst()).get().asString().startsWith("metric").endsWith("dns-rr");
     assertThat(table).contains("mean msg/s broker 1 (h:1)", "CPU gap (mean, points)", "n/a");
+  }
+
+  @Test
+  void cpu_per_message_is_the_data_path_cpu_time_over_the_messages_the_brokers_received() {
+    // Brokers 3 s and HAProxy 1 s of CPU for 2,000,000 messages: 2 µs each, a quarter HAProxy's.
+    StrategyResult haproxy = withCpu("haproxy", new CpuUse(3.0, 1.0, null), 1_500_000, 500_000);
+    // The dispatcher's own CPU is off the data path: not in its CPU per message.
+    StrategyResult dispatcher = withCpu("dispatcher", new CpuUse(3.0, null, 0.5), 1_000_000, 0);
+    StrategyResult unknown = withCpu("dns-rr", CpuUse.UNKNOWN, 1_000_000, 0);
+
+    List<Summary> summaries =
+        List.of(dispatcher, haproxy, unknown).stream().map(Summary::of).toList();
+
+    assertThat(summaries.get(1).cpuPerMessageMicros()).isCloseTo(2.0, within(1e-9));
+    assertThat(summaries.get(0).cpuPerMessageMicros()).isCloseTo(3.0, within(1e-9));
+    assertThat(summaries.get(0).dispatcherCpuSeconds()).isEqualTo(0.5);
+    assertThat(summaries.get(2).cpuPerMessageMicros()).isNull();
+    List<List<String>> rows = SummaryTable.rows(summaries);
+    assertThat(rows)
+        .contains(
+            List.of("CPU per message", "3.00 µs", "2.00 µs (balancer 25 %)", "n/a"),
+            List.of("dispatcher CPU over the run s", "0.50", "-", "-"));
+  }
+
+  private static StrategyResult withCpu(String strategy, CpuUse cpu, long first, long second) {
+    return new StrategyResult(
+        strategy,
+        "t",
+        1,
+        List.of("h:1", "h:2"),
+        "none",
+        List.of(),
+        List.of(
+            new BrokerSecond(0, 0, first, null, null, 0),
+            new BrokerSecond(0, 1, second, null, null, 0)),
+        List.of(first, second),
+        0,
+        1,
+        List.of(),
+        cpu);
   }
 }
