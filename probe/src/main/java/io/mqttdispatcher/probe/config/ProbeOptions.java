@@ -38,6 +38,8 @@ import org.jspecify.annotations.Nullable;
  * @param brokerUsername the probe's broker account (takeovers and {@code $SYS}), or null for none
  * @param brokerPassword its password (never logged), or null
  * @param tls how to reach dispatchers over TLS, or null for plain TCP
+ * @param metrics where to read connections and message rate from a Prometheus endpoint instead of
+ *     {@code $SYS}, or null
  */
 public record ProbeOptions(
     String brokerId,
@@ -57,7 +59,8 @@ public record ProbeOptions(
     int maxKnownClients,
     @Nullable String brokerUsername,
     byte @Nullable [] brokerPassword,
-    @Nullable DispatcherTls tls) {
+    @Nullable DispatcherTls tls,
+    @Nullable MetricsSource metrics) {
 
   public static final String DEFAULT_EVICTOR = "mqtt-takeover";
 
@@ -218,6 +221,7 @@ public record ProbeOptions(
     private @Nullable String brokerUsername;
     private byte @Nullable [] brokerPassword;
     private @Nullable DispatcherTls tls;
+    private @Nullable MetricsSource metrics;
 
     private Builder(
         String brokerId,
@@ -301,6 +305,12 @@ public record ProbeOptions(
       return this;
     }
 
+    /** Read connections and message rate from this Prometheus endpoint (null: from $SYS). */
+    public Builder metrics(@Nullable MetricsSource v) {
+      metrics = v;
+      return this;
+    }
+
     /** The options; throws {@link IllegalArgumentException} naming the option that is wrong. */
     public ProbeOptions build() {
       return new ProbeOptions(
@@ -321,7 +331,8 @@ public record ProbeOptions(
           maxKnownClients,
           brokerUsername,
           brokerPassword,
-          tls);
+          tls,
+          metrics);
     }
   }
 
@@ -361,6 +372,8 @@ public record ProbeOptions(
         + brokerUsername
         + ", tls="
         + tls
+        + ", metrics="
+        + metrics
         + "]";
   }
 }
