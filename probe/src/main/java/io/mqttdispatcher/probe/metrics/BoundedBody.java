@@ -57,9 +57,9 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
   }
 
   private void tooLarge() {
-    cancel();
     result.completeExceptionally(
         new BodyTooLargeException("the body is larger than " + maxBytes + " bytes"));
+    cancel(); // after: the reason is the size, not the cancel
   }
 
   /** Stops reading; the body's future fails if it had not completed. */

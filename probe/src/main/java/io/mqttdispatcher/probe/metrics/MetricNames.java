@@ -20,6 +20,9 @@ import org.jspecify.annotations.Nullable;
  * @param messages counters of messages received from clients
  */
 public record MetricNames(String format, List<Quantity> connections, List<String> messages) {
+  // First: the built-in sets below are checked with it while the class initialises.
+  private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+
   /**
    * HiveMQ's Prometheus extension (and the embedded broker's endpoint): its Dropwizard metrics with
    * dots as underscores. The PUBLISH counter before the all-packets one, as for {@code $SYS}.
@@ -56,8 +59,6 @@ public record MetricNames(String format, List<Quantity> connections, List<String
 
   /** The values {@code --metrics-format} takes. */
   public static final List<String> FORMATS = List.of("auto", "hivemq", "emqx", "vernemq");
-
-  private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
 
   public MetricNames {
     connections = List.copyOf(connections);
