@@ -11,7 +11,9 @@ import java.util.List;
 /**
  * HiveMQ CE ({@link EmbeddedBrokerMain}) in a JVM of its own on a free loopback port: the tests'
  * broker where neither the mosquitto binary nor a Docker engine is there. A process of its own, so
- * it has its own pid and CPU and can be killed like Mosquitto. It has no {@code $SYS} tree.
+ * it has its own pid and CPU and can be killed like Mosquitto. It has no {@code $SYS} tree; it
+ * serves its connection count and message counters as Prometheus text at {@link #metricsUrl()}
+ * instead, for a probe's {@code --metrics-url}.
  */
 public final class HiveMqBroker extends BrokerProcess {
   /** HiveMQ CE takes a few seconds to start, more on a loaded machine. */
@@ -22,13 +24,21 @@ public final class HiveMqBroker extends BrokerProcess {
    */
   private long logFrom;
 
-  private HiveMqBroker(int port, Path dir) {
+  private final int metricsPort;
+
+  private HiveMqBroker(int port, int metricsPort, Path dir) {
     super(port, dir, Duration.ofSeconds(10));
+    this.metricsPort = metricsPort;
   }
 
   public static HiveMqBroker start() {
     try {
-      HiveMqBroker b = new HiveMqBroker(FreePort.find(), Files.createTempDirectory("hivemq"));
+      int port = FreePort.find();
+      int metricsPort = FreePort.find();
+      while (metricsPort == port) {
+        metricsPort = FreePort.find();
+      }
+      HiveMqBroker b = new HiveMqBroker(port, metricsPort, Files.createTempDirectory("hivemq"));
       b.launch();
       return b;
     } catch (IOException e) {
@@ -50,7 +60,8 @@ public final class HiveMqBroker extends BrokerProcess {
                 System.getProperty("java.class.path"),
                 EmbeddedBrokerMain.class.getName(),
                 String.valueOf(port()),
-                dir().resolve("broker").toString()))
+                dir().resolve("broker").toString(),
+                String.valueOf(metricsPort)))
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
         .start();
@@ -95,6 +106,13 @@ public final class HiveMqBroker extends BrokerProcess {
   @Override
   public boolean hasSysTree() {
     return false;
+  }
+
+  /** Its metrics as Prometheus text, under the HiveMQ Prometheus extension's names. */
+  @Override
+  public java.util.Optional<java.net.URI> metricsUrl() {
+    return java.util.Optional.of(
+        java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics"));
   }
 
   @Override

@@ -96,6 +96,15 @@ public interface TestBroker extends AutoCloseable {
    */
   boolean hasSysTree();
 
+  /**
+   * Where the broker serves its metrics as Prometheus text (HiveMQ CE: the HiveMQ Prometheus
+   * extension's names), for a probe's {@code --metrics-url}; empty for a broker with a {@code $SYS}
+   * tree instead.
+   */
+  default java.util.Optional<java.net.URI> metricsUrl() {
+    return java.util.Optional.empty();
+  }
+
   /** Kills the broker at once, as a crash would. */
   void kill();
 

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Live devices moved on a local stack of 3 Mosquitto brokers, a probe beside each and the dispatcher, on free "
+      "Live devices moved on a local stack of 3 Mosquitto brokers (HiveMQ CE where Mosquitto is not installed), a probe beside each and the dispatcher, on free "
           + "loopback ports; one fresh stack per mode. scale-out: the fleet connects while 2 brokers take devices, the 3rd "
           + "joins and POST /rebalance runs. evacuate: the fleet over 3 brokers and publishers on the fullest, a subscriber on "
           + "every broker, POST /brokers/{id}/evacuate of the fullest. replicas: the scale-out with 2 dispatcher replicas, the fleet "

@@ -12,7 +12,9 @@ import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.dispatcher.ctl.AdminClient;
 import io.mqttdispatcher.dispatcher.registry.BrokerView;
 import io.mqttdispatcher.probe.Probe;
+import io.mqttdispatcher.probe.config.MetricsSource;
 import io.mqttdispatcher.probe.config.ProbeOptions;
+import io.mqttdispatcher.probe.metrics.MetricNames;
 import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.TestBroker;
 import io.mqttdispatcher.testing.TestDispatchers;
@@ -28,9 +30,10 @@ import java.util.function.UnaryOperator;
 
 /**
  * Brokers {@code b0}, {@code b1}, ... (Mosquitto: the probes read connection counts from its {@code
- * $SYS} tree), a real probe beside each reporting to every dispatcher replica, the replicas (admin
- * changes allowed with {@link #TOKEN}), and devices that reconnect through a dispatcher when their
- * broker drops them. Closing it closes everything it started, last first.
+ * $SYS} tree; HiveMQ CE where Mosquitto is not installed: from its metrics endpoint), a real probe
+ * beside each reporting to every dispatcher replica, the replicas (admin changes allowed with
+ * {@link #TOKEN}), and devices that reconnect through a dispatcher when their broker drops them.
+ * Closing it closes everything it started, last first.
  */
 final class RebalanceStack implements AutoCloseable {
   static final byte[] TOKEN = "admin-token".getBytes(StandardCharsets.UTF_8);
@@ -47,7 +50,7 @@ final class RebalanceStack implements AutoCloseable {
 
   /**
    * Starts the replicas, then the brokers and their probes; returns once every replica has every
-   * broker usable. Skipped, loudly, where Mosquitto cannot run.
+   * broker usable.
    */
   static RebalanceStack start(
       int brokerCount, int replicaCount, UnaryOperator<DispatcherOptions.Builder> options)
@@ -75,8 +78,8 @@ final class RebalanceStack implements AutoCloseable {
     List<HostPort> probePorts =
         dispatchers.stream().map(d -> new HostPort("127.0.0.1", d.probePort())).toList();
     for (int i = 0; i < brokerCount; i++) {
-      TestBroker broker =
-          TestBroker.startMosquitto("its $SYS tree: the probes report connection counts from it");
+      // Mosquitto's probe counts connections from $SYS, HiveMQ CE's from its metrics endpoint.
+      TestBroker broker = TestBroker.start();
       open.add(broker);
       brokers.add(broker);
       Probe p =
@@ -88,6 +91,11 @@ final class RebalanceStack implements AutoCloseable {
                       TestDispatchers.SECRET)
                   .interval(Duration.ofMillis(500))
                   .sysTopics(true)
+                  .metrics(
+                      broker
+                          .metricsUrl()
+                          .map(url -> new MetricsSource(url, MetricNames.HIVEMQ))
+                          .orElse(null))
                   .build());
       open.add(p);
       probes.add(p);

@@ -15,9 +15,11 @@ import io.mqttdispatcher.dispatcher.ctl.AdminClient;
 import io.mqttdispatcher.dispatcher.rebalance.AutomaticTrigger;
 import io.mqttdispatcher.loadgen.report.Summary;
 import io.mqttdispatcher.probe.Probe;
+import io.mqttdispatcher.probe.config.MetricsSource;
 import io.mqttdispatcher.probe.config.ProbeOptions;
+import io.mqttdispatcher.probe.metrics.MetricNames;
 import io.mqttdispatcher.protocol.Transport;
-import io.mqttdispatcher.testing.Mosquitto;
+import io.mqttdispatcher.testing.TestBroker;
 import io.mqttdispatcher.testing.TestDispatchers;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -37,10 +39,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Automatic mode by load with real parts: two Mosquitto brokers, a probe beside each reporting to
- * two dispatcher replicas, and publishing HiveMQ clients (through the device kit) that reconnect
- * through a dispatcher when moved. A light publisher placed beside the heavy one is moved, so the
- * spread ends at the best any placement of these publishers reaches.
+ * Automatic mode by load with real parts: two brokers (Mosquitto, whose probes read its {@code
+ * $SYS} tree, or HiveMQ CE where it is not installed, whose probes read its metrics endpoint), a
+ * probe beside each reporting to two dispatcher replicas, and publishing HiveMQ clients (through
+ * the device kit) that reconnect through a dispatcher when moved. A light publisher placed beside
+ * the heavy one is moved, so the spread ends at the best any placement of these publishers reaches.
  */
 class TrafficRebalanceIT {
   private static final org.slf4j.Logger LOG =
@@ -51,7 +54,7 @@ class TrafficRebalanceIT {
   private static final int LIGHT = 100;
 
   private final List<AutoCloseable> open = new ArrayList<>();
-  private final List<Mosquitto> brokers = new ArrayList<>();
+  private final List<TestBroker> brokers = new ArrayList<>();
   private final List<Dispatcher> dispatchers = new ArrayList<>();
   private final Map<String, DeviceConnection> devices = new LinkedHashMap<>();
   private final Map<String, Integer> rates = new LinkedHashMap<>();
@@ -139,7 +142,7 @@ class TrafficRebalanceIT {
     List<HostPort> probePorts =
         dispatchers.stream().map(d -> new HostPort("127.0.0.1", d.probePort())).toList();
     for (int i = 0; i < brokerCount; i++) {
-      Mosquitto m = Mosquitto.start();
+      TestBroker m = TestBroker.start();
       open.add(m);
       brokers.add(m);
       Probe p =
@@ -151,6 +154,10 @@ class TrafficRebalanceIT {
                       TestDispatchers.SECRET)
                   .interval(Duration.ofMillis(500))
                   .sysTopics(true)
+                  .metrics(
+                      m.metricsUrl()
+                          .map(url -> new MetricsSource(url, MetricNames.HIVEMQ))
+                          .orElse(null))
                   .build());
       open.add(p);
     }
@@ -223,7 +230,7 @@ class TrafficRebalanceIT {
   /** Highest minus lowest broker total of the publishers' configured rates where they are now. */
   private double gap() {
     List<Integer> totals = new ArrayList<>();
-    for (Mosquitto b : brokers) {
+    for (TestBroker b : brokers) {
       int total = 0;
       for (Map.Entry<String, DeviceConnection> e : devices.entrySet()) {
         if (e.getValue().broker().port() == b.port()) {

@@ -1,6 +1,7 @@
 package io.mqttdispatcher.probe;
 
 import io.mqttdispatcher.probe.check.BrokerCheck;
+import io.mqttdispatcher.probe.config.MetricsSource;
 import io.mqttdispatcher.probe.config.ProbeOptions;
 import io.mqttdispatcher.probe.evict.BrokerLog;
 import io.mqttdispatcher.probe.evict.EvictionRunner;
@@ -8,6 +9,7 @@ import io.mqttdispatcher.probe.evict.KnownClients;
 import io.mqttdispatcher.probe.evict.MqttTakeover;
 import io.mqttdispatcher.probe.evict.ProbeControl;
 import io.mqttdispatcher.probe.evict.StateFile;
+import io.mqttdispatcher.probe.metrics.MetricsPoller;
 import io.mqttdispatcher.probe.report.ChangeRateRule;
 import io.mqttdispatcher.probe.report.ControlChannel;
 import io.mqttdispatcher.probe.report.DispatcherLinks;
@@ -42,6 +44,7 @@ public final class Probe implements AutoCloseable {
   private final DispatcherLinks links;
   private final BrokerCheck check;
   private final @Nullable SysSubscriber sys;
+  private final @Nullable MetricsPoller metrics;
   private final LoadReporter reporter;
   private final KnownClients known;
   private final ProbeControl control;
@@ -71,8 +74,13 @@ public final class Probe implements AutoCloseable {
     this.check =
         new BrokerCheck(options.brokerCheck(), options.interval(), healthy -> healthChanged());
     BrokerLog brokerLog = new BrokerLog(known);
+    MetricsSource source = options.metrics();
+    this.metrics =
+        source == null ? null : new MetricsPoller(source.url(), source.names(), options.interval());
+    // With a metrics endpoint the broker is not Mosquitto: no $SYS subscriber, whose own
+    // connection would also be in the endpoint's count.
     this.sys =
-        options.sysTopics()
+        options.sysTopics() && metrics == null
             ? new SysSubscriber(
                 options.brokerCheck(),
                 check::checkNow,
@@ -80,11 +88,7 @@ public final class Probe implements AutoCloseable {
                 options.brokerUsername(),
                 options.brokerPassword())
             : null;
-    LoadReporter.Sources sources =
-        new LoadReporter.Sources(
-            check::healthy,
-            sys == null ? OptionalLong::empty : sys::connections,
-            sys == null ? now -> OptionalDouble.empty() : sys::msgRate);
+    LoadReporter.Sources sources = figures(check, sys, metrics);
     this.reporter =
         new LoadReporter(
             sampler,
@@ -119,6 +123,19 @@ public final class Probe implements AutoCloseable {
                 sources.connections());
     LOG.info(
         "probe for broker '{}' sampling {}; {}", options.brokerId(), sampler.describe(), options);
+  }
+
+  /** Connections and message rate from the metrics endpoint, else from $SYS, else none. */
+  private static LoadReporter.Sources figures(
+      BrokerCheck check, @Nullable SysSubscriber sys, @Nullable MetricsPoller metrics) {
+    if (metrics != null) {
+      return new LoadReporter.Sources(check::healthy, metrics::connections, metrics::msgRate);
+    }
+    if (sys != null) {
+      return new LoadReporter.Sources(check::healthy, sys::connections, sys::msgRate);
+    }
+    return new LoadReporter.Sources(
+        check::healthy, OptionalLong::empty, now -> OptionalDouble.empty());
   }
 
   /** Commands and client ids from v2 dispatchers; a plan stops when the last dispatcher is lost. */
@@ -171,6 +188,9 @@ public final class Probe implements AutoCloseable {
     if (probe.sys != null) {
       probe.sys.start();
     }
+    if (probe.metrics != null) {
+      probe.metrics.start();
+    }
     if (probe.evictions != null) {
       probe.evictions.start();
     }
@@ -220,6 +240,9 @@ public final class Probe implements AutoCloseable {
     check.close();
     if (sys != null) {
       sys.close();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);

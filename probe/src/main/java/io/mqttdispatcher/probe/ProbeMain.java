@@ -6,6 +6,7 @@ import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.cli.SecretFile;
 import io.mqttdispatcher.probe.config.DispatcherTls;
 import io.mqttdispatcher.probe.config.Endpoints;
+import io.mqttdispatcher.probe.config.MetricsSource;
 import io.mqttdispatcher.probe.config.ProbeOptions;
 import io.mqttdispatcher.protocol.BrokerGroup;
 import io.mqttdispatcher.protocol.Transport;
@@ -104,6 +105,40 @@ public final class ProbeMain implements Callable<Integer> {
           "Read connection count and message rate from the broker's $SYS tree when it publishes one "
               + "(default: on; --no-sys-topics turns it off).")
   boolean sysTopics;
+
+  @Option(
+      names = "--metrics-url",
+      paramLabel = "URL",
+      description =
+          "Read connection count and message rate from the broker's Prometheus endpoint instead of $SYS, "
+              + "polled once per interval: HiveMQ's Prometheus extension (http://host:9399/metrics), EMQX "
+              + "(http://host:18083/api/v5/prometheus/stats), VerneMQ (http://host:8888/metrics).")
+  @Nullable String metricsUrl;
+
+  @Option(
+      names = "--metrics-format",
+      paramLabel = "FORMAT",
+      defaultValue = MetricsSource.DEFAULT_FORMAT,
+      description =
+          "Which broker's metric names --metrics-url has: auto (recognised from the names present), hivemq, "
+              + "emqx or vernemq (default: ${DEFAULT-VALUE}).")
+  String metricsFormat;
+
+  @Option(
+      names = "--metrics-connections",
+      paramLabel = "NAME",
+      description =
+          "For another broker: the gauge of connected clients, or OPENED-CLOSED, two counters whose "
+              + "difference it is; every series of a name is summed.")
+  @Nullable String metricsConnections;
+
+  @Option(
+      names = "--metrics-messages",
+      paramLabel = "NAME",
+      description =
+          "For another broker: the counter of messages received from clients; its rate over the interval is "
+              + "reported.")
+  @Nullable String metricsMessages;
 
   @Option(
       names = "--capacity",
@@ -257,6 +292,7 @@ public final class ProbeMain implements Callable<Integer> {
         .brokerUsername(brokerUsername)
         .brokerPassword(brokerPasswordFile == null ? null : SecretFile.read(brokerPasswordFile))
         .tls(tls())
+        .metrics(metrics())
         .stateFile(stateFile)
         .build();
   }
@@ -267,6 +303,17 @@ public final class ProbeMain implements Callable<Integer> {
           "--group must be 1 to 64 letters, digits, '.', '_' or '-', was '" + group + "'");
     }
     return new BrokerGroup(group, cluster);
+  }
+
+  private @Nullable MetricsSource metrics() {
+    if (metricsUrl == null) {
+      if (metricsConnections != null || metricsMessages != null) {
+        throw new IllegalArgumentException(
+            "--metrics-connections and --metrics-messages need --metrics-url");
+      }
+      return null;
+    }
+    return MetricsSource.of(metricsUrl, metricsFormat, metricsConnections, metricsMessages);
   }
 
   private @Nullable DispatcherTls tls() {

@@ -210,6 +210,83 @@ class ProbeMainTest {
     }
   }
 
+  /** The examples of docs/probe-agent.md, one per broker, as the probe reads them. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+    "http://127.0.0.1:9399/metrics, hivemq, hivemq",
+    "http://127.0.0.1:18083/api/v5/prometheus/stats, emqx, emqx",
+    "http://127.0.0.1:8888/metrics, vernemq, vernemq",
+    "http://127.0.0.1:8888/metrics, auto, "
+  })
+  void metrics_url_and_format_are_read(String url, String format, String expected)
+      throws IOException {
+    ProbeOptions o =
+        parse(
+            "--endpoint",
+            "mqtt=127.0.0.1:1883",
+            "--dispatcher",
+            "127.0.0.1:7883",
+            "--secret-file",
+            secret().toString(),
+            "--metrics-url",
+            url,
+            "--metrics-format",
+            format);
+    assertThat(o.metrics()).isNotNull();
+    assertThat(o.metrics().url()).hasToString(url);
+    if (expected == null) {
+      assertThat(o.metrics().names()).as("recognised from the page").isNull();
+    } else {
+      assertThat(o.metrics().names().format()).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void custom_metric_names_are_read_and_bad_ones_refused() throws IOException {
+    ProbeOptions o =
+        parse(
+            "--endpoint",
+            "mqtt=127.0.0.1:1883",
+            "--dispatcher",
+            "127.0.0.1:7883",
+            "--secret-file",
+            secret().toString(),
+            "--metrics-url",
+            "http://127.0.0.1:9000/metrics",
+            "--metrics-connections",
+            "nanomq_connections_opened-nanomq_connections_closed",
+            "--metrics-messages",
+            "nanomq_messages_received");
+    assertThat(o.metrics().names().format()).isEqualTo("custom");
+    assertThat(o.metrics().names().connections().get(0).minus())
+        .isEqualTo("nanomq_connections_closed");
+    for (String[] bad :
+        new String[][] {
+          {"--metrics-url", "ftp://h/metrics"},
+          {"--metrics-url", "http://user:pw@h/metrics"},
+          {"--metrics-url", "http://h/m", "--metrics-format", "mosquitto"},
+          {"--metrics-url", "http://h/m", "--metrics-format", "emqx", "--metrics-messages", "x"},
+          {"--metrics-url", "http://h/m", "--metrics-messages", "not a name"},
+          {"--metrics-connections", "x"}
+        }) {
+      String[] args =
+          java.util.stream.Stream.concat(
+                  java.util.stream.Stream.of(
+                      "--endpoint",
+                      "mqtt=127.0.0.1:1883",
+                      "--dispatcher",
+                      "127.0.0.1:7883",
+                      "--secret-file",
+                      secret().toString()),
+                  java.util.Arrays.stream(bad))
+              .toArray(String[]::new);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse(args))
+          .as(String.join(" ", bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("--metrics-");
+    }
+  }
+
   private ProbeOptions parse(String... args) {
     ProbeMain main = new ProbeMain();
     new CommandLine(main).parseArgs(args);

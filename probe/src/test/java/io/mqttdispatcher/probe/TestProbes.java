@@ -1,7 +1,9 @@
 package io.mqttdispatcher.probe;
 
 import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.probe.config.MetricsSource;
 import io.mqttdispatcher.probe.config.ProbeOptions;
+import io.mqttdispatcher.probe.metrics.MetricNames;
 import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.TestBroker;
 import io.mqttdispatcher.testing.TestDispatchers;
@@ -16,6 +18,14 @@ import org.jspecify.annotations.Nullable;
  */
 final class TestProbes {
   private TestProbes() {}
+
+  /**
+   * The broker's Prometheus endpoint where it has one instead of a {@code $SYS} tree (HiveMQ CE),
+   * so the probe reports connections and message rate from either.
+   */
+  static @Nullable MetricsSource metricsOf(TestBroker broker) {
+    return broker.metricsUrl().map(url -> new MetricsSource(url, MetricNames.HIVEMQ)).orElse(null);
+  }
 
   static ProbeOptions options(
       String brokerId, TestBroker broker, int probePort, @Nullable Long pid) {
@@ -32,6 +42,7 @@ final class TestProbes {
         .interval(Duration.ofSeconds(1))
         .pid(pid)
         .sysTopics(true)
+        .metrics(metricsOf(broker))
         .build();
   }
 }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Two Mosquitto brokers on one host (skipped, saying why, where there is no Mosquitto), each with a
- * probe on its own process (--pid).
+ * Two brokers on one host (Mosquitto, or HiveMQ CE where it is not installed), each with a probe on
+ * its own process (--pid).
  */
 @Timeout(90)
 class TwoBrokersLoadIT {
@@ -30,8 +30,9 @@ class TwoBrokersLoadIT {
 
   @BeforeEach
   void start() throws Exception {
-    busy = TestBroker.startMosquitto("the $SYS message rate of a single-threaded broker");
-    idle = TestBroker.startMosquitto("the $SYS message rate of a single-threaded broker");
+    // Mosquitto's probes read its $SYS tree, HiveMQ CE's its metrics endpoint (TestProbes).
+    busy = TestBroker.start();
+    idle = TestBroker.start();
     dispatcher = Dispatcher.start(TestDispatchers.options());
     busyProbe = Probe.start(TestProbes.options("busy", busy, dispatcher.probePort(), busy.pid()));
     idleProbe = Probe.start(TestProbes.options("idle", idle, dispatcher.probePort(), idle.pid()));

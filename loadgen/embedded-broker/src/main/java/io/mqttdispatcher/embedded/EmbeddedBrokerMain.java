@@ -19,16 +19,18 @@ import java.util.concurrent.CountDownLatch;
  * One HiveMQ CE broker in this JVM, listening on 127.0.0.1:PORT, with in-memory persistence, no
  * usage statistics and every client allowed: the demo's broker, and the tests' broker, when
  * mosquitto is not installed. It prints {@code broker listening on 127.0.0.1:PORT} on stderr once
- * it accepts clients, and stops on SIGTERM. Usage: {@code java -cp loadgen.jar
- * io.mqttdispatcher.embedded.EmbeddedBrokerMain PORT DIR}.
+ * it accepts clients, and stops on SIGTERM. With a third argument it also serves its metrics as
+ * Prometheus text on 127.0.0.1:METRICS_PORT ({@link MetricsEndpoint}), which a probe reads with
+ * {@code --metrics-url http://127.0.0.1:METRICS_PORT/metrics}. Usage: {@code java -cp loadgen.jar
+ * io.mqttdispatcher.embedded.EmbeddedBrokerMain PORT DIR [METRICS_PORT]}.
  */
 public final class EmbeddedBrokerMain {
   private EmbeddedBrokerMain() {}
 
   @SuppressForbidden(reason = "a command-line entry point: usage and the ready line go to stderr")
   public static void main(String[] args) throws Exception {
-    if (args.length != 2) {
-      System.err.println("usage: EmbeddedBrokerMain PORT DIR");
+    if (args.length != 2 && args.length != 3) {
+      System.err.println("usage: EmbeddedBrokerMain PORT DIR [METRICS_PORT]");
       System.exit(2);
     }
     int port = Integer.parseInt(args[0]);
@@ -75,6 +77,11 @@ public final class EmbeddedBrokerMain {
                   stopped.countDown();
                 }));
     hivemq.start().join();
+    if (args.length == 3) {
+      MetricsEndpoint metrics =
+          MetricsEndpoint.start(hivemq.getMetricRegistry(), Integer.parseInt(args[2]));
+      System.err.println("metrics at http://127.0.0.1:" + metrics.port() + "/metrics");
+    }
     System.err.println("broker listening on 127.0.0.1:" + port);
     stopped.await();
   }

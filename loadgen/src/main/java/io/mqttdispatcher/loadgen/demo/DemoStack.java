@@ -156,7 +156,10 @@ public final class DemoStack implements AutoCloseable {
     adminToken = writeSecret(work.resolve("admin.token"));
     for (int i = 1; i <= count; i++) {
       int port = freePort();
-      BrokerHost host = new BrokerHost(i, port, brokerCommand(kind, jars, i, port, work), logs);
+      int metricsPort = freePort();
+      BrokerHost host =
+          new BrokerHost(
+              i, port, metricsPort, brokerCommand(kind, jars, i, port, metricsPort, work), logs);
       hosts.add(host);
       brokers.add(new HostPort("127.0.0.1", port));
       startBrokers(List.of(i - 1));
@@ -212,8 +215,12 @@ public final class DemoStack implements AutoCloseable {
         logs);
   }
 
-  private static List<String> brokerCommand(BrokerKind kind, Jars jars, int i, int port, Path work)
-      throws IOException {
+  /**
+   * The command of broker {@code i}: Mosquitto with {@code $SYS} every second, or HiveMQ CE serving
+   * its metrics on {@code metricsPort} (its probe reads them there).
+   */
+  private static List<String> brokerCommand(
+      BrokerKind kind, Jars jars, int i, int port, int metricsPort, Path work) throws IOException {
     Path dir = Files.createDirectories(work.resolve("broker-" + i));
     if (kind == BrokerKind.MOSQUITTO) {
       Path conf = dir.resolve("mosquitto.conf");
@@ -245,7 +252,8 @@ public final class DemoStack implements AutoCloseable {
         jars.loadgen().toString(),
         EmbeddedBrokerMain.class.getName(),
         String.valueOf(port),
-        dir.toString());
+        dir.toString(),
+        String.valueOf(metricsPort));
   }
 
   /**
@@ -329,7 +337,13 @@ public final class DemoStack implements AutoCloseable {
           List.of("--broker-cores", "1")); // single-threaded: its load is utilisation of one core
     }
     if (kind == BrokerKind.HIVEMQ) {
-      probe.add("--no-sys-topics"); // HiveMQ CE publishes no $SYS tree
+      // HiveMQ CE publishes no $SYS tree: connections and message rate from its metrics endpoint.
+      probe.addAll(
+          List.of(
+              "--metrics-url",
+              "http://127.0.0.1:" + host.metricsPort + "/metrics",
+              "--metrics-format",
+              "hivemq"));
     }
     host.probe =
         start(
@@ -547,14 +561,16 @@ public final class DemoStack implements AutoCloseable {
   private static final class BrokerHost {
     final int number;
     final int port;
+    final int metricsPort;
     final List<String> command;
     final Path logs;
     @Nullable ChildProcess broker;
     @Nullable ChildProcess probe;
 
-    BrokerHost(int number, int port, List<String> command, Path logs) {
+    BrokerHost(int number, int port, int metricsPort, List<String> command, Path logs) {
       this.number = number;
       this.port = port;
+      this.metricsPort = metricsPort;
       this.command = command;
       this.logs = logs;
     }

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Runs each mode on a fresh local stack (three Mosquitto brokers, a probe beside each, one or two
- * dispatcher replicas, processes on free loopback ports) and stops everything it started, also on
- * failure.
+ * Runs each mode on a fresh local stack (three Mosquitto brokers, or HiveMQ CE where Mosquitto is
+ * not installed, a probe beside each, one or two dispatcher replicas, processes on free loopback
+ * ports) and stops everything it started, also on failure.
  */
 public final class RebalanceScenario {
   private final RebalanceOptions options;
@@ -43,10 +43,15 @@ public final class RebalanceScenario {
     int probesAtStart =
         mode == RebalanceMode.EVACUATE ? RebalanceOptions.BROKERS : ScaleOutRun.JOINING;
     Path work = Files.createDirectories(options.out().resolve(mode.wireName()));
+    // Mosquitto where installed (the paper's broker), else HiveMQ CE: its probes read connection
+    // counts from its metrics endpoint instead of $SYS.
+    BrokerKind kind = BrokerKind.parse("auto");
     progress.accept(
         "["
             + mode.wireName()
-            + "] starting 3 Mosquitto brokers, a probe beside "
+            + "] starting 3 "
+            + (kind == BrokerKind.MOSQUITTO ? "Mosquitto" : "HiveMQ CE")
+            + " brokers, a probe beside "
             + probesAtStart
             + " of them and "
             + (replicas == 1 ? "a dispatcher" : replicas + " dispatcher replicas")
@@ -56,7 +61,7 @@ public final class RebalanceScenario {
     try (DemoStack stack =
         DemoStack.start(
             jars,
-            BrokerKind.parse("mosquitto"),
+            kind,
             new DemoStack.Layout(RebalanceOptions.BROKERS, 1, replicas, probesAtStart),
             work,
             List.of())) {

@@ -127,8 +127,11 @@ class DemoIT {
     assertCompleteRun(run, out);
     assertThat(run.err()).contains("HiveMQ CE brokers");
     assertThat(Files.readString(out.resolve("stack/logs/broker-1.log")))
-        .contains("broker listening")
+        .contains("broker listening", "metrics at http://127.0.0.1:")
         .doesNotContain("ERROR");
+    // No $SYS tree: the probes read connections and message rate from the broker's metrics.
+    assertThat(Files.readString(out.resolve("stack/logs/probe-1.log")))
+        .contains("reading connections and message rate from hivemq metrics");
   }
 
   @Test

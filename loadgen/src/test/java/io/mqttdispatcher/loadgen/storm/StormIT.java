@@ -35,9 +35,13 @@ class StormIT {
   @Test
   void every_device_comes_back_and_the_dispatcher_sends_none_to_a_dead_broker(@TempDir Path dir)
       throws Exception {
+    // Not on HiveMQ CE yet: its probes read connections from the metrics endpoint, but the instant
+    // death signal (the $SYS connection dropping) is Mosquitto's, and without it the dispatcher
+    // sent devices to a killed HiveMQ CE for up to an interval (measured: attempts to a dead
+    // endpoint above 0).
     TestBroker.assumeMosquittoBinary(
-        "the storm's probes count connections from Mosquitto's $SYS tree, and it kills and"
-            + " restarts broker processes");
+        "the storm's probes learn a broker died from their $SYS connection dropping, and it kills"
+            + " and restarts broker processes");
     Path out = dir.resolve("out");
     StringWriter stdout = new StringWriter();
     StringWriter stderr = new StringWriter();

@@ -39,6 +39,8 @@ import org.jspecify.annotations.Nullable;
  * @param brokerUsername the probe's broker account (takeovers and {@code $SYS}), or null for none
  * @param brokerPassword its password (never logged), or null
  * @param tls how to reach dispatchers over TLS, or null for plain TCP
+ * @param metrics where to read connections and message rate from a Prometheus endpoint instead of
+ *     {@code $SYS}, or null
  * @param stateFile where the broker's standing (draining, the eviction plan) is kept across
  *     restarts of the probe, or null to keep it in memory only
  */
@@ -61,6 +63,7 @@ public record ProbeOptions(
     @Nullable String brokerUsername,
     byte @Nullable [] brokerPassword,
     @Nullable DispatcherTls tls,
+    @Nullable MetricsSource metrics,
     @Nullable Path stateFile) {
 
   public static final String DEFAULT_EVICTOR = "mqtt-takeover";
@@ -222,6 +225,7 @@ public record ProbeOptions(
     private @Nullable String brokerUsername;
     private byte @Nullable [] brokerPassword;
     private @Nullable DispatcherTls tls;
+    private @Nullable MetricsSource metrics;
     private @Nullable Path stateFile;
 
     private Builder(
@@ -306,6 +310,12 @@ public record ProbeOptions(
       return this;
     }
 
+    /** Read connections and message rate from this Prometheus endpoint (null: from $SYS). */
+    public Builder metrics(@Nullable MetricsSource v) {
+      metrics = v;
+      return this;
+    }
+
     public Builder stateFile(@Nullable Path v) {
       stateFile = v;
       return this;
@@ -332,6 +342,7 @@ public record ProbeOptions(
           brokerUsername,
           brokerPassword,
           tls,
+          metrics,
           stateFile);
     }
   }
@@ -372,6 +383,8 @@ public record ProbeOptions(
         + brokerUsername
         + ", tls="
         + tls
+        + ", metrics="
+        + metrics
         + ", stateFile="
         + stateFile
         + "]";
