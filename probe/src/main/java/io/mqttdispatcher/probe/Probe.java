@@ -184,7 +184,11 @@ public final class Probe implements AutoCloseable {
    */
   public static Probe start(ProbeOptions options) {
     Probe probe = new Probe(options);
+    // The broker check, the dispatcher connections and the first report first: they decide how
+    // soon a restarted broker is usable again. $SYS, metrics and evictions follow.
     probe.check.start();
+    probe.links.start();
+    probe.reporter.start();
     if (probe.sys != null) {
       probe.sys.start();
     }
@@ -194,8 +198,6 @@ public final class Probe implements AutoCloseable {
     if (probe.evictions != null) {
       probe.evictions.start();
     }
-    probe.links.start();
-    probe.reporter.start();
     return probe;
   }
 
