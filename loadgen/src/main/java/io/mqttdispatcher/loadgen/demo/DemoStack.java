@@ -38,6 +38,7 @@ public final class DemoStack implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<ChildProcess> processes = new ArrayList<>();
+  private @Nullable Path probeArchive;
   private final List<HostPort> brokers = new ArrayList<>();
   private final List<BrokerHost> hosts = new ArrayList<>();
   private final Thread shutdownHook = new Thread(this::interrupted, "demo-stop");
@@ -152,6 +153,7 @@ public final class DemoStack implements AutoCloseable {
     this.jars = jars;
     this.groups = layout.groups();
     Path logs = Files.createDirectories(work.resolve("logs"));
+    probeArchive = work.resolve("probe.jsa");
     secret = writeSecret(work.resolve("probe.secret"));
     adminToken = writeSecret(work.resolve("admin.token"));
     for (int i = 1; i <= count; i++) {
@@ -205,6 +207,9 @@ public final class DemoStack implements AutoCloseable {
     awaitUsable(
         layout.probesAtStart(),
         Duration.ofSeconds(90)); // generous: probe JVMs start slowly on a busy machine
+    if (layout.probesAtStart() > 0) {
+      writeProbeArchive(hosts.get(0));
+    }
     LOG.debug(
         "stack up: {} {} broker(s) {}, dispatchers {}, admin {} (logs in {})",
         count,
@@ -293,6 +298,53 @@ public final class DemoStack implements AutoCloseable {
   }
 
   /**
+   * A probe started after the first one reads the class-data archive the first one wrote: a JVM
+   * that maps its classes instead of loading them reports about a second sooner (measured with
+   * {@code loadgen/bench/probe-start.sh}), and after a power cut the probes' start is what the
+   * fleet waits for.
+   */
+  private String cdsOption() {
+    Path archive = probeArchive;
+    return archive != null && Files.isRegularFile(archive)
+        ? "-XX:SharedArchiveFile=" + archive
+        : "-XX:+RecordDynamicDumpInfo";
+  }
+
+  /** Has the running probe of {@code host} write the class-data archive the next probes read. */
+  private void writeProbeArchive(BrokerHost host) {
+    Path archive = probeArchive;
+    ChildProcess probe = host.probe;
+    if (archive == null || probe == null || Files.exists(archive)) {
+      return;
+    }
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    if (!Files.isExecutable(jcmd)) {
+      LOG.debug("no jcmd in {}: probes start without a class-data archive", jcmd.getParent());
+      return;
+    }
+    try {
+      Process dump =
+          new ProcessBuilder(
+                  jcmd.toString(),
+                  String.valueOf(probe.pid()),
+                  "VM.cds",
+                  "dynamic_dump",
+                  archive.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(host.logs.resolve("probe-cds.log").toFile())
+              .start();
+      if (!dump.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        dump.destroyForcibly();
+        LOG.debug("jcmd did not write the probe's class-data archive within 60 s");
+      }
+    } catch (IOException e) {
+      LOG.debug("cannot write the probe's class-data archive: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
    * Starts the probe beside broker {@code index} (0-based), sampling the broker process running
    * now.
    */
@@ -316,6 +368,7 @@ public final class DemoStack implements AutoCloseable {
                 "-XX:+UseSerialGC",
                 "-XX:-UsePerfData",
                 "-Xmx64m",
+                cdsOption(),
                 "-jar",
                 jars.probe().toString(),
                 "--broker-id",
