@@ -41,6 +41,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -71,6 +72,7 @@ public final class Dispatcher implements AutoCloseable {
 
   private final Map<Transport, Integer> ports = new EnumMap<>(Transport.class);
   private final ControlPlane controlPlane;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final @Nullable Routing routing;
   private final @Nullable DeviceTable deviceTable;
   private final NetServerOptions probeListener;
@@ -268,6 +270,9 @@ public final class Dispatcher implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return; // closing twice is harmless
+    }
     if (routing != null) {
       routing.close();
     }
