@@ -8,6 +8,7 @@ import io.mqttdispatcher.dispatcher.devices.DeviceTable;
 import io.mqttdispatcher.dispatcher.listener.ConnectService;
 import io.mqttdispatcher.dispatcher.listener.RedirectServer;
 import io.mqttdispatcher.dispatcher.listener.TlsContexts;
+import io.mqttdispatcher.dispatcher.listener.TransportSelection;
 import io.mqttdispatcher.dispatcher.metrics.DispatcherMetrics;
 import io.mqttdispatcher.dispatcher.policy.BoundedLoad;
 import io.mqttdispatcher.dispatcher.policy.BrokerPolicy;
@@ -79,6 +80,9 @@ public final class Dispatcher implements AutoCloseable {
     if (policy instanceof SessionAffinityPolicy affinity) {
       metrics.sessionRecords(affinity.records());
     }
+    TransportSelection transport = TransportSelection.choose(options.transport());
+    metrics.deviceTransport(
+        transport.transport().optionName(), options.transport().optionName(), transport.fallback());
     ConnectService service =
         new ConnectService(
             Transport.MQTT,
@@ -94,7 +98,11 @@ public final class Dispatcher implements AutoCloseable {
             clientIds);
     this.devices =
         new RedirectServer(
-            options.listen(), options.ioThreads(), service, options.maxConnectSize());
+            options.listen(),
+            transport.transport(),
+            options.ioThreads(),
+            service,
+            options.maxConnectSize());
     if (options.wsListen() != null) {
       ConnectService ws =
           new ConnectService(
@@ -112,6 +120,7 @@ public final class Dispatcher implements AutoCloseable {
       this.webSocketDevices =
           new RedirectServer(
               options.wsListen(),
+              transport.transport(),
               options.ioThreads(),
               ws,
               options.maxConnectSize(),
@@ -137,6 +146,7 @@ public final class Dispatcher implements AutoCloseable {
       this.tlsDevices =
           new RedirectServer(
               options.tlsListen(),
+              transport.transport(),
               options.ioThreads(),
               tls,
               options.maxConnectSize(),
@@ -159,6 +169,7 @@ public final class Dispatcher implements AutoCloseable {
       this.secureWebSocketDevices =
           new RedirectServer(
               options.wssListen(),
+              transport.transport(),
               options.ioThreads(),
               wss,
               options.maxConnectSize(),
