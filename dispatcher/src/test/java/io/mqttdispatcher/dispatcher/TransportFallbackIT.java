@@ -31,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TransportFallbackIT {
   private static final Path JAR = Path.of("target", "dispatcher.jar");
   private static final String PYTHON = "/usr/bin/python3";
+  private static final Path SECCOMP_PROFILE =
+      Path.of("..", "deploy", "seccomp", "dispatcher-io-uring.json");
 
   @TempDir Path dir;
 
@@ -91,22 +93,60 @@ class TransportFallbackIT {
     }
   }
 
+  @Test
+  void io_uring_and_epoll_run_under_the_seccomp_profile_in_deploy() throws Exception {
+    assumeTrue(
+        IoUring.isAvailable(),
+        () -> "io_uring is not available to the tests here: " + IoUring.unavailabilityCause());
+    for (String transport : List.of("io_uring", "epoll")) {
+      Running d = start(withSeccompProfile(SECCOMP_PROFILE), transport);
+      try {
+        d.awaitLog("dispatcher ready");
+
+        assertThat(d.get("/metrics")).contains("transport=\"" + transport + "\"} 1");
+        assertThat(TestDevice.ask(d.devicePort).getReasonCode().getCode()).isEqualTo(0x88);
+      } finally {
+        d.stop();
+      }
+      assertThat(d.log()).as("no system call refused").doesNotContain("Operation not permitted");
+    }
+  }
+
   /** The seccomp wrapper, or a skipped test that says what to install. */
   private List<String> withoutIoUring() throws IOException, InterruptedException {
-    Process check = new ProcessBuilder(PYTHON, "-c", "import seccomp").start();
-    boolean ok = check.waitFor(10, TimeUnit.SECONDS) && check.exitValue() == 0;
-    if (!ok) {
-      check.destroyForcibly();
-    }
-    assumeTrue(
-        ok,
-        "no python3-seccomp: cannot refuse io_uring to the dispatcher (apt-get install -y"
-            + " python3-seccomp)");
+    assumeSeccomp();
     Path script = dir.resolve("without-io-uring.py");
     try (InputStream in = getClass().getResourceAsStream("without-io-uring.py")) {
       Files.write(script, in.readAllBytes());
     }
     return List.of(PYTHON, script.toString());
+  }
+
+  private static void assumeSeccomp() throws InterruptedException {
+    boolean ok;
+    try {
+      Process check = new ProcessBuilder(PYTHON, "-c", "import seccomp").start();
+      ok = check.waitFor(10, TimeUnit.SECONDS) && check.exitValue() == 0;
+      check.destroyForcibly();
+    } catch (IOException noPython) {
+      ok = false;
+    }
+    assumeTrue(
+        ok,
+        "no "
+            + PYTHON
+            + " with python3-seccomp: cannot apply seccomp filters to the dispatcher"
+            + " (apt-get install -y python3-seccomp)");
+  }
+
+  /** Runs under {@code profile} as a container runtime would apply it. */
+  private List<String> withSeccompProfile(Path profile) throws IOException, InterruptedException {
+    assumeSeccomp();
+    Path script = dir.resolve("with-seccomp-profile.py");
+    try (InputStream in = getClass().getResourceAsStream("with-seccomp-profile.py")) {
+      Files.write(script, in.readAllBytes());
+    }
+    return List.of(PYTHON, script.toString(), profile.toString());
   }
 
   private Running start(List<String> prefix, String transport) throws IOException {
