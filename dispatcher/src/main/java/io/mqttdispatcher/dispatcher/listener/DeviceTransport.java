@@ -48,6 +48,7 @@ public enum DeviceTransport {
     }
   },
 
+  /** Readiness events: every accept, read, write and close is a system call of its own. */
   EPOLL("epoll") {
     @Override
     IoHandlerFactory ioHandlerFactory() {

@@ -30,9 +30,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ParameterizedClass(name = "--transport {0}")
 @EnumSource(
     value = TransportChoice.class,
-    names = {"IO_URING", "EPOLL"})
+    names = {"IO_URING", "EPOLL", "NIO"})
 class DeviceListenerIT {
-  /** Every test runs on each native transport the listener may use. */
+  /** The device rules hold on every transport the listener may use. */
   @Parameter TransportChoice transport;
 
   private Dispatcher dispatcher;
