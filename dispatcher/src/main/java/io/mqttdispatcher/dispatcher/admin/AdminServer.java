@@ -494,14 +494,15 @@ public final class AdminServer {
       }
       list.add(o);
     }
+    // "usable" stays the last field: scripts and the loadgen read it from the end of the answer.
     return new JsonObject()
-        .put("brokers", list)
-        .put("usable", usable.size())
         .put(
             "deviceTransport",
             new JsonObject()
                 .put("transport", metrics.deviceTransport())
-                .put("fallback", metrics.deviceTransportFallback()));
+                .put("fallback", metrics.deviceTransportFallback()))
+        .put("brokers", list)
+        .put("usable", usable.size());
   }
 
   private static String loadStatusPage() {
