@@ -12,6 +12,7 @@ import io.mqttdispatcher.dispatcher.listener.ConnectService;
 import io.mqttdispatcher.dispatcher.listener.DeviceListener;
 import io.mqttdispatcher.dispatcher.listener.RedirectServer;
 import io.mqttdispatcher.dispatcher.listener.TlsContexts;
+import io.mqttdispatcher.dispatcher.listener.TransportSelection;
 import io.mqttdispatcher.dispatcher.metrics.DispatcherMetrics;
 import io.mqttdispatcher.dispatcher.policy.BoundedLoad;
 import io.mqttdispatcher.dispatcher.policy.BrokerPolicy;
@@ -91,6 +92,9 @@ public final class Dispatcher implements AutoCloseable {
     if (policy instanceof SessionAffinityPolicy affinity) {
       metrics.sessionRecords(affinity.records());
     }
+    TransportSelection transport = TransportSelection.choose(options.transport());
+    metrics.deviceTransport(
+        transport.transport().optionName(), options.transport().optionName(), transport.fallback());
     ConnectService service =
         new ConnectService(
             registry,
@@ -105,7 +109,8 @@ public final class Dispatcher implements AutoCloseable {
     for (DeviceListener l : deviceListeners(options)) {
       listeners.put(
           l.transport(),
-          new RedirectServer(l, options.ioThreads(), service, options.maxConnectSize()));
+          new RedirectServer(
+              l, transport.transport(), options.ioThreads(), service, options.maxConnectSize()));
     }
     this.probeListener = ProbeListenerTls.of(options);
     // Last: everything above may refuse the options, and nothing should be left running then.

@@ -10,6 +10,7 @@ import io.mqttdispatcher.dispatcher.config.AutoRebalanceBy;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.dispatcher.config.ParkingOptions;
 import io.mqttdispatcher.dispatcher.config.RedirectCode;
+import io.mqttdispatcher.dispatcher.config.TransportChoice;
 import io.mqttdispatcher.dispatcher.ctl.CtlCommand;
 import io.mqttdispatcher.dispatcher.policy.PolicyName;
 import io.mqttdispatcher.dispatcher.policy.SessionRecords;
@@ -226,6 +227,16 @@ public final class DispatcherMain implements Callable<Integer> {
   int ioThreads;
 
   @Option(
+      names = "--transport",
+      paramLabel = "auto|io_uring|epoll|nio",
+      defaultValue = DispatcherOptions.DEFAULT_TRANSPORT,
+      description =
+          "What the device listeners run on: auto takes io_uring where the kernel (and a container's"
+              + " seccomp profile) allows it, else epoll, else NIO; naming io_uring or epoll refuses to"
+              + " start where it is not available (default: ${DEFAULT-VALUE}).")
+  String transport;
+
+  @Option(
       names = "--affinity-records",
       paramLabel = "N",
       defaultValue = DispatcherOptions.DEFAULT_AFFINITY_RECORDS,
@@ -363,6 +374,7 @@ public final class DispatcherMain implements Callable<Integer> {
             .maxPending(maxPending)
             .maxConnectsPerSource(maxConnectsPerSource)
             .ioThreads(ioThreads)
+            .transport(TransportChoice.parse(transport))
             .affinityRecords(affinityRecords)
             .affinityEpsilon(affinityEpsilon)
             .adminToken(adminTokenFile == null ? null : SecretFile.read(adminTokenFile))

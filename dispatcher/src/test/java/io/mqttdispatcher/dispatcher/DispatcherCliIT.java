@@ -71,6 +71,8 @@ class DispatcherCliIT {
             "--connect-timeout",
             "--max-connect-size",
             "--io-threads",
+            "--transport",
+            "auto|io_uring|epoll|nio",
             "--admin-token-file",
             "--affinity-records",
             "--affinity-epsilon",
@@ -123,6 +125,8 @@ class DispatcherCliIT {
     assertThat(
             run(dir, "--probe-secret-file", secret.toString(), "--affinity-records", "-1").output())
         .contains("--affinity-records must be 0 (keep none) or more");
+    assertThat(run(dir, "--probe-secret-file", secret.toString(), "--transport", "kqueue").output())
+        .contains("--transport must be one of auto, io_uring, epoll, nio, got 'kqueue'");
   }
 
   @Test

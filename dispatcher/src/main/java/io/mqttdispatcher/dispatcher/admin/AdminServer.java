@@ -43,7 +43,8 @@ import org.jspecify.annotations.Nullable;
  *       LoadHistory}).
  *   <li>{@code GET /health}: liveness, always 200 while the process serves.
  *   <li>{@code GET /ready}: 200 when at least one broker is usable for MQTT devices, else 503.
- *   <li>{@code GET /brokers}: every broker with its load and state, as JSON.
+ *   <li>{@code GET /brokers}: every broker with its load and state, and what the device listeners
+ *       run on ({@code deviceTransport}), as JSON.
  *   <li>{@code POST /brokers/{id}/drain} and {@code /undrain}: stop or resume sending devices
  *       there, from every replica (the broker's v2 probe carries the flag; a v1 probe's drain stays
  *       on this replica).
@@ -503,9 +504,14 @@ public final class AdminServer {
       list.add(o);
     }
     return new JsonObject()
+        .put(
+            "deviceTransport",
+            new JsonObject()
+                .put("transport", metrics.deviceTransport())
+                .put("fallback", metrics.deviceTransportFallback()))
         .put("brokers", list)
-        .put("usable", usable.size())
-        .put("parked", metrics.held());
+        .put("parked", metrics.held())
+        .put("usable", usable.size());
   }
 
   private static String loadStatusPage() {

@@ -42,6 +42,8 @@ import org.jspecify.annotations.Nullable;
  * @param maxPending device connections that may wait for their CONNECT at once; more are closed
  * @param maxConnectsPerSource new connections per source address per second; 0 = no limit
  * @param ioThreads event loops for device connections (one per core by default)
+ * @param transport what the device listeners run on: io_uring, epoll or NIO, or the best this host
+ *     allows ({@link TransportChoice#AUTO})
  * @param affinityRecords session placements remembered at most (see {@link SessionRecords})
  * @param affinityEpsilon session devices skip brokers above (1 + this) times the mean load ({@link
  *     BoundedLoad})
@@ -82,6 +84,7 @@ public record DispatcherOptions(
     int maxPending,
     int maxConnectsPerSource,
     int ioThreads,
+    TransportChoice transport,
     int affinityRecords,
     double affinityEpsilon,
     byte @Nullable [] adminToken,
@@ -109,6 +112,9 @@ public record DispatcherOptions(
 
   /** 0 means one event loop per available core. */
   public static final String DEFAULT_IO_THREADS = "0";
+
+  /** io_uring where allowed, else epoll, else NIO. */
+  public static final String DEFAULT_TRANSPORT = "auto";
 
   /** Enough for a fleet of a million session devices; about 200 MB of heap when full. */
   public static final String DEFAULT_AFFINITY_RECORDS = "1000000";
@@ -227,6 +233,7 @@ public record DispatcherOptions(
           "--device-table must be 0 (keep none) or more, was " + deviceTable);
     }
     Objects.requireNonNull(autoRebalanceBy, "autoRebalanceBy");
+    Objects.requireNonNull(transport, "transport");
     if (!(autoRebalanceLoadSpread > 0) || Double.isInfinite(autoRebalanceLoadSpread)) {
       throw new IllegalArgumentException(
           "--auto-rebalance-load-spread must be above 0, was " + autoRebalanceLoadSpread);
@@ -266,6 +273,7 @@ public record DispatcherOptions(
     b.maxPending = maxPending;
     b.maxConnectsPerSource = maxConnectsPerSource;
     b.ioThreads = ioThreads;
+    b.transport = transport;
     b.affinityRecords = affinityRecords;
     b.affinityEpsilon = affinityEpsilon;
     b.adminToken = adminToken;
@@ -316,6 +324,7 @@ public record DispatcherOptions(
     private int maxPending = Integer.parseInt(DEFAULT_MAX_PENDING);
     private int maxConnectsPerSource = Integer.parseInt(DEFAULT_MAX_CONNECTS_PER_SOURCE);
     private int ioThreads = Integer.parseInt(DEFAULT_IO_THREADS);
+    private TransportChoice transport = TransportChoice.parse(DEFAULT_TRANSPORT);
     private int affinityRecords = Integer.parseInt(DEFAULT_AFFINITY_RECORDS);
     private double affinityEpsilon = Double.parseDouble(DEFAULT_AFFINITY_EPSILON);
     private byte @Nullable [] adminToken;
@@ -440,6 +449,11 @@ public record DispatcherOptions(
       return this;
     }
 
+    public Builder transport(TransportChoice v) {
+      transport = v;
+      return this;
+    }
+
     public Builder affinityRecords(int v) {
       affinityRecords = v;
       return this;
@@ -511,6 +525,7 @@ public record DispatcherOptions(
           maxPending,
           maxConnectsPerSource,
           ioThreads,
+          transport,
           affinityRecords,
           affinityEpsilon,
           adminToken,
@@ -573,6 +588,8 @@ public record DispatcherOptions(
         + maxConnectsPerSource
         + ", ioThreads="
         + ioThreads
+        + ", transport="
+        + transport.optionName()
         + ", affinityRecords="
         + affinityRecords
         + ", affinityEpsilon="

@@ -5,12 +5,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -20,15 +15,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A device listener. Accept and I/O share one event loop, which measured cheapest per redirect.
- * With epoll there is one loop per I/O thread, each accepting on its own {@code SO_REUSEPORT}
- * socket, so the kernel spreads connections over cores without a hand-off; elsewhere one NIO group
- * does both.
+ * A device listener on one {@link DeviceTransport}. Accept and I/O share one event loop, which
+ * measured cheapest per redirect. With io_uring or epoll there is one loop per I/O thread, each
+ * accepting on its own {@code SO_REUSEPORT} socket, so the kernel spreads connections over cores
+ * without a hand-off; with NIO one group does both on one socket.
  *
- * <p>With epoll the listener also sets {@code TCP_DEFER_ACCEPT}: the kernel hands over a connection
- * only once its first bytes (the CONNECT) arrived, so accepting and reading it take one wake-up
- * instead of two (about 10 % less CPU per redirect, measured), and a silent connection costs the
- * dispatcher nothing for its first second.
+ * <p>With io_uring and epoll the listener also sets {@code TCP_DEFER_ACCEPT}: the kernel hands over
+ * a connection only once its first bytes (the CONNECT) arrived, so accepting and reading it take
+ * one wake-up instead of two (about 10 % less CPU per redirect, measured on epoll), and a silent
+ * connection costs the dispatcher nothing for its first second.
  */
 public final class RedirectServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedirectServer.class);
@@ -37,6 +32,7 @@ public final class RedirectServer implements AutoCloseable {
   static final int DEFER_ACCEPT_SECONDS = 1;
 
   private final HostPort address;
+  private final DeviceTransport transport;
   private final int threads;
   private final DeviceChannelInitializer initializer;
   private final String kind;
@@ -46,12 +42,18 @@ public final class RedirectServer implements AutoCloseable {
 
   /**
    * @param listener what to open
-   * @param threads event loops (one {@code SO_REUSEPORT} socket each with epoll)
+   * @param transport what the listener runs on ({@link TransportSelection}, once per dispatcher)
+   * @param threads event loops (one {@code SO_REUSEPORT} socket each with io_uring or epoll)
    * @param service where every CONNECT goes, the same for every listener of a dispatcher
    */
   public RedirectServer(
-      DeviceListener listener, int threads, ConnectService service, int maxConnectSize) {
+      DeviceListener listener,
+      DeviceTransport transport,
+      int threads,
+      ConnectService service,
+      int maxConnectSize) {
     this.address = listener.address();
+    this.transport = transport;
     this.threads = threads;
     this.kind = listener.describe();
     this.initializer = new DeviceChannelInitializer(service, listener, maxConnectSize);
@@ -60,16 +62,22 @@ public final class RedirectServer implements AutoCloseable {
   /** Binds the listener; returns the bound port (useful when {@code address} asks for port 0). */
   public int start() throws InterruptedException {
     try {
-      if (Epoll.isAvailable()) {
-        startEpoll();
+      if (transport.reusePort()) {
+        startLoopPerSocket();
       } else {
-        startNio();
+        startOneSocket();
       }
     } catch (InterruptedException e) {
       throw e;
     } catch (Exception e) {
       throw new IllegalStateException(
-          "cannot listen for devices on " + address + ": " + e.getMessage(), e);
+          "cannot listen for devices on "
+              + address
+              + " ("
+              + transport.optionName()
+              + "): "
+              + e.getMessage(),
+          e);
     }
     LOG.info(
         "{} on {}:{} ({} event loop{}, {})",
@@ -78,20 +86,19 @@ public final class RedirectServer implements AutoCloseable {
         port,
         threads,
         threads == 1 ? "" : "s",
-        Epoll.isAvailable() ? "epoll, SO_REUSEPORT" : "NIO");
+        transport.reusePort() ? transport.optionName() + ", SO_REUSEPORT" : transport.optionName());
     return port;
   }
 
-  private void startEpoll() throws InterruptedException {
+  private void startLoopPerSocket() throws InterruptedException {
     int bindPort = address.port();
     for (int i = 0; i < threads; i++) {
-      EventLoopGroup loop = new EpollEventLoopGroup(1, new DefaultThreadFactory("device-" + i));
+      EventLoopGroup loop =
+          new MultiThreadIoEventLoopGroup(
+              1, new DefaultThreadFactory("device-" + i), transport.ioHandlerFactory());
       groups.add(loop);
-      ServerBootstrap b =
-          bootstrap(loop)
-              .channel(EpollServerSocketChannel.class)
-              .option(EpollChannelOption.SO_REUSEPORT, true)
-              .option(EpollChannelOption.TCP_DEFER_ACCEPT, DEFER_ACCEPT_SECONDS);
+      ServerBootstrap b = bootstrap(loop);
+      transport.nativeOptions(b, DEFER_ACCEPT_SECONDS);
       Channel ch = b.bind(address.host(), bindPort).sync().channel();
       channels.add(ch);
       bindPort =
@@ -100,15 +107,12 @@ public final class RedirectServer implements AutoCloseable {
     port = bindPort;
   }
 
-  private void startNio() throws InterruptedException {
-    EventLoopGroup group = new NioEventLoopGroup(threads, new DefaultThreadFactory("device"));
+  private void startOneSocket() throws InterruptedException {
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(
+            threads, new DefaultThreadFactory("device"), transport.ioHandlerFactory());
     groups.add(group);
-    Channel ch =
-        bootstrap(group)
-            .channel(NioServerSocketChannel.class)
-            .bind(address.host(), address.port())
-            .sync()
-            .channel();
+    Channel ch = bootstrap(group).bind(address.host(), address.port()).sync().channel();
     channels.add(ch);
     port = ((InetSocketAddress) ch.localAddress()).getPort();
   }
@@ -116,6 +120,7 @@ public final class RedirectServer implements AutoCloseable {
   private ServerBootstrap bootstrap(EventLoopGroup group) {
     return new ServerBootstrap()
         .group(group, group)
+        .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 4096)
         .option(ChannelOption.SO_REUSEADDR, true)
         // Netty already enables TCP_NODELAY on accepted sockets; setting it again costs a syscall.

@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The dispatcher's metrics, exposed in Prometheus text format. Counters are looked up once and
@@ -30,6 +31,8 @@ public final class DispatcherMetrics implements DecisionListener {
   private final Timer decision;
   private final String redirectCode;
   private volatile Supplier<Number> held = () -> 0;
+  private volatile @Nullable String transport;
+  private volatile @Nullable String transportFallback;
 
   /**
    * @param redirectCode label of the reason code redirects carry, e.g. {@code 0x9c}
@@ -80,6 +83,32 @@ public final class DispatcherMetrics implements DecisionListener {
     } else if (decision instanceof Decision.Refuse refuse) {
       rejected(refuse.cause());
     }
+  }
+
+  /**
+   * Shows what the device listeners run on as {@code
+   * dispatcher_transport_info{transport="io_uring",requested="auto"} 1}, set once at start.
+   *
+   * @param fallback why {@code auto} did not get io_uring, or null when it did (or was not asked)
+   */
+  public void deviceTransport(String transport, String requested, @Nullable String fallback) {
+    Gauge.builder("dispatcher.transport.info", () -> 1)
+        .description("What the device listeners run on (io_uring, epoll or nio); always 1")
+        .tag("transport", transport)
+        .tag("requested", requested)
+        .register(registry);
+    this.transport = transport;
+    this.transportFallback = fallback;
+  }
+
+  /** What the device listeners run on, or null before they were set up. */
+  public @Nullable String deviceTransport() {
+    return transport;
+  }
+
+  /** Why the listeners do not run on io_uring under {@code --transport auto}, or null. */
+  public @Nullable String deviceTransportFallback() {
+    return transportFallback;
   }
 
   /** Counts one device sent to {@code brokerId}. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
+import io.mqttdispatcher.dispatcher.config.TransportChoice;
 import io.mqttdispatcher.dispatcher.decision.RejectCause;
 import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.TestDevice;
@@ -21,9 +22,19 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Bad device input over real TCP costs only its own connection. */
+@ParameterizedClass(name = "--transport {0}")
+@EnumSource(
+    value = TransportChoice.class,
+    names = {"IO_URING", "EPOLL", "NIO"})
 class DeviceListenerIT {
+  /** The device rules hold on every transport the listener may use. */
+  @Parameter TransportChoice transport;
+
   private Dispatcher dispatcher;
   private TestProbe probe;
 
@@ -31,8 +42,11 @@ class DeviceListenerIT {
   void start() throws Exception {
     dispatcher =
         Dispatcher.start(
-            TestDispatchers.options(
-                List.of(), Duration.ofSeconds(30), Duration.ofMillis(500), 1024));
+            TestDispatchers.options(List.of(), Duration.ofSeconds(30), Duration.ofMillis(500), 1024)
+                .toBuilder()
+                .transport(transport)
+                .build());
+    assertThat(dispatcher.metrics().deviceTransport()).isEqualTo(transport.optionName());
     probe = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET);
     probe.report(0.1, "127.0.0.1:11883");
     await()
@@ -83,7 +97,8 @@ class DeviceListenerIT {
   @Test
   void connects_over_the_per_source_rate_are_closed_and_counted() throws Exception {
     DispatcherOptions o = TestDispatchers.options();
-    try (Dispatcher limited = Dispatcher.start(o.toBuilder().maxConnectsPerSource(5).build());
+    try (Dispatcher limited =
+            Dispatcher.start(o.toBuilder().transport(transport).maxConnectsPerSource(5).build());
         TestProbe p = TestProbe.authenticated(limited.probePort(), "a", TestDispatchers.SECRET)) {
       p.report(0.1, "127.0.0.1:11883");
       await()
@@ -109,6 +124,48 @@ class DeviceListenerIT {
       // 5 per second from 127.0.0.1; the loop may straddle a second boundary
       assertThat(redirected).isBetween(5, 15);
       assertThat(limited.metrics().rejectCount(RejectCause.RATE_LIMIT)).isEqualTo(20 - redirected);
+    }
+  }
+
+  @Test
+  void connections_over_max_pending_are_closed_without_an_answer_and_counted() throws Exception {
+    DispatcherOptions o =
+        TestDispatchers.options().toBuilder().transport(transport).maxPending(2).build();
+    try (Dispatcher limited = Dispatcher.start(o);
+        TestProbe p = TestProbe.authenticated(limited.probePort(), "a", TestDispatchers.SECRET);
+        Socket first = new Socket();
+        Socket second = new Socket()) {
+      p.report(0.1, "127.0.0.1:11883");
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  !limited
+                      .registry()
+                      .snapshot()
+                      .usable(Transport.MQTT, System.nanoTime())
+                      .isEmpty());
+      // Two connections that hold their places: each sends the first byte of a CONNECT (so
+      // TCP_DEFER_ACCEPT hands it over at once) and never the rest.
+      for (Socket s : List.of(first, second)) {
+        s.connect(new InetSocketAddress("127.0.0.1", limited.devicePort()), 2000);
+        s.getOutputStream().write(0x10);
+        s.getOutputStream().flush();
+      }
+
+      // Once the listener has both, the next device is closed at accept, without a CONNACK.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                try {
+                  TestDevice.ask(limited.devicePort());
+                  return false;
+                } catch (AssertionError closedWithoutAnswer) {
+                  return true;
+                }
+              });
+      assertThat(limited.metrics().rejectCount(RejectCause.OVERLOAD)).isGreaterThanOrEqualTo(1);
     }
   }
 

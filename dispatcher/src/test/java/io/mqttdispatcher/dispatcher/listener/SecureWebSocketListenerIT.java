@@ -12,6 +12,7 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCo
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
+import io.mqttdispatcher.dispatcher.config.TransportChoice;
 import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.TestCertificates;
 import io.mqttdispatcher.testing.TestDevice;
@@ -32,12 +33,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * MQTT over secure WebSocket: a real HiveMQ client over wss://, verifying the dispatcher's
  * certificate against the authority made for the test, is sent to the broker's wss endpoint.
  */
+@ParameterizedClass(name = "--transport {0}")
+@EnumSource(
+    value = TransportChoice.class,
+    names = {"IO_URING", "EPOLL"})
 class SecureWebSocketListenerIT {
+  /** Every test runs on each native transport the listener may use. */
+  @Parameter TransportChoice transport;
+
   /** Long: a TLS handshake on a loaded machine must not outlast the broker's report. */
   private static final Duration STALE_AFTER = Duration.ofSeconds(30);
 
@@ -53,11 +64,13 @@ class SecureWebSocketListenerIT {
     dispatcher =
         Dispatcher.start(
             o.toBuilder()
+                .transport(transport)
                 .wssListen(new HostPort("127.0.0.1", 0))
                 .wsPath("/mqtt")
                 .tlsCert(cert.cert())
                 .tlsKey(cert.key())
                 .build());
+    assertThat(dispatcher.metrics().deviceTransport()).isEqualTo(transport.optionName());
   }
 
   @AfterEach

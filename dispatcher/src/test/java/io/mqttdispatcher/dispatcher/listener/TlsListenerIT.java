@@ -12,6 +12,7 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCo
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
+import io.mqttdispatcher.dispatcher.config.TransportChoice;
 import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.TestDevice;
 import io.mqttdispatcher.testing.TestDispatchers;
@@ -28,17 +29,28 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** MQTT over TLS: a real HiveMQ client over TLS is sent to the broker's mqtts endpoint. */
+@ParameterizedClass(name = "--transport {0}")
+@EnumSource(
+    value = TransportChoice.class,
+    names = {"IO_URING", "EPOLL"})
 class TlsListenerIT {
+  /** Every test runs on each native transport the listener may use. */
+  @Parameter TransportChoice transport;
+
   private SelfSignedCertificate certificate;
   private Dispatcher dispatcher;
 
-  private static DispatcherOptions withTls(Path cert, Path key) {
+  private DispatcherOptions withTls(Path cert, Path key) {
     DispatcherOptions o = TestDispatchers.options();
     // a long staleness limit: a TLS handshake on a loaded machine must not outlast the broker's
     // report
     return o.toBuilder()
+        .transport(transport)
         .staleAfter(Duration.ofSeconds(30))
         .tlsListen(new HostPort("127.0.0.1", 0))
         .tlsCert(cert)
@@ -52,6 +64,7 @@ class TlsListenerIT {
     dispatcher =
         Dispatcher.start(
             withTls(certificate.certificate().toPath(), certificate.privateKey().toPath()));
+    assertThat(dispatcher.metrics().deviceTransport()).isEqualTo(transport.optionName());
   }
 
   @AfterEach

@@ -11,6 +11,7 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCo
 import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
+import io.mqttdispatcher.dispatcher.config.TransportChoice;
 import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.TestDevice;
 import io.mqttdispatcher.testing.TestDispatchers;
@@ -22,11 +23,21 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * MQTT over WebSocket: a real HiveMQ client over ws:// is sent to the broker's WebSocket endpoint.
  */
+@ParameterizedClass(name = "--transport {0}")
+@EnumSource(
+    value = TransportChoice.class,
+    names = {"IO_URING", "EPOLL"})
 class WebSocketListenerIT {
+  /** Every test runs on each native transport the listener may use. */
+  @Parameter TransportChoice transport;
+
   private Dispatcher dispatcher;
 
   @BeforeEach
@@ -34,7 +45,12 @@ class WebSocketListenerIT {
     DispatcherOptions o = TestDispatchers.options();
     dispatcher =
         Dispatcher.start(
-            o.toBuilder().wsListen(new HostPort("127.0.0.1", 0)).wsPath("/mqtt").build());
+            o.toBuilder()
+                .transport(transport)
+                .wsListen(new HostPort("127.0.0.1", 0))
+                .wsPath("/mqtt")
+                .build());
+    assertThat(dispatcher.metrics().deviceTransport()).isEqualTo(transport.optionName());
   }
 
   @AfterEach
