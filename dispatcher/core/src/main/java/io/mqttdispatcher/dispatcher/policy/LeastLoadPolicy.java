@@ -47,8 +47,9 @@ import org.jspecify.annotations.Nullable;
  * not, since CPU per client is noise too and brokers that differ only in whether their count has
  * arrived yet must not differ a hundredfold in what a device adds. Scores within half a point of
  * each other count as equal, and among equals the broker with the fewest expected clients per unit
- * of capacity takes the device (then chance decides). Without it, the idle devices returning after
- * a broker failure all went to whichever survivor happened to read a few points lower.
+ * of capacity takes the device (with a broker's count missing: the fewest redirects its counts do
+ * not show yet, per unit of capacity), then chance decides. Without it, the idle devices returning
+ * after a broker failure all went to whichever survivor happened to read a few points lower.
  *
  * <p>Above the floor, one device's share is the broker's CPU divided by its client count when the
  * probe reports a count above zero, else {@link #DEFAULT_DEVICE_CPU} divided by the broker's
@@ -154,9 +155,11 @@ public final class LeastLoadPolicy implements BrokerPolicy {
     for (int i = 0; i < n; i++) {
       BrokerView b = usable.get(i);
       scores[i] = load(b, recent[i]);
-      if (allClients) {
-        clients[i] = expectedClients(b, recentTraffic[i]);
-      }
+      // Without every broker's count, the redirects not yet shown still tell equal brokers apart:
+      // the wave of devices released at once after an outage, while the restarted brokers' counts
+      // have not arrived, is dealt out evenly instead of by chance.
+      clients[i] =
+          allClients ? expectedClients(b, recentTraffic[i]) : recentTraffic[i] / b.capacity();
       if (allRates && maxRate > 0) {
         scores[i] += RATE_WEIGHT * expectedRate(b, recentTraffic[i], ratePerClient) / maxRate;
       }

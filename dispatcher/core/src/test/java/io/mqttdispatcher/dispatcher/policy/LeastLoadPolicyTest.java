@@ -31,6 +31,19 @@ class LeastLoadPolicyTest {
   }
 
   @Test
+  void a_wave_over_equal_brokers_whose_counts_have_not_arrived_is_dealt_out_evenly() {
+    // Brokers just restarted after an outage: idle, and no client count reported yet.
+    List<BrokerView> brokers = List.of(broker("a", 0), broker("b", 0), broker("c", 0));
+    Map<String, Integer> sent = new HashMap<>();
+
+    for (int i = 0; i < 3000; i++) {
+      sent.merge(policy.choose(brokers, clean("d" + i), 0).id(), 1, Integer::sum);
+    }
+
+    assertThat(sent.values()).allSatisfy(n -> assertThat(n).isBetween(999, 1001));
+  }
+
+  @Test
   void a_burst_between_reports_spreads_over_nearly_equal_brokers() {
     List<BrokerView> brokers = List.of(broker("a", 0.30), broker("b", 0.35));
 
