@@ -8,6 +8,8 @@ import io.mqttdispatcher.dispatcher.decision.DecisionListener;
 import io.mqttdispatcher.dispatcher.metrics.DispatcherMetrics;
 import io.mqttdispatcher.dispatcher.policy.ConnectFacts;
 import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
+import io.mqttdispatcher.dispatcher.registry.BrokerSnapshot;
+import io.mqttdispatcher.dispatcher.registry.BrokerView;
 import io.mqttdispatcher.dispatcher.routing.RoutingTable;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnAckVariableHeader;
@@ -20,8 +22,10 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -45,6 +49,9 @@ public final class ConnectService {
   private final SourceRateLimit rateLimit;
   private final ParkingLot parking;
   private final Duration holdFor;
+  // Owned by the registry's thread (brokersChanged).
+  private @Nullable Set<String> usableAtLastWake;
+  private boolean gatheringAtLastWake;
 
   /**
    * How connections are admitted before their CONNECT.
@@ -89,8 +96,37 @@ public final class ConnectService {
     this.parking = new ParkingLot(parking.max());
     this.holdFor = parking.holdFor();
     metrics.parking(this.parking::size);
-    // A new snapshot may make a held device's group usable: let each decide again.
-    registry.onPublish(this.parking::wake);
+    registry.onPublish(this::brokersChanged);
+  }
+
+  /**
+   * A new snapshot, on the registry's thread. Held devices decide again only when it can change
+   * their answer: a broker became usable that was not, or a gathering ended. Brokers that go on
+   * reporting (every broker, every second) wake nobody, so the cost does not grow with the number
+   * of brokers times the number of held devices.
+   */
+  private void brokersChanged() {
+    if (parking.size() == 0) {
+      usableAtLastWake = null; // unknown: the next held device is woken by any usable broker
+      return;
+    }
+    BrokerSnapshot snapshot = registry.snapshot();
+    long now = System.nanoTime();
+    Set<String> usable = new HashSet<>();
+    for (BrokerView b : snapshot.brokers()) {
+      if (b.healthy() && !b.draining() && b.freshAt(now, registry.staleAfterNanos())) {
+        usable.add(b.id());
+      }
+    }
+    boolean gathering = snapshot.gathering();
+    Set<String> before = usableAtLastWake;
+    boolean newcomer = before == null ? !usable.isEmpty() : !before.containsAll(usable);
+    boolean gatheringEnded = gatheringAtLastWake && !gathering;
+    usableAtLastWake = usable;
+    gatheringAtLastWake = gathering;
+    if (newcomer || gatheringEnded) {
+      parking.wake();
+    }
   }
 
   Duration connectTimeout() {
@@ -189,11 +225,6 @@ public final class ConnectService {
   /** The longest a connection is held. */
   Duration holdFor() {
     return holdFor;
-  }
-
-  /** Connections held now. */
-  public int held() {
-    return parking.size();
   }
 
   /**

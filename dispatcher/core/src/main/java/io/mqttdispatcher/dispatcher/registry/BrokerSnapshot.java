@@ -95,6 +95,11 @@ public final class BrokerSnapshot {
     return false;
   }
 
+  /** Whether some group (or the pool) gathers its brokers in this snapshot. */
+  public boolean gathering() {
+    return !gatheringUntil.isEmpty();
+  }
+
   /** Whether some gathering that this snapshot shows has ended by {@code nowNanos}. */
   boolean gatheringEndsBy(long nowNanos) {
     for (long until : gatheringUntil.values()) {

@@ -171,11 +171,6 @@ public final class RoutingTable {
     return refused.sum();
   }
 
-  /** Whether this is the table without a routing file: every broker one pool. */
-  public boolean isOnePool() {
-    return onePool;
-  }
-
   /** Whether some rule looks at the CONNECT's user name. */
   public boolean needsUsername() {
     return needsUsername;
