@@ -51,6 +51,16 @@ import org.jspecify.annotations.Nullable;
  * not show yet, per unit of capacity), then chance decides. Without it, the idle devices returning
  * after a broker failure all went to whichever survivor happened to read a few points lower.
  *
+ * <p>A broker that came back (its probe left this dispatcher and returned, it answers again, its
+ * reports resumed) reads the CPU of its own start and of the devices rushing to it for a while:
+ * after a power cut, the broker that happened to read busiest while accepting its share of the held
+ * wave took none of the devices that came after it. Until its load window holds only time after it
+ * came back ({@link BrokerView#cpuSettlingAt}), its CPU is taken to be what its devices, reported
+ * and on their way, cost on the brokers whose CPU has settled; with none settled (every broker
+ * restarted at once), it counts as idle, and client counts and the redirects on their way rank the
+ * brokers. A broker this dispatcher never saw leave is taken as it reports, so a restarted
+ * dispatcher sees busy brokers as busy at once.
+ *
  * <p>Above the floor, one device's share is the broker's CPU divided by its client count when the
  * probe reports a count above zero, else {@link #DEFAULT_DEVICE_CPU} divided by the broker's
  * capacity. The bookkeeping is per dispatcher replica and lock-free.
@@ -131,6 +141,9 @@ public final class LeastLoadPolicy implements BrokerPolicy {
     boolean allClients = true;
     double totalRate = 0;
     double totalClients = 0;
+    boolean anySettling = false;
+    double settledCpu = 0; // utilisation times capacity, over settled brokers that report clients
+    double settledClients = 0;
     for (int i = 0; i < n; i++) {
       BrokerView b = usable.get(i);
       Pending p = reconciled(b, nowNanos);
@@ -140,7 +153,15 @@ public final class LeastLoadPolicy implements BrokerPolicy {
       allClients &= b.connections().isPresent();
       totalRate += b.msgRate().orElse(0);
       totalClients += b.connections().orElse(0);
+      if (b.cpuSettlingAt(nowNanos)) {
+        anySettling = true;
+      } else if (b.connections().orElse(0) > 0) {
+        settledCpu += b.meanCpu() * b.capacity();
+        settledClients += b.connections().getAsLong();
+      }
     }
+    // What one device costs a capacity-1 broker, as the settled brokers show it (0: none shows it).
+    double fleetDeviceCpu = anySettling && settledClients > 0 ? settledCpu / settledClients : 0;
     // A device just sent somewhere is expected to behave like the average device of the fleet.
     double ratePerClient = totalClients > 0 ? totalRate / totalClients : 0;
     double maxRate = 0;
@@ -154,7 +175,10 @@ public final class LeastLoadPolicy implements BrokerPolicy {
     double[] clients = new double[n]; // expected clients per capacity, the tie-break
     for (int i = 0; i < n; i++) {
       BrokerView b = usable.get(i);
-      scores[i] = load(b, recent[i]);
+      scores[i] =
+          b.cpuSettlingAt(nowNanos)
+              ? settlingLoad(b, recentTraffic[i], fleetDeviceCpu)
+              : load(b, recent[i]);
       // Without every broker's count, the redirects not yet shown still tell equal brokers apart:
       // the wave of devices released at once after an outage, while the restarted brokers' counts
       // have not arrived, is dealt out evenly instead of by chance.
@@ -224,6 +248,19 @@ public final class LeastLoadPolicy implements BrokerPolicy {
 
   private static double load(BrokerView b, double recent) {
     return CPU_WEIGHT * Math.max(CPU_NOISE_FLOOR, b.meanCpu() + recent * deviceCpu(b))
+        + MEM_WEIGHT * b.mem();
+  }
+
+  /**
+   * The load score of a broker whose CPU is still settling: its CPU reading is the burst of its own
+   * start and of the devices rushing to it, so its CPU is taken to be what its devices, reported
+   * and on their way, cost on the settled brokers; with no settled broker to tell, it counts as
+   * idle (the noise floor), and the brokers' client counts and the redirects on their way rank
+   * them.
+   */
+  private static double settlingLoad(BrokerView b, double recentTraffic, double fleetDeviceCpu) {
+    double devices = b.connections().orElse(0) + recentTraffic;
+    return CPU_WEIGHT * Math.max(CPU_NOISE_FLOOR, devices * fleetDeviceCpu / b.capacity())
         + MEM_WEIGHT * b.mem();
   }
 

@@ -6,6 +6,7 @@ import io.mqttdispatcher.protocol.ProbeMessage;
 import io.mqttdispatcher.protocol.ProbeState;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,10 +32,19 @@ import org.slf4j.LoggerFactory;
 public final class BrokerRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(BrokerRegistry.class);
 
+  /** How long a broker whose probe left is remembered as one that may come back (10 minutes). */
+  static final long REMEMBER_NANOS = 10L * 60 * 1_000_000_000;
+
   private final Duration window;
   private final long staleAfterNanos;
   private final Map<String, Entry> entries = new LinkedHashMap<>();
   private final Set<String> mixedGroups = new HashSet<>();
+
+  /**
+   * Brokers whose probe left, and when: one that returns within {@link #REMEMBER_NANOS} came back.
+   */
+  private final Map<String, Long> departed = new HashMap<>();
+
   private final Gathering gathering;
   private final List<Runnable> onPublish = new ArrayList<>();
   private volatile BrokerSnapshot snapshot;
@@ -80,7 +90,10 @@ public final class BrokerRegistry {
   public Optional<Object> attach(String id, Object owner) {
     Entry old = entries.get(id);
     Entry e = new Entry(id, owner, new LoadWindow(window));
+    Long goneAt = departed.remove(id);
+    e.cameBack = goneAt != null && System.nanoTime() - goneAt <= REMEMBER_NANOS;
     if (old != null) {
+      e.cpuSettlesAtNanos = old.cpuSettlesAtNanos;
       e.localDraining = old.localDraining; // an operator's drain survives a probe reconnect
       e.probeState = old.probeState; // until the new connection's first report says otherwise
       LOG.info("broker {}: probe reconnected, replacing the previous connection", id);
@@ -105,6 +118,16 @@ public final class BrokerRegistry {
     boolean first = e.last == null;
     boolean wasHealthy = e.last != null && e.last.healthy();
     boolean wasStale = e.stale;
+    if (report.healthy() && (first || !wasHealthy || wasStale)) {
+      if (e.cameBack || e.wasUsable) {
+        // Back after a gap (its probe left and returned, it answers again, its reports resumed):
+        // the CPU it reads now is its own start and the rush to it, not yet its load. A broker this
+        // dispatcher never saw leave (all of them after the dispatcher's own restart) is taken as
+        // it reports.
+        e.cpuSettlesAtNanos = nowNanos + window.toNanos();
+      }
+      e.wasUsable = true;
+    }
     BrokerGroup oldGroup = e.last == null ? null : e.last.group();
     e.last = report;
     e.reportedAtNanos = nowNanos;
@@ -146,6 +169,9 @@ public final class BrokerRegistry {
     Entry e = entries.get(id);
     if (e != null && e.owner == owner) {
       entries.remove(id);
+      long now = System.nanoTime();
+      departed.values().removeIf(at -> now - at > REMEMBER_NANOS);
+      departed.put(id, now);
       LOG.info("broker {}: gone (probe disconnected)", id);
       publish();
     }
@@ -303,6 +329,15 @@ public final class BrokerRegistry {
     @Nullable ProbeState probeState;
     boolean stale;
 
+    /** Its probe had left this dispatcher shortly before this connection. */
+    boolean cameBack;
+
+    /** It was usable once through this connection. */
+    boolean wasUsable;
+
+    /** See {@link BrokerView#cpuSettlesAtNanos()}. */
+    long cpuSettlesAtNanos = Long.MIN_VALUE;
+
     Entry(String id, Object owner, LoadWindow window) {
       this.id = id;
       this.owner = owner;
@@ -327,7 +362,8 @@ public final class BrokerRegistry {
           r.healthy(),
           localDraining || (probeState != null && probeState.refusesNewDevices()),
           reportedAtNanos,
-          r.group());
+          r.group(),
+          cpuSettlesAtNanos);
     }
   }
 }

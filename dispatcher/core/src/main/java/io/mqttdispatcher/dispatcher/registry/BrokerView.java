@@ -24,6 +24,10 @@ import org.jspecify.annotations.Nullable;
  *     carried by a v2 probe; on this replica for a v1 probe), or a plan is moving devices off it
  * @param reportedAtNanos dispatcher clock ({@link System#nanoTime()}) of the last report
  * @param group the group its probe advertises, and whether the probe says that group is a cluster
+ * @param cpuSettlesAtNanos dispatcher clock from which the broker's CPU mean covers a whole load
+ *     window of it being usable: until then (it joined, came back healthy or its reports resumed)
+ *     the CPU it reports is the burst of its own start and of the devices that rush to it, not the
+ *     load its devices will make; {@link Long#MIN_VALUE} for a broker usable for longer than that
  */
 public record BrokerView(
     String id,
@@ -37,7 +41,38 @@ public record BrokerView(
     boolean healthy,
     boolean draining,
     long reportedAtNanos,
-    BrokerGroup group) {
+    BrokerGroup group,
+    long cpuSettlesAtNanos) {
+
+  /** A broker whose CPU mean is settled. */
+  public BrokerView(
+      String id,
+      Map<Transport, String> endpoints,
+      double meanCpu,
+      double cpu,
+      double mem,
+      OptionalLong connections,
+      OptionalDouble msgRate,
+      double capacity,
+      boolean healthy,
+      boolean draining,
+      long reportedAtNanos,
+      BrokerGroup group) {
+    this(
+        id,
+        endpoints,
+        meanCpu,
+        cpu,
+        mem,
+        connections,
+        msgRate,
+        capacity,
+        healthy,
+        draining,
+        reportedAtNanos,
+        group,
+        Long.MIN_VALUE);
+  }
 
   public BrokerView {
     endpoints = Map.copyOf(endpoints);
@@ -75,6 +110,14 @@ public record BrokerView(
   /** The endpoint for {@code transport}, or null when the broker offers none. */
   public @Nullable String endpoint(Transport transport) {
     return endpoints.get(transport);
+  }
+
+  /**
+   * Whether, at {@code nowNanos}, the broker became usable less than a load window ago, so that its
+   * CPU reading is not yet its load.
+   */
+  public boolean cpuSettlingAt(long nowNanos) {
+    return cpuSettlesAtNanos != Long.MIN_VALUE && nowNanos - cpuSettlesAtNanos < 0;
   }
 
   /** Whether the last report is at most {@code staleAfterNanos} old at {@code nowNanos}. */

@@ -30,6 +30,26 @@ final class Brokers {
         0);
   }
 
+  /**
+   * {@code b} as a broker that became usable recently: its CPU settles at {@code settlesAtNanos}.
+   */
+  static BrokerView settling(BrokerView b, long settlesAtNanos) {
+    return new BrokerView(
+        b.id(),
+        b.endpoints(),
+        b.meanCpu(),
+        b.cpu(),
+        b.mem(),
+        b.connections(),
+        b.msgRate(),
+        b.capacity(),
+        b.healthy(),
+        b.draining(),
+        b.reportedAtNanos(),
+        b.group(),
+        settlesAtNanos);
+  }
+
   static ConnectFacts clean(String clientId) {
     return new ConnectFacts(clientId, Transport.MQTT, true, 0);
   }
