@@ -15,6 +15,7 @@ import io.mqttdispatcher.loadgen.storm.StormScenario;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -181,6 +182,13 @@ final class StormCommand implements Callable<Integer> {
   Path out;
 
   @Option(
+      names = "--dispatcher-arg",
+      paramLabel = "ARG",
+      description =
+          "Added to the dispatcher's command line; repeatable, e.g. --dispatcher-arg=--gather-window=0 (default: none).")
+  List<String> dispatcherArgs = new ArrayList<>();
+
+  @Option(
       names = "--root",
       paramLabel = "DIR",
       description =
@@ -210,7 +218,8 @@ final class StormCommand implements Callable<Integer> {
             observe,
             recoverTimeout,
             sample,
-            out);
+            out,
+            dispatcherArgs);
     DemoStack.Jars jars = DemoStack.Jars.in(root != null ? root : DemoCommand.checkoutRoot());
     PrintWriter err = spec.commandLine().getErr();
     List<StormResult> results = new StormScenario(options, jars, CommandOutput.progress(err)).run();

@@ -14,8 +14,10 @@ import java.util.Objects;
  * @param holdFor the longest a connection is held before CONNACK 0x88
  * @param gatherWindow the longest the brokers of a group are waited for when it comes back after an
  *     outage (0: never)
+ * @param releaseRate held connections let go per second per usable broker when brokers come back
+ *     (0: all at once)
  */
-public record Parking(int max, Duration holdFor, Duration gatherWindow) {
+public record Parking(int max, Duration holdFor, Duration gatherWindow, int releaseRate) {
 
   /** Enough for the wave of a large fleet; each costs one open connection. */
   public static final String DEFAULT_MAX = "10000";
@@ -26,14 +28,26 @@ public record Parking(int max, Duration holdFor, Duration gatherWindow) {
   /** Probes that restart together report within a second or two of each other. */
   public static final String DEFAULT_GATHER_WINDOW = "2s";
 
+  /**
+   * Fast enough that the last of 10,000 held devices over 3 brokers goes within 2 s, slow enough
+   * that a broker's accept queue (Mosquitto's holds 100) is not overrun by the wave.
+   */
+  public static final String DEFAULT_RELEASE_RATE = "0";
+
   public static final Parking DEFAULT =
       new Parking(
           Integer.parseInt(DEFAULT_MAX),
           DurationConverter.parse(DEFAULT_HOLD_FOR),
-          DurationConverter.parse(DEFAULT_GATHER_WINDOW));
+          DurationConverter.parse(DEFAULT_GATHER_WINDOW),
+          Integer.parseInt(DEFAULT_RELEASE_RATE));
 
   /** Holds nothing: every CONNECT is answered at once. */
-  public static final Parking OFF = new Parking(0, Duration.ofSeconds(1), Duration.ZERO);
+  public static final Parking OFF = new Parking(0, Duration.ofSeconds(1), Duration.ZERO, 0);
+
+  /** Held connections, hold and gathering as given; released all at once. */
+  public Parking(int max, Duration holdFor, Duration gatherWindow) {
+    this(max, holdFor, gatherWindow, 0);
+  }
 
   public Parking {
     Objects.requireNonNull(holdFor, "holdFor");
@@ -44,6 +58,9 @@ public record Parking(int max, Duration holdFor, Duration gatherWindow) {
     if (holdFor.isNegative() || holdFor.isZero()) {
       throw new IllegalArgumentException(
           "--park-for must be positive, was " + DurationConverter.format(holdFor));
+    }
+    if (releaseRate < 0) {
+      throw new IllegalArgumentException("--release-rate must be 0 or more, was " + releaseRate);
     }
     if (gatherWindow.isNegative()) {
       throw new IllegalArgumentException(

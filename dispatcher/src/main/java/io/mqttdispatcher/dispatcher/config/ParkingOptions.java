@@ -37,8 +37,18 @@ public final class ParkingOptions {
               + " take them all; 0 = never (default: ${DEFAULT-VALUE}).")
   Duration gatherWindow;
 
+  @Option(
+      names = "--release-rate",
+      paramLabel = "N",
+      defaultValue = Parking.DEFAULT_RELEASE_RATE,
+      description =
+          "When brokers come back, held devices are let go at most N a second per usable broker,"
+              + " so the wave does not overrun the brokers' accept queues; 0 = all at once"
+              + " (default: ${DEFAULT-VALUE}).")
+  int releaseRate;
+
   /** The validated settings. */
   public Parking settings() {
-    return new Parking(max, holdFor, gatherWindow);
+    return new Parking(max, holdFor, gatherWindow, releaseRate);
   }
 }

@@ -48,6 +48,7 @@ public final class ConnectService {
   private final AtomicInteger pending = new AtomicInteger();
   private final SourceRateLimit rateLimit;
   private final ParkingLot parking;
+  private final int releaseRate;
   private final Duration holdFor;
   // Owned by the registry's thread (brokersChanged).
   private @Nullable Set<String> usableAtLastWake;
@@ -95,6 +96,7 @@ public final class ConnectService {
     this.rateLimit = new SourceRateLimit(admission.maxConnectsPerSource());
     this.parking = new ParkingLot(parking.max());
     this.holdFor = parking.holdFor();
+    this.releaseRate = parking.releaseRate();
     metrics.parking(this.parking::size);
     registry.onPublish(this::brokersChanged);
   }
@@ -125,7 +127,7 @@ public final class ConnectService {
     usableAtLastWake = usable;
     gatheringAtLastWake = gathering;
     if (newcomer || gatheringEnded) {
-      parking.wake();
+      parking.wake(releaseRate * usable.size());
     }
   }
 

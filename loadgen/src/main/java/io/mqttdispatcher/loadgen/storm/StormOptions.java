@@ -25,6 +25,7 @@ import java.util.Objects;
  * @param recoverTimeout longest wait for every device to be back after an event
  * @param sampleInterval how often connections per broker are sampled
  * @param out directory for results.json, timeline.csv, report.html and the stack's logs
+ * @param dispatcherArgs added to the dispatcher's command line
  */
 public record StormOptions(
     FleetOptions fleet,
@@ -38,7 +39,8 @@ public record StormOptions(
     Duration observe,
     Duration recoverTimeout,
     Duration sampleInterval,
-    Path out) {
+    Path out,
+    List<String> dispatcherArgs) {
   /**
    * What a shared 2-core machine runs reliably next to three brokers, three probes and a
    * dispatcher: each device through the dispatcher is a connector with its own reconnect thread.
@@ -65,6 +67,7 @@ public record StormOptions(
     Objects.requireNonNull(broker, "broker");
     Objects.requireNonNull(out, "out");
     strategies = List.copyOf(strategies);
+    dispatcherArgs = List.copyOf(dispatcherArgs);
     if (strategies.isEmpty()) {
       throw new IllegalArgumentException("no strategy to run");
     }

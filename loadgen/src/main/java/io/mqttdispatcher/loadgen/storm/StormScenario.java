@@ -49,7 +49,9 @@ public final class StormScenario {
             jars,
             options.broker(),
             options.brokers(),
-            Files.createDirectories(options.out()).resolve("stack"))) {
+            1,
+            Files.createDirectories(options.out()).resolve("stack"),
+            options.dispatcherArgs())) {
       progress.accept(
           "dispatcher on "
               + stack.dispatcher()
