@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,9 +68,8 @@ class RepositoryDocsTest {
   @Test
   void architecture_names_only_classes_and_methods_that_exist() {
     Path root = repoRoot();
-    Path page = root.resolve("docs/architecture.md");
-    List<String> sources = javaSources(root);
-    String[] lines = MarkdownLinks.read(page).split("\n", -1);
+    CodeNames code = CodeNames.of(MarkdownLinks.sourceFiles(root, ".java"));
+    String[] lines = MarkdownLinks.read(root.resolve("docs/architecture.md")).split("\n", -1);
     List<String> wrong = new ArrayList<>();
     boolean inBlock = false;
     int names = 0;
@@ -82,7 +84,7 @@ class RepositoryDocsTest {
           continue;
         }
         names++;
-        String problem = problem(m.group(1), m.group(2), sources);
+        String problem = code.problem(m.group(1), m.group(2));
         if (problem != null) {
           wrong.add("docs/architecture.md:" + (i + 1) + ": " + problem);
         }
@@ -93,38 +95,45 @@ class RepositoryDocsTest {
     assertThat(wrong).as("names in docs/architecture.md that the code does not have").isEmpty();
   }
 
-  /**
-   * Null when {@code type} is declared or imported in the code and has {@code method}, if given.
-   */
-  private static String problem(String type, String method, List<String> sources) {
-    Pattern declared = Pattern.compile("\\b(?:class|interface|record|enum)\\s+" + type + "\\b");
-    Pattern imported = Pattern.compile("^import\\s+[\\w.]+\\." + type + ";", Pattern.MULTILINE);
-    List<String> declaring = new ArrayList<>();
-    boolean known = false;
-    for (String text : sources) {
-      if (declared.matcher(text).find()) {
-        declaring.add(text);
-        known = true;
-      } else if (imported.matcher(text).find()) {
-        known = true;
+  /** The types the Java sources declare (with the files that declare them) and import. */
+  private record CodeNames(Map<String, List<String>> declared, Set<String> imported) {
+    private static final Pattern DECLARATION =
+        Pattern.compile("\\b(?:class|interface|record|enum)\\s+([A-Z]\\w*)");
+    private static final Pattern IMPORT =
+        Pattern.compile("^import\\s+(?:static\\s+)?[\\w.]+\\.([A-Z]\\w*);", Pattern.MULTILINE);
+
+    static CodeNames of(List<Path> sources) {
+      Map<String, List<String>> declared = new HashMap<>();
+      Set<String> imported = new HashSet<>();
+      for (Path source : sources) {
+        String text = MarkdownLinks.read(source);
+        Matcher d = DECLARATION.matcher(text);
+        while (d.find()) {
+          declared.computeIfAbsent(d.group(1), k -> new ArrayList<>()).add(text);
+        }
+        Matcher i = IMPORT.matcher(text);
+        while (i.find()) {
+          imported.add(i.group(1));
+        }
       }
+      return new CodeNames(declared, imported);
     }
-    if (!known) {
-      return type + " is declared or imported nowhere in the code";
-    }
-    if (method == null) {
+
+    /** Null when {@code type} is declared or imported and has {@code method}, if one is given. */
+    String problem(String type, String method) {
+      List<String> declaring = declared.getOrDefault(type, List.of());
+      if (declaring.isEmpty() && !imported.contains(type)) {
+        return type + " is declared or imported nowhere in the code";
+      }
+      if (method == null) {
+        return null;
+      }
+      Pattern call = Pattern.compile("\\b" + method + "\\s*\\(");
+      if (declaring.stream().noneMatch(text -> call.matcher(text).find())) {
+        return type + "." + method + ": no method " + method + " where " + type + " is declared";
+      }
       return null;
     }
-    Pattern call = Pattern.compile("\\b" + method + "\\s*\\(");
-    if (declaring.stream().noneMatch(text -> call.matcher(text).find())) {
-      return type + "." + method + ": no method " + method + " where " + type + " is declared";
-    }
-    return null;
-  }
-
-  /** The text of every Java source file of the repository, build output excluded. */
-  private static List<String> javaSources(Path root) {
-    return MarkdownLinks.sourceFiles(root, ".java").stream().map(MarkdownLinks::read).toList();
   }
 
   /** The repository's root, found from the working directory upwards. */
