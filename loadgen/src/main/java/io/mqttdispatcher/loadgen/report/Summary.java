@@ -17,7 +17,9 @@ import org.jspecify.annotations.Nullable;
  * @param meanRate per broker, mean messages/s received
  * @param gap highest minus lowest mean rate, msg/s
  * @param gapPercent gap as a percentage of the brokers' total rate
- * @param meanCpu per broker, mean CPU in % of the machine, null when unknown
+ * @param meanCpu per broker, mean CPU in % as the run's load source measures it (the probes'
+ *     utilisation of the cores each broker can use, or a share of the whole machine from broker
+ *     pids), null when unknown
  * @param cpuGap mean over seconds of (highest minus lowest broker CPU), percentage points; null
  *     when unknown
  * @param connectP50 connect latency median, ms (through the dispatcher: redirect included)

@@ -80,7 +80,9 @@ public sealed interface ProbeMessage {
    * Probe to dispatcher: the broker's load over the last sampling interval.
    *
    * @param ts probe clock, epoch milliseconds
-   * @param cpu CPU use, 0..1 of the whole machine
+   * @param cpu CPU utilisation over the last sampling interval, 0..1, of the cores the broker can
+   *     use (1.0: a single-threaded broker keeping its one core busy, on a host of any size); see
+   *     docs/probe-protocol.md
    * @param mem memory use, 0..1
    * @param connections broker's client count, when known
    * @param msgRate broker's received messages per second, when known

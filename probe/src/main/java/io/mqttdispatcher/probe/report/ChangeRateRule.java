@@ -10,9 +10,10 @@ import org.jspecify.annotations.Nullable;
  * Whether a new report is worth sending (the dynamic-weight paper's change-rate rule): only when
  * the load moved by at least {@code minChange} since the last report sent, or when the broker's
  * health, endpoints or capacity changed, or when the heartbeat is due. CPU and memory are already
- * fractions of the machine, so their change is the absolute difference; connections and message
- * rate are unbounded, so theirs is relative to the last value sent (at least 1). With {@code
- * minChange} 0, every report is sent. Pure: the clock is passed in.
+ * fractions (CPU of the cores the broker can use, memory of the total), so their change is the
+ * absolute difference; connections and message rate are unbounded, so theirs is relative to the
+ * last value sent (at least 1). With {@code minChange} 0, every report is sent. Pure: the clock is
+ * passed in.
  */
 public final class ChangeRateRule {
   private final double minChange;
