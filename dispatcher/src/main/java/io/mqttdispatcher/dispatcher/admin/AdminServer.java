@@ -483,6 +483,7 @@ public final class AdminServer {
               .put("healthy", b.healthy())
               .put("draining", b.draining())
               .put("usable", usable.contains(b))
+              .put("cpuSettling", b.cpuSettlingAt(now))
               .put("reportAgeMs", (now - b.reportedAtNanos()) / 1_000_000)
               .put("redirects", (long) metrics.redirectCount(b.id()));
       b.connections().ifPresent(c -> o.put("connections", c));
