@@ -343,7 +343,7 @@ public final class Dispatcher implements AutoCloseable {
                 rebalancer,
                 registry,
                 probes);
-        rebalancer.showAutomatic(automatic::status);
+        admin.showAutomatic(automatic::status);
         vertx.setPeriodic(AutomaticRebalance.TICK_MS, t -> automatic.tick(System.nanoTime()));
         LOG.info(
             "automatic rebalance by load on: spread {} of the mean, after {}, cool-down {}",
@@ -352,7 +352,7 @@ public final class Dispatcher implements AutoCloseable {
             auto.coolDown());
       } else if (auto != null) {
         AutomaticRebalance automatic = new AutomaticRebalance(auto, rebalancer, registry);
-        rebalancer.showAutomatic(automatic::status);
+        admin.showAutomatic(automatic::status);
         vertx.setPeriodic(AutomaticRebalance.TICK_MS, t -> automatic.tick(System.nanoTime()));
         LOG.info("automatic rebalance on: {}", auto);
       }
