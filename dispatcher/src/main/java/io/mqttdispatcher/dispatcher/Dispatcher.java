@@ -2,8 +2,8 @@ package io.mqttdispatcher.dispatcher;
 
 import io.mqttdispatcher.dispatcher.admin.AdminServer;
 import io.mqttdispatcher.dispatcher.admin.Placements;
-import io.mqttdispatcher.dispatcher.config.AutoRebalanceBy;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
+import io.mqttdispatcher.dispatcher.config.Placement;
 import io.mqttdispatcher.dispatcher.decision.ConnectDecider;
 import io.mqttdispatcher.dispatcher.decision.Decision;
 import io.mqttdispatcher.dispatcher.decision.DecisionListener;
@@ -81,38 +81,51 @@ public final class Dispatcher implements AutoCloseable {
   private Dispatcher(DispatcherOptions options, BrokerPolicy policy, @Nullable Routing routing) {
     this.options = options;
     this.routing = routing;
-    this.deviceTable = options.deviceTable() > 0 ? new DeviceTable(options.deviceTable()) : null;
+    this.deviceTable =
+        options.admin().deviceTable() > 0 ? new DeviceTable(options.admin().deviceTable()) : null;
     this.registry =
         new BrokerRegistry(
-            options.window(), options.staleAfter(), options.parking().effectiveGatherWindow());
+            options.placement().window(),
+            options.probes().staleAfter(),
+            options.parking().effectiveGatherWindow());
     this.metrics =
         new DispatcherMetrics(
-            "0x" + Integer.toHexString(options.redirectCode().code().byteValue() & 0xFF));
+            "0x"
+                + Integer.toHexString(
+                    options.placement().redirectCode().code().byteValue() & 0xFF));
     this.controlPlane = new ControlPlane();
     if (policy instanceof SessionAffinityPolicy affinity) {
       metrics.sessionRecords(affinity.records());
     }
-    TransportSelection transport = TransportSelection.choose(options.transport());
+    TransportSelection transport = TransportSelection.choose(options.listeners().transport());
     metrics.deviceTransport(
-        transport.transport().optionName(), options.transport().optionName(), transport.fallback());
+        transport.transport().optionName(),
+        options.listeners().transport().optionName(),
+        transport.fallback());
     ConnectService service =
         new ConnectService(
             registry,
             new ConnectDecider(policy),
             routing != null ? routing::table : constant(RoutingTable.onePool()),
-            options.redirectCode(),
+            options.placement().redirectCode(),
             metrics,
             new ConnectService.Admission(
-                options.connectTimeout(), options.maxPending(), options.maxConnectsPerSource()),
+                options.limits().connectTimeout(),
+                options.limits().maxPending(),
+                options.limits().maxConnectsPerSource()),
             options.parking(),
             decisionListeners());
     for (DeviceListener l : deviceListeners(options)) {
       listeners.put(
           l.transport(),
           new RedirectServer(
-              l, transport.transport(), options.ioThreads(), service, options.maxConnectSize()));
+              l,
+              transport.transport(),
+              options.listeners().ioThreads(),
+              service,
+              options.limits().maxConnectSize()));
     }
-    this.probeListener = ProbeListenerTls.of(options);
+    this.probeListener = ProbeListenerTls.of(options.probes());
     // Last: everything above may refuse the options, and nothing should be left running then.
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
   }
@@ -120,19 +133,23 @@ public final class Dispatcher implements AutoCloseable {
   /** The device listeners the options ask for: MQTT always, TLS, WebSocket and secure WebSocket. */
   private static List<DeviceListener> deviceListeners(DispatcherOptions options) {
     List<DeviceListener> list = new ArrayList<>();
-    list.add(DeviceListener.mqtt(options.listen()));
+    list.add(DeviceListener.mqtt(options.listeners().listen()));
     SslContext tls =
-        options.tlsListen() != null || options.wssListen() != null
-            ? TlsContexts.server(options.tlsCert(), options.tlsKey())
+        options.listeners().tlsListen() != null || options.listeners().wssListen() != null
+            ? TlsContexts.server(options.listeners().tlsCert(), options.listeners().tlsKey())
             : null;
-    if (options.tlsListen() != null) {
-      list.add(new DeviceListener(Transport.MQTTS, options.tlsListen(), null, tls));
+    if (options.listeners().tlsListen() != null) {
+      list.add(new DeviceListener(Transport.MQTTS, options.listeners().tlsListen(), null, tls));
     }
-    if (options.wsListen() != null) {
-      list.add(new DeviceListener(Transport.WS, options.wsListen(), options.wsPath(), null));
+    if (options.listeners().wsListen() != null) {
+      list.add(
+          new DeviceListener(
+              Transport.WS, options.listeners().wsListen(), options.listeners().wsPath(), null));
     }
-    if (options.wssListen() != null) {
-      list.add(new DeviceListener(Transport.WSS, options.wssListen(), options.wsPath(), tls));
+    if (options.listeners().wssListen() != null) {
+      list.add(
+          new DeviceListener(
+              Transport.WSS, options.listeners().wssListen(), options.listeners().wsPath(), tls));
     }
     return list;
   }
@@ -176,15 +193,15 @@ public final class Dispatcher implements AutoCloseable {
 
   /** Starts a dispatcher with the policy its options name; returns once every listener is bound. */
   public static Dispatcher start(DispatcherOptions options) throws Exception {
-    return start(options, options.createPolicy());
+    return start(options, options.placement().createPolicy());
   }
 
   /** Starts a dispatcher with {@code policy}; returns once every listener is bound. */
   public static Dispatcher start(DispatcherOptions options, BrokerPolicy policy) throws Exception {
     Routing routing = null;
-    if (options.routingFile() != null) {
+    if (options.placement().routingFile() != null) {
       try {
-        routing = Routing.start(options.routingFile(), Routing.DEFAULT_POLL);
+        routing = Routing.start(options.placement().routingFile(), Routing.DEFAULT_POLL);
       } catch (RoutingFileException e) {
         throw new IllegalArgumentException("--routing-file " + e.getMessage(), e);
       }
@@ -211,11 +228,11 @@ public final class Dispatcher implements AutoCloseable {
       d.close();
       throw e;
     }
-    if (options.allow().allowsAll()) {
+    if (options.probes().allow().allowsAll()) {
       LOG.warn(
           "no --allow given: devices may be sent to any endpoint a probe with the secret advertises");
     } else {
-      LOG.info("redirect targets allowed: {}", options.allow());
+      LOG.info("redirect targets allowed: {}", options.probes().allow());
     }
     return d;
   }
@@ -303,58 +320,48 @@ public final class Dispatcher implements AutoCloseable {
       probes =
           new ProbeServer(
               vertx,
-              options.probeListen(),
+              options.probes().listen(),
               probeListener,
               registry,
-              options.allow(),
-              options.probeSecret(),
+              options.probes().allow(),
+              options.probes().secret(),
               clientIds);
       Rebalancer rebalancer = new Rebalancer(registry, probes);
       admin =
           new AdminServer(
               vertx,
-              options.adminListen(),
+              options.admin().listen(),
               registry,
               metrics,
-              options.adminToken(),
+              options.admin().token(),
               new Placements(
                   registry,
                   routing,
                   deviceTable,
-                  () ->
-                      options
-                          .policy()
-                          .create(options.window(), 0, new BoundedLoad(options.affinityEpsilon()))),
+                  () -> {
+                    Placement p = options.placement();
+                    return p.policy().create(p.window(), 0, new BoundedLoad(p.affinityEpsilon()));
+                  }),
               probes,
               rebalancer);
       vertx.setPeriodic(THRESHOLD_CHECK_MS, t -> rebalancer.checkThresholds());
-      AutomaticTrigger.Settings auto = options.autoRebalance();
-      if (auto != null && options.autoRebalanceBy() == AutoRebalanceBy.LOAD) {
+      TrafficBalance.Settings byLoad = options.autoRebalance().byLoad();
+      AutomaticTrigger.Settings byConnections = options.autoRebalance().byConnections();
+      if (byLoad != null) {
         AutomaticTrafficRebalance automatic =
-            new AutomaticTrafficRebalance(
-                new TrafficBalance.Settings(
-                    auto.sustain(),
-                    auto.coolDown(),
-                    options.autoRebalanceLoadSpread(),
-                    DispatcherOptions.DEFAULT_AUTO_REBALANCE_MIN_RATE,
-                    DispatcherOptions.DEFAULT_AUTO_REBALANCE_SETTLE,
-                    DispatcherOptions.DEFAULT_AUTO_REBALANCE_MOVES_WITHOUT_GAIN,
-                    DispatcherOptions.DEFAULT_AUTO_REBALANCE_MAX_MOVES),
-                rebalancer,
-                registry,
-                probes);
-        rebalancer.showAutomatic(automatic::status);
+            new AutomaticTrafficRebalance(byLoad, rebalancer, registry, probes);
+        admin.showAutomatic(automatic::status);
         vertx.setPeriodic(AutomaticRebalance.TICK_MS, t -> automatic.tick(System.nanoTime()));
         LOG.info(
             "automatic rebalance by load on: spread {} of the mean, after {}, cool-down {}",
-            options.autoRebalanceLoadSpread(),
-            auto.sustain(),
-            auto.coolDown());
-      } else if (auto != null) {
-        AutomaticRebalance automatic = new AutomaticRebalance(auto, rebalancer, registry);
-        rebalancer.showAutomatic(automatic::status);
+            byLoad.spreadThreshold(),
+            byLoad.sustain(),
+            byLoad.coolDown());
+      } else if (byConnections != null) {
+        AutomaticRebalance automatic = new AutomaticRebalance(byConnections, rebalancer, registry);
+        admin.showAutomatic(automatic::status);
         vertx.setPeriodic(AutomaticRebalance.TICK_MS, t -> automatic.tick(System.nanoTime()));
-        LOG.info("automatic rebalance on: {}", auto);
+        LOG.info("automatic rebalance on: {}", byConnections);
       }
       metrics.gauges(
           () -> registry.snapshot().usable(Transport.MQTT, System.nanoTime()).size(),
@@ -367,9 +374,9 @@ public final class Dispatcher implements AutoCloseable {
                 adminPort = f.resultAt(1);
                 LOG.info(
                     "probe listener on {}:{}, admin HTTP on {}:{}",
-                    options.probeListen().host(),
+                    options.probes().listen().host(),
                     probePort,
-                    options.adminListen().host(),
+                    options.admin().listen().host(),
                     adminPort);
               })
           .<Void>mapEmpty()

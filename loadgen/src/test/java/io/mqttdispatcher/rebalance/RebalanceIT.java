@@ -7,7 +7,6 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import io.mqttdispatcher.devicekit.DeviceConnection;
-import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.dispatcher.ctl.AdminClient;
 import io.mqttdispatcher.dispatcher.rebalance.AutomaticTrigger;
 import io.mqttdispatcher.probe.Probe;
@@ -20,7 +19,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,13 +42,12 @@ class RebalanceIT {
   }
 
   private RebalanceStack stack(int brokerCount, int replicaCount) throws Exception {
-    return stack(brokerCount, replicaCount, b -> b);
+    return stack(brokerCount, replicaCount, new String[0]);
   }
 
-  private RebalanceStack stack(
-      int brokerCount, int replicaCount, UnaryOperator<DispatcherOptions.Builder> options)
+  private RebalanceStack stack(int brokerCount, int replicaCount, String... dispatcherArgs)
       throws Exception {
-    stack = RebalanceStack.start(brokerCount, replicaCount, options);
+    stack = RebalanceStack.start(brokerCount, replicaCount, dispatcherArgs);
     return stack;
   }
 
@@ -262,10 +259,12 @@ class RebalanceIT {
         stack(
             2,
             1,
-            b ->
-                b.autoRebalance(
-                    new AutomaticTrigger.Settings(
-                        Duration.ofSeconds(3), Duration.ofSeconds(60), 10, 1.5, 0.5, 2)));
+            "--auto-rebalance",
+            "--auto-rebalance-after=3s",
+            "--auto-rebalance-cool-down=60s",
+            "--auto-rebalance-abs-threshold=10",
+            "--auto-rebalance-rel-threshold=1.5",
+            "--auto-rebalance-rate=2");
     s.allDevicesOnTheFirstBroker(40, 0);
     long imbalancedAt = System.nanoTime(); // b1 takes devices again: not before
 

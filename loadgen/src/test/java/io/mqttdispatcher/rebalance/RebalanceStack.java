@@ -8,13 +8,10 @@ import io.mqttdispatcher.devicekit.DeviceConnection;
 import io.mqttdispatcher.devicekit.Endpoint;
 import io.mqttdispatcher.devicekit.RedirectingConnector;
 import io.mqttdispatcher.dispatcher.Dispatcher;
-import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.dispatcher.ctl.AdminClient;
 import io.mqttdispatcher.dispatcher.registry.BrokerView;
 import io.mqttdispatcher.probe.Probe;
-import io.mqttdispatcher.probe.config.MetricsSource;
 import io.mqttdispatcher.probe.config.ProbeOptions;
-import io.mqttdispatcher.probe.metrics.MetricNames;
 import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.TestBroker;
 import io.mqttdispatcher.testing.TestDispatchers;
@@ -26,7 +23,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.UnaryOperator;
 
 /**
  * Brokers {@code b0}, {@code b1}, ... (Mosquitto: the probes read connection counts from its {@code
@@ -52,12 +48,11 @@ final class RebalanceStack implements AutoCloseable {
    * Starts the replicas, then the brokers and their probes; returns once every replica has every
    * broker usable.
    */
-  static RebalanceStack start(
-      int brokerCount, int replicaCount, UnaryOperator<DispatcherOptions.Builder> options)
+  static RebalanceStack start(int brokerCount, int replicaCount, String... dispatcherArgs)
       throws Exception {
     RebalanceStack stack = new RebalanceStack();
     try {
-      stack.startAll(brokerCount, replicaCount, options);
+      stack.startAll(brokerCount, replicaCount, dispatcherArgs);
       return stack;
     } catch (Exception | Error e) {
       stack.close();
@@ -65,13 +60,10 @@ final class RebalanceStack implements AutoCloseable {
     }
   }
 
-  private void startAll(
-      int brokerCount, int replicaCount, UnaryOperator<DispatcherOptions.Builder> options)
+  private void startAll(int brokerCount, int replicaCount, String... dispatcherArgs)
       throws Exception {
     for (int i = 0; i < replicaCount; i++) {
-      Dispatcher d =
-          Dispatcher.start(
-              options.apply(TestDispatchers.options().toBuilder().adminToken(TOKEN)).build());
+      Dispatcher d = Dispatcher.start(TestDispatchers.options(withToken(dispatcherArgs)));
       open.add(d);
       dispatchers.add(d);
     }
@@ -83,20 +75,7 @@ final class RebalanceStack implements AutoCloseable {
       open.add(broker);
       brokers.add(broker);
       Probe p =
-          Probe.start(
-              ProbeOptions.builder(
-                      "b" + i,
-                      Map.of(Transport.MQTT, broker.endpoint()),
-                      probePorts,
-                      TestDispatchers.SECRET)
-                  .interval(Duration.ofMillis(500))
-                  .sysTopics(true)
-                  .metrics(
-                      broker
-                          .metricsUrl()
-                          .map(url -> new MetricsSource(url, MetricNames.HIVEMQ))
-                          .orElse(null))
-                  .build());
+          Probe.start(ProbeOptions.parse(RebalanceStack.probeArgs("b" + i, broker, probePorts)));
       open.add(p);
       probes.add(p);
     }
@@ -240,5 +219,34 @@ final class RebalanceStack implements AutoCloseable {
         // keep closing the rest
       }
     }
+  }
+
+  /** {@code args} after an admin token ({@link #TOKEN}), so admin changes are allowed. */
+  static String[] withToken(String... args) {
+    List<String> all =
+        new ArrayList<>(List.of("--admin-token-file=" + TestDispatchers.file(TOKEN)));
+    all.addAll(List.of(args));
+    return all.toArray(String[]::new);
+  }
+
+  /**
+   * A probe's arguments for {@code broker}, reporting to every dispatcher in {@code probePorts}
+   * twice a second; connections from {@code $SYS}, or from the metrics endpoint where the broker
+   * has one.
+   */
+  static List<String> probeArgs(String id, TestBroker broker, List<HostPort> probePorts) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--broker-id=" + id,
+                "--endpoint=mqtt=" + broker.endpoint(),
+                "--secret-file=" + TestDispatchers.SECRET_FILE,
+                "--interval=500ms",
+                "--sys-topics"));
+    probePorts.forEach(p -> args.add("--dispatcher=" + p));
+    broker
+        .metricsUrl()
+        .ifPresent(url -> args.addAll(List.of("--metrics-url=" + url, "--metrics-format=hivemq")));
+    return args;
   }
 }

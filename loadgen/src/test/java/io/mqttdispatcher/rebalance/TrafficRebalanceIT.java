@@ -9,15 +9,10 @@ import io.mqttdispatcher.devicekit.DeviceConnection;
 import io.mqttdispatcher.devicekit.Endpoint;
 import io.mqttdispatcher.devicekit.RedirectingConnector;
 import io.mqttdispatcher.dispatcher.Dispatcher;
-import io.mqttdispatcher.dispatcher.config.AutoRebalanceBy;
-import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.dispatcher.ctl.AdminClient;
-import io.mqttdispatcher.dispatcher.rebalance.AutomaticTrigger;
 import io.mqttdispatcher.loadgen.report.Summary;
 import io.mqttdispatcher.probe.Probe;
-import io.mqttdispatcher.probe.config.MetricsSource;
 import io.mqttdispatcher.probe.config.ProbeOptions;
-import io.mqttdispatcher.probe.metrics.MetricNames;
 import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.TestBroker;
 import io.mqttdispatcher.testing.TestDispatchers;
@@ -83,12 +78,14 @@ class TrafficRebalanceIT {
     stack(
         2,
         2,
-        b ->
-            b.autoRebalance(
-                    new AutomaticTrigger.Settings(
-                        Duration.ofSeconds(2), Duration.ofSeconds(60), 100, 1.2, 0.5, 50))
-                .autoRebalanceBy(AutoRebalanceBy.LOAD)
-                .autoRebalanceLoadSpread(0.4));
+        "--auto-rebalance",
+        "--auto-rebalance-after=2s",
+        "--auto-rebalance-cool-down=60s",
+        "--auto-rebalance-abs-threshold=100",
+        "--auto-rebalance-rel-threshold=1.2",
+        "--auto-rebalance-rate=50",
+        "--auto-rebalance-by=load",
+        "--auto-rebalance-load-spread=0.4");
     // Connect-time placement that could not know: the light publisher lands beside the heavy one
     // before any traffic shows (b1 drained meanwhile, as a burst before the reports would do).
     assertThat(admin(0).post("/brokers/b1/drain", null).status()).isEqualTo(200);
@@ -127,15 +124,11 @@ class TrafficRebalanceIT {
         .isBetween(1L, 2L);
   }
 
-  private void stack(
-      int brokerCount,
-      int dispatcherCount,
-      java.util.function.UnaryOperator<DispatcherOptions.Builder> options)
+  private void stack(int brokerCount, int dispatcherCount, String... dispatcherArgs)
       throws Exception {
     for (int i = 0; i < dispatcherCount; i++) {
       Dispatcher d =
-          Dispatcher.start(
-              options.apply(TestDispatchers.options().toBuilder().adminToken(TOKEN)).build());
+          Dispatcher.start(TestDispatchers.options(RebalanceStack.withToken(dispatcherArgs)));
       dispatchers.add(d);
       open.add(d);
     }
@@ -145,20 +138,7 @@ class TrafficRebalanceIT {
       TestBroker m = TestBroker.start();
       open.add(m);
       brokers.add(m);
-      Probe p =
-          Probe.start(
-              ProbeOptions.builder(
-                      "b" + i,
-                      Map.of(Transport.MQTT, m.endpoint()),
-                      probePorts,
-                      TestDispatchers.SECRET)
-                  .interval(Duration.ofMillis(500))
-                  .sysTopics(true)
-                  .metrics(
-                      m.metricsUrl()
-                          .map(url -> new MetricsSource(url, MetricNames.HIVEMQ))
-                          .orElse(null))
-                  .build());
+      Probe p = Probe.start(ProbeOptions.parse(RebalanceStack.probeArgs("b" + i, m, probePorts)));
       open.add(p);
     }
     awaitUsable(brokerCount);

@@ -3,6 +3,7 @@ package io.mqttdispatcher.probe;
 import io.mqttdispatcher.probe.check.BrokerCheck;
 import io.mqttdispatcher.probe.config.MetricsSource;
 import io.mqttdispatcher.probe.config.ProbeOptions;
+import io.mqttdispatcher.probe.config.Sampling;
 import io.mqttdispatcher.probe.evict.BrokerLog;
 import io.mqttdispatcher.probe.evict.EvictionRunner;
 import io.mqttdispatcher.probe.evict.KnownClients;
@@ -23,6 +24,7 @@ import io.mqttdispatcher.protocol.ProbeMessage;
 import io.mqttdispatcher.protocol.ProbeState;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -60,46 +62,53 @@ public final class Probe implements AutoCloseable {
                 .setWorkerPoolSize(1)
                 .setInternalBlockingPoolSize(1)
                 .setPreferNativeTransport(true));
-    LoadSampler sampler = sampler(options);
-    this.known = new KnownClients(options.maxKnownClients());
+    LoadSampler sampler = sampler(options.sampling());
+    this.known = new KnownClients(options.eviction().maxKnownClients());
     this.links =
         new DispatcherLinks(
             vertx,
-            options.dispatchers(),
-            options.brokerId(),
-            options.secret(),
-            options.tls(),
+            options.reporting().dispatchers(),
+            options.broker().id(),
+            options.reporting().secret(),
+            options.reporting().tls(),
             controlChannel());
     // The check reports changes only after start(), when the reporter exists.
     this.check =
-        new BrokerCheck(options.brokerCheck(), options.interval(), healthy -> healthChanged());
+        new BrokerCheck(
+            options.broker().check(), options.reporting().interval(), healthy -> healthChanged());
     BrokerLog brokerLog = new BrokerLog(known);
-    MetricsSource source = options.metrics();
+    MetricsSource source = options.sampling().metrics();
     this.metrics =
-        source == null ? null : new MetricsPoller(source.url(), source.names(), options.interval());
+        source == null
+            ? null
+            : new MetricsPoller(source.url(), source.names(), options.reporting().interval());
     // With a metrics endpoint the broker is not Mosquitto: no $SYS subscriber, whose own
     // connection would also be in the endpoint's count.
     this.sys =
-        options.sysTopics() && metrics == null
+        options.sampling().sysTopics() && metrics == null
             ? new SysSubscriber(
-                options.brokerCheck(),
+                options.broker().check(),
                 check::checkNow,
                 brokerLog::line,
-                options.brokerUsername(),
-                options.brokerPassword())
+                options.broker().username(),
+                options.broker().password())
             : null;
     LoadReporter.Sources sources = figures(check, sys, metrics);
     this.reporter =
         new LoadReporter(
             sampler,
             sources,
-            options.endpoints(),
-            options.capacity(),
-            options.group(),
-            options.interval(),
-            new ChangeRateRule(options.minChange(), options.heartbeat(), options.interval()),
+            options.broker().endpoints(),
+            options.broker().capacity(),
+            options.broker().group(),
+            options.reporting().interval(),
+            new ChangeRateRule(
+                options.reporting().minChange(),
+                options.reporting().heartbeat(),
+                options.reporting().interval()),
             links);
-    StateFile stateFile = options.stateFile() == null ? null : new StateFile(options.stateFile());
+    Path statePath = options.eviction().stateFile();
+    StateFile stateFile = statePath == null ? null : new StateFile(statePath);
     this.control = // before start(): no command arrives earlier
         new ProbeControl(
             () -> {
@@ -113,16 +122,21 @@ public final class Probe implements AutoCloseable {
     }
     reporter.carryState(control::state);
     this.evictions =
-        options.evictor().equals("none")
+        options.eviction().evictor().equals("none")
             ? null
             : new EvictionRunner(
                 control,
                 known,
                 new MqttTakeover(
-                    options.brokerCheck(), options.brokerUsername(), options.brokerPassword()),
+                    options.broker().check(),
+                    options.broker().username(),
+                    options.broker().password()),
                 sources.connections());
     LOG.info(
-        "probe for broker '{}' sampling {}; {}", options.brokerId(), sampler.describe(), options);
+        "probe for broker '{}' sampling {}; {}",
+        options.broker().id(),
+        sampler.describe(),
+        options);
   }
 
   /** Connections and message rate from the metrics endpoint, else from $SYS, else none. */
@@ -201,11 +215,11 @@ public final class Probe implements AutoCloseable {
     return probe;
   }
 
-  private static LoadSampler sampler(ProbeOptions options) {
+  private static LoadSampler sampler(Sampling sampling) {
     SystemInfo system = new SystemInfo();
     HardwareAbstractionLayer hardware = system.getHardware();
     int cpus = hardware.getProcessor().getLogicalProcessorCount();
-    Double brokerCores = options.brokerCores();
+    Double brokerCores = sampling.brokerCores();
     if (brokerCores != null && brokerCores > cpus) {
       LOG.warn(
           "--broker-cores {} is more than this host's {} logical processors; using {}",
@@ -214,13 +228,13 @@ public final class Probe implements AutoCloseable {
           cpus);
     }
     double cores = CpuMath.usableCores(brokerCores, cpus);
-    if (options.pid() != null) {
+    if (sampling.pid() != null) {
       return ProcessSampler.byPid(
-          system.getOperatingSystem(), hardware.getMemory(), cores, cpus, options.pid());
+          system.getOperatingSystem(), hardware.getMemory(), cores, cpus, sampling.pid());
     }
-    if (options.processName() != null) {
+    if (sampling.processName() != null) {
       return ProcessSampler.byName(
-          system.getOperatingSystem(), hardware.getMemory(), cores, cpus, options.processName());
+          system.getOperatingSystem(), hardware.getMemory(), cores, cpus, sampling.processName());
     }
     return new HostSampler(hardware.getProcessor(), hardware.getMemory(), cores);
   }

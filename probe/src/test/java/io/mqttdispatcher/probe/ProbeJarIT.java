@@ -134,8 +134,10 @@ class ProbeJarIT {
             .start();
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
-    assertThat(Files.readString(log).strip())
-        .isEqualTo("probe: secret file " + dir.resolve("missing") + " does not exist");
+    assertThat(Files.readString(log).lines())
+        .containsExactly(
+            "probe: secret file " + dir.resolve("missing") + " does not exist",
+            "Try 'probe --help' for the options.");
   }
 
   @Test

@@ -30,19 +30,19 @@ class ProbeMainTest {
             "d.example:7883",
             "--secret-file",
             secret().toString());
-    assertThat(o.brokerId()).isNotBlank();
-    assertThat(o.endpoints()).containsOnlyKeys(Transport.MQTT);
-    assertThat(o.dispatchers()).containsExactly(new HostPort("d.example", 7883));
-    assertThat(o.interval()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(o.pid()).isNull();
-    assertThat(o.processName()).isNull();
-    assertThat(o.brokerCores()).isNull(); // all of the host's
-    assertThat(o.brokerCheck()).isEqualTo(new HostPort("10.0.0.5", 1883));
-    assertThat(o.sysTopics()).isTrue();
-    assertThat(o.capacity()).isEqualTo(1.0);
-    assertThat(o.minChange()).isZero();
-    assertThat(o.heartbeat()).isEqualTo(Duration.ofSeconds(2));
-    assertThat(o.group()).isEqualTo(BrokerGroup.DEFAULT);
+    assertThat(o.broker().id()).isNotBlank();
+    assertThat(o.broker().endpoints()).containsOnlyKeys(Transport.MQTT);
+    assertThat(o.reporting().dispatchers()).containsExactly(new HostPort("d.example", 7883));
+    assertThat(o.reporting().interval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(o.sampling().pid()).isNull();
+    assertThat(o.sampling().processName()).isNull();
+    assertThat(o.sampling().brokerCores()).isNull(); // all of the host's
+    assertThat(o.broker().check()).isEqualTo(new HostPort("10.0.0.5", 1883));
+    assertThat(o.sampling().sysTopics()).isTrue();
+    assertThat(o.broker().capacity()).isEqualTo(1.0);
+    assertThat(o.reporting().minChange()).isZero();
+    assertThat(o.reporting().heartbeat()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(o.broker().group()).isEqualTo(BrokerGroup.DEFAULT);
     assertThat(o.toString()).doesNotContain("top-secret");
   }
 
@@ -78,17 +78,17 @@ class ProbeMainTest {
             "--group",
             "tenant-a",
             "--cluster");
-    assertThat(o.brokerId()).isEqualTo("b1");
-    assertThat(o.endpoints()).containsEntry(Transport.WS, "ws://10.0.0.5:8080/mqtt");
-    assertThat(o.dispatchers()).hasSize(2);
-    assertThat(o.interval()).isEqualTo(Duration.ofMillis(500));
-    assertThat(o.processName()).isEqualTo("mosquitto");
-    assertThat(o.brokerCores()).isEqualTo(1.0);
-    assertThat(o.brokerCheck()).isEqualTo(new HostPort("127.0.0.1", 1883));
-    assertThat(o.sysTopics()).isFalse();
-    assertThat(o.capacity()).isEqualTo(2.5);
-    assertThat(o.minChange()).isEqualTo(0.05);
-    assertThat(o.group()).isEqualTo(new BrokerGroup("tenant-a", true));
+    assertThat(o.broker().id()).isEqualTo("b1");
+    assertThat(o.broker().endpoints()).containsEntry(Transport.WS, "ws://10.0.0.5:8080/mqtt");
+    assertThat(o.reporting().dispatchers()).hasSize(2);
+    assertThat(o.reporting().interval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(o.sampling().processName()).isEqualTo("mosquitto");
+    assertThat(o.sampling().brokerCores()).isEqualTo(1.0);
+    assertThat(o.broker().check()).isEqualTo(new HostPort("127.0.0.1", 1883));
+    assertThat(o.sampling().sysTopics()).isFalse();
+    assertThat(o.broker().capacity()).isEqualTo(2.5);
+    assertThat(o.reporting().minChange()).isEqualTo(0.05);
+    assertThat(o.broker().group()).isEqualTo(new BrokerGroup("tenant-a", true));
     assertThat(
             parse(
                     "--endpoint",
@@ -99,6 +99,7 @@ class ProbeMainTest {
                     secret().toString(),
                     "--pid",
                     "1234")
+                .sampling()
                 .pid())
         .isEqualTo(1234L);
   }
@@ -132,8 +133,10 @@ class ProbeMainTest {
             "--secret-file",
             dir.resolve("nope").toString());
     assertThat(missingSecret.exit).isEqualTo(2);
-    assertThat(missingSecret.err.strip())
-        .isEqualTo("probe: secret file " + dir.resolve("nope") + " does not exist");
+    assertThat(missingSecret.err.lines())
+        .containsExactly(
+            "probe: secret file " + dir.resolve("nope") + " does not exist",
+            "Try 'probe --help' for the options.");
 
     Result badChange =
         run(
@@ -232,12 +235,12 @@ class ProbeMainTest {
             url,
             "--metrics-format",
             format);
-    assertThat(o.metrics()).isNotNull();
-    assertThat(o.metrics().url()).hasToString(url);
+    assertThat(o.sampling().metrics()).isNotNull();
+    assertThat(o.sampling().metrics().url()).hasToString(url);
     if (expected == null) {
-      assertThat(o.metrics().names()).as("recognised from the page").isNull();
+      assertThat(o.sampling().metrics().names()).as("recognised from the page").isNull();
     } else {
-      assertThat(o.metrics().names().format()).isEqualTo(expected);
+      assertThat(o.sampling().metrics().names().format()).isEqualTo(expected);
     }
   }
 
@@ -257,8 +260,8 @@ class ProbeMainTest {
             "nanomq_connections_opened-nanomq_connections_closed",
             "--metrics-messages",
             "nanomq_messages_received");
-    assertThat(o.metrics().names().format()).isEqualTo("custom");
-    assertThat(o.metrics().names().connections().get(0).minus())
+    assertThat(o.sampling().metrics().names().format()).isEqualTo("custom");
+    assertThat(o.sampling().metrics().names().connections().get(0).minus())
         .isEqualTo("nanomq_connections_closed");
     for (String[] bad :
         new String[][] {
@@ -282,15 +285,13 @@ class ProbeMainTest {
               .toArray(String[]::new);
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse(args))
           .as(String.join(" ", bad))
-          .isInstanceOf(IllegalArgumentException.class)
+          .isInstanceOf(CommandLine.ParameterException.class)
           .hasMessageContaining("--metrics-");
     }
   }
 
   private ProbeOptions parse(String... args) {
-    ProbeMain main = new ProbeMain();
-    new CommandLine(main).parseArgs(args);
-    return main.options();
+    return ProbeOptions.parse(args);
   }
 
   private record Result(int exit, String err) {}

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import io.mqttdispatcher.cli.DurationConverter;
 import io.mqttdispatcher.dispatcher.Dispatcher;
-import io.mqttdispatcher.dispatcher.config.Parking;
 import io.mqttdispatcher.dispatcher.registry.BrokerView;
 import io.mqttdispatcher.testing.TestBroker;
 import io.mqttdispatcher.testing.TestDispatchers;
@@ -31,9 +31,10 @@ class ProbeRedirectIT {
     mosquitto = TestBroker.start();
     dispatcher =
         Dispatcher.start(
-            TestDispatchers.options().toBuilder()
-                .parking(new Parking(100, HOLD, Duration.ofSeconds(2)))
-                .build());
+            TestDispatchers.options(
+                "--park-max=100",
+                "--park-for=" + DurationConverter.format(HOLD),
+                "--gather-window=2s"));
     probe = Probe.start(TestProbes.options("broker-a", mosquitto, dispatcher.probePort(), null));
   }
 

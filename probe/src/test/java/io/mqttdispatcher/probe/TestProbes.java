@@ -1,15 +1,12 @@
 package io.mqttdispatcher.probe;
 
-import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.probe.config.MetricsSource;
 import io.mqttdispatcher.probe.config.ProbeOptions;
 import io.mqttdispatcher.probe.metrics.MetricNames;
-import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.TestBroker;
 import io.mqttdispatcher.testing.TestDispatchers;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,15 +31,21 @@ final class TestProbes {
 
   static ProbeOptions options(
       String brokerId, TestBroker broker, int probePort, @Nullable Long pid, byte[] secret) {
-    return ProbeOptions.builder(
-            brokerId,
-            Map.of(Transport.MQTT, broker.endpoint()),
-            List.of(new HostPort("127.0.0.1", probePort)),
-            secret)
-        .interval(Duration.ofSeconds(1))
-        .pid(pid)
-        .sysTopics(true)
-        .metrics(metricsOf(broker))
-        .build();
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--broker-id=" + brokerId,
+                "--endpoint=mqtt=" + broker.endpoint(),
+                "--dispatcher=127.0.0.1:" + probePort,
+                "--secret-file=" + TestDispatchers.file(secret),
+                "--interval=1s",
+                "--sys-topics"));
+    if (pid != null) {
+      args.add("--pid=" + pid);
+    }
+    broker
+        .metricsUrl()
+        .ifPresent(url -> args.addAll(List.of("--metrics-url=" + url, "--metrics-format=hivemq")));
+    return ProbeOptions.parse(args);
   }
 }

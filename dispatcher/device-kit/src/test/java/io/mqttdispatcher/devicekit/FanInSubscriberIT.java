@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.protocol.BrokerGroup;
 import io.mqttdispatcher.protocol.Transport;
@@ -59,11 +58,12 @@ class FanInSubscriberIT {
   private Dispatcher dispatcher() throws Exception {
     return keep(
         Dispatcher.start(
-            TestDispatchers.options(List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), 65536)
-                .toBuilder()
-                .adminListen(new HostPort("127.0.0.1", 0))
-                .adminToken(TOKEN)
-                .build()));
+            TestDispatchers.options(
+                List.of(),
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(5),
+                65536,
+                "--admin-token-file=" + TestDispatchers.file(TOKEN))));
   }
 
   /** A fan-in subscriber on {@code group}, recording each message under its broker's id. */

@@ -6,6 +6,7 @@ import io.mqttdispatcher.dispatcher.policy.ConnectFacts;
 import io.mqttdispatcher.dispatcher.probe.ProbeCommands;
 import io.mqttdispatcher.dispatcher.rebalance.PlanChooser;
 import io.mqttdispatcher.dispatcher.rebalance.RebalanceRequest;
+import io.mqttdispatcher.dispatcher.rebalance.RebalanceStatus;
 import io.mqttdispatcher.dispatcher.rebalance.Rebalancer;
 import io.mqttdispatcher.dispatcher.registry.BrokerRegistry;
 import io.mqttdispatcher.dispatcher.registry.BrokerView;
@@ -30,6 +31,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -93,6 +95,7 @@ public final class AdminServer {
       new LoadHistory(LoadHistory.DEFAULT_SAMPLES, LoadHistory.DEFAULT_INTERVAL);
   private final ProbeCommands probes;
   private final Rebalancer rebalancer;
+  private @Nullable LongFunction<JsonObject> automatic;
   private @Nullable HttpServer server;
   private long historyTimer = -1;
 
@@ -113,6 +116,19 @@ public final class AdminServer {
     this.registry = registry;
     this.metrics = metrics;
     this.token = token == null ? null : token.clone();
+  }
+
+  /**
+   * Shows automatic mode's state ({@code status}, given the time) under {@code automatic} in the
+   * answers about rebalancing.
+   */
+  public void showAutomatic(LongFunction<JsonObject> status) {
+    this.automatic = status;
+  }
+
+  private JsonObject rebalance(RebalanceStatus status) {
+    LongFunction<JsonObject> auto = automatic;
+    return RebalanceJson.of(status, auto == null ? null : auto.apply(System.nanoTime()));
   }
 
   /** Starts listening; completes with the bound port. */
@@ -157,7 +173,7 @@ public final class AdminServer {
     }
     if (path.equals("/rebalance")) {
       if (req.method() == HttpMethod.GET) {
-        json(req, 200, rebalancer.status());
+        json(req, 200, rebalance(rebalancer.status()));
       } else if (req.method() == HttpMethod.POST) {
         whenAuthorized(
             req,
@@ -169,10 +185,10 @@ public final class AdminServer {
                 error(req, 400, Objects.requireNonNullElse(e.getMessage(), e.toString()));
                 return;
               }
-              reply(req, rebalancer.start(request));
+              reply(req, rebalancer.start(request).map(this::rebalance));
             });
       } else if (req.method() == HttpMethod.DELETE) {
-        whenAuthorized(req, body -> reply(req, rebalancer.stop()));
+        whenAuthorized(req, body -> reply(req, rebalancer.stop().map(this::rebalance)));
       } else {
         error(req, 405, "method " + req.method() + " not allowed on " + path);
       }

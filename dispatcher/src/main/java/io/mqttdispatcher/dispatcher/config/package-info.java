@@ -1,4 +1,8 @@
-/** The dispatcher's options, with their defaults in one place, and the redirect allowlist. */
+/**
+ * The dispatcher's options ({@link io.mqttdispatcher.dispatcher.config.DispatcherOptions}): one
+ * record per group of options, each with its picocli options beside it (the only place a name or
+ * default is written), and the redirect allowlist.
+ */
 @NullMarked
 package io.mqttdispatcher.dispatcher.config;
 

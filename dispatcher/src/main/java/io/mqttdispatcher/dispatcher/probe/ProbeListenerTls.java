@@ -1,6 +1,6 @@
 package io.mqttdispatcher.dispatcher.probe;
 
-import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
+import io.mqttdispatcher.dispatcher.config.ProbeChannel;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -19,20 +19,20 @@ public final class ProbeListenerTls {
   private ProbeListenerTls() {}
 
   /**
-   * The listener settings {@code options} ask for; throws naming the file when one cannot be read.
+   * The listener settings {@code probes} ask for; throws naming the file when one cannot be read.
    */
-  public static NetServerOptions of(DispatcherOptions options) {
+  public static NetServerOptions of(ProbeChannel probes) {
     NetServerOptions server = new NetServerOptions().setTcpNoDelay(true);
-    if (options.probeTlsCert() == null || options.probeTlsKey() == null) {
+    if (probes.tlsCert() == null || probes.tlsKey() == null) {
       return server;
     }
     server
         .setSsl(true)
         .setKeyCertOptions(
             new PemKeyCertOptions()
-                .setCertPath(readable(options.probeTlsCert(), "--probe-tls-cert"))
-                .setKeyPath(readable(options.probeTlsKey(), "--probe-tls-key")));
-    Path clientCa = options.probeClientCa();
+                .setCertPath(readable(probes.tlsCert(), "--probe-tls-cert"))
+                .setKeyPath(readable(probes.tlsKey(), "--probe-tls-key")));
+    Path clientCa = probes.clientCa();
     if (clientCa != null) {
       server
           .setClientAuth(ClientAuth.REQUIRED)

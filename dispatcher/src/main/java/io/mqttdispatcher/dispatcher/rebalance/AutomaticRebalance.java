@@ -60,9 +60,7 @@ public final class AutomaticRebalance {
 
   /** One look at the loads at {@code nowNanos}; starts a plan when the trigger says so. */
   public void tick(long nowNanos) {
-    JsonObject status = rebalancer.status();
-    String state = status.getString("state", "none");
-    boolean running = state.equals("waiting") || state.equals("evicting");
+    boolean running = rebalancer.status().running();
     Decision d = trigger.tick(nowNanos, loads(nowNanos), running);
     if (d != last) {
       LOG.info("automatic rebalance: {}", describe(d, nowNanos));
@@ -88,7 +86,7 @@ public final class AutomaticRebalance {
         .onComplete(
             ar -> {
               if (ar.succeeded()) {
-                lastPlan = ar.result().getString("id");
+                lastPlan = ar.result().id();
                 lastRefusal = null;
                 LOG.info("automatic rebalance: started plan {}", lastPlan);
               } else {

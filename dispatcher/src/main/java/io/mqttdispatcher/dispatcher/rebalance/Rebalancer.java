@@ -10,8 +10,6 @@ import io.mqttdispatcher.protocol.PlanStatus;
 import io.mqttdispatcher.protocol.ProbeMessage;
 import io.mqttdispatcher.protocol.ProbeState;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
@@ -52,9 +51,6 @@ public final class Rebalancer {
   /** Each running rebalance plan's counts as of this replica's first sight, by plan id. */
   private final Map<String, PlanForecast> forecasts = new HashMap<>();
 
-  /** Automatic mode's state for {@link #status()}, when it is on. */
-  private java.util.function.@Nullable LongFunction<JsonObject> automatic;
-
   public Rebalancer(BrokerRegistry registry, ProbeCommands probes) {
     this.registry = registry;
     this.probes = probes;
@@ -63,7 +59,7 @@ public final class Rebalancer {
   /**
    * Starts a rebalance; completes with its status, or fails with a {@link PlanChooser.PlanRefused}.
    */
-  public Future<JsonObject> start(RebalanceRequest request) {
+  public Future<RebalanceStatus> start(RebalanceRequest request) {
     PlanStatus running = runningRebalance();
     if (running != null) {
       return Future.failedFuture(
@@ -160,7 +156,7 @@ public final class Rebalancer {
   }
 
   /** Stops the running rebalance on every donor; completes with the status. */
-  public Future<JsonObject> stop() {
+  public Future<RebalanceStatus> stop() {
     PlanStatus running = runningRebalance();
     if (running == null) {
       return Future.failedFuture(new PlanChooser.PlanRefused(404, "no rebalance is running"));
@@ -322,29 +318,18 @@ public final class Rebalancer {
     return n == 0 ? null : sum / n;
   }
 
-  /** Shows automatic mode's state ({@code automatic}, given the time) in {@link #status()}. */
-  public void showAutomatic(java.util.function.LongFunction<JsonObject> status) {
-    this.automatic = status;
-  }
-
-  /**
-   * The latest rebalance as the donors' probes report it, with automatic mode's state on this
-   * replica.
-   */
-  public JsonObject status() {
-    JsonObject status = planStatus();
-    return automatic == null ? status : status.put("automatic", automatic.apply(System.nanoTime()));
-  }
-
-  private JsonObject planStatus() {
+  /** The latest rebalance as the donors' probes report it. */
+  public RebalanceStatus status() {
     Map<String, BrokerView> byId = new LinkedHashMap<>();
     registry.snapshot().brokers().forEach(b -> byId.put(b.id(), b));
+    Map<String, Long> loads = new LinkedHashMap<>();
+    byId.values().forEach(b -> b.connections().ifPresent(c -> loads.put(b.id(), c)));
     PlanStatus latest = latestRebalance();
     if (latest == null) {
-      return new JsonObject().put("state", "none").put("loads", loads(byId));
+      return RebalanceStatus.none(loads);
     }
     EvictionPlan plan = latest.plan();
-    JsonArray donors = new JsonArray();
+    List<RebalanceStatus.Donor> donors = new ArrayList<>();
     long evicted = 0;
     boolean anyActive = false;
     boolean anyEvicting = false;
@@ -353,20 +338,10 @@ public final class Rebalancer {
     for (String id : plan.donors()) {
       ProbeState state = registry.probeState(id);
       PlanStatus s = state == null ? null : state.plan();
-      JsonObject d = new JsonObject().put("id", id);
       if (s == null || !s.plan().id().equals(plan.id())) {
-        d.put("state", "failed").put("reason", "its probe is gone or restarted");
+        s = null;
         anyFailed = true;
       } else {
-        d.put("state", s.state().wireName())
-            .put("evicted", s.evicted())
-            .put("skipped", s.skipped());
-        if (!s.moved().isEmpty()) {
-          d.put("moved", new JsonArray(s.moved()));
-        }
-        if (!s.reason().isEmpty()) {
-          d.put("reason", s.reason());
-        }
         evicted += s.evicted();
         anyActive |= s.state().active();
         anyEvicting |= s.state() == PlanState.EVICTING;
@@ -374,34 +349,14 @@ public final class Rebalancer {
         anyStopped |= s.state() == PlanState.STOPPED;
       }
       BrokerView b = byId.get(id);
-      if (b != null) {
-        b.connections().ifPresent(c -> d.put("connections", c));
-      }
-      donors.add(d);
+      donors.add(
+          new RebalanceStatus.Donor(id, s, b == null ? OptionalLong.empty() : b.connections()));
     }
     String overall =
         anyActive
             ? (anyEvicting ? "evicting" : "waiting")
             : anyFailed ? "failed" : anyStopped ? "stopped" : "done";
-    return new JsonObject()
-        .put("id", plan.id())
-        .put("state", overall)
-        .put("rate", plan.rate())
-        .put("absThreshold", plan.absThreshold())
-        .put("relThreshold", plan.relThreshold())
-        .put("waitSeconds", plan.waitMillis() / 1000.0)
-        .put("includeSessions", plan.includeSessions())
-        .put("maxDevices", plan.maxDevices())
-        .put("donors", donors)
-        .put("recipients", new JsonArray(plan.recipients()))
-        .put("evicted", evicted)
-        .put("loads", loads(byId));
-  }
-
-  private static JsonObject loads(Map<String, BrokerView> byId) {
-    JsonObject loads = new JsonObject();
-    byId.values().forEach(b -> b.connections().ifPresent(c -> loads.put(b.id(), c)));
-    return loads;
+    return new RebalanceStatus(plan, overall, donors, evicted, loads);
   }
 
   private @Nullable PlanStatus runningRebalance() {

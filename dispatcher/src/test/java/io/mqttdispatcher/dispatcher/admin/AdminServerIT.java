@@ -3,9 +3,7 @@ package io.mqttdispatcher.dispatcher.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.Dispatcher;
-import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.protocol.BrokerGroup;
 import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.TestDevice;
@@ -33,16 +31,14 @@ class AdminServerIT {
 
   @BeforeEach
   void start() throws Exception {
-    DispatcherOptions o = TestDispatchers.options();
     dispatcher =
         Dispatcher.start(
-            o.toBuilder()
-                .adminListen(new HostPort("127.0.0.1", 0))
-                .adminToken(TOKEN)
-                .staleAfter(
-                    Duration.ofMinutes(
-                        2)) // reports are sent once: fresh for the whole test on a slow machine
-                .build());
+            TestDispatchers.options(
+                "--admin-token-file",
+                TestDispatchers.file(TOKEN),
+                // reports are sent once: fresh for the whole test on a slow machine
+                "--stale-after",
+                "2m"));
   }
 
   @AfterEach

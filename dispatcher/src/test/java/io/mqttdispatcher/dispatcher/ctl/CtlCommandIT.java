@@ -10,7 +10,6 @@ import io.mqttdispatcher.testing.TestProbe;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,11 +30,7 @@ class CtlCommandIT {
   void start(@TempDir Path dir) throws Exception {
     tokenFile = dir.resolve("token");
     Files.writeString(tokenFile, "admin-token\n");
-    dispatcher =
-        Dispatcher.start(
-            TestDispatchers.options().toBuilder()
-                .adminToken("admin-token".getBytes(StandardCharsets.UTF_8))
-                .build());
+    dispatcher = Dispatcher.start(TestDispatchers.options("--admin-token-file=" + tokenFile));
   }
 
   @AfterEach

@@ -42,10 +42,12 @@ class DeviceListenerIT {
   void start() throws Exception {
     dispatcher =
         Dispatcher.start(
-            TestDispatchers.options(List.of(), Duration.ofSeconds(30), Duration.ofMillis(500), 1024)
-                .toBuilder()
-                .transport(transport)
-                .build());
+            TestDispatchers.options(
+                List.of(),
+                Duration.ofSeconds(30),
+                Duration.ofMillis(500),
+                1024,
+                "--transport=" + transport.optionName()));
     assertThat(dispatcher.metrics().deviceTransport()).isEqualTo(transport.optionName());
     probe = TestProbe.authenticated(dispatcher.probePort(), "a", TestDispatchers.SECRET);
     probe.report(0.1, "127.0.0.1:11883");
@@ -96,9 +98,10 @@ class DeviceListenerIT {
 
   @Test
   void connects_over_the_per_source_rate_are_closed_and_counted() throws Exception {
-    DispatcherOptions o = TestDispatchers.options();
-    try (Dispatcher limited =
-            Dispatcher.start(o.toBuilder().transport(transport).maxConnectsPerSource(5).build());
+    DispatcherOptions o =
+        TestDispatchers.options(
+            "--transport=" + transport.optionName(), "--max-connects-per-source=5");
+    try (Dispatcher limited = Dispatcher.start(o);
         TestProbe p = TestProbe.authenticated(limited.probePort(), "a", TestDispatchers.SECRET)) {
       p.report(0.1, "127.0.0.1:11883");
       await()
@@ -130,7 +133,7 @@ class DeviceListenerIT {
   @Test
   void connections_over_max_pending_are_closed_without_an_answer_and_counted() throws Exception {
     DispatcherOptions o =
-        TestDispatchers.options().toBuilder().transport(transport).maxPending(2).build();
+        TestDispatchers.options("--transport=" + transport.optionName(), "--max-pending=2");
     try (Dispatcher limited = Dispatcher.start(o);
         TestProbe p = TestProbe.authenticated(limited.probePort(), "a", TestDispatchers.SECRET);
         Socket first = new Socket();

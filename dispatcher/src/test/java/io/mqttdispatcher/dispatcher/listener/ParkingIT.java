@@ -8,6 +8,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import io.mqttdispatcher.cli.DurationConverter;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.dispatcher.config.Parking;
@@ -50,10 +51,14 @@ class ParkingIT {
 
   private Dispatcher dispatcher(Parking parking) throws Exception {
     DispatcherOptions o =
-        TestDispatchers.options(List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), 65536)
-            .toBuilder()
-            .parking(parking)
-            .build();
+        TestDispatchers.options(
+            List.of(),
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(5),
+            65536,
+            "--park-max=" + parking.max(),
+            "--park-for=" + DurationConverter.format(parking.holdFor()),
+            "--gather-window=" + DurationConverter.format(parking.gatherWindow()));
     Dispatcher d = Dispatcher.start(o);
     open.add(d);
     return d;

@@ -9,9 +9,8 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
-import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.cli.DurationConverter;
 import io.mqttdispatcher.dispatcher.Dispatcher;
-import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.dispatcher.config.TransportChoice;
 import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.TestCertificates;
@@ -60,16 +59,15 @@ class SecureWebSocketListenerIT {
   void start() throws Exception {
     ca = TestCertificates.authority(dir, "devices");
     TestCertificates.Pem cert = ca.server("localhost");
-    DispatcherOptions o = TestDispatchers.options().toBuilder().staleAfter(STALE_AFTER).build();
     dispatcher =
         Dispatcher.start(
-            o.toBuilder()
-                .transport(transport)
-                .wssListen(new HostPort("127.0.0.1", 0))
-                .wsPath("/mqtt")
-                .tlsCert(cert.cert())
-                .tlsKey(cert.key())
-                .build());
+            TestDispatchers.options(
+                "--stale-after=" + DurationConverter.format(STALE_AFTER),
+                "--transport=" + transport.optionName(),
+                "--wss-listen=127.0.0.1:0",
+                "--ws-path=/mqtt",
+                "--tls-cert=" + cert.cert(),
+                "--tls-key=" + cert.key()));
     assertThat(dispatcher.metrics().deviceTransport()).isEqualTo(transport.optionName());
   }
 
@@ -162,14 +160,9 @@ class SecureWebSocketListenerIT {
 
   @Test
   void wss_listener_needs_the_tls_files() {
-    assertThatThrownBy(
-            () ->
-                TestDispatchers.options().toBuilder()
-                    .wssListen(new HostPort("127.0.0.1", 0))
-                    .build())
+    assertThatThrownBy(() -> TestDispatchers.options("--wss-listen=127.0.0.1:0"))
         .hasMessageContaining("--wss-listen needs --tls-cert and --tls-key");
-    assertThatThrownBy(
-            () -> TestDispatchers.options().toBuilder().probeClientCa(Path.of("ca.pem")).build())
+    assertThatThrownBy(() -> TestDispatchers.options("--probe-client-ca=ca.pem"))
         .hasMessageContaining("--probe-client-ca needs --probe-tls-cert");
   }
 }

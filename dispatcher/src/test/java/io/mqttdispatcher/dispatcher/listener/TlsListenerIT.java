@@ -9,7 +9,6 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
-import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.dispatcher.config.TransportChoice;
@@ -46,16 +45,14 @@ class TlsListenerIT {
   private Dispatcher dispatcher;
 
   private DispatcherOptions withTls(Path cert, Path key) {
-    DispatcherOptions o = TestDispatchers.options();
     // a long staleness limit: a TLS handshake on a loaded machine must not outlast the broker's
     // report
-    return o.toBuilder()
-        .transport(transport)
-        .staleAfter(Duration.ofSeconds(30))
-        .tlsListen(new HostPort("127.0.0.1", 0))
-        .tlsCert(cert)
-        .tlsKey(key)
-        .build();
+    return TestDispatchers.options(
+        "--transport=" + transport.optionName(),
+        "--stale-after=30s",
+        "--tls-listen=127.0.0.1:0",
+        "--tls-cert=" + cert,
+        "--tls-key=" + key);
   }
 
   @BeforeEach

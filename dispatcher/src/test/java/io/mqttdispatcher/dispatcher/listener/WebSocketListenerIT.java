@@ -8,9 +8,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
-import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.Dispatcher;
-import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.dispatcher.config.TransportChoice;
 import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.TestDevice;
@@ -42,14 +40,12 @@ class WebSocketListenerIT {
 
   @BeforeEach
   void start() throws Exception {
-    DispatcherOptions o = TestDispatchers.options();
     dispatcher =
         Dispatcher.start(
-            o.toBuilder()
-                .transport(transport)
-                .wsListen(new HostPort("127.0.0.1", 0))
-                .wsPath("/mqtt")
-                .build());
+            TestDispatchers.options(
+                "--transport=" + transport.optionName(),
+                "--ws-listen=127.0.0.1:0",
+                "--ws-path=/mqtt"));
     assertThat(dispatcher.metrics().deviceTransport()).isEqualTo(transport.optionName());
   }
 

@@ -87,11 +87,13 @@ class RoutingIT {
     // A long --stale-after: each test probe reports once, and a busy machine must not make it
     // stale.
     DispatcherOptions o =
-        TestDispatchers.options(List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), 65536)
-            .toBuilder()
-            .routingFile(routes)
-            .adminToken(TOKEN)
-            .build();
+        TestDispatchers.options(
+            List.of(),
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(5),
+            65536,
+            "--routing-file=" + routes,
+            "--admin-token-file=" + TestDispatchers.file(TOKEN));
     Dispatcher d = Dispatcher.start(o);
     open.add(d);
     return d;
@@ -307,7 +309,7 @@ class RoutingIT {
   @Test
   void a_broken_file_at_start_stops_the_start_naming_the_line() throws Exception {
     Path file = routes("default: ga\nrules:\n  - match: {source: 10.0.0.0/40}\n    group: gb\n");
-    DispatcherOptions o = TestDispatchers.options().toBuilder().routingFile(file).build();
+    DispatcherOptions o = TestDispatchers.options("--routing-file=" + file);
 
     assertThatThrownBy(() -> Dispatcher.start(o))
         .isInstanceOf(IllegalArgumentException.class)

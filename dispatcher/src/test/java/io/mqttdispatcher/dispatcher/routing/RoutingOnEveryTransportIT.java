@@ -9,7 +9,6 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
-import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.protocol.BrokerGroup;
@@ -71,19 +70,20 @@ class RoutingOnEveryTransportIT {
     TestCertificates.Pem cert = ca.server("localhost");
     Path routes = dir.resolve("routes.yaml");
     Files.writeString(routes, RULES);
-    HostPort any = new HostPort("127.0.0.1", 0);
     DispatcherOptions o =
-        TestDispatchers.options(List.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), 65536)
-            .toBuilder()
-            .routingFile(routes)
-            .adminToken(TOKEN)
-            .tlsListen(any)
-            .wsListen(any)
-            .wssListen(any)
-            .wsPath("/mqtt")
-            .tlsCert(cert.cert())
-            .tlsKey(cert.key())
-            .build();
+        TestDispatchers.options(
+            List.of(),
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(5),
+            65536,
+            "--routing-file=" + routes,
+            "--admin-token-file=" + TestDispatchers.file(TOKEN),
+            "--tls-listen=127.0.0.1:0",
+            "--ws-listen=127.0.0.1:0",
+            "--wss-listen=127.0.0.1:0",
+            "--ws-path=/mqtt",
+            "--tls-cert=" + cert.cert(),
+            "--tls-key=" + cert.key());
     dispatcher = Dispatcher.start(o);
     // Tenant b's broker is the idler one: without the rules, every device would go there.
     tenantA = broker("a1", "ga", 0.9, 11000);

@@ -1,5 +1,6 @@
 package io.mqttdispatcher.cli;
 
+import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /**
@@ -28,6 +29,19 @@ public final class CommandLines {
           return e instanceof IllegalArgumentException ? 2 : 1;
         });
     return cl;
+  }
+
+  /**
+   * What {@code value} makes of the parsed options; an {@link IllegalArgumentException} it throws
+   * (an option's value refused) becomes a usage error of {@code cl}, reported like a missing or
+   * malformed option.
+   */
+  public static <T> T validated(CommandLine cl, Supplier<T> value) {
+    try {
+      return value.get();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cl, message(e), e);
+    }
   }
 
   private static String message(Exception e) {

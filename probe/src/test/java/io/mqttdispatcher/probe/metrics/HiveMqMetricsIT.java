@@ -5,19 +5,15 @@ import static org.awaitility.Awaitility.await;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.dispatcher.registry.BrokerView;
 import io.mqttdispatcher.probe.Probe;
-import io.mqttdispatcher.probe.config.MetricsSource;
 import io.mqttdispatcher.probe.config.ProbeOptions;
-import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.HiveMqBroker;
 import io.mqttdispatcher.testing.TestDispatchers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -69,14 +65,14 @@ class HiveMqMetricsIT {
     open.add(dispatcher);
     Probe probe =
         Probe.start(
-            ProbeOptions.builder(
-                    "hive",
-                    Map.of(Transport.MQTT, broker.endpoint()),
-                    List.of(new HostPort("127.0.0.1", dispatcher.probePort())),
-                    TestDispatchers.SECRET)
-                .interval(Duration.ofMillis(500))
-                .metrics(new MetricsSource(broker.metricsUrl().orElseThrow(), MetricNames.HIVEMQ))
-                .build());
+            ProbeOptions.parse(
+                "--broker-id=hive",
+                "--endpoint=mqtt=" + broker.endpoint(),
+                "--dispatcher=127.0.0.1:" + dispatcher.probePort(),
+                "--secret-file=" + TestDispatchers.SECRET_FILE,
+                "--interval=500ms",
+                "--metrics-url=" + broker.metricsUrl().orElseThrow(),
+                "--metrics-format=hivemq"));
     open.add(probe);
     await().atMost(Duration.ofSeconds(60)).until(() -> view(dispatcher).isPresent());
     await()

@@ -3,7 +3,6 @@ package io.mqttdispatcher.probe.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.probe.Probe;
@@ -13,8 +12,6 @@ import io.mqttdispatcher.testing.FreePort;
 import io.mqttdispatcher.testing.TestBroker;
 import io.mqttdispatcher.testing.TestDispatchers;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,14 +44,13 @@ class DispatcherRestartIT {
     dispatcher = Dispatcher.start(onProbePort(probePort));
     probe =
         Probe.start(
-            ProbeOptions.builder(
-                    "broker-a",
-                    Map.of(Transport.MQTT, mosquitto.endpoint()),
-                    List.of(new HostPort("127.0.0.1", probePort)),
-                    TestDispatchers.SECRET)
-                .interval(Duration.ofSeconds(1))
-                .sysTopics(false)
-                .build());
+            ProbeOptions.parse(
+                "--broker-id=broker-a",
+                "--endpoint=mqtt=" + mosquitto.endpoint(),
+                "--dispatcher=127.0.0.1:" + probePort,
+                "--secret-file=" + TestDispatchers.SECRET_FILE,
+                "--interval=1s",
+                "--no-sys-topics"));
     await().atMost(Duration.ofSeconds(5)).until(() -> usable(dispatcher) == 1);
 
     // when the dispatcher stops and a new one starts on the same probe port
@@ -81,6 +77,6 @@ class DispatcherRestartIT {
   }
 
   private static DispatcherOptions onProbePort(int port) {
-    return TestDispatchers.options().withProbeListen(new HostPort("127.0.0.1", port));
+    return TestDispatchers.options("--probe-listen=127.0.0.1:" + port);
   }
 }

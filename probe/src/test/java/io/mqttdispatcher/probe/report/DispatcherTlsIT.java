@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.cli.DurationConverter;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.dispatcher.config.DispatcherOptions;
 import io.mqttdispatcher.dispatcher.registry.BrokerView;
 import io.mqttdispatcher.probe.Probe;
 import io.mqttdispatcher.probe.config.DispatcherTls;
 import io.mqttdispatcher.probe.config.ProbeOptions;
-import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.FreePort;
 import io.mqttdispatcher.testing.TestCertificates;
 import io.mqttdispatcher.testing.TestDispatchers;
@@ -19,9 +18,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,12 +65,16 @@ class DispatcherTlsIT {
   }
 
   private Dispatcher start(@Nullable Path clientCa) throws Exception {
-    DispatcherOptions options =
-        TestDispatchers.options().toBuilder().staleAfter(STALE_AFTER).build().toBuilder()
-            .probeTlsCert(dispatcherCert.cert())
-            .probeTlsKey(dispatcherCert.key())
-            .probeClientCa(clientCa)
-            .build();
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--stale-after=" + DurationConverter.format(STALE_AFTER),
+                "--probe-tls-cert=" + dispatcherCert.cert(),
+                "--probe-tls-key=" + dispatcherCert.key()));
+    if (clientCa != null) {
+      args.add("--probe-client-ca=" + clientCa);
+    }
+    DispatcherOptions options = TestDispatchers.options(args.toArray(String[]::new));
     dispatcher = Dispatcher.start(options);
     return dispatcher;
   }
@@ -84,15 +87,27 @@ class DispatcherTlsIT {
     int nobody = FreePort.find();
     probes.add(
         Probe.start(
-            ProbeOptions.builder(
-                    brokerId,
-                    Map.of(Transport.MQTT, "127.0.0.1:" + nobody),
-                    List.of(new HostPort(host, dispatcher.probePort())),
-                    TestDispatchers.SECRET)
-                .interval(Duration.ofMillis(500))
-                .sysTopics(false)
-                .tls(tls)
-                .build()));
+            ProbeOptions.parse(
+                Stream.concat(
+                        Stream.of(
+                            "--broker-id=" + brokerId,
+                            "--endpoint=mqtt=127.0.0.1:" + nobody,
+                            "--dispatcher=" + host + ":" + dispatcher.probePort(),
+                            "--secret-file=" + TestDispatchers.SECRET_FILE,
+                            "--interval=500ms",
+                            "--no-sys-topics"),
+                        tlsArgs(tls))
+                    .toList())));
+  }
+
+  private static Stream<String> tlsArgs(@Nullable DispatcherTls tls) {
+    if (tls == null) {
+      return Stream.of();
+    }
+    Stream<String> trust = Stream.of("--tls-trust=" + tls.trust());
+    return tls.cert() == null
+        ? trust
+        : Stream.concat(trust, Stream.of("--tls-cert=" + tls.cert(), "--tls-key=" + tls.key()));
   }
 
   private Set<String> registered() {
@@ -164,10 +179,8 @@ class DispatcherTlsIT {
     assertThatThrownBy(
             () ->
                 Dispatcher.start(
-                    TestDispatchers.options().toBuilder()
-                        .probeTlsCert(dispatcherCert.cert())
-                        .probeTlsKey(missing)
-                        .build()))
+                    TestDispatchers.options(
+                        "--probe-tls-cert=" + dispatcherCert.cert(), "--probe-tls-key=" + missing)))
         .hasMessageContaining("--probe-tls-key " + missing);
   }
 }

@@ -3,7 +3,7 @@ package io.mqttdispatcher.probe.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mqttdispatcher.cli.HostPort;
+import io.mqttdispatcher.cli.DurationConverter;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.probe.Probe;
 import io.mqttdispatcher.probe.config.ProbeOptions;
@@ -11,8 +11,6 @@ import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.TestBroker;
 import io.mqttdispatcher.testing.TestDispatchers;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,14 +43,13 @@ class ProbeStartIT {
 
   private Probe startProbe() {
     return Probe.start(
-        ProbeOptions.builder(
-                "broker-a",
-                Map.of(Transport.MQTT, "127.0.0.1:" + broker.port()),
-                List.of(new HostPort("127.0.0.1", dispatcher.probePort())),
-                TestDispatchers.SECRET)
-            .interval(INTERVAL)
-            .sysTopics(false)
-            .build());
+        ProbeOptions.parse(
+            "--broker-id=broker-a",
+            "--endpoint=mqtt=127.0.0.1:" + broker.port(),
+            "--dispatcher=127.0.0.1:" + dispatcher.probePort(),
+            "--secret-file=" + TestDispatchers.SECRET_FILE,
+            "--interval=" + DurationConverter.format(INTERVAL),
+            "--no-sys-topics"));
   }
 
   private boolean usable() {
@@ -65,7 +62,8 @@ class ProbeStartIT {
     broker = TestBroker.start();
     dispatcher =
         Dispatcher.start(
-            TestDispatchers.options().toBuilder().staleAfter(INTERVAL.multipliedBy(3)).build());
+            TestDispatchers.options(
+                "--stale-after=" + DurationConverter.format(INTERVAL.multipliedBy(3))));
 
     long started = System.nanoTime();
     probe = startProbe();

@@ -7,18 +7,15 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.probe.Probe;
 import io.mqttdispatcher.probe.config.ProbeOptions;
-import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.TestBroker;
 import io.mqttdispatcher.testing.TestDispatchers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -66,14 +63,13 @@ class WrongSecretIT {
     // when a probe with the wrong secret runs for 7 s
     probe =
         Probe.start(
-            ProbeOptions.builder(
-                    "broker-a",
-                    Map.of(Transport.MQTT, mosquitto.endpoint()),
-                    List.of(new HostPort("127.0.0.1", dispatcher.probePort())),
-                    WRONG.getBytes(StandardCharsets.UTF_8))
-                .interval(Duration.ofSeconds(1))
-                .sysTopics(false)
-                .build());
+            ProbeOptions.parse(
+                "--broker-id=broker-a",
+                "--endpoint=mqtt=" + mosquitto.endpoint(),
+                "--dispatcher=127.0.0.1:" + dispatcher.probePort(),
+                "--secret-file=" + TestDispatchers.file(WRONG.getBytes(StandardCharsets.UTF_8)),
+                "--interval=1s",
+                "--no-sys-topics"));
     long until = System.nanoTime() + Duration.ofSeconds(7).toNanos();
     while (System.nanoTime() < until) {
       // then the broker is never registered, let alone usable

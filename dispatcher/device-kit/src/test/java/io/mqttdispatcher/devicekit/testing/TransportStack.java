@@ -1,6 +1,5 @@
 package io.mqttdispatcher.devicekit.testing;
 
-import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.dispatcher.Dispatcher;
 import io.mqttdispatcher.protocol.Transport;
 import io.mqttdispatcher.testing.FreePort;
@@ -70,13 +69,12 @@ public final class TransportStack implements AutoCloseable {
       awaitListening(tlsPort);
       started =
           Dispatcher.start(
-              TestDispatchers.options().toBuilder()
-                  .wsListen(new HostPort("127.0.0.1", 0))
-                  .wsPath("/mqtt")
-                  .tlsListen(new HostPort("127.0.0.1", 0))
-                  .tlsCert(certificate.certificate().toPath())
-                  .tlsKey(certificate.privateKey().toPath())
-                  .build());
+              TestDispatchers.options(
+                  "--ws-listen=127.0.0.1:0",
+                  "--ws-path=/mqtt",
+                  "--tls-listen=127.0.0.1:0",
+                  "--tls-cert=" + certificate.certificate(),
+                  "--tls-key=" + certificate.privateKey()));
       probe = TestProbe.authenticated(started.probePort(), "ws-broker", TestDispatchers.SECRET);
     } catch (Exception e) {
       if (started != null) {
