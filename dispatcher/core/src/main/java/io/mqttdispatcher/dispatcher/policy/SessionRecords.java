@@ -2,8 +2,6 @@ package io.mqttdispatcher.dispatcher.policy;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -64,7 +62,7 @@ public final class SessionRecords {
   private final int[] meta;
 
   private final int[] versions;
-  private final BrokerIds brokers = new BrokerIds();
+  private final NameIndex brokers = new NameIndex(MAX_BROKERS);
   private final LongAdder held = new LongAdder();
   private final LongAdder evictedBySize = new LongAdder();
   private final LongAdder evictedByExpiry = new LongAdder();
@@ -134,7 +132,7 @@ public final class SessionRecords {
         }
         VarHandle.acquireFence();
         if ((int) VERSION.getVolatile(versions, b) == version) {
-          return found != 0 && expiresAt - nowNanos > 0 ? brokers.id(broker(found)) : null;
+          return found != 0 && expiresAt - nowNanos > 0 ? brokers.name(broker(found)) : null;
         }
       }
       Thread.onSpinWait(); // a writer is in this bucket
@@ -309,42 +307,5 @@ public final class SessionRecords {
 
   private static int broker(int meta) {
     return (meta >>> RANK_BITS) - 1;
-  }
-
-  /**
-   * Broker ids by a small index, so that a record holds a number. Only grows, by the brokers ever
-   * recorded (a handful per deployment); past {@link #MAX_BROKERS} new brokers get no records.
-   */
-  private static final class BrokerIds {
-    private final ConcurrentHashMap<String, Integer> indexes = new ConcurrentHashMap<>();
-    private volatile String[] ids = new String[8];
-    private int count; // guarded by this
-
-    int index(String id) {
-      Integer i = indexes.get(id);
-      return i != null ? i : add(id);
-    }
-
-    String id(int index) {
-      return ids[index];
-    }
-
-    private synchronized int add(String id) {
-      Integer i = indexes.get(id);
-      if (i != null) {
-        return i;
-      }
-      if (count == MAX_BROKERS) {
-        return -1;
-      }
-      String[] now = ids;
-      if (count == now.length) {
-        now = Arrays.copyOf(now, now.length * 2);
-      }
-      now[count] = id;
-      ids = now; // published before any record carries the index
-      indexes.put(id, count);
-      return count++;
-    }
   }
 }
