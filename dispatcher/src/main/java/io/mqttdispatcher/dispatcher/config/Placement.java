@@ -95,7 +95,7 @@ public record Placement(
         description = "Load averaging window (default: ${DEFAULT-VALUE}).")
     Duration window;
 
-    /** Enough for a fleet of a million session devices; about 200 MB of heap when full. */
+    /** Enough for a fleet of a million session devices; about 21 MB of heap, taken at start. */
     @Option(
         names = "--affinity-records",
         paramLabel = "N",
@@ -103,7 +103,7 @@ public record Placement(
         description =
             "Session devices whose broker is remembered, at most; about "
                 + SessionRecords.BYTES_PER_RECORD
-                + " bytes of heap each. When full, the least used record is evicted; a device without a record is placed"
+                + " bytes of heap each, taken at start. When a record's bucket of 16 is full, its least recently written record is evicted; a device without a record is placed"
                 + " by the same hash walk again (default: ${DEFAULT-VALUE}).")
     int affinityRecords;
 

@@ -1,7 +1,6 @@
 package io.mqttdispatcher.dispatcher.probe;
 
 import io.mqttdispatcher.protocol.ProbeMessage;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,9 +79,7 @@ public final class ClientIdFeed {
     Entry e;
     while ((e = box.queue.poll()) != null) {
       box.size.decrementAndGet();
-      int cost =
-          e.clientId.getBytes(StandardCharsets.UTF_8).length * 2
-              + 3; // JSON escaping at worst doubles it
+      int cost = utf8Bound(e.clientId) * 2 + 3; // JSON escaping at worst doubles it
       if (ids.size() + sessions.size() == ProbeMessage.MAX_CLIENTS_PER_LINE
           || bytes + cost > LINE_BUDGET_BYTES) {
         lines.add(new ProbeMessage.Clients(ids, sessions));
@@ -97,6 +94,21 @@ public final class ClientIdFeed {
       lines.add(new ProbeMessage.Clients(ids, sessions));
     }
     return lines;
+  }
+
+  /**
+   * Bytes of {@code id} in UTF-8, or a little more for surrogate pairs (counted 6, are 4); without
+   * encoding it, since this runs once per redirect.
+   */
+  static int utf8Bound(String id) {
+    int bytes = id.length();
+    for (int i = 0, n = id.length(); i < n; i++) {
+      char c = id.charAt(i);
+      if (c >= 0x80) {
+        bytes += c >= 0x800 ? 2 : 1;
+      }
+    }
+    return bytes;
   }
 
   /** Ids dropped because a broker's buffer was full. */

@@ -3,6 +3,9 @@ package io.mqttdispatcher.dispatcher.devices;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +69,59 @@ class DeviceTableTest {
   @Test
   void a_table_without_slots_is_refused() {
     assertThatThrownBy(() -> new DeviceTable(0)).hasMessageContaining("at least 1");
+  }
+
+  @Test
+  void a_record_keeps_its_group_rule_and_time() {
+    DeviceTable table = new DeviceTable(1_000);
+    table.record("a-17", "b1", "eu", "by-prefix", 1_234L);
+    table.record("a-18", "b2", "us", null, 5_678L);
+
+    assertThat(table.lookup("a-17"))
+        .isEqualTo(new DeviceTable.Sent("a-17", "b1", "eu", "by-prefix", 1_234L));
+    assertThat(table.lookup("a-18"))
+        .isEqualTo(new DeviceTable.Sent("a-18", "b2", "us", null, 5_678L));
+  }
+
+  @Test
+  void readers_never_see_a_slot_half_written_by_concurrent_writers() throws Exception {
+    // Few slots, many ids: writers keep overwriting each other while readers look. A record read
+    // must be one written for that id: device i only ever goes to broker "b" + (i % 7), group
+    // "g" + (i % 5), at time i.
+    DeviceTable table = new DeviceTable(16);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      boolean writer = t % 2 == 0;
+      int seed = t;
+      threads.add(
+          new Thread(
+              () -> {
+                try {
+                  for (int n = 0; n < 300_000; n++) {
+                    int i = (n * 31 + seed) % 500;
+                    if (writer) {
+                      table.record(id(i), "b" + (i % 7), "g" + (i % 5), null, i);
+                    } else {
+                      DeviceTable.Sent sent = table.lookup(id(i));
+                      if (sent != null
+                          && !sent.equals(
+                              new DeviceTable.Sent(id(i), "b" + (i % 7), "g" + (i % 5), null, i))) {
+                        throw new AssertionError(id(i) + " read as " + sent);
+                      }
+                    }
+                  }
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                }
+              }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join();
+    }
+
+    assertThat(failure.get()).isNull();
   }
 
   private static double found(DeviceTable table, int from, int to) {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class SessionRecordsMetricsTest {
   private static final long S = TimeUnit.SECONDS.toNanos(1);
 
-  /** Caffeine's clock, moved by the test. */
+  /** The table's clock for its sweeps, moved by the test. */
   private final AtomicLong clock = new AtomicLong();
 
   @Test

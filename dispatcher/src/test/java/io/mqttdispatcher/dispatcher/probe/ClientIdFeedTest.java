@@ -64,4 +64,32 @@ class ClientIdFeedTest {
     lines.forEach(
         l -> assertThat(ProbeCodec.encode(l).length()).isLessThan(ProbeMessage.MAX_LINE_BYTES));
   }
+
+  @Test
+  void utf8_bound_is_the_utf8_length_or_a_little_more_for_surrogate_pairs() {
+    for (String id : List.of("", "sensor-1", "ü-é", "€uro", "日本語", "a\u007f\u0080\u07ff\u0800")) {
+      assertThat(ClientIdFeed.utf8Bound(id))
+          .as(id)
+          .isEqualTo(id.getBytes(StandardCharsets.UTF_8).length);
+    }
+    String emoji = "\uD83D\uDE00"; // 4 bytes in UTF-8
+    assertThat(ClientIdFeed.utf8Bound(emoji)).isBetween(4, 6);
+  }
+
+  @Test
+  void non_ascii_ids_are_cut_into_lines_below_the_line_limit() {
+    ClientIdFeed feed = new ClientIdFeed(10_000);
+    feed.open("a");
+    for (int i = 0; i < 400; i++) {
+      feed.sent("a", "日".repeat(250) + String.format(Locale.ROOT, "%06d", i), false);
+    }
+
+    List<ProbeMessage.Clients> lines = feed.drain("a");
+
+    assertThat(lines).hasSizeGreaterThan(1);
+    lines.forEach(
+        l ->
+            assertThat(ProbeCodec.encode(l).getBytes(StandardCharsets.UTF_8).length)
+                .isLessThan(ProbeMessage.MAX_LINE_BYTES));
+  }
 }

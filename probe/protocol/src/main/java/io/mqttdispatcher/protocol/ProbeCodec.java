@@ -33,6 +33,9 @@ public final class ProbeCodec {
 
   /** The line for {@code message}, without the trailing newline. */
   public static String encode(ProbeMessage message) {
+    if (message instanceof ProbeMessage.Clients c) {
+      return V2Codec.encodeClients(c);
+    }
     ObjectNode node = MAPPER.createObjectNode();
     if (message instanceof ProbeMessage.Challenge c) {
       node.put("type", "challenge").put("v", ProbeMessage.VERSION);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
@@ -150,6 +151,22 @@ class ProbeProtocolVectorsTest {
         .isEqualTo("{\"type\":\"challenge\",\"v\":1,\"nonce\":\"n\"}");
     assertThat(ProbeCodec.encode(new ProbeMessage.Hello("b", "00")))
         .isEqualTo("{\"type\":\"hello\",\"v\":1,\"broker\":\"b\",\"mac\":\"00\"}");
+  }
+
+  @Test
+  void clients_lines_keep_their_bytes_and_escape_what_json_must() throws Exception {
+    assertThat(
+            ProbeCodec.encode(
+                new ProbeMessage.Clients(List.of("sensor-1", "sensor-2"), List.of("meter-7"))))
+        .isEqualTo(
+            "{\"type\":\"clients\",\"ids\":[\"sensor-1\",\"sensor-2\"],\"sessions\":[\"meter-7\"]}");
+    assertThat(ProbeCodec.encode(new ProbeMessage.Clients(List.of("a"), List.of())))
+        .isEqualTo("{\"type\":\"clients\",\"ids\":[\"a\"]}");
+    ProbeMessage.Clients odd =
+        new ProbeMessage.Clients(
+            List.of("q\"uote", "back\\slash", "tab\tand\u0001"), List.of("ü-€"));
+
+    assertThat(ProbeCodec.decode(ProbeCodec.encode(odd))).isEqualTo(odd);
   }
 
   @Test

@@ -51,7 +51,8 @@ public final class SessionAffinityPolicy implements BrokerPolicy {
     if (!facts.hasSession() || sharesSessions(usable)) {
       return delegate.choose(usable, facts, nowNanos);
     }
-    String placed = records.brokerOf(facts.clientId(), nowNanos);
+    long key = records.key(facts.clientId()); // hashed once for the lookup and the record
+    String placed = records.brokerOf(key, nowNanos);
     BrokerView chosen = placed == null ? null : byId(usable, placed);
     if (chosen == null) {
       chosen = bound.place(usable, facts.clientId());
@@ -61,7 +62,7 @@ public final class SessionAffinityPolicy implements BrokerPolicy {
           facts.sessionExpirySeconds() > 0
               ? Math.min(facts.sessionExpirySeconds(), MAX_TTL_SECONDS)
               : DEFAULT_RECORD_TTL.toSeconds();
-      records.record(facts.clientId(), chosen.id(), ttlSeconds, nowNanos);
+      records.record(key, chosen.id(), ttlSeconds, nowNanos);
     }
     return chosen;
   }
