@@ -179,11 +179,10 @@ public final class LeastLoadPolicy implements BrokerPolicy {
           b.cpuSettlingAt(nowNanos)
               ? settlingLoad(b, recentTraffic[i], fleetDeviceCpu)
               : load(b, recent[i]);
-      // Without every broker's count, the redirects not yet shown still tell equal brokers apart:
-      // the wave of devices released at once after an outage, while the restarted brokers' counts
-      // have not arrived, is dealt out evenly instead of by chance.
-      clients[i] =
-          allClients ? expectedClients(b, recentTraffic[i]) : recentTraffic[i] / b.capacity();
+      // With or without every broker's count: a broker's count where it has one, plus the redirects
+      // it does not show yet. The wave of devices released at once after an outage, while the
+      // restarted brokers' counts arrive one by one, is dealt out evenly instead of by chance.
+      clients[i] = expectedClients(b, recentTraffic[i]);
       if (allRates && maxRate > 0) {
         scores[i] += RATE_WEIGHT * expectedRate(b, recentTraffic[i], ratePerClient) / maxRate;
       }
@@ -228,7 +227,9 @@ public final class LeastLoadPolicy implements BrokerPolicy {
       if (p.seenClients == clients) {
         return p; // another event loop took this count into account first
       }
-      long arrived = p.seenClients < 0 ? 0 : Math.max(0, clients - p.seenClients);
+      // A first count is a rise from none: the devices it shows were among those sent (a restarted
+      // broker's first count is all devices sent since it came back), not on top of them.
+      long arrived = p.seenClients < 0 ? clients : Math.max(0, clients - p.seenClients);
       next =
           new Pending(
               p.at(nowNanos, halfLifeNanos),

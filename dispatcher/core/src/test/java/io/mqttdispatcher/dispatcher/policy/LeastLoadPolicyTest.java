@@ -89,6 +89,24 @@ class LeastLoadPolicyTest {
   }
 
   @Test
+  void a_first_count_that_arrives_late_does_not_count_its_devices_twice() {
+    // After a power cut: b's probe reported a count (0) at once, a's first report had none. 300
+    // held
+    // devices are dealt out, 150 each; then a's first count, 150, arrives while b's $SYS count
+    // still says 0. Those 150 are the redirects sent to a, not 150 more: the next devices still go
+    // to both alike.
+    BrokerView b = broker("b", 0.0, 0.1, OptionalLong.of(0), 1);
+    for (int i = 0; i < 300; i++) {
+      policy.choose(List.of(broker("a", 0), b), clean("d" + i), 10 * S);
+    }
+    List<BrokerView> aCounted = List.of(broker("a", 0.0, 0.1, OptionalLong.of(150), 1), b);
+
+    Map<String, Integer> next = burst(policy, aCounted, 100);
+
+    assertThat(next.getOrDefault("a", 0)).as("%s", next).isBetween(45, 55);
+  }
+
+  @Test
   void a_burst_between_reports_spreads_over_nearly_equal_brokers() {
     List<BrokerView> brokers = List.of(broker("a", 0.30), broker("b", 0.35));
 
