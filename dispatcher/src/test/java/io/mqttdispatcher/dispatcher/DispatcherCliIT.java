@@ -2,8 +2,11 @@ package io.mqttdispatcher.dispatcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import io.mqttdispatcher.testing.FreePort;
 import io.mqttdispatcher.testing.TestBroker;
+import io.mqttdispatcher.testing.TestDevice;
 import io.mqttdispatcher.testing.TestDispatchers;
 import io.mqttdispatcher.testing.TestProbe;
 import java.io.IOException;
@@ -17,6 +20,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,114 +161,152 @@ class DispatcherCliIT {
     }
   }
 
+  /**
+   * The jar started with a probe port, an admin port and a session store, on free ports; {@link
+   * #stop()} sends SIGTERM and says whether it exited in time.
+   */
+  private record RunningJar(Process process, int devices, int probes, int admin, Path log) {
+    static RunningJar start(Path dir) throws Exception {
+      Path secret = Files.write(dir.resolve("secret"), TestDispatchers.SECRET);
+      int devices = FreePort.find();
+      int probes = FreePort.find();
+      int admin = FreePort.find();
+      Path log = dir.resolve("dispatcher.log");
+      Process p =
+          java(
+              log,
+              "--listen",
+              "127.0.0.1:" + devices,
+              "--probe-listen",
+              "127.0.0.1:" + probes,
+              "--admin-listen",
+              "127.0.0.1:" + admin,
+              "--probe-secret-file",
+              secret.toString(),
+              "--allow",
+              "127.0.0.1",
+              "--affinity-records",
+              "1000");
+      RunningJar jar = new RunningJar(p, devices, probes, admin, log);
+      try {
+        awaitLog(log, "dispatcher ready");
+      } catch (Exception | AssertionError e) {
+        jar.stop();
+        throw e;
+      }
+      return jar;
+    }
+
+    String get(HttpClient http, String path) throws Exception {
+      return http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + path)).build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    }
+
+    /** SIGTERM; true when the process exited within 15 s (it is killed otherwise). */
+    boolean stop() throws InterruptedException {
+      process.destroy();
+      boolean exited = process.waitFor(15, TimeUnit.SECONDS);
+      if (!exited) {
+        process.destroyForcibly();
+      }
+      return exited;
+    }
+  }
+
+  /**
+   * Reports broker-a healthy every 500 ms, as a real probe does: one report goes stale after the
+   * dispatcher's 3 s, and a loaded machine can take longer than that between two steps of a test.
+   */
+  private static final class Heartbeat implements AutoCloseable {
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor();
+
+    Heartbeat(TestProbe probe) {
+      thread.scheduleAtFixedRate(
+          () -> probe.report(0.1, "127.0.0.1:11883"), 0, 500, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      thread.shutdownNow();
+      thread.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
-  void running_jar_redirects_mosquitto_sub_and_stops_on_sigterm(@TempDir Path dir)
-      throws Exception {
-    String mosquittoSub =
-        TestBroker.assumeOnPath("mosquitto_sub", "a mainstream client that prints the redirect");
-    Path secret = Files.write(dir.resolve("secret"), TestDispatchers.SECRET);
-    int devices = FreePort.find();
-    int probes = FreePort.find();
-    int admin = FreePort.find();
-    Path log = dir.resolve("dispatcher.log");
-    Process p =
-        java(
-            log,
-            "--listen",
-            "127.0.0.1:" + devices,
-            "--probe-listen",
-            "127.0.0.1:" + probes,
-            "--admin-listen",
-            "127.0.0.1:" + admin,
-            "--probe-secret-file",
-            secret.toString(),
-            "--allow",
-            "127.0.0.1",
-            "--affinity-records",
-            "1000");
+  void running_jar_redirects_devices_and_stops_on_sigterm(@TempDir Path dir) throws Exception {
+    RunningJar jar = RunningJar.start(dir);
+    boolean exited;
     try {
-      awaitLog(log, "dispatcher ready");
       HttpClient http = HttpClient.newHttpClient();
       assertThat(
               http.send(
-                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/health"))
+                      HttpRequest.newBuilder(
+                              URI.create("http://127.0.0.1:" + jar.admin() + "/health"))
                           .build(),
                       HttpResponse.BodyHandlers.ofString())
                   .statusCode())
           .isEqualTo(200);
 
-      try (TestProbe probe = TestProbe.authenticated(probes, "broker-a", TestDispatchers.SECRET)) {
-        probe.report(0.1, "127.0.0.1:11883");
-        awaitReady(http, admin);
+      try (TestProbe probe =
+              TestProbe.authenticated(jar.probes(), "broker-a", TestDispatchers.SECRET);
+          Heartbeat reports = new Heartbeat(probe)) {
+        awaitReady(http, jar.admin());
 
-        Process sub =
-            new ProcessBuilder(
-                    mosquittoSub,
-                    "-V",
-                    "mqttv5",
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    String.valueOf(devices),
-                    "-t",
-                    "x",
-                    "-W",
-                    "5")
-                .redirectErrorStream(true)
-                .start();
-        assertThat(sub.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        String out = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(out).contains("Use another server");
-        // A device with a session (-c: Clean Start 0) gets a session record.
-        Process sessionSub =
-            new ProcessBuilder(
-                    mosquittoSub,
-                    "-V",
-                    "mqttv5",
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    String.valueOf(devices),
-                    "-t",
-                    "x",
-                    "-W",
-                    "5",
-                    "-c",
-                    "-i",
-                    "meter-1")
-                .redirectErrorStream(true)
-                .start();
-        assertThat(sessionSub.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        Mqtt5ConnAck redirect = TestDevice.ask(jar.devices());
+        assertThat(redirect.getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.USE_ANOTHER_SERVER);
+        assertThat(redirect.getServerReference().map(Object::toString)).hasValue("127.0.0.1:11883");
+        // A device with a session (Clean Start 0, Session Expiry > 0) gets a session record.
+        TestDevice.ask(jar.devices(), "meter-1", false, 3600);
 
-        String brokers =
-            http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/brokers"))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .body();
-        assertThat(brokers).contains("\"id\":\"broker-a\"", "\"redirects\":2");
-        String metrics =
-            http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/metrics"))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .body();
-        assertThat(metrics)
+        assertThat(jar.get(http, "/brokers")).contains("\"id\":\"broker-a\"", "\"redirects\":2");
+        assertThat(jar.get(http, "/metrics"))
             .contains(
                 "dispatcher_redirects_total{broker=\"broker-a\",code=\"0x9c\"} 2.0",
                 "dispatcher_session_records 1.0",
                 "dispatcher_session_records_evicted_total{cause=\"size\"} 0.0");
       }
     } finally {
-      p.destroy(); // SIGTERM
-      boolean exited = p.waitFor(15, TimeUnit.SECONDS);
-      if (!exited) {
-        p.destroyForcibly();
-      }
-      assertThat(exited).as("dispatcher exits on SIGTERM").isTrue();
+      exited = jar.stop();
     }
-    assertThat(Files.readString(log))
+    assertThat(exited).as("dispatcher exits on SIGTERM").isTrue();
+    assertThat(Files.readString(jar.log()))
         .doesNotContain(new String(TestDispatchers.SECRET, StandardCharsets.UTF_8));
+  }
+
+  /** The same redirect as a mainstream C client (Mosquitto's own) prints it. */
+  @Test
+  void running_jar_redirects_mosquitto_sub(@TempDir Path dir) throws Exception {
+    String mosquittoSub =
+        TestBroker.assumeOnPath("mosquitto_sub", "a mainstream client that prints the redirect");
+    RunningJar jar = RunningJar.start(dir);
+    try (TestProbe probe =
+            TestProbe.authenticated(jar.probes(), "broker-a", TestDispatchers.SECRET);
+        Heartbeat reports = new Heartbeat(probe)) {
+      awaitReady(HttpClient.newHttpClient(), jar.admin());
+
+      Process sub =
+          new ProcessBuilder(
+                  mosquittoSub,
+                  "-V",
+                  "mqttv5",
+                  "-h",
+                  "127.0.0.1",
+                  "-p",
+                  String.valueOf(jar.devices()),
+                  "-t",
+                  "x",
+                  "-W",
+                  "5")
+              .redirectErrorStream(true)
+              .start();
+      assertThat(sub.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      String out = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(out).contains("Use another server");
+    } finally {
+      jar.stop();
+    }
   }
 
   private static void awaitReady(HttpClient http, int admin) throws Exception {

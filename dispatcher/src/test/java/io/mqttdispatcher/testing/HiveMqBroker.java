@@ -31,18 +31,36 @@ public final class HiveMqBroker extends BrokerProcess {
     this.metricsPort = metricsPort;
   }
 
+  /**
+   * Ports found free can be taken before the broker binds them: this many tries, fresh ports each.
+   */
+  private static final int START_TRIES = 3;
+
   public static HiveMqBroker start() {
-    try {
-      int port = FreePort.find();
-      int metricsPort = FreePort.find();
-      while (metricsPort == port) {
-        metricsPort = FreePort.find();
+    for (int tried = 1; ; tried++) {
+      try {
+        int port = FreePort.find();
+        int metricsPort = FreePort.find();
+        while (metricsPort == port) {
+          metricsPort = FreePort.find();
+        }
+        HiveMqBroker b = new HiveMqBroker(port, metricsPort, Files.createTempDirectory("hivemq"));
+        b.launch();
+        return b;
+      } catch (PortTakenException e) {
+        if (tried == START_TRIES) {
+          throw e;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-      HiveMqBroker b = new HiveMqBroker(port, metricsPort, Files.createTempDirectory("hivemq"));
-      b.launch();
-      return b;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The broker exited because one of its ports was taken meanwhile. */
+  static final class PortTakenException extends IllegalStateException {
+    PortTakenException(String message) {
+      super(message);
     }
   }
 
@@ -80,8 +98,10 @@ public final class HiveMqBroker extends BrokerProcess {
         return;
       }
       if (!started.isAlive()) {
-        throw new IllegalStateException(
-            "HiveMQ CE exited with " + started.exitValue() + "; log in " + log());
+        String message = "HiveMQ CE exited with " + started.exitValue() + "; log in " + log();
+        throw started.exitValue() == EmbeddedBrokerMain.EXIT_PORT_TAKEN
+            ? new PortTakenException(message)
+            : new IllegalStateException(message);
       }
       try {
         Thread.sleep(100);

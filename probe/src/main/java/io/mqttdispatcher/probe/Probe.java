@@ -1,6 +1,7 @@
 package io.mqttdispatcher.probe;
 
 import io.mqttdispatcher.probe.check.BrokerCheck;
+import io.mqttdispatcher.probe.check.BrokerWatch;
 import io.mqttdispatcher.probe.config.MetricsSource;
 import io.mqttdispatcher.probe.config.ProbeOptions;
 import io.mqttdispatcher.probe.config.Sampling;
@@ -36,8 +37,9 @@ import oshi.hardware.HardwareAbstractionLayer;
 
 /**
  * A running probe: the load sampler and its schedule, the broker liveness check, the optional
- * {@code $SYS} subscriber, and the connections to every dispatcher. {@link #close()} closes the
- * report connections first, so dispatchers forget the broker at once.
+ * {@code $SYS} subscriber (or, with a metrics endpoint, its poller and a watch connection), and the
+ * connections to every dispatcher. {@link #close()} closes the report connections first, so
+ * dispatchers forget the broker at once.
  */
 public final class Probe implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Probe.class);
@@ -47,6 +49,7 @@ public final class Probe implements AutoCloseable {
   private final BrokerCheck check;
   private final @Nullable SysSubscriber sys;
   private final @Nullable MetricsPoller metrics;
+  private final @Nullable BrokerWatch watch;
   private final LoadReporter reporter;
   private final KnownClients known;
   private final ProbeControl control;
@@ -93,7 +96,17 @@ public final class Probe implements AutoCloseable {
                 options.broker().username(),
                 options.broker().password())
             : null;
-    LoadReporter.Sources sources = figures(check, sys, metrics);
+    // Without $SYS nothing else holds a connection to the broker: a watch tells the check at once
+    // when the broker dies, as the $SYS connection dropping does for Mosquitto.
+    this.watch =
+        metrics == null
+            ? null
+            : new BrokerWatch(
+                options.brokerCheck(),
+                check::checkNow,
+                options.brokerUsername(),
+                options.brokerPassword());
+    LoadReporter.Sources sources = figures(check, sys, metrics, watch);
     this.reporter =
         new LoadReporter(
             sampler,
@@ -139,17 +152,31 @@ public final class Probe implements AutoCloseable {
         options);
   }
 
-  /** Connections and message rate from the metrics endpoint, else from $SYS, else none. */
+  /**
+   * Connections and message rate from the metrics endpoint (less the watch's own connection), else
+   * from $SYS, else none.
+   */
   private static LoadReporter.Sources figures(
-      BrokerCheck check, @Nullable SysSubscriber sys, @Nullable MetricsPoller metrics) {
+      BrokerCheck check,
+      @Nullable SysSubscriber sys,
+      @Nullable MetricsPoller metrics,
+      @Nullable BrokerWatch watch) {
     if (metrics != null) {
-      return new LoadReporter.Sources(check::healthy, metrics::connections, metrics::msgRate);
+      return new LoadReporter.Sources(
+          check::healthy, () -> withoutWatch(metrics.connections(), watch), metrics::msgRate);
     }
     if (sys != null) {
       return new LoadReporter.Sources(check::healthy, sys::connections, sys::msgRate);
     }
     return new LoadReporter.Sources(
         check::healthy, OptionalLong::empty, now -> OptionalDouble.empty());
+  }
+
+  private static OptionalLong withoutWatch(OptionalLong connections, @Nullable BrokerWatch watch) {
+    if (connections.isEmpty() || watch == null || !watch.connected()) {
+      return connections;
+    }
+    return OptionalLong.of(Math.max(0, connections.getAsLong() - 1));
   }
 
   /** Commands and client ids from v2 dispatchers; a plan stops when the last dispatcher is lost. */
@@ -206,6 +233,9 @@ public final class Probe implements AutoCloseable {
     if (probe.sys != null) {
       probe.sys.start();
     }
+    if (probe.watch != null) {
+      probe.watch.start();
+    }
     if (probe.metrics != null) {
       probe.metrics.start();
     }
@@ -256,6 +286,9 @@ public final class Probe implements AutoCloseable {
     check.close();
     if (sys != null) {
       sys.close();
+    }
+    if (watch != null) {
+      watch.close();
     }
     if (metrics != null) {
       metrics.close();

@@ -11,6 +11,7 @@ import io.mqttdispatcher.devicekit.testing.DispatcherLoop;
 import io.mqttdispatcher.devicekit.testing.TopicSubscriber;
 import io.mqttdispatcher.devicekit.testing.TransportStack;
 import io.mqttdispatcher.dispatcher.Dispatcher;
+import io.mqttdispatcher.dispatcher.config.Parking;
 import io.mqttdispatcher.testing.TestDispatchers;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.nio.charset.StandardCharsets;
@@ -148,7 +149,11 @@ class RedirectingConnectorIT {
   void reports_no_usable_broker_as_server_unavailable() throws Exception {
     try (Dispatcher empty = Dispatcher.start(TestDispatchers.options());
         RedirectingConnector connector =
-            RedirectingConnector.builder("127.0.0.1:" + empty.devicePort()).build()) {
+            RedirectingConnector.builder("127.0.0.1:" + empty.devicePort())
+                // The dispatcher holds the CONNECT for its hold (4 s) before it answers 0x88: the
+                // device's default 5 s timeout raced that answer on a loaded machine.
+                .connectTimeout(Parking.DEFAULT.holdFor().plusSeconds(30))
+                .build()) {
       assertThatThrownBy(connector::connect)
           .isInstanceOfSatisfying(
               ConnectFailedException.class,

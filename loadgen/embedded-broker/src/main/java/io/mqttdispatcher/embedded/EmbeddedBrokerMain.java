@@ -21,18 +21,36 @@ import java.util.concurrent.CountDownLatch;
  * mosquitto is not installed. It prints {@code broker listening on 127.0.0.1:PORT} on stderr once
  * it accepts clients, and stops on SIGTERM. With a third argument it also serves its metrics as
  * Prometheus text on 127.0.0.1:METRICS_PORT ({@link MetricsEndpoint}), which a probe reads with
- * {@code --metrics-url http://127.0.0.1:METRICS_PORT/metrics}. Usage: {@code java -cp loadgen.jar
- * io.mqttdispatcher.embedded.EmbeddedBrokerMain PORT DIR [METRICS_PORT]}.
+ * {@code --metrics-url http://127.0.0.1:METRICS_PORT/metrics}. A fourth argument names a file of
+ * more HiveMQ listener elements (e.g. {@code <websocket-listener>}, {@code <tls-tcp-listener>}) to
+ * add beside the MQTT one. Usage: {@code java -cp loadgen.jar
+ * io.mqttdispatcher.embedded.EmbeddedBrokerMain PORT DIR [METRICS_PORT [LISTENERS_XML]]}.
  */
 public final class EmbeddedBrokerMain {
+  /**
+   * Exit status when the broker's port or its metrics port was taken before it could listen there
+   * (a port found free a moment earlier can be taken meanwhile): the caller may try other ports.
+   */
+  public static final int EXIT_PORT_TAKEN = 3;
+
   private EmbeddedBrokerMain() {}
+
+  private static boolean portTaken(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   @SuppressForbidden(reason = "a command-line entry point: usage and the ready line go to stderr")
   public static void main(String[] args) throws Exception {
-    if (args.length != 2 && args.length != 3) {
-      System.err.println("usage: EmbeddedBrokerMain PORT DIR [METRICS_PORT]");
+    if (args.length < 2 || args.length > 4) {
+      System.err.println("usage: EmbeddedBrokerMain PORT DIR [METRICS_PORT [LISTENERS_XML]]");
       System.exit(2);
     }
+    String moreListeners = args.length == 4 ? Files.readString(Path.of(args[3])) : "";
     int port = Integer.parseInt(args[0]);
     Path dir = Path.of(args[1]);
     Path conf = Files.createDirectories(dir.resolve("conf"));
@@ -45,12 +63,14 @@ public final class EmbeddedBrokerMain {
         <hivemq>
           <listeners>
             <tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener>
+            %s
           </listeners>
           <persistence><mode>in-memory</mode></persistence>
           <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
         </hivemq>
         """,
-            port));
+            port,
+            moreListeners));
     EmbeddedExtension allowAll =
         EmbeddedExtension.builder()
             .withId("allow-all")
@@ -76,11 +96,25 @@ public final class EmbeddedBrokerMain {
                   hivemq.stop().join();
                   stopped.countDown();
                 }));
-    hivemq.start().join();
-    if (args.length == 3) {
-      MetricsEndpoint metrics =
-          MetricsEndpoint.start(hivemq.getMetricRegistry(), Integer.parseInt(args[2]));
-      System.err.println("metrics at http://127.0.0.1:" + metrics.port() + "/metrics");
+    try {
+      hivemq.start().join();
+      if (args.length >= 3) {
+        MetricsEndpoint metrics =
+            MetricsEndpoint.start(hivemq.getMetricRegistry(), Integer.parseInt(args[2]));
+        System.err.println("metrics at http://127.0.0.1:" + metrics.port() + "/metrics");
+      }
+    } catch (Exception e) {
+      // HiveMQ's threads would keep this JVM alive, serving nothing useful, and whoever waits for
+      // the ready line would wait in vain: say why and exit (the shutdown hook stops HiveMQ).
+      boolean taken = portTaken(e);
+      System.err.println(
+          (taken
+                  ? "a port is taken (MQTT " + port + ", metrics "
+                  : "cannot start (MQTT " + port + ", metrics ")
+              + (args.length >= 3 ? args[2] : "none")
+              + "): "
+              + e);
+      System.exit(taken ? EXIT_PORT_TAKEN : 1);
     }
     System.err.println("broker listening on 127.0.0.1:" + port);
     stopped.await();

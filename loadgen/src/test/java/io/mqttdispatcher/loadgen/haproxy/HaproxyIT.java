@@ -8,7 +8,6 @@ import io.mqttdispatcher.cli.HostPort;
 import io.mqttdispatcher.loadgen.LoadgenMain;
 import io.mqttdispatcher.loadgen.report.ReportFiles;
 import io.mqttdispatcher.loadgen.testing.LocalStack;
-import io.mqttdispatcher.testing.TestBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -53,7 +52,6 @@ class HaproxyIT {
   @Test
   void a_fleet_behind_haproxy_comes_back_from_a_kill_and_a_power_cut_spread_by_haproxy(
       @TempDir Path dir) throws Exception {
-    TestBroker.assumeMosquittoBinary("the storm kills and restarts broker processes");
     Path out = dir.resolve("out");
     StringWriter stdout = new StringWriter();
     StringWriter stderr = new StringWriter();
@@ -67,7 +65,7 @@ class HaproxyIT {
             "--devices",
             String.valueOf(DEVICES),
             "--broker",
-            "mosquitto",
+            "auto",
             "--strategy",
             "haproxy",
             "--settle",

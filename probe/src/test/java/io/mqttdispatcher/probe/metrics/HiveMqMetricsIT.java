@@ -124,6 +124,54 @@ class HiveMqMetricsIT {
                     .orElse(true));
   }
 
+  /**
+   * HiveMQ CE has no {@code $SYS} connection whose drop tells the probe its broker died: the
+   * probe's watch connection does. With a 60 s interval the next scheduled check is far away, so
+   * only the watch can make the dispatcher hear of the kill within seconds; without it devices
+   * would go on being sent to the dead broker until that check.
+   */
+  @Test
+  void a_killed_broker_is_reported_unhealthy_at_once_not_at_the_next_check() throws Exception {
+    HiveMqBroker broker = HiveMqBroker.start();
+    open.add(broker);
+    Duration interval = Duration.ofSeconds(60);
+    Dispatcher dispatcher =
+        Dispatcher.start(
+            TestDispatchers.options(
+                List.of(), interval.multipliedBy(3), Duration.ofSeconds(5), 65536));
+    open.add(dispatcher);
+    Probe probe =
+        Probe.start(
+            ProbeOptions.builder(
+                    "hive",
+                    Map.of(Transport.MQTT, broker.endpoint()),
+                    List.of(new HostPort("127.0.0.1", dispatcher.probePort())),
+                    TestDispatchers.SECRET)
+                .interval(interval)
+                .metrics(new MetricsSource(broker.metricsUrl().orElseThrow(), MetricNames.HIVEMQ))
+                .build());
+    open.add(probe);
+    // The first check passes at once and its report says so; the next check is a minute away.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> view(dispatcher).map(BrokerView::healthy).orElse(false));
+    // The broker's one client is the probe's watch.
+    MetricsPoller count =
+        new MetricsPoller(
+            broker.metricsUrl().orElseThrow(), MetricNames.HIVEMQ, Duration.ofMillis(200));
+    open.add(count);
+    count.start();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> count.connections().equals(java.util.OptionalLong.of(1)));
+
+    broker.kill();
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> view(dispatcher).map(v -> !v.healthy()).orElse(true));
+  }
+
   private static Optional<BrokerView> view(Dispatcher dispatcher) {
     return dispatcher.registry().snapshot().brokers().stream()
         .filter(b -> b.id().equals("hive"))
