@@ -102,10 +102,10 @@ public final class Probe implements AutoCloseable {
         metrics == null
             ? null
             : new BrokerWatch(
-                options.brokerCheck(),
+                options.broker().check(),
                 check::checkNow,
-                options.brokerUsername(),
-                options.brokerPassword());
+                options.broker().username(),
+                options.broker().password());
     LoadReporter.Sources sources = figures(check, sys, metrics, watch);
     this.reporter =
         new LoadReporter(

@@ -142,14 +142,14 @@ class HiveMqMetricsIT {
     open.add(dispatcher);
     Probe probe =
         Probe.start(
-            ProbeOptions.builder(
-                    "hive",
-                    Map.of(Transport.MQTT, broker.endpoint()),
-                    List.of(new HostPort("127.0.0.1", dispatcher.probePort())),
-                    TestDispatchers.SECRET)
-                .interval(interval)
-                .metrics(new MetricsSource(broker.metricsUrl().orElseThrow(), MetricNames.HIVEMQ))
-                .build());
+            ProbeOptions.parse(
+                "--broker-id=hive",
+                "--endpoint=mqtt=" + broker.endpoint(),
+                "--dispatcher=127.0.0.1:" + dispatcher.probePort(),
+                "--secret-file=" + TestDispatchers.SECRET_FILE,
+                "--interval=60s",
+                "--metrics-url=" + broker.metricsUrl().orElseThrow(),
+                "--metrics-format=hivemq"));
     open.add(probe);
     // The first check passes at once and its report says so; the next check is a minute away.
     await()
