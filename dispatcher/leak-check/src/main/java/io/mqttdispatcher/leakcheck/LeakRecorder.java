@@ -1,0 +1,121 @@
+package io.mqttdispatcher.leakcheck;
+
+import io.netty.buffer.AbstractByteBuf;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.ResourceLeakDetector;
+import io.netty.util.ResourceLeakTracker;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What Netty's buffer leak detector reported in this JVM. Netty reports a leak only when it tracks
+ * the next buffer after the garbage collector found an unreleased one, and then only to its log;
+ * {@link #collect()} makes both happen now and hands the reports over, so a test can fail on them.
+ */
+public final class LeakRecorder {
+  private static final LeakRecorder INSTANCE = new LeakRecorder(bufferLeakDetector());
+
+  /** Rounds of collection and report: a reference found by one collection may be queued later. */
+  private static final int ROUNDS = 2;
+
+  private static final long GC_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private final ResourceLeakDetector<ByteBuf> detector;
+  private final Queue<String> leaks = new ConcurrentLinkedQueue<>();
+
+  private LeakRecorder(ResourceLeakDetector<ByteBuf> detector) {
+    this.detector = detector;
+    detector.setLeakListener(
+        (resourceType, records) ->
+            leaks.add(
+                "LEAK: "
+                    + resourceType
+                    + ".release() was not called before it was garbage-collected."
+                    + (records.isEmpty() ? " (no access records at this leak detection level)" : "")
+                    + records));
+  }
+
+  /** The one recorder, listening to the detector of every Netty buffer. */
+  public static LeakRecorder get() {
+    return INSTANCE;
+  }
+
+  /**
+   * Throws when a leak could go unseen: Netty drops leak reports without a word while its
+   * detector's logger does not log errors.
+   */
+  public void checkReporting() {
+    if (ResourceLeakDetector.isEnabled()
+        && !InternalLoggerFactory.getInstance(ResourceLeakDetector.class).isErrorEnabled()) {
+      throw new IllegalStateException(
+          "Netty drops leak reports while the logger "
+              + ResourceLeakDetector.class.getName()
+              + " does not log errors: switch it back on in this module's test logging configuration");
+    }
+  }
+
+  /**
+   * Runs the garbage collector, makes the detector report every buffer it found unreleased, and
+   * returns those reports; each report is returned once.
+   */
+  public List<String> collect() {
+    for (int round = 0; round < ROUNDS; round++) {
+      awaitGarbageCollection();
+      // The detector reports what the collector queued each time it starts tracking a buffer.
+      ByteBuf probe = Unpooled.wrappedBuffer(new byte[1]);
+      ResourceLeakTracker<ByteBuf> tracker = detector.trackForcibly(probe);
+      tracker.close(probe);
+    }
+    List<String> reported = new ArrayList<>();
+    for (String leak = leaks.poll(); leak != null; leak = leaks.poll()) {
+      reported.add(leak);
+    }
+    return reported;
+  }
+
+  /** Returns once a garbage collection has cleared a weak reference made for the purpose. */
+  private static void awaitGarbageCollection() {
+    ReferenceQueue<Object> cleared = new ReferenceQueue<>();
+    WeakReference<Object> sentinel = new WeakReference<>(new Object(), cleared);
+    long deadline = System.nanoTime() + GC_TIMEOUT_NANOS;
+    try {
+      do {
+        System.gc();
+        if (System.nanoTime() - deadline > 0) {
+          throw new IllegalStateException(
+              "no garbage collection within 10 s of System.gc(): is -XX:+DisableExplicitGC set?"
+                  + " Netty's leaks cannot be checked without one");
+        }
+      } while (cleared.remove(100) == null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a garbage collection", e);
+    } finally {
+      Reference.reachabilityFence(sentinel);
+    }
+  }
+
+  /** The detector every {@link AbstractByteBuf} reports to; Netty keeps it package-private. */
+  @SuppressWarnings("unchecked")
+  private static ResourceLeakDetector<ByteBuf> bufferLeakDetector() {
+    try {
+      Field field = AbstractByteBuf.class.getDeclaredField("leakDetector");
+      field.setAccessible(true);
+      return (ResourceLeakDetector<ByteBuf>) field.get(null);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new IllegalStateException(
+          "cannot reach Netty's buffer leak detector (AbstractByteBuf.leakDetector): has this"
+              + " Netty version renamed it?",
+          e);
+    }
+  }
+}
