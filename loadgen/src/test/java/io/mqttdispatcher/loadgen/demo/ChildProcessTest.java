@@ -16,7 +16,7 @@ class ChildProcessTest {
     String leak =
         "12:00:00.000 ERROR io.netty.util.ResourceLeakDetector - LEAK: ByteBuf.release() was not"
             + " called before it's garbage-collected.";
-    try (ChildProcess p = run(dir, "echo started; echo '" + leak + "'; echo stopped")) {
+    try (ChildProcess p = run(dir, "echo started; echo \"$0\"; echo stopped", leak)) {
       // then its leak report is that line
       assertThat(p.leakReport()).contains(leak);
     }
@@ -24,14 +24,16 @@ class ChildProcessTest {
 
   @Test
   void a_log_without_a_leak_line_reports_none(@TempDir Path dir) throws Exception {
-    try (ChildProcess p = run(dir, "echo started; echo 'released every buffer'")) {
+    try (ChildProcess p = run(dir, "echo started; echo \"$0\"", "released every buffer")) {
       assertThat(p.leakReport()).isEmpty();
     }
   }
 
-  private static ChildProcess run(Path dir, String script) throws Exception {
+  /** Runs {@code script} with {@code line} as its {@code $0}, so the line needs no quoting. */
+  private static ChildProcess run(Path dir, String script, String line) throws Exception {
     ChildProcess p =
-        ChildProcess.start("echo", List.of("sh", "-c", script), dir.resolve("echo.log"), false);
+        ChildProcess.start(
+            "echo", List.of("sh", "-c", script, line), dir.resolve("echo.log"), false);
     await("the process to exit").atMost(Duration.ofSeconds(5)).until(() -> !p.isAlive());
     return p;
   }
