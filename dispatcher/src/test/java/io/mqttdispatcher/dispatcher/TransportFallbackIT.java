@@ -1,6 +1,7 @@
 package io.mqttdispatcher.dispatcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mqttdispatcher.testing.FreePort;
@@ -183,17 +184,11 @@ class TransportFallbackIT {
     }
 
     void awaitLog(String text) throws Exception {
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (System.nanoTime() < deadline) {
-        if (log().contains(text)) {
-          return;
-        }
-        if (!process.isAlive()) {
-          break;
-        }
-        Thread.sleep(50);
-      }
-      throw new AssertionError("no '" + text + "' in the dispatcher log:\n" + log());
+      await("'" + text + "' in the dispatcher log, or the dispatcher to exit")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> log().contains(text) || !process.isAlive());
+      assertThat(log()).as("the dispatcher log").contains(text);
     }
 
     String get(String path) throws Exception {

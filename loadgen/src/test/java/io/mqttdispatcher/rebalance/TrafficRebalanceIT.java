@@ -51,6 +51,7 @@ class TrafficRebalanceIT {
   private final List<AutoCloseable> open = new ArrayList<>();
   private final List<TestBroker> brokers = new ArrayList<>();
   private final List<Dispatcher> dispatchers = new ArrayList<>();
+  private final List<Probe> probes = new ArrayList<>();
   private final Map<String, DeviceConnection> devices = new LinkedHashMap<>();
   private final Map<String, Integer> rates = new LinkedHashMap<>();
   private final Map<String, AtomicInteger> reconnects = new ConcurrentHashMap<>();
@@ -90,8 +91,12 @@ class TrafficRebalanceIT {
     // before any traffic shows (b1 drained meanwhile, as a burst before the reports would do).
     assertThat(admin(0).post("/brokers/b1/drain", null).status()).isEqualTo(200);
     awaitUsable(1);
+    int knownBefore = probes.get(0).knownClients();
     publisher("heavy-1", HEAVY);
-    Thread.sleep(300); // the probe learns the ids in arrival order
+    // The probe learns the ids in arrival order.
+    await("b0's probe to learn heavy-1's client id")
+        .atMost(WAIT)
+        .until(() -> probes.get(0).knownClients() > knownBefore);
     publisher("light-1", LIGHT);
     // Their traffic shows in the reports before the others arrive, so those go to b1.
     await().atMost(WAIT).until(() -> measuredRates().get(0) > 0.9 * (HEAVY + LIGHT));
@@ -140,6 +145,7 @@ class TrafficRebalanceIT {
       brokers.add(m);
       Probe p = Probe.start(ProbeOptions.parse(RebalanceStack.probeArgs("b" + i, m, probePorts)));
       open.add(p);
+      probes.add(p);
     }
     awaitUsable(brokerCount);
   }

@@ -1,48 +1,23 @@
 package io.mqttdispatcher.devicekit;
 
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
 /**
- * Capped exponential backoff with jitter: the n-th retry waits a random time between half and all
- * of {@code min(cap, initial * 2^n)}, so clients that lost the same server do not all return in the
- * same millisecond, and a retry is never much faster than planned. Devices use it to go back
- * through the dispatcher, probes to reach a dispatcher again.
+ * The device kit's name for {@link io.mqttdispatcher.backoff.Backoff}, so device code finds what
+ * the connector waits with in the kit's own package. The code lives in the {@code backoff}
+ * artifact, which the probe uses too without carrying the kit.
  */
-public final class Backoff {
-  /** The first retry waits about this long. */
-  public static final Duration DEFAULT_INITIAL = Duration.ofMillis(200);
-
-  /** No retry waits longer than this. */
-  public static final Duration DEFAULT_CAP = Duration.ofSeconds(10);
-
-  private final long initialMillis;
-  private final long capMillis;
-  private final DoubleSupplier random;
-
-  /** Jitter from {@link ThreadLocalRandom}. */
+public final class Backoff extends io.mqttdispatcher.backoff.Backoff {
+  /** Jitter from {@link java.util.concurrent.ThreadLocalRandom}. */
   public Backoff(Duration initial, Duration cap) {
-    this(initial, cap, () -> ThreadLocalRandom.current().nextDouble());
+    super(initial, cap);
   }
 
   /**
    * @param random values in [0, 1)
    */
   public Backoff(Duration initial, Duration cap, DoubleSupplier random) {
-    if (initial.isNegative() || initial.isZero() || cap.compareTo(initial) < 0) {
-      throw new IllegalArgumentException(
-          "backoff needs 0 < initial <= cap, was " + initial + " and " + cap);
-    }
-    this.initialMillis = initial.toMillis();
-    this.capMillis = cap.toMillis();
-    this.random = random;
-  }
-
-  /** The wait before retry number {@code attempt} (0 for the first retry). */
-  public long delayMillis(int attempt) {
-    long ceiling = Math.min(capMillis, initialMillis << Math.min(Math.max(attempt, 0), 30));
-    long half = ceiling / 2;
-    return half + (long) (random.getAsDouble() * (ceiling - half));
+    super(initial, cap, random);
   }
 }

@@ -315,7 +315,7 @@ class ConnectHandlerTest {
     EmbeddedChannel ch = channel(RedirectCode.USE_ANOTHER_SERVER, 65536, Duration.ofMillis(50));
 
     ch.writeInbound(bytes("10")); // a first byte, then silence
-    TimeUnit.MILLISECONDS.sleep(100);
+    ch.advanceTimeBy(100, TimeUnit.MILLISECONDS); // the channel's clock, not the wall's
     ch.runPendingTasks();
     ch.runScheduledPendingTasks();
 

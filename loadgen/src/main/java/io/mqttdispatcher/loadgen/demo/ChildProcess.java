@@ -1,9 +1,15 @@
 package io.mqttdispatcher.loadgen.demo;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** A process the demo started, with its log file; stopped by its own handle, children included. */
 final class ChildProcess implements AutoCloseable {
@@ -44,6 +50,20 @@ final class ChildProcess implements AutoCloseable {
 
   Path log() {
     return log;
+  }
+
+  /**
+   * The first line of its log where Netty reports a buffer that was never released ({@code LEAK:}),
+   * if there is one. Read as ISO-8859-1: a broker may log bytes that are not UTF-8.
+   */
+  Optional<String> leakReport() {
+    try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+      return lines.filter(line -> line.contains("LEAK:")).findFirst();
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the log of " + name + ": " + log, e);
+    }
   }
 
   /** Whether it was stopped on purpose with {@link #kill()}. */

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -114,7 +115,11 @@ public final class DemoStack implements AutoCloseable {
       stack.launch(jars, kind, layout, work, dispatcherArgs);
       return stack;
     } catch (Exception e) {
-      stack.close();
+      try {
+        stack.close();
+      } catch (IllegalStateException leak) {
+        e.addSuppressed(leak);
+      }
       throw e;
     }
   }
@@ -475,6 +480,12 @@ public final class DemoStack implements AutoCloseable {
     return List.copyOf(processes);
   }
 
+  /**
+   * Stops every process, then fails if one of them logged a Netty buffer leak: a leak is a bug, and
+   * a test that runs a stack must not pass with one left in a log.
+   *
+   * @throws IllegalStateException naming the process, its log and the leak line
+   */
   @Override
   public void close() {
     stopAll();
@@ -482,6 +493,13 @@ public final class DemoStack implements AutoCloseable {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException e) {
       // already shutting down: the hook is running or ran
+    }
+    for (ChildProcess p : processes) {
+      Optional<String> leak = p.leakReport();
+      if (leak.isPresent()) {
+        throw new IllegalStateException(
+            p.name() + " reported a Netty buffer leak (see " + p.log() + "): " + leak.get());
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package io.mqttdispatcher.loadgen.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -161,12 +163,10 @@ class DemoIT {
     try {
       // Two brokers, two probe JVMs and the dispatcher's JVM: on a loaded machine more than a
       // minute.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-      while (!Files.readString(log).contains("running scenario")
-          && System.nanoTime() < deadline
-          && demo.isAlive()) {
-        Thread.sleep(100);
-      }
+      await("the demo to run its scenario, or to exit")
+          .atMost(Duration.ofSeconds(180))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> Files.readString(log).contains("running scenario") || !demo.isAlive());
       assertThat(Files.readString(log)).contains("running scenario");
       assertThat(processesMentioning(out))
           .hasSizeGreaterThanOrEqualTo(5); // 2 brokers, 2 probes, dispatcher

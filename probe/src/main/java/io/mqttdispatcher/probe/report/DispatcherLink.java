@@ -1,6 +1,6 @@
 package io.mqttdispatcher.probe.report;
 
-import io.mqttdispatcher.devicekit.Backoff;
+import io.mqttdispatcher.backoff.Backoff;
 import io.mqttdispatcher.protocol.ErrorCode;
 import io.mqttdispatcher.protocol.ProbeCodec;
 import io.mqttdispatcher.protocol.ProbeMessage;

@@ -1,7 +1,7 @@
 package io.mqttdispatcher.probe.report;
 
+import io.mqttdispatcher.backoff.Backoff;
 import io.mqttdispatcher.cli.HostPort;
-import io.mqttdispatcher.devicekit.Backoff;
 import io.mqttdispatcher.probe.config.DispatcherTls;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

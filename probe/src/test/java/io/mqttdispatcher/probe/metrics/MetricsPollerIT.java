@@ -146,7 +146,8 @@ class MetricsPollerIT {
     // The page counts RATE per second of real time; scrapes are timed by the probe's clock.
     for (int i = 0; i < 5; i++) {
       assertThat(p.msgRate(System.nanoTime()).orElseThrow()).isBetween(RATE * 0.7, RATE * 1.3);
-      sleep(INTERVAL);
+      int scrapes = server.requests();
+      await("the next scrape").atMost(WAIT).until(() -> server.requests() > scrapes);
     }
     assertThat(warnings()).isEmpty();
     assertThat(infos()).filteredOn(m -> m.contains("reading")).hasSize(1);
@@ -174,9 +175,15 @@ class MetricsPollerIT {
     }
     MetricsPoller p = start(MetricNames.HIVEMQ, closed);
     await().atMost(WAIT).until(() -> !warnings().isEmpty());
-    sleep(INTERVAL.multipliedBy(5));
-    assertThat(p.connections()).isEmpty();
-    assertThat(p.msgRate(System.nanoTime())).isEmpty();
+    // Five more polls fail alike: still no figures, still the one line.
+    await("no figures and one warning over five more polls")
+        .during(INTERVAL.multipliedBy(5))
+        .atMost(INTERVAL.multipliedBy(5).plusSeconds(2))
+        .until(
+            () ->
+                p.connections().isEmpty()
+                    && p.msgRate(System.nanoTime()).isEmpty()
+                    && warnings().size() == 1);
     assertThat(warnings()).hasSize(1);
     assertThat(warnings().get(0)).contains(closed.toString(), "cannot connect");
   }
@@ -268,14 +275,6 @@ class MetricsPollerIT {
           .filter(e -> e.getLevel() == level)
           .map(ILoggingEvent::getFormattedMessage)
           .toList();
-    }
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }
